@@ -1,0 +1,239 @@
+//! The four output formats of a diagnostic report.
+
+use std::fmt::Write as _;
+
+use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+use anstyle::{AnsiColor, Style};
+
+use super::{Diagnostic, Report, Severity, SourceLookup};
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// One line per problem: `file:line:col: error[CODE] message (help: …)`.
+    #[default]
+    Concise,
+    /// Each problem with a source snippet, a caret under the value, and the help line.
+    Full,
+    /// A JSON array of diagnostic objects.
+    Json,
+    /// GitHub Actions workflow commands (`::error file=…`), shown as annotations on a CI page.
+    Github,
+}
+
+#[derive(Clone, Copy, Debug, Default)]
+pub struct RenderOptions {
+    pub format: Format,
+    pub color: bool,
+}
+
+/// Renders every diagnostic of the report; the summary line is separate (see [`summary_line`]).
+pub fn render(report: &Report, sources: &dyn SourceLookup, options: RenderOptions) -> String {
+    match options.format {
+        Format::Concise => report
+            .diagnostics()
+            .iter()
+            .map(|d| concise(d, options.color) + "\n")
+            .collect(),
+        Format::Full => report
+            .diagnostics()
+            .iter()
+            .map(|d| full(d, sources, options.color) + "\n")
+            .collect(),
+        Format::Json => json(report),
+        Format::Github => report
+            .diagnostics()
+            .iter()
+            .map(|d| github(d) + "\n")
+            .collect(),
+    }
+}
+
+/// `checked 52 files: 3 errors, 1 warning` (or `no problems`).
+pub fn summary_line(files: usize, report: &Report) -> String {
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let what = if report.diagnostics().is_empty() {
+        "no problems".to_string()
+    } else {
+        format!(
+            "{}, {}",
+            plural(report.errors(), "error"),
+            plural(report.warnings(), "warning")
+        )
+    };
+    format!("checked {}: {what}", plural(files, "file"))
+}
+
+fn severity_style(severity: Severity) -> Style {
+    let color = match severity {
+        Severity::Error => AnsiColor::Red,
+        Severity::Warning => AnsiColor::Yellow,
+    };
+    Style::new().fg_color(Some(color.into())).bold()
+}
+
+fn concise(d: &Diagnostic, color: bool) -> String {
+    let label = format!("{}[{}]", d.severity.as_str(), d.code);
+    let label = if color {
+        let style = severity_style(d.severity);
+        format!("{style}{label}{style:#}")
+    } else {
+        label
+    };
+    let mut line = format!("{}:{}:{}: {label} {}", d.file, d.line, d.column, d.message);
+    if let Some(help) = &d.help {
+        let _ = write!(line, " (help: {help})");
+    }
+    line
+}
+
+fn full(d: &Diagnostic, sources: &dyn SourceLookup, color: bool) -> String {
+    let level = match d.severity {
+        Severity::Error => Level::ERROR,
+        Severity::Warning => Level::WARNING,
+    };
+    let title = level.primary_title(d.message.as_str()).id(d.code.as_str());
+    let mut group = Group::with_title(title);
+    match sources.source(&d.file).and_then(|s| snippet_of(s, d)) {
+        Some((line_text, span)) => {
+            let label = d.field.as_deref().unwrap_or("here");
+            group = group.element(
+                Snippet::source(line_text)
+                    .line_start(d.line as usize)
+                    .path(d.file.as_str())
+                    .annotation(AnnotationKind::Primary.span(span).label(label)),
+            );
+        }
+        None => {
+            let origin = format!("{}:{}:{}", d.file, d.line, d.column);
+            group = group.element(Level::NOTE.message(format!("in {origin}")));
+        }
+    }
+    if let Some(help) = &d.help {
+        group = group.element(Level::HELP.message(help.as_str()));
+    }
+    let renderer = if color {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
+    renderer.render(&[group])
+}
+
+/// The text of the diagnostic's line and the byte span to underline: from its column to the end
+/// of the token (the rest of the line for a value, trimmed of trailing spaces and comments).
+fn snippet_of<'s>(source: &'s str, d: &Diagnostic) -> Option<(&'s str, std::ops::Range<usize>)> {
+    let index = (d.line as usize).checked_sub(1)?;
+    let line = source.lines().nth(index)?;
+    let line = line.strip_prefix('\u{feff}').unwrap_or(line).trim_end_matches('\r');
+    let start = line
+        .char_indices()
+        .nth((d.column as usize).saturating_sub(1))
+        .map_or(line.len(), |(i, _)| i);
+    let rest = &line[start..];
+    let value = rest.split(" #").next().unwrap_or(rest).trim_end();
+    let end = start + value.len().max(if rest.is_empty() { 0 } else { 1 });
+    Some((line, start..end.min(line.len())))
+}
+
+fn json(report: &Report) -> String {
+    let mut text =
+        serde_json::to_string_pretty(report.diagnostics()).unwrap_or_else(|_| "[]".to_string());
+    text.push('\n');
+    text
+}
+
+/// A GitHub Actions workflow command. Data is escaped as the runner expects (`%`, CR, LF) and
+/// property values also escape `:` and `,`.
+fn github(d: &Diagnostic) -> String {
+    let command = match d.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    };
+    let mut message = d.message.clone();
+    if let Some(help) = &d.help {
+        message.push_str("\nhelp: ");
+        message.push_str(help);
+    }
+    format!(
+        "::{command} file={},line={},col={},title={}::{}",
+        escape_property(&d.file),
+        d.line,
+        d.column,
+        escape_property(d.code.as_str()),
+        escape_data(&message)
+    )
+}
+
+fn escape_data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+fn escape_property(text: &str) -> String {
+    escape_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostics::{Code, Sources};
+    use crate::yaml::Pos;
+
+    fn sample() -> Diagnostic {
+        Diagnostic::new(
+            Code::OutOfRange,
+            "content/customers/acme.md",
+            Pos { line: 3, column: 14 },
+            "credit.five_c.capital must be 1..5, found 7",
+        )
+        .field("credit.five_c.capital")
+        .help("scores are whole numbers from 1 (weak) to 5 (strong)")
+    }
+
+    #[test]
+    fn concise_is_one_line_with_help() {
+        assert_eq!(
+            concise(&sample(), false),
+            "content/customers/acme.md:3:14: error[E012] credit.five_c.capital must be 1..5, \
+             found 7 (help: scores are whole numbers from 1 (weak) to 5 (strong))"
+        );
+    }
+
+    #[test]
+    fn github_escapes_data_and_properties() {
+        let mut d = sample();
+        d.file = "content/a,b:c.md".into();
+        d.message = "50% off\nnext".into();
+        d.help = None;
+        assert_eq!(
+            github(&d),
+            "::error file=content/a%2Cb%3Ac.md,line=3,col=14,title=E012::50%25 off%0Anext"
+        );
+    }
+
+    #[test]
+    fn full_underlines_the_value() {
+        let mut sources = Sources::new();
+        sources.insert(
+            "content/customers/acme.md".into(),
+            "---\ncredit:\n  five_c: {capital: 7}\n---\n".into(),
+        );
+        let mut d = sample();
+        d.column = 20;
+        let text = full(&d, &sources, false);
+        assert!(text.contains("error[E012]"), "{text}");
+        assert!(text.contains("3 |   five_c: {capital: 7}"), "{text}");
+        assert!(text.contains("help: scores"), "{text}");
+    }
+
+    #[test]
+    fn summary_counts_plurals() {
+        let report = Report::new(vec![sample()]);
+        assert_eq!(summary_line(1, &report), "checked 1 file: 1 error, 0 warnings");
+        assert_eq!(
+            summary_line(2, &Report::default()),
+            "checked 2 files: no problems"
+        );
+    }
+}

@@ -1,0 +1,9 @@
+//! dossier: a static site generator for customer dossiers and sales playbooks.
+//!
+//! The pipeline reads in one direction: [`load`] → [`validate`] → [`analytics`] → render →
+//! index → write. Each stage is a module with a small public face.
+
+pub mod config;
+pub mod diagnostics;
+pub mod model;
+pub mod yaml;
