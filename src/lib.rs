@@ -3,7 +3,13 @@
 //! The pipeline reads in one direction: [`load`] → [`validate`] → [`analytics`] → render →
 //! index → write. Each stage is a module with a small public face.
 
+pub mod analytics;
+pub mod cli;
 pub mod config;
 pub mod diagnostics;
+pub mod frontmatter;
+pub mod load;
 pub mod model;
+pub mod report;
+pub mod validate;
 pub mod yaml;

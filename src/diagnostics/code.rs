@@ -63,7 +63,6 @@ codes! {
     ProfitAboveRevenue = "W032", Warning, "gross profit larger than revenue";
     EmptySelector = "W033", Warning, "a playbook selector list that is empty and so matches nothing";
     BrokenLink = "E040", Error, "a relative `.md` link whose target does not exist under content/";
-    ConfigMissing = "E060", Error, "site.yaml is missing or cannot be read";
     WeightsSum = "E061", Error, "configured weights do not sum to 1";
     TooPrecise = "E062", Error, "a weight with more than 4 decimal places";
     NoReportingYear = "E063", Error, "no reporting year: set `year` in site.yaml or give sales rows";

@@ -37,7 +37,7 @@ pub fn render(report: &Report, sources: &dyn SourceLookup, options: RenderOption
         Format::Full => report
             .diagnostics()
             .iter()
-            .map(|d| full(d, sources, options.color) + "\n")
+            .map(|d| full(d, sources, options.color) + "\n\n")
             .collect(),
         Format::Json => json(report),
         Format::Github => report
@@ -119,20 +119,42 @@ fn full(d: &Diagnostic, sources: &dyn SourceLookup, color: bool) -> String {
     renderer.render(&[group])
 }
 
-/// The text of the diagnostic's line and the byte span to underline: from its column to the end
-/// of the token (the rest of the line for a value, trimmed of trailing spaces and comments).
+/// The text of the diagnostic's line and the byte span to underline: the token at its column
+/// (a quoted string to its closing quote, else up to a flow delimiter, a comment or the end).
 fn snippet_of<'s>(source: &'s str, d: &Diagnostic) -> Option<(&'s str, std::ops::Range<usize>)> {
     let index = (d.line as usize).checked_sub(1)?;
     let line = source.lines().nth(index)?;
-    let line = line.strip_prefix('\u{feff}').unwrap_or(line).trim_end_matches('\r');
+    let line = line
+        .strip_prefix('\u{feff}')
+        .unwrap_or(line)
+        .trim_end_matches('\r');
     let start = line
         .char_indices()
         .nth((d.column as usize).saturating_sub(1))
         .map_or(line.len(), |(i, _)| i);
     let rest = &line[start..];
-    let value = rest.split(" #").next().unwrap_or(rest).trim_end();
-    let end = start + value.len().max(if rest.is_empty() { 0 } else { 1 });
-    Some((line, start..end.min(line.len())))
+    let len = token_len(rest);
+    Some((line, start..start + len))
+}
+
+fn token_len(rest: &str) -> usize {
+    let mut chars = rest.char_indices();
+    match chars.next() {
+        None => 0,
+        Some((_, quote @ ('"' | '\''))) => chars
+            .find(|(_, c)| *c == quote)
+            .map_or(rest.len(), |(i, c)| i + c.len_utf8()),
+        Some((_, first)) => {
+            let end = rest
+                .char_indices()
+                .skip(1)
+                .find(|(i, c)| {
+                    matches!(c, ',' | '}' | ']') || (*c == '#' && rest[..*i].ends_with(' '))
+                })
+                .map_or(rest.len(), |(i, _)| i);
+            rest[..end].trim_end().len().max(first.len_utf8())
+        }
+    }
 }
 
 fn json(report: &Report) -> String {
@@ -184,7 +206,10 @@ mod tests {
         Diagnostic::new(
             Code::OutOfRange,
             "content/customers/acme.md",
-            Pos { line: 3, column: 14 },
+            Pos {
+                line: 3,
+                column: 14,
+            },
             "credit.five_c.capital must be 1..5, found 7",
         )
         .field("credit.five_c.capital")
@@ -224,13 +249,25 @@ mod tests {
         let text = full(&d, &sources, false);
         assert!(text.contains("error[E012]"), "{text}");
         assert!(text.contains("3 |   five_c: {capital: 7}"), "{text}");
+        assert!(text.contains("^ credit.five_c.capital"), "{text}");
         assert!(text.contains("help: scores"), "{text}");
+    }
+
+    #[test]
+    fn tokens_stop_at_flow_delimiters_and_quotes() {
+        assert_eq!(token_len("7, capacity: 4}"), 1);
+        assert_eq!(token_len("\"a, b\" # note"), 6);
+        assert_eq!(token_len("杭州 华东  # c"), "杭州 华东".len());
+        assert_eq!(token_len(""), 0);
     }
 
     #[test]
     fn summary_counts_plurals() {
         let report = Report::new(vec![sample()]);
-        assert_eq!(summary_line(1, &report), "checked 1 file: 1 error, 0 warnings");
+        assert_eq!(
+            summary_line(1, &report),
+            "checked 1 file: 1 error, 0 warnings"
+        );
         assert_eq!(
             summary_line(2, &Report::default()),
             "checked 2 files: no problems"

@@ -1,0 +1,369 @@
+//! Finding and reading the content files, and splitting each into parsed front matter and body.
+//!
+//! Files are read and parsed in parallel. Problems at this stage (unreadable files, bad UTF-8,
+//! missing delimiters, YAML syntax) are diagnostics of the file, never a stop of the run.
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use walkdir::WalkDir;
+
+use crate::diagnostics::{Code, Diagnostic, display_path};
+use crate::frontmatter::{self, SplitError};
+use crate::yaml::{self, Node, Pos};
+
+/// Files larger than this are refused: no record is that big, and reading one would stall a build.
+pub const MAX_FILE_BYTES: u64 = 5 * 1024 * 1024;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Collection {
+    Customers,
+    Playbooks,
+}
+
+impl Collection {
+    pub fn folder(self) -> &'static str {
+        match self {
+            Collection::Customers => "customers",
+            Collection::Playbooks => "playbooks",
+        }
+    }
+}
+
+/// A content file whose front matter parsed as YAML.
+#[derive(Debug)]
+pub struct Document {
+    pub collection: Collection,
+    /// Site-relative, `/`-separated.
+    pub path: String,
+    pub absolute: PathBuf,
+    /// Path below the collection folder, without `.md`.
+    pub slug: String,
+    pub front: Node,
+    pub body: String,
+    pub body_line: u32,
+}
+
+/// What the loader found: parsed documents, every `.md` path under content/ (link targets),
+/// diagnostics, and the text of each file (for snippets).
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub documents: Vec<Document>,
+    pub markdown_files: std::collections::BTreeSet<String>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub texts: std::collections::BTreeMap<String, String>,
+    pub files_read: usize,
+}
+
+/// Walks `root/content`, reads every `.md` file of the two collections and parses it.
+pub fn load(root: &Path) -> Loaded {
+    let content = root.join("content");
+    let (candidates, mut diagnostics) = discover(root, &content);
+    let markdown_files = candidates
+        .iter()
+        .map(|(path, _)| display_path(root, path))
+        .collect();
+    let results: Vec<(String, Option<String>, Result<Document, Diagnostic>)> = candidates
+        .par_iter()
+        .filter_map(|(path, collection)| collection.map(|c| (path, c)))
+        .map(|(path, collection)| read_document(root, path, collection))
+        .collect();
+    let mut loaded = Loaded {
+        markdown_files,
+        files_read: results.len(),
+        ..Loaded::default()
+    };
+    for (display, text, result) in results {
+        if let Some(text) = text {
+            loaded.texts.insert(display, text);
+        }
+        match result {
+            Ok(document) => loaded.documents.push(document),
+            Err(diagnostic) => diagnostics.push(diagnostic),
+        }
+    }
+    loaded.diagnostics = diagnostics;
+    loaded
+}
+
+type Candidate = (PathBuf, Option<Collection>);
+
+/// Every `.md` file under content/, in a stable order, with the collection it belongs to.
+/// Symlinks are followed only while they stay inside the site; loops are diagnostics.
+fn discover(root: &Path, content: &Path) -> (Vec<Candidate>, Vec<Diagnostic>) {
+    let mut files = Vec::new();
+    let mut diagnostics = Vec::new();
+    let canonical_root = content
+        .canonicalize()
+        .unwrap_or_else(|_| content.to_path_buf());
+    let mut escaped = Vec::new();
+    let walker = WalkDir::new(content)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|entry| {
+            let inside = !entry.path_is_symlink()
+                || entry
+                    .path()
+                    .canonicalize()
+                    .is_ok_and(|target| target.starts_with(&canonical_root));
+            if !inside {
+                escaped.push(entry.path().to_path_buf());
+            }
+            inside
+        });
+    for entry in walker {
+        match entry {
+            Ok(entry) if entry.file_type().is_file() && is_markdown(entry.path()) => {
+                let collection = collection_of(content, entry.path());
+                files.push((entry.path().to_path_buf(), collection));
+            }
+            Ok(_) => {}
+            Err(err) => diagnostics.push(walk_error(root, &err)),
+        }
+    }
+    for path in escaped {
+        diagnostics.push(
+            Diagnostic::new(
+                Code::Unreadable,
+                display_path(root, &path),
+                Pos { line: 1, column: 1 },
+                "symbolic link points outside content/ and is not followed",
+            )
+            .help("copy the file into content/ instead of linking to it"),
+        );
+    }
+    (files, diagnostics)
+}
+
+fn is_markdown(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("md"))
+}
+
+fn collection_of(content: &Path, path: &Path) -> Option<Collection> {
+    let first = path.strip_prefix(content).ok()?.components().next()?;
+    match first.as_os_str().to_str()? {
+        "customers" => Some(Collection::Customers),
+        "playbooks" => Some(Collection::Playbooks),
+        _ => None,
+    }
+}
+
+fn walk_error(root: &Path, err: &walkdir::Error) -> Diagnostic {
+    let path = err
+        .path()
+        .map_or_else(|| "content".to_string(), |p| display_path(root, p));
+    let message = if let Some(ancestor) = err.loop_ancestor() {
+        format!(
+            "symbolic link loop back to {}",
+            display_path(root, ancestor)
+        )
+    } else {
+        format!(
+            "cannot read: {}",
+            err.io_error()
+                .map_or_else(|| err.to_string(), |e| e.to_string())
+        )
+    };
+    Diagnostic::new(Code::Unreadable, path, Pos { line: 1, column: 1 }, message)
+        .help("fix the link or the permissions, or move the file out of content/")
+}
+
+/// Reads one file; returns its display path, its text when it is UTF-8, and the parse result.
+fn read_document(
+    root: &Path,
+    path: &Path,
+    collection: Collection,
+) -> (String, Option<String>, Result<Document, Diagnostic>) {
+    let display = display_path(root, path);
+    let at_start = Pos { line: 1, column: 1 };
+    let fail = |code, message: String, help: &str| {
+        Diagnostic::new(code, display.clone(), at_start, message).help(help)
+    };
+    let bytes = match read_limited(path) {
+        Ok(bytes) => bytes,
+        Err(ReadError::TooLarge(size)) => {
+            let error = fail(
+                Code::FileTooLarge,
+                format!("file is {size} bytes, over the 5 MiB limit"),
+                "split the notes, or move attachments out of content/",
+            );
+            return (display, None, Err(error));
+        }
+        Err(ReadError::Io(e)) => {
+            let error = fail(
+                Code::Unreadable,
+                format!("cannot read: {e}"),
+                "check the file's permissions",
+            );
+            return (display, None, Err(error));
+        }
+    };
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(err) => {
+            let valid = &err.as_bytes()[..err.utf8_error().valid_up_to()];
+            let pos = end_position(&String::from_utf8_lossy(valid));
+            let error = Diagnostic::new(
+                Code::NotUtf8,
+                display.clone(),
+                pos,
+                "the file is not valid UTF-8",
+            )
+            .help("save the file as UTF-8 (not GBK or GB2312)");
+            return (display, None, Err(error));
+        }
+    };
+    let result = parse_document(&display, path, collection, &text);
+    (display, Some(text), result)
+}
+
+enum ReadError {
+    TooLarge(u64),
+    Io(std::io::Error),
+}
+
+fn read_limited(path: &Path) -> Result<Vec<u8>, ReadError> {
+    let size = std::fs::metadata(path).map_err(ReadError::Io)?.len();
+    if size > MAX_FILE_BYTES {
+        return Err(ReadError::TooLarge(size));
+    }
+    std::fs::read(path).map_err(ReadError::Io)
+}
+
+/// The position just after `text`, where an invalid byte starts.
+fn end_position(text: &str) -> Pos {
+    let line = text.matches('\n').count() as u32 + 1;
+    let last = text.rsplit('\n').next().unwrap_or("");
+    Pos {
+        line,
+        column: last.chars().count() as u32 + 1,
+    }
+}
+
+/// Splits and parses a file's text.
+pub fn parse_document(
+    display: &str,
+    absolute: &Path,
+    collection: Collection,
+    text: &str,
+) -> Result<Document, Diagnostic> {
+    let at = |line, column| Pos { line, column };
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.trim().is_empty() {
+        return Err(
+            Diagnostic::new(Code::EmptyFile, display, at(1, 1), "the file is empty")
+                .help("start with a `---` line, the fields, and a closing `---` line"),
+        );
+    }
+    let split = match frontmatter::split(text) {
+        Ok(split) => split,
+        Err(SplitError::NoOpening) => {
+            return Err(Diagnostic::new(
+                Code::NoFrontMatter,
+                display,
+                at(1, 1),
+                "the file does not start with a `---` line",
+            )
+            .help("put `---` on the first line, then the YAML fields, then another `---`"));
+        }
+        Err(SplitError::Unclosed) => {
+            return Err(Diagnostic::new(
+                Code::UnclosedFrontMatter,
+                display,
+                at(1, 1),
+                "the front matter is not closed",
+            )
+            .help("add a line `---` after the last field"));
+        }
+    };
+    let front = yaml::parse(split.yaml, 1).map_err(|e| {
+        Diagnostic::new(
+            Code::YamlSyntax,
+            display,
+            e.pos,
+            format!("invalid YAML: {}", e.message),
+        )
+        .help("check indentation, colons and quotes on this line and the one above")
+    })?;
+    if !matches!(front.value, yaml::Value::Map(_)) {
+        return Err(Diagnostic::new(
+            Code::NotAMapping,
+            display,
+            front.pos,
+            format!(
+                "the front matter must be a mapping of fields, found {}",
+                front.value.kind()
+            ),
+        )
+        .help("write one `field: value` per line"));
+    }
+    let slug = slug_of(display, collection);
+    Ok(Document {
+        collection,
+        path: display.to_string(),
+        absolute: absolute.to_path_buf(),
+        slug,
+        front,
+        body: split.body.to_string(),
+        body_line: split.body_line,
+    })
+}
+
+/// `content/customers/east/acme.md` → `east/acme`.
+fn slug_of(display: &str, collection: Collection) -> String {
+    let prefix = format!("content/{}/", collection.folder());
+    let rest = display.strip_prefix(&prefix).unwrap_or(display);
+    rest.strip_suffix(".md")
+        .or_else(|| rest.get(..rest.len().saturating_sub(3)))
+        .unwrap_or(rest)
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Document, Diagnostic> {
+        parse_document(
+            "content/customers/a.md",
+            Path::new("a.md"),
+            Collection::Customers,
+            text,
+        )
+    }
+
+    #[test]
+    fn file_level_problems() {
+        assert_eq!(parse("").unwrap_err().code, Code::EmptyFile);
+        assert_eq!(parse("  \n").unwrap_err().code, Code::EmptyFile);
+        assert_eq!(parse("id: a\n").unwrap_err().code, Code::NoFrontMatter);
+        assert_eq!(
+            parse("---\nid: a\n").unwrap_err().code,
+            Code::UnclosedFrontMatter
+        );
+        let e = parse("---\n- a\n- b\n---\n").unwrap_err();
+        assert_eq!((e.code, e.line), (Code::NotAMapping, 2));
+        let e = parse("---\nid: a\nname: [x\n---\n").unwrap_err();
+        assert_eq!(e.code, Code::YamlSyntax);
+        assert!(e.line >= 3, "{e:?}");
+    }
+
+    #[test]
+    fn bom_crlf_and_slug() {
+        let d = parse("\u{feff}---\r\nid: a\r\n---\r\nbody\r\n").unwrap();
+        assert_eq!(d.slug, "a");
+        assert_eq!(d.body_line, 4);
+        assert_eq!(d.body, "body\r\n");
+        assert_eq!(
+            slug_of("content/customers/east/acme.md", Collection::Customers),
+            "east/acme"
+        );
+    }
+
+    #[test]
+    fn invalid_utf8_position() {
+        assert_eq!(end_position("ab\ncd"), Pos { line: 2, column: 3 });
+    }
+}

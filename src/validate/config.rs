@@ -1,0 +1,238 @@
+//! `site.yaml`: decoding with the same diagnostics as records.
+
+use super::decode::{Ctx, Map};
+use crate::config::*;
+use crate::diagnostics::Code;
+use crate::yaml::{Node, Value};
+
+const FIELDS: &[&str] = &[
+    "title",
+    "base_url",
+    "language",
+    "theme",
+    "output_dir",
+    "year",
+    "as_of",
+    "edit_url",
+    "markdown",
+    "ranking",
+    "credit",
+    "retention",
+    "satisfaction",
+    "visits",
+];
+const FIVE_C: &[&str] = &[
+    "character",
+    "capacity",
+    "capital",
+    "collateral",
+    "conditions",
+];
+const SURVEY: &[&str] = &["product", "service", "price", "image"];
+
+pub(crate) fn decode(ctx: &mut Ctx<'_>, root: &Node) -> SiteConfig {
+    let mut config = SiteConfig::default();
+    if root.value == Value::Null {
+        return config;
+    }
+    let Some(map) = ctx.map(root, "", FIELDS) else {
+        return config;
+    };
+    if let Some(title) = ctx.text(&map, "title") {
+        config.title = title;
+    }
+    if let Some(base_url) = ctx.text(&map, "base_url") {
+        config.base_url = base_url;
+    }
+    if let Some(node) = map.get("language") {
+        match ctx
+            .text_node(node, "language")
+            .as_deref()
+            .map(|t| (t, Language::parse(t)))
+        {
+            Some((_, Some(language))) => config.language = language,
+            Some((text, None)) => ctx.report(
+                Code::NotAllowed,
+                node.pos,
+                "language",
+                format!(
+                    "language must be one of: {}, found \"{text}\"",
+                    Language::CHOICES
+                ),
+                None,
+            ),
+            None => {}
+        }
+    }
+    if let Some(theme) = ctx.text(&map, "theme") {
+        config.theme = theme;
+    }
+    if let Some(output_dir) = ctx.text(&map, "output_dir") {
+        config.output_dir = output_dir;
+    }
+    config.year = ctx.int(&map, "year", 1900, 2100).map(|y| y as i32);
+    config.as_of = ctx.date(&map, "as_of");
+    config.edit_url = ctx.text(&map, "edit_url");
+    if let Some(m) = section(ctx, &map, "markdown", &["allow_html"]) {
+        config.markdown.allow_html = ctx.boolean(&m, "allow_html").unwrap_or(false);
+    }
+    if let Some(r) = section(ctx, &map, "ranking", &["top"])
+        && let Some(top) = ctx.int(&r, "top", 1, 10_000)
+    {
+        config.ranking.top = top as usize;
+    }
+    decode_credit(ctx, &map, &mut config.credit);
+    decode_retention(ctx, &map, &mut config.retention);
+    if let Some(s) = section(ctx, &map, "satisfaction", &["weights"])
+        && let Some(w) = weights(ctx, &s, SURVEY)
+    {
+        config.satisfaction.weights = SurveyWeights {
+            product: w[0],
+            service: w[1],
+            price: w[2],
+            image: w[3],
+        };
+    }
+    if let Some(v) = section(ctx, &map, "visits", &["interval_days"])
+        && let Some(days) = section(ctx, &v, "interval_days", &["A", "B", "C"])
+    {
+        let defaults = config.visits.interval_days;
+        let mut get = |key, default| ctx.int(&days, key, 1, 36_500).map_or(default, |d| d as u32);
+        config.visits.interval_days = IntervalDays {
+            A: get("A", defaults.A),
+            B: get("B", defaults.B),
+            C: get("C", defaults.C),
+        };
+    }
+    config
+}
+
+fn section<'n>(ctx: &mut Ctx<'_>, map: &Map<'n>, key: &str, known: &[&str]) -> Option<Map<'n>> {
+    let node = map.get(key)?;
+    ctx.map(node, &map.path_of(key), known)
+}
+
+fn decode_credit(ctx: &mut Ctx<'_>, map: &Map<'_>, credit: &mut CreditConfig) {
+    let Some(c) = section(ctx, map, "credit", &["scale", "weights", "delay_notches"]) else {
+        return;
+    };
+    if let Some(node) = c.get("scale") {
+        match &node.value {
+            Value::Str(s) if s == "nine" => credit.scale = CreditScale::Nine,
+            Value::Str(s) if s == "three" => credit.scale = CreditScale::Three,
+            other => ctx.report(
+                Code::NotAllowed,
+                node.pos,
+                "credit.scale",
+                format!("credit.scale must be one of: nine, three, found {other}"),
+                None,
+            ),
+        }
+    }
+    if let Some(w) = weights(ctx, &c, FIVE_C) {
+        credit.weights = FiveCWeights {
+            character: w[0],
+            capacity: w[1],
+            capital: w[2],
+            collateral: w[3],
+            conditions: w[4],
+        };
+    }
+    if c.has("delay_notches") {
+        let items = ctx.list(&c, "delay_notches");
+        let days: Vec<f64> = items
+            .iter()
+            .filter_map(|(path, n)| ctx.number_node(n, path, 0.0, false))
+            .collect();
+        if days.len() == items.len() {
+            credit.delay_notches = days;
+        }
+    }
+}
+
+fn decode_retention(ctx: &mut Ctx<'_>, map: &Map<'_>, retention: &mut RetentionConfig) {
+    let Some(r) = section(ctx, map, "retention", &["default_rate", "discount_rate"]) else {
+        return;
+    };
+    if let Some(node) = r.get("default_rate")
+        && let Some(rate) = ctx.number_node(node, "retention.default_rate", 0.0, false)
+    {
+        if rate > 1.0 {
+            ctx.report(
+                Code::OutOfRange,
+                node.pos,
+                "retention.default_rate",
+                format!("retention.default_rate must be 0..1, found {rate}"),
+                Some("a rate is a fraction: 0.8 means 80%".into()),
+            );
+        } else {
+            retention.default_rate = rate;
+        }
+    }
+    if let Some(rate) = ctx.number(&r, "discount_rate", 0.0, false) {
+        retention.discount_rate = rate;
+    }
+}
+
+/// Weights at one level: each 0..1 with at most 4 decimals, summing to exactly 1.
+fn weights(ctx: &mut Ctx<'_>, parent: &Map<'_>, keys: &[&str]) -> Option<Vec<Weight>> {
+    let node = parent.get("weights")?;
+    let w = ctx.map(node, &parent.path_of("weights"), keys)?;
+    let mut values = Vec::with_capacity(keys.len());
+    for key in keys {
+        let n = ctx.required(&w, key)?;
+        values.push(weight(ctx, n, &w.path_of(key))?);
+    }
+    let sum: u32 = values.iter().sum();
+    if sum != WEIGHT_SCALE {
+        let shown: Vec<String> = values.iter().map(|v| format_weight(*v)).collect();
+        ctx.report(
+            Code::WeightsSum,
+            w.pos,
+            &w.path,
+            format!(
+                "{} must sum to 1, found {} = {}",
+                w.path,
+                shown.join(" + "),
+                format_weight(sum)
+            ),
+            Some("adjust the weights so that they add up to exactly 1".into()),
+        );
+        return None;
+    }
+    Some(values)
+}
+
+fn weight(ctx: &mut Ctx<'_>, node: &Node, path: &str) -> Option<Weight> {
+    let value = ctx.number_node(node, path, 0.0, false)?;
+    if value > 1.0 {
+        ctx.report(
+            Code::OutOfRange,
+            node.pos,
+            path,
+            format!("{path} must be 0..1, found {value}"),
+            None,
+        );
+        return None;
+    }
+    let scaled = value * f64::from(WEIGHT_SCALE);
+    if (scaled - scaled.round()).abs() > 1e-6 {
+        ctx.report(
+            Code::TooPrecise,
+            node.pos,
+            path,
+            format!("{path} has more than 4 decimal places ({value})"),
+            Some(
+                "weights are exact to 0.0001, so that scores compare exactly with thresholds"
+                    .into(),
+            ),
+        );
+        return None;
+    }
+    Some(scaled.round() as Weight)
+}
+
+fn format_weight(w: Weight) -> String {
+    let text = format!("{}.{:04}", w / WEIGHT_SCALE, w % WEIGHT_SCALE);
+    text.trim_end_matches('0').trim_end_matches('.').to_string()
+}

@@ -1,0 +1,457 @@
+//! Decoding a spanned YAML tree into typed values while collecting every problem.
+//!
+//! Each getter returns `None` when the field is absent (or `null`) or invalid; an invalid value
+//! also leaves a diagnostic that points at the value itself.
+
+use jiff::civil::Date;
+
+use crate::diagnostics::{Code, Diagnostic};
+use crate::model::Vocabulary;
+use crate::yaml::{Entry, Node, Pos, Value};
+
+/// Collects the diagnostics of one file.
+pub(crate) struct Ctx<'f> {
+    pub file: &'f str,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// A mapping being decoded: its field path and position, for messages about its fields.
+pub(crate) struct Map<'n> {
+    pub path: String,
+    pub pos: Pos,
+    entries: &'n [Entry],
+}
+
+impl<'n> Map<'n> {
+    /// The value of `key`, or `None` when absent or `null`.
+    pub fn get(&self, key: &str) -> Option<&'n Node> {
+        self.entries
+            .iter()
+            .find(|e| e.key == key)
+            .map(|e| &e.value)
+            .filter(|n| n.value != Value::Null)
+    }
+
+    pub fn has(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+
+    /// The position of `key`'s value, or of the mapping when the key is absent.
+    pub fn pos_of(&self, key: &str) -> Pos {
+        self.get(key).map_or(self.pos, |n| n.pos)
+    }
+
+    pub fn path_of(&self, key: &str) -> String {
+        join(&self.path, key)
+    }
+}
+
+pub(crate) fn join(parent: &str, key: &str) -> String {
+    if parent.is_empty() {
+        key.to_string()
+    } else {
+        format!("{parent}.{key}")
+    }
+}
+
+impl<'f> Ctx<'f> {
+    pub fn new(file: &'f str) -> Self {
+        Ctx {
+            file,
+            diagnostics: Vec::new(),
+        }
+    }
+
+    pub fn report(
+        &mut self,
+        code: Code,
+        pos: Pos,
+        field: &str,
+        message: String,
+        help: Option<String>,
+    ) {
+        let mut d = Diagnostic::new(code, self.file, pos, message);
+        if !field.is_empty() {
+            d = d.field(field);
+        }
+        if let Some(help) = help {
+            d = d.help(help);
+        }
+        self.diagnostics.push(d);
+    }
+
+    /// Opens `node` as a mapping with the given known keys; reports unknown keys (with a
+    /// suggestion at this nesting level) and a value that is not a mapping.
+    pub fn map<'n>(&mut self, node: &'n Node, path: &str, known: &[&str]) -> Option<Map<'n>> {
+        let Value::Map(entries) = &node.value else {
+            self.wrong_type(node, path, "a mapping of fields");
+            return None;
+        };
+        for entry in entries {
+            if !known.contains(&entry.key.as_str()) {
+                self.unknown_field(entry, path, known);
+            }
+        }
+        Some(Map {
+            path: path.to_string(),
+            pos: node.pos,
+            entries,
+        })
+    }
+
+    fn unknown_field(&mut self, entry: &Entry, parent: &str, known: &[&str]) {
+        let field = join(parent, &entry.key);
+        let help = match suggest(&entry.key, known) {
+            Some(near) => format!("did you mean `{near}`?"),
+            None if known.is_empty() => "remove this field".to_string(),
+            None => format!("known fields here: {}", known.join(", ")),
+        };
+        self.report(
+            Code::UnknownField,
+            entry.key_pos,
+            &field,
+            format!("unknown field `{field}`"),
+            Some(help),
+        );
+    }
+
+    pub fn wrong_type(&mut self, node: &Node, path: &str, expected: &str) {
+        let help = match (&node.value, expected) {
+            (Value::Int(_) | Value::Float(_) | Value::Bool(_), "text") => Some(
+                "put the value in quotes, exactly as meant (a number loses leading zeros)".into(),
+            ),
+            _ => None,
+        };
+        self.report(
+            Code::WrongType,
+            node.pos,
+            path,
+            format!("{path} must be {expected}, found {}", node.value.kind()),
+            help,
+        );
+    }
+
+    /// Reports that `key` is required in `map`.
+    pub fn missing(&mut self, map: &Map<'_>, key: &str, help: Option<String>) {
+        let field = map.path_of(key);
+        let message = if map.path.is_empty() {
+            format!("missing required field `{key}`")
+        } else {
+            format!("{} is missing required field `{key}`", map.path)
+        };
+        self.report(Code::MissingField, map.pos, &field, message, help);
+    }
+
+    pub fn required<'n>(&mut self, map: &Map<'n>, key: &str) -> Option<&'n Node> {
+        let node = map.get(key);
+        if node.is_none() {
+            self.missing(map, key, None);
+        }
+        node
+    }
+
+    /// A text field. Numbers and booleans are not silently turned into text: `phone: 0571` would
+    /// lose its zero, so the editor is told to quote it.
+    pub fn text(&mut self, map: &Map<'_>, key: &str) -> Option<String> {
+        let node = map.get(key)?;
+        self.text_node(node, &map.path_of(key))
+    }
+
+    pub fn text_node(&mut self, node: &Node, path: &str) -> Option<String> {
+        match &node.value {
+            Value::Str(s) => Some(s.clone()),
+            _ => {
+                self.wrong_type(node, path, "text");
+                None
+            }
+        }
+    }
+
+    /// A required, non-empty text field.
+    pub fn required_text(&mut self, map: &Map<'_>, key: &str) -> Option<String> {
+        let node = self.required(map, key)?;
+        let path = map.path_of(key);
+        let text = self.text_node(node, &path)?;
+        if text.trim().is_empty() {
+            self.report(
+                Code::EmptyText,
+                node.pos,
+                &path,
+                format!("{path} must not be empty"),
+                None,
+            );
+            return None;
+        }
+        Some(text)
+    }
+
+    pub fn date(&mut self, map: &Map<'_>, key: &str) -> Option<Date> {
+        let node = map.get(key)?;
+        self.date_node(node, &map.path_of(key))
+    }
+
+    pub fn required_date(&mut self, map: &Map<'_>, key: &str) -> Option<Date> {
+        let node = self.required(map, key)?;
+        self.date_node(node, &map.path_of(key))
+    }
+
+    pub fn date_node(&mut self, node: &Node, path: &str) -> Option<Date> {
+        let Value::Str(text) = &node.value else {
+            self.report(
+                Code::InvalidDate,
+                node.pos,
+                path,
+                format!(
+                    "{path} must be a date YYYY-MM-DD, found {}",
+                    node.value.kind()
+                ),
+                Some("write the date as YYYY-MM-DD, e.g. 2025-03-31".into()),
+            );
+            return None;
+        };
+        match parse_date(text) {
+            Ok(date) => Some(date),
+            Err(reason) => {
+                self.report(
+                    Code::InvalidDate,
+                    node.pos,
+                    path,
+                    format!("{path} {reason}, found \"{text}\""),
+                    Some("write the date as YYYY-MM-DD, e.g. 2025-03-31".into()),
+                );
+                None
+            }
+        }
+    }
+
+    /// An integer within `range`; `2024.0` is refused because integers must be written as such.
+    pub fn int(&mut self, map: &Map<'_>, key: &str, min: i64, max: i64) -> Option<i64> {
+        let node = map.get(key)?;
+        self.int_node(node, &map.path_of(key), min, max)
+    }
+
+    pub fn int_node(&mut self, node: &Node, path: &str, min: i64, max: i64) -> Option<i64> {
+        let value = match node.value {
+            Value::Int(i) => i,
+            Value::Float(x) if x.fract() == 0.0 && x.is_finite() => {
+                self.report(
+                    Code::NotAnInteger,
+                    node.pos,
+                    path,
+                    format!(
+                        "{path} must be a whole number written without a fraction, found {x:?}"
+                    ),
+                    Some(format!("write {}", x as i64)),
+                );
+                return None;
+            }
+            _ => {
+                self.wrong_type(node, path, "a whole number");
+                return None;
+            }
+        };
+        if value < min || value > max {
+            self.out_of_range(node, path, &range_text(min, max));
+            return None;
+        }
+        Some(value)
+    }
+
+    fn out_of_range(&mut self, node: &Node, path: &str, allowed: &str) {
+        self.report(
+            Code::OutOfRange,
+            node.pos,
+            path,
+            format!("{path} must be {allowed}, found {}", node.value),
+            None,
+        );
+    }
+
+    /// A number ≥ `min` (or > `min` when `exclusive`).
+    pub fn number(&mut self, map: &Map<'_>, key: &str, min: f64, exclusive: bool) -> Option<f64> {
+        let node = map.get(key)?;
+        self.number_node(node, &map.path_of(key), min, exclusive)
+    }
+
+    pub fn number_node(
+        &mut self,
+        node: &Node,
+        path: &str,
+        min: f64,
+        exclusive: bool,
+    ) -> Option<f64> {
+        let value = match node.value {
+            Value::Int(i) => i as f64,
+            Value::Float(x) if x.is_finite() => x,
+            _ => {
+                self.wrong_type(node, path, "a number");
+                return None;
+            }
+        };
+        let ok = if exclusive { value > min } else { value >= min };
+        if !ok {
+            let op = if exclusive { ">" } else { "≥" };
+            self.out_of_range(node, path, &format!("{op} {}", plain_number(min)));
+            return None;
+        }
+        Some(value)
+    }
+
+    /// Any finite number (gross profit may be negative).
+    pub fn any_number(&mut self, map: &Map<'_>, key: &str) -> Option<f64> {
+        self.number(map, key, f64::NEG_INFINITY, false)
+    }
+
+    pub fn boolean(&mut self, map: &Map<'_>, key: &str) -> Option<bool> {
+        let node = map.get(key)?;
+        match node.value {
+            Value::Bool(b) => Some(b),
+            _ => {
+                let path = map.path_of(key);
+                self.wrong_type(node, &path, "true or false");
+                None
+            }
+        }
+    }
+
+    pub fn choice<T: Vocabulary>(&mut self, map: &Map<'_>, key: &str) -> Option<T> {
+        let node = map.get(key)?;
+        self.choice_node(node, &map.path_of(key))
+    }
+
+    pub fn choice_node<T: Vocabulary>(&mut self, node: &Node, path: &str) -> Option<T> {
+        let Value::Str(text) = &node.value else {
+            self.report(
+                Code::NotAllowed,
+                node.pos,
+                path,
+                format!(
+                    "{path} must be one of: {}, found {}",
+                    T::choices(),
+                    node.value
+                ),
+                None,
+            );
+            return None;
+        };
+        if let Some(value) = T::parse(text) {
+            return Some(value);
+        }
+        let choices = T::choices();
+        let options: Vec<&str> = choices.split(", ").collect();
+        let help = suggest(text, &options).map(|near| format!("did you mean `{near}`?"));
+        self.report(
+            Code::NotAllowed,
+            node.pos,
+            path,
+            format!("{path} must be one of: {choices}, found \"{text}\""),
+            help,
+        );
+        None
+    }
+
+    /// The items of a list field with their paths (`contacts[0]`); a non-list is reported.
+    pub fn list<'n>(&mut self, map: &Map<'n>, key: &str) -> Vec<(String, &'n Node)> {
+        let Some(node) = map.get(key) else {
+            return Vec::new();
+        };
+        let path = map.path_of(key);
+        match &node.value {
+            Value::Seq(items) => items
+                .iter()
+                .enumerate()
+                .map(|(i, item)| (format!("{path}[{i}]"), item))
+                .collect(),
+            _ => {
+                self.wrong_type(node, &path, "a list");
+                Vec::new()
+            }
+        }
+    }
+
+    /// A list given at all (even empty), as opposed to absent: selectors need the difference.
+    pub fn optional_list<'n>(
+        &mut self,
+        map: &Map<'n>,
+        key: &str,
+    ) -> Option<Vec<(String, &'n Node)>> {
+        map.get(key)?;
+        Some(self.list(map, key))
+    }
+}
+
+fn range_text(min: i64, max: i64) -> String {
+    match (min, max) {
+        (i64::MIN, i64::MAX) => "a whole number".to_string(),
+        (min, i64::MAX) => format!("≥ {min}"),
+        (min, max) => format!("{min}..{max}"),
+    }
+}
+
+fn plain_number(x: f64) -> String {
+    if x.fract() == 0.0 {
+        format!("{}", x as i64)
+    } else {
+        format!("{x}")
+    }
+}
+
+/// Parses `YYYY-MM-DD` strictly: four-digit year, two-digit month and day, a day that exists.
+pub(crate) fn parse_date(text: &str) -> Result<Date, &'static str> {
+    let bytes = text.as_bytes();
+    let shape_ok = bytes.len() == 10
+        && bytes[4] == b'-'
+        && bytes[7] == b'-'
+        && bytes
+            .iter()
+            .enumerate()
+            .all(|(i, b)| i == 4 || i == 7 || b.is_ascii_digit());
+    if !shape_ok {
+        return Err("must be a date YYYY-MM-DD");
+    }
+    let year: i16 = text[0..4]
+        .parse()
+        .map_err(|_| "must be a date YYYY-MM-DD")?;
+    let month: i8 = text[5..7]
+        .parse()
+        .map_err(|_| "must be a date YYYY-MM-DD")?;
+    let day: i8 = text[8..10]
+        .parse()
+        .map_err(|_| "must be a date YYYY-MM-DD")?;
+    Date::new(year, month, day).map_err(|_| "is not a date that exists")
+}
+
+/// The known name within edit distance 2 of `word`, closest first, if any.
+pub(crate) fn suggest<'k>(word: &str, known: &[&'k str]) -> Option<&'k str> {
+    known
+        .iter()
+        .map(|k| (strsim::levenshtein(word, k), *k))
+        .filter(|(distance, _)| *distance <= 2)
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, k)| k)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_must_exist_and_be_padded() {
+        assert!(parse_date("2024-02-29").is_ok());
+        assert_eq!(parse_date("2025-02-29"), Err("is not a date that exists"));
+        assert_eq!(parse_date("2025-2-1"), Err("must be a date YYYY-MM-DD"));
+        assert_eq!(parse_date("2025/02/01"), Err("must be a date YYYY-MM-DD"));
+        assert_eq!(
+            parse_date("２０２５-02-01"),
+            Err("must be a date YYYY-MM-DD")
+        );
+    }
+
+    #[test]
+    fn suggestions_within_two_edits() {
+        let known = ["revenue", "target", "gross_profit", "year"];
+        assert_eq!(suggest("revenu", &known), Some("revenue"));
+        assert_eq!(suggest("yaer", &known), Some("year"));
+        assert_eq!(suggest("profit", &known), None);
+    }
+}
