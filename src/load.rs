@@ -278,15 +278,7 @@ pub fn parse_document(
             .help("add a line `---` after the last field"));
         }
     };
-    let front = yaml::parse(split.yaml, 1).map_err(|e| {
-        Diagnostic::new(
-            Code::YamlSyntax,
-            display,
-            e.pos,
-            format!("invalid YAML: {}", e.message),
-        )
-        .help("check indentation, colons and quotes on this line and the one above")
-    })?;
+    let front = yaml::parse(split.yaml, 1).map_err(|e| yaml_error(display, e))?;
     if !matches!(front.value, yaml::Value::Map(_)) {
         return Err(Diagnostic::new(
             Code::NotAMapping,
@@ -309,6 +301,22 @@ pub fn parse_document(
         body: split.body.to_string(),
         body_line: split.body_line,
     })
+}
+
+/// A YAML syntax error as a diagnostic of `display`.
+pub fn yaml_error(display: &str, error: yaml::SyntaxError) -> Diagnostic {
+    let help = if error.message.contains("appears twice") {
+        "keep one of the two; a field is given once"
+    } else {
+        "check indentation, colons and quotes on this line and the one above"
+    };
+    Diagnostic::new(
+        Code::YamlSyntax,
+        display,
+        error.pos,
+        format!("invalid YAML: {}", error.message),
+    )
+    .help(help)
 }
 
 /// `content/customers/east/acme.md` → `east/acme`.

@@ -174,21 +174,22 @@ pub fn next_free_id(ids: &[String]) -> String {
     }
 }
 
-/// A lowercase ASCII file name from a title, or `None` when nothing ASCII is left.
+/// A lowercase ASCII file name from a title, or `None` when the title has letters outside ASCII
+/// (a Chinese title would lose its meaning; the caller then uses the id or the title itself).
 pub fn slugify(title: &str) -> Option<String> {
+    if title.chars().any(|c| c.is_alphanumeric() && !c.is_ascii()) {
+        return None;
+    }
     let mut slug = String::new();
     for c in title.chars() {
         if c.is_ascii_alphanumeric() {
             slug.push(c.to_ascii_lowercase());
-        } else if !slug.ends_with('-') && !slug.is_empty() {
+        } else if !slug.is_empty() && !slug.ends_with('-') {
             slug.push('-');
         }
     }
     let slug = slug.trim_end_matches('-').to_string();
-    // A mostly Chinese title keeps its own characters rather than a meaningless ASCII remnant.
-    let ascii_share = title.chars().filter(char::is_ascii_alphanumeric).count() * 2;
-    (!slug.is_empty() && ascii_share >= title.chars().filter(|c| !c.is_whitespace()).count())
-        .then_some(slug)
+    (!slug.is_empty()).then_some(slug)
 }
 
 /// The title itself as a file name, with characters that file systems or URLs refuse replaced.
@@ -262,10 +263,12 @@ mod tests {
             Some("nordic-marine-supplies-ab")
         );
         assert_eq!(slugify("杭州华东医药商业有限公司"), None);
+        assert_eq!(slugify("MAN 法则"), None);
         assert_eq!(
-            slugify("MAN 法则"),
-            Some("man".to_string()).filter(|_| false).or(None)
+            slugify("Win-back: lost customers!").as_deref(),
+            Some("win-back-lost-customers")
         );
+        assert_eq!(slugify("--"), None);
         assert_eq!(file_safe("客户 投诉/处理"), "客户-投诉-处理");
     }
 }

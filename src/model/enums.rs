@@ -317,7 +317,10 @@ mod tests {
             assert_eq!(Stage::parse(s.as_str()), Some(*s));
         }
         assert_eq!(GradeFilter::parse("unrated"), Some(GradeFilter::Unrated));
-        assert_eq!(GradeFilter::parse("BBB"), Some(GradeFilter::Grade(Grade::Bbb)));
+        assert_eq!(
+            GradeFilter::parse("BBB"),
+            Some(GradeFilter::Grade(Grade::Bbb))
+        );
         assert_eq!(GradeFilter::parse("bbb"), None);
     }
 }

@@ -213,7 +213,10 @@ pub struct Site {
 
 impl Site {
     pub fn new(mut customers: Vec<Customer>, mut playbooks: Vec<Playbook>) -> Self {
-        customers.sort_by(|a, b| a.id.cmp(&b.id).then_with(|| a.source.path.cmp(&b.source.path)));
+        customers.sort_by(|a, b| {
+            a.id.cmp(&b.id)
+                .then_with(|| a.source.path.cmp(&b.source.path))
+        });
         playbooks.sort_by(|a, b| {
             (a.order.unwrap_or(i64::MAX), &a.title, &a.source.path).cmp(&(
                 b.order.unwrap_or(i64::MAX),

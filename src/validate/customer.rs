@@ -537,12 +537,12 @@ fn check_stage_rules(
         }
     }
     if stage.is_customer() && since.is_none() && !map.has("since") {
-        ctx.missing(
-            map,
+        ctx.report(
+            Code::MissingSince,
+            map.pos_of("stage"),
             "since",
-            Some(format!(
-                "an {stage} customer needs the date of the first deal, e.g. since: 2021-04-01"
-            )),
+            format!("an {stage} customer needs `since`, the date of the first deal"),
+            Some("add e.g. `since: 2021-04-01`".into()),
         );
     }
     let churn_given = map.has("churn");

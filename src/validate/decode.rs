@@ -306,6 +306,22 @@ impl<'f> Ctx<'f> {
         let node = map.get(key)?;
         match node.value {
             Value::Bool(b) => Some(b),
+            Value::Str(ref text)
+                if matches!(
+                    text.to_lowercase().as_str(),
+                    "yes" | "no" | "on" | "off" | "y" | "n"
+                ) =>
+            {
+                let path = map.path_of(key);
+                self.report(
+                    Code::WrongType,
+                    node.pos,
+                    &path,
+                    format!("{path} must be true or false, found \"{text}\""),
+                    Some("write true or false: YAML 1.2 reads `yes` and `no` as text".into()),
+                );
+                None
+            }
             _ => {
                 let path = map.path_of(key);
                 self.wrong_type(node, &path, "true or false");
@@ -426,7 +442,9 @@ pub(crate) fn suggest<'k>(word: &str, known: &[&'k str]) -> Option<&'k str> {
     known
         .iter()
         .map(|k| (strsim::levenshtein(word, k), *k))
-        .filter(|(distance, _)| *distance <= 2)
+        .filter(|(distance, k)| {
+            *distance <= 2 && *distance < word.chars().count().min(k.chars().count())
+        })
         .min_by_key(|(distance, _)| *distance)
         .map(|(_, k)| k)
 }
@@ -449,6 +467,7 @@ mod tests {
 
     #[test]
     fn suggestions_within_two_edits() {
+        assert_eq!(suggest("D", &["A", "B", "C"]), None);
         let known = ["revenue", "target", "gross_profit", "year"];
         assert_eq!(suggest("revenu", &known), Some("revenue"));
         assert_eq!(suggest("yaer", &known), Some("year"));

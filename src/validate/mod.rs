@@ -116,16 +116,7 @@ fn decode_config(display: &str, text: &str) -> (SiteConfig, Vec<Diagnostic>) {
             let config = config::decode(&mut ctx, &node);
             (config, ctx.diagnostics)
         }
-        Err(e) => {
-            let d = Diagnostic::new(
-                Code::YamlSyntax,
-                display,
-                e.pos,
-                format!("invalid YAML: {}", e.message),
-            )
-            .help("check indentation, colons and quotes on this line and the one above");
-            (SiteConfig::default(), vec![d])
-        }
+        Err(e) => (SiteConfig::default(), vec![load::yaml_error(display, e)]),
     }
 }
 
@@ -209,4 +200,50 @@ fn reporting_year_problem(
         )
         .help("add `year: 2025` to site.yaml"),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn check_text(collection: Collection, text: &str) -> Vec<Diagnostic> {
+        let path = format!("content/{}/x.md", collection.folder());
+        match load::parse_document(&path, Path::new("x.md"), collection, text) {
+            Ok(document) => {
+                let (_, diagnostics) = decode_document(&document);
+                let links = links::check(
+                    &path,
+                    &document.body,
+                    document.body_line,
+                    &Default::default(),
+                );
+                diagnostics.into_iter().chain(links).collect()
+            }
+            Err(diagnostic) => vec![diagnostic],
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
+            let text = String::from_utf8_lossy(&bytes);
+            for collection in [Collection::Customers, Collection::Playbooks] {
+                let _ = check_text(collection, &text);
+            }
+        }
+
+        #[test]
+        fn yaml_like_front_matter_never_panics(body in "[a-z_:{}\\[\\], \\-\\n0-9.\"'#|>&*!%@`华东]{0,300}") {
+            for collection in [Collection::Customers, Collection::Playbooks] {
+                let text = format!("---\n{body}\n---\n[x]({body}.md)\n");
+                let diagnostics = check_text(collection, &text);
+                for d in diagnostics {
+                    prop_assert!(d.line >= 1 && d.column >= 1, "{d:?}");
+                }
+            }
+        }
+    }
 }

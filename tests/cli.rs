@@ -1,0 +1,182 @@
+//! The binary end to end: exit statuses, `new` and `init`.
+
+use std::fs;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+fn dossier() -> Command {
+    let mut cmd = Command::cargo_bin("dossier").expect("binary");
+    cmd.env("NO_COLOR", "1");
+    cmd
+}
+
+fn repo() -> &'static str {
+    env!("CARGO_MANIFEST_DIR")
+}
+
+#[test]
+fn the_example_site_checks_clean() {
+    dossier()
+        .args(["check", "--root", repo(), "--strict"])
+        .assert()
+        .code(0)
+        .stdout("")
+        .stderr(predicate::str::is_match(r"^checked \d+ files: no problems\n$").expect("regex"));
+}
+
+#[test]
+fn a_folder_that_is_not_a_site_is_a_usage_failure() {
+    let empty = tempfile::tempdir().expect("temp");
+    dossier()
+        .args(["check", "--root"])
+        .arg(empty.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("has no content/ folder"));
+    dossier().args(["check", "--bogus"]).assert().code(2);
+}
+
+#[test]
+fn a_missing_config_file_is_a_usage_failure() {
+    let site = init_site();
+    dossier()
+        .args(["check", "--config", "nope.yaml", "--root"])
+        .arg(site.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("cannot read the configuration"));
+}
+
+#[test]
+fn warnings_fail_only_under_strict() {
+    let site = init_site();
+    let record = site.path().join("content/customers/hangzhou-mingda.md");
+    let text = fs::read_to_string(&record).expect("record");
+    let text = text.replace("gross_profit: 730000", "gross_profit: 9999999");
+    fs::write(&record, text).expect("write");
+    dossier()
+        .args(["check", "--root"])
+        .arg(site.path())
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("warning[W032]"));
+    dossier()
+        .args(["check", "--strict", "--root"])
+        .arg(site.path())
+        .assert()
+        .code(1);
+}
+
+fn init_site() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp");
+    dossier().arg("init").arg(dir.path()).assert().code(0);
+    dir
+}
+
+#[test]
+fn init_makes_a_site_that_checks_clean_and_refuses_a_non_empty_folder() {
+    let dir = init_site();
+    dossier()
+        .args(["check", "--strict", "--root"])
+        .arg(dir.path())
+        .assert()
+        .code(0)
+        .stdout("");
+    dossier()
+        .arg("init")
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("is not empty; use --force"));
+    dossier()
+        .arg("init")
+        .arg(dir.path())
+        .arg("--force")
+        .assert()
+        .code(0);
+}
+
+#[test]
+fn new_customer_takes_the_next_id_and_never_overwrites() {
+    let dir = init_site();
+    dossier()
+        .args([
+            "new",
+            "customer",
+            "宁波港城化工有限公司",
+            "--owner",
+            "李娜",
+            "--root",
+        ])
+        .arg(dir.path())
+        .assert()
+        .code(0)
+        .stdout("created content/customers/kh-004.md\n");
+    let path = dir.path().join("content/customers/kh-004.md");
+    let text = fs::read_to_string(&path).expect("created");
+    assert!(
+        text.contains(
+            "id: \"KH-004\"\nname: \"宁波港城化工有限公司\"\nstage: prospect\nowner: \"李娜\"\n"
+        ),
+        "{text}"
+    );
+    dossier()
+        .args(["check", "--strict", "--root"])
+        .arg(dir.path())
+        .assert()
+        .code(0);
+
+    fs::write(&path, "edited by hand").expect("edit");
+    dossier()
+        .args([
+            "new",
+            "customer",
+            "另一家",
+            "--id",
+            "KH-009",
+            "--slug",
+            "kh-004",
+            "--root",
+        ])
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("already exists"));
+    assert_eq!(fs::read_to_string(&path).expect("kept"), "edited by hand");
+}
+
+#[test]
+fn new_customer_refuses_a_taken_or_invalid_id() {
+    let dir = init_site();
+    let run = |id: &str| {
+        dossier()
+            .args(["new", "customer", "X", "--id", id, "--root"])
+            .arg(dir.path())
+            .assert()
+            .code(2)
+    };
+    run("KH-001").stderr(predicate::str::contains("already used"));
+    run("KH 9").stderr(predicate::str::contains("not a valid id"));
+}
+
+#[test]
+fn new_playbook_with_english_and_chinese_titles() {
+    let dir = init_site();
+    let new = |title: &str, expected: &str| {
+        dossier()
+            .args(["new", "playbook", title, "--root"])
+            .arg(dir.path())
+            .assert()
+            .code(0)
+            .stdout(format!("created {expected}\n"));
+        assert!(dir.path().join(expected).is_file());
+    };
+    new("Annual Screening", "content/playbooks/annual-screening.md");
+    new("年度 客户筛选", "content/playbooks/年度-客户筛选.md");
+    dossier()
+        .args(["check", "--strict", "--root"])
+        .arg(dir.path())
+        .assert()
+        .code(0);
+}
