@@ -120,6 +120,8 @@ fn decode_config(display: &str, text: &str) -> (SiteConfig, Vec<Diagnostic>) {
     }
 }
 
+// Short-lived and moved once: boxing would only add an allocation per record.
+#[allow(clippy::large_enum_variant)]
 enum Record {
     Customer(Customer, Pos),
     Playbook(Playbook),
