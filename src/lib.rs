@@ -8,6 +8,7 @@ pub mod cli;
 pub mod config;
 pub mod diagnostics;
 pub mod frontmatter;
+pub mod git;
 pub mod load;
 pub mod model;
 pub mod report;
