@@ -1,5 +1,6 @@
 //! Rendering: Markdown bodies, SVG charts and theme templates to HTML.
 
+pub mod charts;
 pub mod markdown;
 pub mod urls;
 
