@@ -1,0 +1,130 @@
+//! Answering one HTTP request from the current snapshot.
+
+use std::io::Cursor;
+
+use tiny_http::{Header, Method, Request, Response, StatusCode};
+
+use super::live;
+use super::mime::content_type;
+use super::path::{Refused, site_path};
+use super::site_state::SiteState;
+
+type Reply = Response<Cursor<Vec<u8>>>;
+
+/// Handles a request; event streams take over the connection in their own thread.
+pub fn handle(request: Request, state: &SiteState, hub: &live::Hub) {
+    if request.url().split('?').next() == Some(live::EVENTS_PATH) {
+        let (_, _, generation) = state.snapshot();
+        let events = hub.subscribe();
+        let writer = request.into_writer();
+        std::thread::spawn(move || live::stream(writer, generation, events));
+        return;
+    }
+    let reply = respond(&request, state);
+    // A client that has gone away cannot be answered; nothing else is affected.
+    let _ = request.respond(reply);
+}
+
+fn respond(request: &Request, state: &SiteState) -> Reply {
+    if !matches!(request.method(), Method::Get | Method::Head) {
+        return text(405, "method not allowed\n").with_header(header("Allow", "GET, HEAD"));
+    }
+    if request.url().split('?').next() == Some(live::SCRIPT_PATH) {
+        return cached(
+            request,
+            live::SCRIPT.as_bytes().to_vec(),
+            "text/javascript; charset=utf-8",
+        );
+    }
+    let path = match site_path(request.url()) {
+        Ok(path) => path,
+        Err(Refused::BadRequest) => return text(400, "bad request\n"),
+        Err(Refused::Outside) => return not_found(state),
+    };
+    let (files, problems, _) = state.snapshot();
+    if let Some(bytes) = files.get(&path) {
+        return file_reply(request, &path, bytes, &problems);
+    }
+    let index = if path.is_empty() {
+        "index.html".to_string()
+    } else {
+        format!("{path}/index.html")
+    };
+    match files.get(&index) {
+        Some(_) if !request.url().split('?').next().unwrap_or("").ends_with('/') => {
+            let location = format!("/{path}/");
+            text(301, "moved\n").with_header(header("Location", &location))
+        }
+        Some(bytes) => file_reply(request, &index, bytes, &problems),
+        None => not_found(state),
+    }
+}
+
+fn file_reply(
+    request: &Request,
+    path: &str,
+    bytes: &[u8],
+    problems: &[crate::diagnostics::Diagnostic],
+) -> Reply {
+    let kind = content_type(path);
+    let body = if kind.starts_with("text/html") {
+        live::inject(bytes, problems)
+    } else {
+        bytes.to_vec()
+    };
+    cached(request, body, kind)
+}
+
+/// A 200 with an ETag, or a 304 when the client already has these bytes.
+fn cached(request: &Request, body: Vec<u8>, kind: &str) -> Reply {
+    let etag = format!("\"{:08x}-{:x}\"", crc32(&body), body.len());
+    let matches = request
+        .headers()
+        .iter()
+        .filter(|h| h.field.equiv("If-None-Match"))
+        .any(|h| {
+            h.value
+                .as_str()
+                .split(',')
+                .any(|tag| tag.trim() == etag || tag.trim() == "*")
+        });
+    let reply = if matches {
+        Response::from_data(Vec::new()).with_status_code(StatusCode(304))
+    } else {
+        Response::from_data(body).with_header(header("Content-Type", kind))
+    };
+    reply
+        .with_header(header("ETag", &etag))
+        .with_header(header("Cache-Control", "no-cache"))
+        .with_header(header("X-Content-Type-Options", "nosniff"))
+}
+
+fn not_found(state: &SiteState) -> Reply {
+    let (files, problems, _) = state.snapshot();
+    match files.get("404.html") {
+        Some(page) => Response::from_data(live::inject(page, &problems))
+            .with_status_code(StatusCode(404))
+            .with_header(header("Content-Type", "text/html; charset=utf-8")),
+        None => text(404, "not found\n"),
+    }
+}
+
+fn text(status: u16, body: &str) -> Reply {
+    Response::from_data(body.as_bytes().to_vec())
+        .with_status_code(StatusCode(status))
+        .with_header(header("Content-Type", "text/plain; charset=utf-8"))
+}
+
+fn header(name: &str, value: &str) -> Header {
+    // Names and values here are ASCII constants or built from ASCII, so this cannot fail;
+    // a fallback keeps the server from panicking if that ever changes.
+    Header::from_bytes(name.as_bytes(), value.as_bytes()).unwrap_or_else(|_| {
+        Header::from_bytes(&b"X-Invalid"[..], &b"1"[..]).expect("constant header")
+    })
+}
+
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = flate2::Crc::new();
+    crc.update(bytes);
+    crc.sum()
+}

@@ -1,0 +1,138 @@
+//! Watching the site's sources: content/, themes/ and site.yaml, debounced, ignoring editor swap
+//! and temporary files, the output folder and `.git`.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::Context;
+use notify::{PollWatcher, RecommendedWatcher, RecursiveMode};
+use notify_debouncer_full::{DebounceEventResult, Debouncer, FileIdMap, new_debouncer_opt};
+
+const DEBOUNCE: Duration = Duration::from_millis(120);
+
+/// Keeps the watch alive while held.
+pub enum Watcher {
+    Native(Debouncer<RecommendedWatcher, FileIdMap>),
+    Poll(Debouncer<PollWatcher, FileIdMap>),
+}
+
+pub fn watch<F>(root: &Path, poll: bool, on_change: F) -> anyhow::Result<Watcher>
+where
+    F: Fn() + Send + 'static,
+{
+    let root = root.to_path_buf();
+    let watched_root = root.clone();
+    let handler = move |result: DebounceEventResult| {
+        let Ok(events) = result else { return };
+        if events
+            .iter()
+            .flat_map(|e| e.paths.iter())
+            .any(|p| is_source(&watched_root, p))
+        {
+            on_change();
+        }
+    };
+    let config = notify::Config::default().with_poll_interval(Duration::from_millis(300));
+    let mut watcher = if poll {
+        Watcher::Poll(new_debouncer_opt(
+            DEBOUNCE,
+            None,
+            handler,
+            FileIdMap::new(),
+            config,
+        )?)
+    } else {
+        Watcher::Native(new_debouncer_opt(
+            DEBOUNCE,
+            None,
+            handler,
+            FileIdMap::new(),
+            config,
+        )?)
+    };
+    for target in targets(&root) {
+        let mode = if target.is_dir() {
+            RecursiveMode::Recursive
+        } else {
+            RecursiveMode::NonRecursive
+        };
+        let result = match &mut watcher {
+            Watcher::Native(d) => d.watch(&target, mode),
+            Watcher::Poll(d) => d.watch(&target, mode),
+        };
+        result.with_context(|| format!("watching {}", target.display()))?;
+    }
+    Ok(watcher)
+}
+
+/// The root itself is watched non-recursively (for site.yaml appearing or being replaced by an
+/// editor's rename), plus content/ and themes/ recursively when they exist.
+fn targets(root: &Path) -> Vec<PathBuf> {
+    let mut targets = vec![root.to_path_buf()];
+    for folder in ["content", "themes"] {
+        let path = root.join(folder);
+        if path.is_dir() {
+            targets.push(path);
+        }
+    }
+    targets
+}
+
+/// Whether a changed path is a source of the site (and not an editor's scratch file).
+pub fn is_source(root: &Path, path: &Path) -> bool {
+    let Ok(relative) = path.strip_prefix(root) else {
+        return false;
+    };
+    let Some(name) = relative.file_name().and_then(|n| n.to_str()) else {
+        return false;
+    };
+    let scratch = name.starts_with(".#")
+        || name.starts_with('~')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".swo")
+        || name.ends_with(".tmp")
+        || name.ends_with(".bak")
+        || (name.starts_with('#') && name.ends_with('#'))
+        || name == "4913"
+        || name == ".DS_Store";
+    let first = relative
+        .components()
+        .next()
+        .and_then(|c| c.as_os_str().to_str());
+    !scratch && (matches!(first, Some("content" | "themes")) || relative == Path::new("site.yaml"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sources_and_scratch_files() {
+        let root = Path::new("/site");
+        let yes = [
+            "content/customers/a.md",
+            "themes/default/templates/base.html",
+            "site.yaml",
+            "content/customers/new",
+        ];
+        for p in yes {
+            assert!(is_source(root, &root.join(p)), "{p}");
+        }
+        let no = [
+            "content/customers/.a.md.swp",
+            "content/customers/a.md~",
+            "content/customers/4913",
+            "content/customers/.#a.md",
+            "content/customers/#a.md#",
+            "public/index.html",
+            ".git/index",
+            "site.yaml.tmp",
+        ];
+        for p in no {
+            assert!(!is_source(root, &root.join(p)), "{p}");
+        }
+        assert!(!is_source(root, Path::new("/elsewhere/site.yaml")));
+    }
+}

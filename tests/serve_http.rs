@@ -1,0 +1,288 @@
+//! The preview server over real sockets: safe paths, HTTP semantics, live reload events, and a
+//! bounded concurrent load. The site here is a stand-in build (one page per file of content/),
+//! so these tests exercise the server alone; tests/serve_e2e.rs runs the real build.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use dossier::serve::{Files, Preview, Rebuild, ServeOptions};
+
+fn stand_in_build(root: &Path) -> Rebuild {
+    let page = std::fs::read_to_string(root.join("content/page.txt")).unwrap_or_default();
+    if page.contains("BROKEN") {
+        let d = dossier::diagnostics::Diagnostic::new(
+            dossier::diagnostics::Code::OutOfRange,
+            "content/page.txt",
+            dossier::yaml::Pos { line: 1, column: 1 },
+            "page is broken",
+        );
+        return Rebuild::Failed(vec![d]);
+    }
+    let mut files = Files::new();
+    files.insert(
+        "index.html".into(),
+        format!("<html><body><p>{page}</p></body></html>").into_bytes(),
+    );
+    files.insert(
+        "customers/kh-001/index.html".into(),
+        b"<html><body>dossier</body></html>".to_vec(),
+    );
+    files.insert(
+        "404.html".into(),
+        b"<html><body>not here</body></html>".to_vec(),
+    );
+    files.insert("style.css".into(), b"body{}".to_vec());
+    files.insert("search/index.json".into(), b"{}".to_vec());
+    files.insert("fonts/a.woff2".into(), vec![0, 1, 2]);
+    files.insert("app.wasm".into(), vec![0, 97, 115, 109]);
+    Rebuild::Built(files)
+}
+
+fn start() -> (tempfile::TempDir, Preview) {
+    let site = tempfile::tempdir().expect("temp");
+    std::fs::create_dir_all(site.path().join("content")).expect("content");
+    std::fs::write(site.path().join("content/page.txt"), "first").expect("page");
+    let root = site.path().to_path_buf();
+    let options = ServeOptions {
+        root: root.clone(),
+        bind: "127.0.0.1".parse().expect("ip"),
+        port: 0,
+        poll: false,
+    };
+    let preview = Preview::start(&options, move || stand_in_build(&root)).expect("starts");
+    (site, preview)
+}
+
+/// Sends raw bytes and returns the whole response (the server closes after `Connection: close`).
+fn raw(address: SocketAddr, request: &[u8]) -> String {
+    raw_within(address, request, Duration::from_secs(5))
+}
+
+fn raw_within(address: SocketAddr, request: &[u8], timeout: Duration) -> String {
+    let mut stream = TcpStream::connect(address).expect("connect");
+    stream.set_read_timeout(Some(timeout)).expect("timeout");
+    stream.write_all(request).expect("send");
+    let mut response = Vec::new();
+    let _ = stream.read_to_end(&mut response);
+    String::from_utf8_lossy(&response).into_owned()
+}
+
+fn get(address: SocketAddr, target: &str) -> String {
+    raw(
+        address,
+        format!("GET {target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").as_bytes(),
+    )
+}
+
+fn status(response: &str) -> u16 {
+    response
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0)
+}
+
+fn header<'r>(response: &'r str, name: &str) -> Option<&'r str> {
+    response
+        .lines()
+        .take_while(|l| !l.is_empty())
+        .find_map(|l| {
+            l.split_once(": ")
+                .filter(|(k, _)| k.eq_ignore_ascii_case(name))
+                .map(|(_, v)| v)
+        })
+}
+
+#[test]
+fn serves_pages_with_types_and_the_live_script() {
+    let (_site, preview) = start();
+    let home = get(preview.address, "/");
+    assert_eq!(status(&home), 200);
+    assert_eq!(
+        header(&home, "Content-Type"),
+        Some("text/html; charset=utf-8")
+    );
+    assert!(
+        home.contains("<p>first</p><script src=\"/__dossier/live.js\" defer></script></body>"),
+        "{home}"
+    );
+    for (path, kind) in [
+        ("/style.css", "text/css; charset=utf-8"),
+        ("/search/index.json", "application/json"),
+        ("/fonts/a.woff2", "font/woff2"),
+        ("/app.wasm", "application/wasm"),
+        ("/__dossier/live.js", "text/javascript; charset=utf-8"),
+    ] {
+        let response = get(preview.address, path);
+        assert_eq!(
+            (status(&response), header(&response, "Content-Type")),
+            (200, Some(kind)),
+            "{path}"
+        );
+    }
+    let folder = get(preview.address, "/customers/kh-001");
+    assert_eq!(
+        (status(&folder), header(&folder, "Location")),
+        (301, Some("/customers/kh-001/"))
+    );
+    assert_eq!(status(&get(preview.address, "/customers/kh-001/")), 200);
+    let missing = get(preview.address, "/nope");
+    assert_eq!(status(&missing), 404);
+    assert!(
+        missing.contains("not here"),
+        "the theme's 404 page: {missing}"
+    );
+}
+
+#[test]
+fn head_and_conditional_requests() {
+    let (_site, preview) = start();
+    let full = get(preview.address, "/style.css");
+    let etag = header(&full, "ETag").expect("etag").to_string();
+    let head = raw(
+        preview.address,
+        b"HEAD /style.css HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    );
+    assert_eq!(status(&head), 200);
+    assert!(head.ends_with("\r\n\r\n"), "no body for HEAD: {head:?}");
+    let again = raw(
+        preview.address,
+        format!("GET /style.css HTTP/1.1\r\nHost: x\r\nIf-None-Match: {etag}\r\nConnection: close\r\n\r\n").as_bytes(),
+    );
+    assert_eq!(status(&again), 304);
+    let post = raw(
+        preview.address,
+        b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+    );
+    assert_eq!(status(&post), 405);
+}
+
+#[test]
+fn traversal_is_refused_in_every_spelling() {
+    let (_site, preview) = start();
+    for target in [
+        "/../site.yaml",
+        "/%2e%2e/%2e%2e/etc/passwd",
+        "/..%2f..%2fetc%2fpasswd",
+        "/..\\..\\etc\\passwd",
+        "/a%00.html",
+        "/%zz",
+        "/C:/Windows/win.ini",
+        "/content/page.txt",
+        "/etc/passwd",
+    ] {
+        let response = get(preview.address, target);
+        assert!(
+            matches!(status(&response), 400 | 404),
+            "{target}: {response}"
+        );
+        assert!(
+            !response.contains("first")
+                || target == "/content/page.txt" && status(&response) == 404,
+            "{target}"
+        );
+        assert!(!response.contains("root:"), "{target}");
+    }
+    let absolute = raw(
+        preview.address,
+        b"GET http://x/../../etc/passwd HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    );
+    assert!(matches!(status(&absolute), 400 | 404), "{absolute}");
+}
+
+#[test]
+fn malformed_requests_do_not_stop_the_server() {
+    let (_site, preview) = start();
+    for junk in [
+        &b"\r\n\r\n"[..],
+        b"GARBAGE\r\n\r\n",
+        b"GET\r\n\r\n",
+        b"GET / HTTP/9.9\r\n\r\n",
+        &[0xff; 64][..],
+        b"GET / HTTP/1.1\r\nHost: x\r\nContent-Length: nope\r\n\r\n",
+    ] {
+        // Some of these leave the server waiting for more bytes; the client gives up first.
+        let _ = raw_within(preview.address, junk, Duration::from_millis(300));
+    }
+    // A client that connects and vanishes, and one that sends half a request and stalls.
+    drop(TcpStream::connect(preview.address).expect("connect"));
+    let mut stalled = TcpStream::connect(preview.address).expect("connect");
+    stalled.write_all(b"GET / HT").expect("partial");
+    assert_eq!(status(&get(preview.address, "/")), 200);
+}
+
+#[test]
+fn a_change_rebuilds_notifies_tabs_and_shows_the_overlay_until_fixed() {
+    let (site, preview) = start();
+    let mut events = TcpStream::connect(preview.address).expect("connect");
+    events
+        .write_all(b"GET /__dossier/events HTTP/1.1\r\nHost: x\r\n\r\n")
+        .expect("subscribe");
+    events
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("timeout");
+    let mut reader = BufReader::new(events);
+    let first = next_event(&mut reader);
+
+    std::fs::write(site.path().join("content/page.txt"), "second").expect("edit");
+    let second = next_event(&mut reader);
+    assert!(second > first);
+    assert!(get(preview.address, "/").contains("<p>second</p>"));
+
+    std::fs::write(site.path().join("content/page.txt"), "BROKEN").expect("break");
+    next_event(&mut reader);
+    let page = get(preview.address, "/");
+    assert!(page.contains("<p>second</p>"), "keeps the last good build");
+    assert!(
+        page.contains("dossier-overlay") && page.contains("content/page.txt:1:1"),
+        "{page}"
+    );
+
+    std::fs::write(site.path().join("content/page.txt"), "third").expect("fix");
+    next_event(&mut reader);
+    let page = get(preview.address, "/");
+    assert!(
+        page.contains("<p>third</p>") && !page.contains("dossier-overlay"),
+        "{page}"
+    );
+}
+
+/// Reads server-sent events until a `build` event and returns its generation.
+fn next_event(reader: &mut BufReader<TcpStream>) -> u64 {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let mut line = String::new();
+    while Instant::now() < deadline {
+        line.clear();
+        if reader.read_line(&mut line).unwrap_or(0) == 0 {
+            continue;
+        }
+        if let Some(data) = line.strip_prefix("data: ") {
+            return data.trim().parse().expect("generation");
+        }
+    }
+    panic!("no build event within 10 s");
+}
+
+#[test]
+fn many_concurrent_clients_get_every_answer() {
+    let (_site, preview) = start();
+    let address = preview.address;
+    let started = Instant::now();
+    let threads: Vec<_> = (0..32)
+        .map(|i| {
+            std::thread::spawn(move || {
+                (0..60)
+                    .filter(|j| {
+                        let target = if (i + j) % 2 == 0 { "/" } else { "/style.css" };
+                        status(&get(address, target)) == 200
+                    })
+                    .count()
+            })
+        })
+        .collect();
+    let ok: usize = threads.into_iter().map(|t| t.join().expect("thread")).sum();
+    assert_eq!(ok, 32 * 60, "every request answered");
+    eprintln!("1920 requests from 32 clients in {:?}", started.elapsed());
+}
