@@ -196,9 +196,16 @@ fn every_code_has_a_test() {
 
 #[test]
 fn every_code_is_documented() {
-    let docs = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/errors.md")).expect("docs/errors.md");
+    let docs = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/errors.md"))
+        .expect("docs/errors.md");
     for code in Code::ALL {
-        assert!(docs.contains(&format!("\n## {code}\n")), "docs/errors.md lacks {code}");
-        assert!(docs.contains(code.summary()), "docs/errors.md lacks the summary of {code}");
+        assert!(
+            docs.contains(&format!("\n## {code}\n")),
+            "docs/errors.md lacks {code}"
+        );
+        assert!(
+            docs.contains(code.summary()),
+            "docs/errors.md lacks the summary of {code}"
+        );
     }
 }
