@@ -1,6 +1,7 @@
 //! Rendering: Markdown bodies, SVG charts and theme templates to HTML.
 
 pub mod charts;
+pub mod format;
 pub mod markdown;
 pub mod urls;
 
@@ -18,4 +19,385 @@ pub fn escape(text: &str) -> String {
         }
     }
     out
+}
+
+mod theme;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::Serialize;
+use tera::{Context, Kwargs, State, Tera};
+
+use crate::config::{Language, SiteConfig};
+
+pub use theme::ThemeFiles;
+
+/// Failures to set up the theme or to render a page.
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    #[error("theme `{name}` not found: there is no folder {path}")]
+    ThemeNotFound { name: String, path: String },
+    #[error("cannot read theme file {path}: {source}")]
+    ThemeIo {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("theme file {path}: {message}")]
+    ThemeFile { path: String, message: String },
+    #[error("template error: {0}")]
+    Template(String),
+    #[error("rendering {template}: {message}")]
+    Render { template: String, message: String },
+}
+
+/// The sections of the main navigation, in order; each is a page path and an i18n key
+/// `nav_<section>`.
+pub const NAV: [&str; 9] = [
+    "home",
+    "customers",
+    "rankings",
+    "credit",
+    "retention",
+    "satisfaction",
+    "service",
+    "prospects",
+    "playbooks",
+];
+
+#[derive(Serialize)]
+struct NavItem {
+    section: &'static str,
+    url: String,
+}
+
+/// The site-wide values every template sees as `site`.
+#[derive(Clone, Debug, Serialize)]
+pub struct SiteInfo {
+    pub title: String,
+    /// Ends in `/`.
+    pub base_url: String,
+    /// `zh-CN` or `en`, for `<html lang>`.
+    pub language: &'static str,
+    /// `<base_url>static/`.
+    pub static_url: String,
+}
+
+/// Templates parsed once, translations and static files of the theme, for one site.
+pub struct Renderer {
+    tera: Tera,
+    site: SiteInfo,
+    language: Language,
+    translations: BTreeMap<String, String>,
+    statics: BTreeMap<String, Vec<u8>>,
+}
+
+impl Renderer {
+    /// Loads the theme named in `config` (embedded default, with files under
+    /// `<root>/themes/<name>/` taking precedence) and parses every template once.
+    pub fn new(root: &Path, config: &SiteConfig) -> Result<Self, RenderError> {
+        let files = theme::load(root, &config.theme)?;
+        Self::from_files(files, config)
+    }
+
+    fn from_files(files: ThemeFiles, config: &SiteConfig) -> Result<Self, RenderError> {
+        let base_url = urls::normalize_base(&config.base_url);
+        let language = config.language;
+        let site = SiteInfo {
+            title: config.title.clone(),
+            base_url: base_url.clone(),
+            language: language.as_str(),
+            static_url: format!("{base_url}static/"),
+        };
+        let translations = files.translations(language.as_str())?;
+
+        let mut tera = Tera::new();
+        // Filters and functions first: tera checks that templates use known ones.
+        register(&mut tera, language, &base_url);
+        let templates: Vec<(String, String)> = files.templates()?;
+        tera.add_raw_templates(templates.iter().map(|(n, c)| (n.as_str(), c.as_str())))
+            .map_err(|e| RenderError::Template(error_text(&e)))?;
+        let nav: Vec<NavItem> = NAV
+            .iter()
+            .map(|&section| NavItem {
+                section,
+                url: urls::page_url(&base_url, if section == "home" { "" } else { section }),
+            })
+            .collect();
+        let globals = tera.global_context();
+        globals.insert("site", &site);
+        globals.insert("t", &translations);
+        globals.insert("nav", &nav);
+        globals.insert("build", &BTreeMap::<String, String>::new());
+        Ok(Renderer {
+            tera,
+            site,
+            language,
+            translations,
+            statics: files.statics(),
+        })
+    }
+
+    /// Sets a value every template sees, e.g. `build` (as-of date, reporting year).
+    pub fn set_global(&mut self, key: &'static str, value: &impl Serialize) {
+        self.tera.global_context().insert(key, value);
+    }
+
+    pub fn site(&self) -> &SiteInfo {
+        &self.site
+    }
+
+    pub fn language(&self) -> Language {
+        self.language
+    }
+
+    /// The UI string for `key` in the site's language (the key itself when missing).
+    pub fn t<'a>(&'a self, key: &'a str) -> &'a str {
+        self.translations.get(key).map_or(key, String::as_str)
+    }
+
+    /// Theme static files by output path (`static/style.css`), to copy into the site.
+    pub fn static_files(&self) -> &BTreeMap<String, Vec<u8>> {
+        &self.statics
+    }
+
+    /// Renders `template` with the top-level keys of `context` (a struct or map) next to
+    /// the globals `site`, `t`, `nav` and `build`.
+    pub fn render(&self, template: &str, context: &impl Serialize) -> Result<String, RenderError> {
+        let context = Context::from_serialize(context).map_err(|e| RenderError::Render {
+            template: template.to_string(),
+            message: error_text(&e),
+        })?;
+        self.tera
+            .render(template, &context)
+            .map_err(|e| RenderError::Render {
+                template: template.to_string(),
+                message: error_text(&e),
+            })
+    }
+}
+
+/// A tera error with its chain of causes, which carry the template file and line.
+fn error_text(error: &tera::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
+/// Filters `money`, `number`, `percent`, `date` (formatted for the site's language) and the
+/// function `url(path=…)`.
+fn register(tera: &mut Tera, language: Language, base_url: &str) {
+    tera.register_filter("money", move |x: f64, _: Kwargs, _: &State| {
+        format::money(x, language)
+    });
+    tera.register_filter("number", |x: f64, kwargs: Kwargs, _: &State| {
+        let decimals: usize = kwargs.get("decimals")?.unwrap_or(0);
+        Ok::<_, tera::Error>(format::number(x, decimals))
+    });
+    tera.register_filter("percent", |x: f64, kwargs: Kwargs, _: &State| {
+        let decimals: usize = kwargs.get("decimals")?.unwrap_or(1);
+        Ok::<_, tera::Error>(format::percent(x, decimals))
+    });
+    tera.register_filter("date", move |x: &str, _: Kwargs, _: &State| {
+        x.parse::<jiff::civil::Date>()
+            .map(|d| format::date(d, language))
+            .map_err(|e| tera::Error::message(format!("`{x}` is not a date: {e}")))
+    });
+    let base = base_url.to_string();
+    tera.register_function("url", move |kwargs: Kwargs, _: &State| {
+        let path: String = kwargs.must_get("path")?;
+        Ok::<_, tera::Error>(urls::page_url(&base, &path))
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn config(language: Language) -> SiteConfig {
+        SiteConfig {
+            title: "客户档案 <内部>".to_string(),
+            base_url: "/crm".to_string(),
+            language,
+            ..SiteConfig::default()
+        }
+    }
+
+    fn renderer(language: Language) -> Renderer {
+        let dir = tempfile::tempdir().unwrap();
+        Renderer::new(dir.path(), &config(language)).unwrap()
+    }
+
+    fn customer_context(name: &str) -> serde_json::Value {
+        json!({
+            "page": {"title": name, "section": "customers"},
+            "customer": {
+                "id": "KH-1", "name": name, "stage": "active", "owner": "王芳",
+                "since": "2021-03-01", "tags": ["<b>vip</b>"],
+                "contacts": [{"name": "李雷", "title": null, "role": "decision_maker",
+                              "phone": null, "email": "li@example.com"}],
+                "sales": [{"year": 2024, "revenue": 1.0}]
+            },
+            "since_display": "2021年3月1日",
+            "profile": [{"label": "地区", "value": "华东"}],
+            "sales": [{"year": 2024, "revenue": "128万", "target": "", "gross_profit": ""}],
+            "charts": {"sales": "<figure class=\"chart\"></figure>"},
+            "body": "<p>notes</p>",
+            "playbooks": [{"title": "投诉处理", "url": "/crm/playbooks/complaints/"}],
+            "history": {"last_changed": "2024-03-05", "last_changed_display": "2024年3月5日",
+                        "last_author": "Bo", "changes": 2},
+            "edit_url": "https://git.example.com/edit/content/customers/a.md"
+        })
+    }
+
+    #[test]
+    fn every_template_value_is_escaped() {
+        let r = renderer(Language::ZhCn);
+        let html = r
+            .render(
+                "customer.html",
+                &customer_context("<script>alert(1)</script>"),
+            )
+            .unwrap();
+        assert!(!html.contains("<script>alert"), "{html}");
+        assert!(
+            html.contains("&lt;script&gt;alert(1)&lt;&#x2F;script&gt;")
+                || html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+            "{html}"
+        );
+        assert!(!html.contains("<b>vip</b>"));
+        assert!(html.contains("客户档案 &lt;内部&gt;"));
+        // Values the caller marks safe (rendered Markdown, SVG) pass through.
+        assert!(html.contains("<p>notes</p>"));
+        assert!(html.contains("<figure class=\"chart\"></figure>"));
+        assert!(html.contains("<html lang=\"zh-CN\">"));
+        assert!(html.contains("href=\"/crm/static/style.css\""));
+        assert!(html.contains("action=\"/crm/search/\""));
+        assert!(html.contains("name=\"q\""));
+        assert!(html.contains("<main id=\"main\""));
+        assert!(html.contains("aria-current=\"page\">客户</a>"), "{html}");
+    }
+
+    #[test]
+    fn all_pages_render_in_both_languages() {
+        for language in [Language::ZhCn, Language::En] {
+            let mut r = renderer(language);
+            r.set_global(
+                "build",
+                &json!({"as_of": "2024-12-31", "as_of_display": "x", "year": 2024}),
+            );
+            let page = |title: &str, section: &str| json!({"title": title, "section": section});
+            r.render("404.html", &json!({"page": page("404", "")}))
+                .unwrap();
+            let home = r
+                .render(
+                    "index.html",
+                    &json!({"page": page("Home", "home"),
+                        "stats": [{"label": "Customers", "value": "12", "url": null, "note": null}],
+                        "charts": [{"heading": "Sales", "svg": "<figure></figure>"}],
+                        "recent": [{"title": "A", "url": "/crm/customers/a/", "date": "2024-01-01",
+                                    "date_display": "1 Jan 2024", "author": "Ann"}]}),
+                )
+                .unwrap();
+            assert!(home.contains("2024"));
+            r.render(
+                "customers.html",
+                &json!({"page": page("Customers", "customers"),
+                    "customers": [{"id": "KH-1", "name": "A", "url": "/crm/customers/a/",
+                        "stage": "lost", "owner": "o", "region": null, "industry": null,
+                        "grade": "AA", "abc": null, "revenue": 5.0, "revenue_display": "5"}]}),
+            )
+            .unwrap();
+            r.render("customer.html", &customer_context("A")).unwrap();
+            r.render(
+                "playbooks.html",
+                &json!({"page": page("P", "playbooks"),
+                    "playbooks": [{"title": "T", "url": "/crm/playbooks/t/", "summary": null, "customers": []}]}),
+            )
+            .unwrap();
+            r.render(
+                "playbook.html",
+                &json!({"page": page("P", "playbooks"),
+                    "playbook": {"title": "T", "summary": "s"}, "body": "<p>x</p>", "customers": []}),
+            )
+            .unwrap();
+        }
+    }
+
+    #[test]
+    fn translations_follow_the_language() {
+        assert_eq!(renderer(Language::En).t("nav_customers"), "Customers");
+        assert_eq!(renderer(Language::ZhCn).t("nav_customers"), "客户");
+        assert_eq!(renderer(Language::ZhCn).t("no_such_key"), "no_such_key");
+        let r = renderer(Language::En);
+        assert!(r.static_files().contains_key("static/style.css"));
+        assert!(r.static_files().contains_key("static/dossier.js"));
+    }
+
+    #[test]
+    fn filters_and_url_function() {
+        let mut files = theme::load(Path::new("/nonexistent"), "default").unwrap();
+        files.insert(
+            "templates/t.html",
+            "{{ 1280000 | money }}|{{ 0.1234 | percent }}|{{ 1234.5 | number(decimals=1) }}|{{ \"2024-03-05\" | date }}|{{ url(path=\"customers/华东\") }}",
+        );
+        let r = Renderer::from_files(files, &config(Language::ZhCn)).unwrap();
+        assert_eq!(
+            r.render("t.html", &json!({})).unwrap(),
+            "128万|12.3%|1,234.5|2024年3月5日|/crm/customers/%E5%8D%8E%E4%B8%9C/"
+        );
+    }
+
+    #[test]
+    fn a_site_overrides_single_theme_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let t = dir.path().join("themes/default/templates");
+        std::fs::create_dir_all(&t).unwrap();
+        std::fs::write(t.join("404.html"), "custom {{ site.title }}").unwrap();
+        let r = Renderer::new(dir.path(), &config(Language::En)).unwrap();
+        assert_eq!(
+            r.render("404.html", &json!({})).unwrap(),
+            "custom 客户档案 &lt;内部&gt;"
+        );
+        // The other files still come from the embedded theme.
+        assert!(
+            r.render("customer.html", &customer_context("A"))
+                .unwrap()
+                .contains("<article")
+        );
+
+        let mut other = config(Language::En);
+        other.theme = "corporate".to_string();
+        assert!(matches!(
+            Renderer::new(dir.path(), &other),
+            Err(RenderError::ThemeNotFound { .. })
+        ));
+    }
+
+    #[test]
+    fn template_errors_name_the_template() {
+        let r = renderer(Language::En);
+        let err = r
+            .render(
+                "customer.html",
+                &json!({"page": {"title": "x", "section": "x"}}),
+            )
+            .unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains("customer.html"), "{text}");
+
+        let mut files = ThemeFiles::default();
+        files.insert("templates/bad.html", "line one\n{% if %}");
+        let err = Renderer::from_files(files, &config(Language::En))
+            .err()
+            .unwrap();
+        let text = err.to_string();
+        assert!(text.contains("bad.html"), "{text}");
+    }
 }

@@ -1,0 +1,116 @@
+//! Display formatting of numbers, money, percentages and dates for the site's language.
+//! Pages round for display only; exports keep the unrounded numbers.
+
+use jiff::civil::Date;
+
+use crate::config::Language;
+
+/// An integer part with thousands separators: `1234567` → `1,234,567`.
+fn group(int: u64) -> String {
+    let digits = int.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A number with `decimals` decimal places and thousands separators; `-0` shows as `0`.
+pub fn number(value: f64, decimals: usize) -> String {
+    if !value.is_finite() {
+        return "–".to_string();
+    }
+    let text = format!("{:.*}", decimals, value.abs());
+    let (int, frac) = text.split_once('.').unwrap_or((&text, ""));
+    let int: u64 = int.parse().unwrap_or(0);
+    let zero = int == 0 && frac.chars().all(|c| c == '0');
+    let sign = if value < 0.0 && !zero { "-" } else { "" };
+    if frac.is_empty() {
+        format!("{sign}{}", group(int))
+    } else {
+        format!("{sign}{}.{frac}", group(int))
+    }
+}
+
+/// Money: in zh-CN with 万 (10⁴) and 亿 (10⁸) and up to two decimals; in en with thousands
+/// separators and no decimals.
+pub fn money(value: f64, language: Language) -> String {
+    match language {
+        Language::ZhCn => {
+            let abs = value.abs();
+            let (scaled, unit) = if abs >= 1e8 {
+                (value / 1e8, "亿")
+            } else if abs >= 1e4 {
+                (value / 1e4, "万")
+            } else {
+                return number(value, 0);
+            };
+            let text = number(scaled, 2);
+            let text = if text.contains('.') {
+                text.trim_end_matches('0').trim_end_matches('.').to_string()
+            } else {
+                text
+            };
+            format!("{text}{unit}")
+        }
+        Language::En => number(value, 0),
+    }
+}
+
+/// A share as a percentage: `0.1234` → `12.3%`.
+pub fn percent(share: f64, decimals: usize) -> String {
+    format!("{}%", number(share * 100.0, decimals))
+}
+
+/// A date: `2024年3月5日` in zh-CN, `5 Mar 2024` in en.
+pub fn date(date: Date, language: Language) -> String {
+    match language {
+        Language::ZhCn => format!("{}年{}月{}日", date.year(), date.month(), date.day()),
+        Language::En => {
+            const MONTHS: [&str; 12] = [
+                "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+            ];
+            format!(
+                "{} {} {}",
+                date.day(),
+                MONTHS[(date.month() - 1) as usize],
+                date.year()
+            )
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date as d;
+
+    #[test]
+    fn numbers() {
+        assert_eq!(number(1234567.891, 2), "1,234,567.89");
+        assert_eq!(number(-0.001, 1), "0.0");
+        assert_eq!(number(-1500.0, 0), "-1,500");
+        assert_eq!(number(999.5, 0), "1,000");
+        assert_eq!(number(f64::NAN, 0), "–");
+        assert_eq!(percent(0.12345, 1), "12.3%");
+    }
+
+    #[test]
+    fn money_by_language() {
+        assert_eq!(money(1_280_000.0, Language::ZhCn), "128万");
+        assert_eq!(money(12_345.0, Language::ZhCn), "1.23万");
+        assert_eq!(money(250_000_000.0, Language::ZhCn), "2.5亿");
+        assert_eq!(money(-50_000.0, Language::ZhCn), "-5万");
+        assert_eq!(money(9_999.0, Language::ZhCn), "9,999");
+        assert_eq!(money(1_280_000.0, Language::En), "1,280,000");
+    }
+
+    #[test]
+    fn dates_by_language() {
+        assert_eq!(date(d(2024, 3, 5), Language::ZhCn), "2024年3月5日");
+        assert_eq!(date(d(2024, 12, 31), Language::En), "31 Dec 2024");
+    }
+}
