@@ -4,6 +4,7 @@
 //! index → write. Each stage is a module with a small public face.
 
 pub mod analytics;
+pub mod build;
 pub mod cli;
 pub mod config;
 pub mod diagnostics;
