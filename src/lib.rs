@@ -7,6 +7,7 @@ pub mod analytics;
 pub mod build;
 pub mod cli;
 pub mod config;
+pub mod corpus;
 pub mod diagnostics;
 pub mod frontmatter;
 pub mod git;
