@@ -11,6 +11,7 @@ pub mod corpus;
 pub mod diagnostics;
 pub mod frontmatter;
 pub mod git;
+pub mod index;
 pub mod load;
 pub mod model;
 pub mod render;
