@@ -14,12 +14,14 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::config::{Language, SiteConfig};
+use crate::diagnostics::{Code, Diagnostic, Report, Sources};
 use crate::git::{self, History};
 use crate::model::{Customer, Site, Stage};
 use crate::render::markdown::{self, MarkdownSettings};
 use crate::render::{RenderError, Renderer, charts, format, urls};
 use crate::validate::{self, CheckError, Checked};
 use crate::write::{self, Files, WriteError};
+use crate::yaml::Pos;
 
 /// Command-line choices that override site.yaml.
 #[derive(Clone, Debug, Default)]
@@ -28,6 +30,8 @@ pub struct BuildOptions {
     pub out: Option<PathBuf>,
     pub base_url: Option<String>,
     pub as_of: Option<Date>,
+    /// Warnings fail the build too.
+    pub strict: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -35,16 +39,14 @@ pub enum BuildError {
     #[error(transparent)]
     Check(#[from] CheckError),
     #[error(transparent)]
-    Render(#[from] RenderError),
-    #[error(transparent)]
     Write(#[from] WriteError),
 }
 
 /// What a build did.
 #[derive(Debug)]
 pub enum Outcome {
-    /// The content has errors: nothing was written. The caller prints the diagnostics.
-    Invalid(Box<Checked>),
+    /// The content or the theme has errors: nothing was written. The caller prints them.
+    Invalid(Box<Invalid>),
     Built(Summary),
 }
 
@@ -60,14 +62,102 @@ pub struct Summary {
     pub phases: Vec<(&'static str, Duration)>,
 }
 
-/// Builds the site at `root`.
-pub fn build(root: &Path, options: &BuildOptions) -> Result<Outcome, BuildError> {
+/// Why a site could not be built, as diagnostics (content, configuration or templates).
+#[derive(Debug)]
+pub struct Invalid {
+    pub report: Report,
+    pub sources: Sources,
+    pub files_checked: usize,
+}
+
+impl From<Checked> for Invalid {
+    fn from(checked: Checked) -> Self {
+        Invalid {
+            report: checked.report,
+            sources: checked.sources,
+            files_checked: checked.files_checked,
+        }
+    }
+}
+
+impl Invalid {
+    fn theme(error: &RenderError, theme: &str, root: &Path) -> Self {
+        let diagnostic = template_diagnostic(error, theme);
+        let mut sources = Sources::new();
+        if let Ok(text) = std::fs::read_to_string(root.join(&diagnostic.file)) {
+            sources.insert(diagnostic.file.clone(), text);
+        }
+        Invalid {
+            report: Report::new(vec![diagnostic]),
+            sources,
+            files_checked: 0,
+        }
+    }
+}
+
+/// A theme problem as a diagnostic that names the template file and, when tera gives it, the
+/// line and column.
+fn template_diagnostic(error: &RenderError, theme: &str) -> Diagnostic {
+    let message = error.to_string();
+    let located = regex_lite::Regex::new(r"([\w./-]+\.(?:html|json|css|js))(?::(\d+)(?::(\d+))?)?")
+        .ok()
+        .and_then(|re| {
+            re.captures(&message).map(|c| {
+                (
+                    c[1].to_string(),
+                    c.get(2).map(|m| m.as_str().to_string()),
+                    c.get(3).map(|m| m.as_str().to_string()),
+                )
+            })
+        });
+    let (file, line, column) = match located {
+        Some((file, line, column)) => (
+            format!(
+                "themes/{theme}/templates/{}",
+                file.trim_start_matches("templates/")
+            ),
+            line.and_then(|l| l.parse().ok()).unwrap_or(1),
+            column.and_then(|c| c.parse().ok()).unwrap_or(1),
+        ),
+        None => (format!("themes/{theme}"), 1, 1),
+    };
+    // tera's text carries its own snippet after the first line; the diagnostic shows ours.
+    let first_line = message.lines().next().unwrap_or_default().replacen(
+        "template error: error: ",
+        "template error: ",
+        1,
+    );
+    Diagnostic::new(Code::TemplateError, file, Pos { line, column }, first_line)
+        .help("fix the template (or remove the override to use the built-in one); docs/themes.md lists the variables")
+}
+
+/// The site rendered in memory, before it is written.
+#[derive(Debug)]
+pub struct Rendered {
+    pub files: Files,
+    pub config: SiteConfig,
+    pub history_note: Option<String>,
+    pub phases: Vec<(&'static str, Duration)>,
+}
+
+impl Rendered {
+    pub fn pages(&self) -> usize {
+        self.files.keys().filter(|p| p.ends_with(".html")).count()
+    }
+}
+
+/// Checks, analyses and renders the site at `root` into memory; writes nothing. The preview
+/// server uses this directly; [`build`] adds the atomic write.
+pub fn render(
+    root: &Path,
+    options: &BuildOptions,
+) -> Result<Result<Rendered, Box<Invalid>>, BuildError> {
     let mut phases = Vec::new();
     let start = Instant::now();
     let checked = validate::check_site(root, options.config.as_deref())?;
     phases.push(("check", start.elapsed()));
-    if checked.report.errors() > 0 {
-        return Ok(Outcome::Invalid(Box::new(checked)));
+    if checked.report.fails(options.strict) {
+        return Ok(Err(Box::new(Invalid::from(checked))));
     }
     let mut config = checked.config;
     if let Some(base) = &options.base_url {
@@ -76,31 +166,48 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<Outcome, BuildError>
     if let Some(as_of) = options.as_of {
         config.as_of = Some(as_of);
     }
-    let out = options
-        .out
-        .clone()
-        .unwrap_or_else(|| root.join(&config.output_dir));
 
     let start = Instant::now();
     let history = git::history(root);
     phases.push(("history", start.elapsed()));
 
     let start = Instant::now();
-    let renderer = Renderer::new(root, &config)?;
-    let files = render_site(&renderer, &checked.site, &config, &history)?;
+    let files = match Renderer::new(root, &config)
+        .and_then(|renderer| render_site(&renderer, &checked.site, &config, &history))
+    {
+        Ok(files) => files,
+        Err(error) => return Ok(Err(Box::new(Invalid::theme(&error, &config.theme, root)))),
+    };
     phases.push(("render", start.elapsed()));
-    let pages = files.keys().filter(|p| p.ends_with(".html")).count();
+    Ok(Ok(Rendered {
+        files,
+        config,
+        history_note: history.note,
+        phases,
+    }))
+}
 
+/// Builds the site at `root` and writes it atomically to the output folder.
+pub fn build(root: &Path, options: &BuildOptions) -> Result<Outcome, BuildError> {
+    let mut rendered = match render(root, options)? {
+        Ok(rendered) => rendered,
+        Err(invalid) => return Ok(Outcome::Invalid(invalid)),
+    };
+    let out = options
+        .out
+        .clone()
+        .unwrap_or_else(|| root.join(&rendered.config.output_dir));
+    let pages = rendered.pages();
     let start = Instant::now();
-    let written = write::write_site(&out, &files)?;
-    phases.push(("write", start.elapsed()));
+    let written = write::write_site(&out, &rendered.files)?;
+    rendered.phases.push(("write", start.elapsed()));
     Ok(Outcome::Built(Summary {
         out,
         pages,
         files: written.files,
         bytes: written.bytes,
-        history_note: history.note,
-        phases,
+        history_note: rendered.history_note,
+        phases: rendered.phases,
     }))
 }
 

@@ -180,3 +180,63 @@ fn new_playbook_with_english_and_chinese_titles() {
         .assert()
         .code(0);
 }
+
+#[test]
+fn a_broken_theme_override_fails_the_build_with_the_template_named() {
+    let dir = init_site();
+    dossier()
+        .args(["build", "--root"])
+        .arg(dir.path())
+        .assert()
+        .code(0);
+    let before = fs::read(dir.path().join("public/index.html")).expect("built");
+    let templates = dir.path().join("themes/default/templates");
+    fs::create_dir_all(&templates).expect("dir");
+    fs::write(
+        templates.join("index.html"),
+        "{% extends \"base.html\" %}\n{% block main %}\n{% if %}\n{% endblock %}\n",
+    )
+    .expect("override");
+    dossier()
+        .args(["build", "--root"])
+        .arg(dir.path())
+        .assert()
+        .code(1)
+        .stdout(predicate::str::starts_with(
+            "themes/default/templates/index.html:3:7: error[E070] template error: ",
+        ))
+        .stderr(predicate::str::contains("nothing was written"));
+    assert_eq!(
+        fs::read(dir.path().join("public/index.html")).expect("kept"),
+        before
+    );
+}
+
+#[test]
+fn build_refuses_invalid_content_and_keeps_the_previous_site() {
+    let dir = init_site();
+    dossier()
+        .args(["build", "--root"])
+        .arg(dir.path())
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("built "));
+    let before = fs::read(dir.path().join("public/index.html")).expect("built");
+    fs::write(
+        dir.path().join("content/customers/bad.md"),
+        "---\nid: KH-9\nname: x\nstage: activ\nowner: o\n---\n",
+    )
+    .expect("bad");
+    dossier()
+        .args(["build", "--format", "github", "--root"])
+        .arg(dir.path())
+        .assert()
+        .code(1)
+        .stdout(predicate::str::starts_with(
+            "::error file=content/customers/bad.md,line=4,col=8,title=E014::",
+        ));
+    assert_eq!(
+        fs::read(dir.path().join("public/index.html")).expect("kept"),
+        before
+    );
+}

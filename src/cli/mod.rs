@@ -1,9 +1,11 @@
 //! The command line: argument parsing and dispatch to one module per command.
 
+mod build;
 mod check;
 mod init;
 mod new;
 mod report;
+mod serve;
 
 pub use new::{next_free_id, slugify};
 
@@ -46,9 +48,9 @@ pub enum Command {
     /// Validate every record and site.yaml, and report every problem found.
     Check(check::CheckArgs),
     /// Build the static site into the output folder.
-    Build(PendingArgs),
+    Build(build::BuildArgs),
     /// Serve a live preview that rebuilds and reloads on save.
-    Serve(PendingArgs),
+    Serve(serve::ServeArgs),
     /// Print rankings, credit, retention and other metrics.
     Report(report::ReportArgs),
     /// Create a new customer or playbook record from a valid skeleton.
@@ -56,13 +58,6 @@ pub enum Command {
     New(new::NewCommand),
     /// Create a new site with sample records in DIR.
     Init(init::InitArgs),
-}
-
-/// Arguments of a command whose issue has not landed yet: accepted, then refused clearly.
-#[derive(Debug, clap::Args)]
-pub struct PendingArgs {
-    #[arg(trailing_var_arg = true, allow_hyphen_values = true, hide = true)]
-    rest: Vec<String>,
 }
 
 /// Output settings shared by the commands.
@@ -94,12 +89,8 @@ pub fn main() -> ExitCode {
         Command::Report(args) => report::run(&cli, args, output),
         Command::New(command) => new::run(&cli, command, output),
         Command::Init(args) => init::run(args, output),
-        Command::Build(_) | Command::Serve(_) => {
-            eprintln!(
-                "error: this command is not yet available in this version of dossier; use `dossier check` meanwhile"
-            );
-            Ok(EXIT_FAILURE)
-        }
+        Command::Build(args) => build::run(&cli, args, output),
+        Command::Serve(args) => serve::run(&cli, args, output),
     };
     match result {
         Ok(status) => ExitCode::from(status),

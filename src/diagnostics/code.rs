@@ -66,6 +66,7 @@ codes! {
     WeightsSum = "E061", Error, "configured weights do not sum to 1";
     TooPrecise = "E062", Error, "a weight with more than 4 decimal places";
     NoReportingYear = "E063", Error, "no reporting year: set `year` in site.yaml or give sales rows";
+    TemplateError = "E070", Error, "a theme template that fails to parse or render";
 }
 
 impl fmt::Display for Code {

@@ -1,0 +1,87 @@
+//! `dossier build`: the static site, written atomically.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use jiff::civil::Date;
+
+use super::{Cli, EXIT_INVALID, EXIT_OK, Output};
+use crate::build::{self, BuildOptions, Invalid, Outcome};
+use crate::diagnostics::{Format, RenderOptions, render, summary_line};
+
+#[derive(Debug, clap::Args)]
+pub struct BuildArgs {
+    /// The output folder, instead of site.yaml `output_dir` (default public/).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// The URL the site is published under, e.g. https://intranet.example.com/crm/.
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// Read every dated fact as of this day (YYYY-MM-DD), instead of site.yaml `as_of`.
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<Date>,
+    /// Fail on warnings too.
+    #[arg(long)]
+    pub strict: bool,
+    /// How to print diagnostics when the content is invalid.
+    #[arg(long, value_enum, default_value_t = Format::Concise)]
+    pub format: Format,
+}
+
+pub fn run(cli: &Cli, args: &BuildArgs, output: Output) -> anyhow::Result<u8> {
+    let options = BuildOptions {
+        config: cli.config.clone(),
+        out: args.out.clone(),
+        base_url: args.base_url.clone(),
+        as_of: args.as_of,
+        strict: args.strict,
+    };
+    let started = std::time::Instant::now();
+    match build::build(&cli.root, &options)? {
+        Outcome::Invalid(invalid) => {
+            print_invalid(&invalid, args.format, output);
+            if !output.quiet {
+                eprintln!("build failed: nothing was written; the previous site is unchanged");
+            }
+            Ok(EXIT_INVALID)
+        }
+        Outcome::Built(summary) => {
+            if let Some(note) = &summary.history_note
+                && !output.quiet
+            {
+                eprintln!("note: {note}");
+            }
+            if output.verbose {
+                for (phase, time) in &summary.phases {
+                    eprintln!("  {phase:<8} {:>8.1} ms", time.as_secs_f64() * 1000.0);
+                }
+            }
+            if !output.quiet {
+                let shown = crate::diagnostics::display_path(&cli.root, &summary.out);
+                eprintln!(
+                    "built {} pages ({} files, {:.1} MB) into {shown} in {:.2} s",
+                    summary.pages,
+                    summary.files,
+                    summary.bytes as f64 / 1_000_000.0,
+                    started.elapsed().as_secs_f64()
+                );
+            }
+            Ok(EXIT_OK)
+        }
+    }
+}
+
+/// Prints the diagnostics of a failed build like `dossier check` does.
+pub fn print_invalid(invalid: &Invalid, format: Format, output: Output) {
+    let options = RenderOptions {
+        format,
+        color: output.color,
+    };
+    let text = render(&invalid.report, &invalid.sources, options);
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(text.as_bytes());
+    let _ = stdout.flush();
+    if !output.quiet && invalid.files_checked > 0 {
+        eprintln!("{}", summary_line(invalid.files_checked, &invalid.report));
+    }
+}

@@ -1,0 +1,109 @@
+//! `dossier serve`: the live preview for editors.
+
+use std::net::IpAddr;
+use std::time::Instant;
+
+use super::{Cli, EXIT_OK, Output};
+use crate::build::{self, BuildOptions};
+use crate::diagnostics::{Format, RenderOptions, render};
+use crate::serve::{Preview, Rebuild, ServeOptions};
+
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    /// The port; 0 picks any free port.
+    #[arg(long, default_value_t = 1111)]
+    pub port: u16,
+    /// The address to listen on. Anything but loopback exposes the preview to the network.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub bind: IpAddr,
+    /// Open the preview in the default browser.
+    #[arg(long)]
+    pub open: bool,
+    /// Poll for changes instead of using the file system's events (network drives, some VMs).
+    #[arg(long)]
+    pub poll: bool,
+}
+
+pub fn run(cli: &Cli, args: &ServeArgs, output: Output) -> anyhow::Result<u8> {
+    if !args.bind.is_loopback() {
+        eprintln!(
+            "warning: listening on {}: anyone who can reach this machine can read the preview",
+            args.bind
+        );
+    }
+    let root = cli.root.clone();
+    let options = BuildOptions {
+        config: cli.config.clone(),
+        // The preview is served at the root of its own address, whatever site.yaml says.
+        base_url: Some("/".to_string()),
+        ..BuildOptions::default()
+    };
+    let rebuild = move || rebuild(&root, &options, output);
+    let serve_options = ServeOptions {
+        root: cli.root.clone(),
+        bind: args.bind,
+        port: args.port,
+        poll: args.poll,
+    };
+    let preview = Preview::start(&serve_options, rebuild)?;
+    let url = preview.url();
+    println!("serving {} at {url} (Ctrl-C to stop)", cli.root.display());
+    if args.open {
+        open_browser(&url);
+    }
+    preview.wait();
+    Ok(EXIT_OK)
+}
+
+/// One build into memory; problems go to the terminal and, through the overlay, to the page.
+fn rebuild(root: &std::path::Path, options: &BuildOptions, output: Output) -> Rebuild {
+    let started = Instant::now();
+    match build::render(root, options) {
+        Ok(Ok(rendered)) => {
+            if !output.quiet {
+                eprintln!(
+                    "built {} pages in {} ms",
+                    rendered.pages(),
+                    started.elapsed().as_millis()
+                );
+            }
+            Rebuild::Built(rendered.files)
+        }
+        Ok(Err(invalid)) => {
+            let text = render(
+                &invalid.report,
+                &invalid.sources,
+                RenderOptions {
+                    format: Format::Concise,
+                    color: output.color,
+                },
+            );
+            eprint!("{text}");
+            eprintln!("the site is invalid: still serving the last good build");
+            Rebuild::Failed(invalid.report.diagnostics().to_vec())
+        }
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            let d = crate::diagnostics::Diagnostic::new(
+                crate::diagnostics::Code::Unreadable,
+                "site.yaml",
+                crate::yaml::Pos { line: 1, column: 1 },
+                error.to_string(),
+            );
+            Rebuild::Failed(vec![d])
+        }
+    }
+}
+
+fn open_browser(url: &str) {
+    let opener = if cfg!(target_os = "macos") {
+        "open"
+    } else if cfg!(windows) {
+        "explorer"
+    } else {
+        "xdg-open"
+    };
+    if let Err(e) = std::process::Command::new(opener).arg(url).spawn() {
+        eprintln!("note: could not open a browser ({opener}: {e}); open {url} yourself");
+    }
+}
