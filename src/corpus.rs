@@ -371,8 +371,22 @@ const LEGAL_SUFFIXES: &[(&str, &str)] = &[
 ];
 
 const EN_PREFIXES: &[&str] = &[
-    "Atlas", "Nordic", "Pacific Rim", "Harbor", "Rheinland", "Saigon", "Meridian", "Summit",
-    "Evergreen", "Crescent", "Orion", "Baltic", "Sierra", "Aurora", "Cedar", "Lakeside",
+    "Atlas",
+    "Nordic",
+    "Pacific Rim",
+    "Harbor",
+    "Rheinland",
+    "Saigon",
+    "Meridian",
+    "Summit",
+    "Evergreen",
+    "Crescent",
+    "Orion",
+    "Baltic",
+    "Sierra",
+    "Aurora",
+    "Cedar",
+    "Lakeside",
 ];
 const EN_SUFFIXES: &[&str] = &["Ltd.", "GmbH", "S.A.", "Pte. Ltd.", "Inc.", "AS", "LLC"];
 const EN_SECOND: &[&str] = &["Distribution", "Trading", "Supplies", "Industries", "Group"];
@@ -387,9 +401,9 @@ const SURNAMES: &[&str] = &[
 ];
 const GIVEN: &[&str] = &[
     "伟", "芳", "娜", "敏", "静", "磊", "强", "洋", "艳", "勇", "军", "杰", "娟", "涛", "明", "超",
-    "秀英", "霞", "平", "刚", "桂英", "建国", "晓东", "丽萍", "国平", "志强", "海燕", "红梅", "建华",
-    "文斌", "晓", "倩", "骏", "冬", "婷", "雪", "鹏", "宇", "浩", "琳", "欣然", "子涵", "思远",
-    "立新", "雅琴", "振华", "俊杰", "春花", "永刚", "明远", "建军", "佳", "丽", "慧", "晨",
+    "秀英", "霞", "平", "刚", "桂英", "建国", "晓东", "丽萍", "国平", "志强", "海燕", "红梅",
+    "建华", "文斌", "晓", "倩", "骏", "冬", "婷", "雪", "鹏", "宇", "浩", "琳", "欣然", "子涵",
+    "思远", "立新", "雅琴", "振华", "俊杰", "春花", "永刚", "明远", "建军", "佳", "丽", "慧", "晨",
 ];
 const EN_FIRST: &[&str] = &[
     "Emily", "David", "Lisa", "Michael", "Sara", "Youssef", "Anna", "Lars", "Minh", "Olivia",
@@ -401,7 +415,14 @@ const EN_LAST: &[&str] = &[
 ];
 
 const COMMON_TITLES: &[&str] = &[
-    "总经理", "董事长", "采购总监", "采购经理", "财务总监", "副总经理", "供应链总监", "运营经理",
+    "总经理",
+    "董事长",
+    "采购总监",
+    "采购经理",
+    "财务总监",
+    "副总经理",
+    "供应链总监",
+    "运营经理",
 ];
 const EN_TITLES: &[&str] = &[
     "Managing Director",
@@ -411,17 +432,48 @@ const EN_TITLES: &[&str] = &[
     "Operations Manager",
 ];
 const TAGS: &[&str] = &[
-    "重点客户", "战略合作", "集团客户", "经销商", "连锁", "出口", "项目制", "价格敏感", "账期长",
-    "新客户", "政府采购", "地产链",
+    "重点客户",
+    "战略合作",
+    "集团客户",
+    "经销商",
+    "连锁",
+    "出口",
+    "项目制",
+    "价格敏感",
+    "账期长",
+    "新客户",
+    "政府采购",
+    "地产链",
 ];
 const DISTRICTS: &[&str] = &[
-    "高新区", "经济开发区", "滨江区", "工业园区", "新区", "保税区", "临港新城", "城东区",
+    "高新区",
+    "经济开发区",
+    "滨江区",
+    "工业园区",
+    "新区",
+    "保税区",
+    "临港新城",
+    "城东区",
 ];
 const ROADS: &[&str] = &[
-    "人民路", "解放路", "中山路", "建设路", "科技路", "创业大道", "长江路", "黄河路", "莫干山路",
+    "人民路",
+    "解放路",
+    "中山路",
+    "建设路",
+    "科技路",
+    "创业大道",
+    "长江路",
+    "黄河路",
+    "莫干山路",
     "世纪大道",
 ];
-const LEAD_SOURCES: &[&str] = &["行业展会", "老客户转介绍", "招标公告", "电话拜访", "官网询盘"];
+const LEAD_SOURCES: &[&str] = &[
+    "行业展会",
+    "老客户转介绍",
+    "招标公告",
+    "电话拜访",
+    "官网询盘",
+];
 const REMARKS: &[&str] = &[
     "付款记录一贯良好，账期内回款。",
     "近期有一笔货款延迟，需要跟进回款计划。",
@@ -669,10 +721,7 @@ fn customer(index: usize, seed: u64, owners: &Owners) -> GeneratedRecord {
         (format!("{city}{brand}{phrase}{suffix}"), org)
     };
     let slug_brand = if overseas {
-        name.split(' ')
-            .next()
-            .unwrap_or("co")
-            .to_ascii_lowercase()
+        name.split(' ').next().unwrap_or("co").to_ascii_lowercase()
     } else {
         brand_slug.to_string()
     };
@@ -737,7 +786,12 @@ fn customer(index: usize, seed: u64, owners: &Owners) -> GeneratedRecord {
     } else {
         "end_customer"
     };
-    let _ = writeln!(y, "kind: {kind}\nregion: {}\ncity: {}", region.name, quote(city));
+    let _ = writeln!(
+        y,
+        "kind: {kind}\nregion: {}\ncity: {}",
+        region.name,
+        quote(city)
+    );
     let _ = writeln!(y, "industry: {}", industry.name);
     if !overseas {
         let _ = writeln!(
@@ -766,7 +820,13 @@ fn customer(index: usize, seed: u64, owners: &Owners) -> GeneratedRecord {
         let _ = writeln!(
             y,
             "style: {}\ntrend: {}\nposition: {}",
-            rng.pick(&["proactive", "conservative", "steady", "erratic", "speculative"]),
+            rng.pick(&[
+                "proactive",
+                "conservative",
+                "steady",
+                "erratic",
+                "speculative"
+            ]),
             rng.pick(&["booming", "growing", "stable", "declining", "uncertain"]),
             rng.pick(&["leader", "influential", "follower", "other"])
         );
@@ -791,7 +851,13 @@ fn customer(index: usize, seed: u64, owners: &Owners) -> GeneratedRecord {
 
     // Contacts: a decision chain, the first one usually the legal representative.
     let n_contacts = rng.range(1, 4) as usize;
-    let roles = ["approver", "decision_maker", "supporter", "influencer", "user"];
+    let roles = [
+        "approver",
+        "decision_maker",
+        "supporter",
+        "influencer",
+        "user",
+    ];
     let mut contacts: Vec<(String, String)> = Vec::new();
     y.push_str("contacts:\n");
     for j in 0..n_contacts {
@@ -982,7 +1048,9 @@ fn customer(index: usize, seed: u64, owners: &Owners) -> GeneratedRecord {
             let _ = writeln!(
                 y,
                 "    category: {}\n    severity: {}\n    summary: {}",
-                rng.pick(&["product", "service", "price", "delivery", "billing", "other"]),
+                rng.pick(&[
+                    "product", "service", "price", "delivery", "billing", "other"
+                ]),
                 rng.pick(&["low", "medium", "high"]),
                 rng.pick(&[
                     "到货时缺少检验报告",
@@ -1065,13 +1133,18 @@ fn customer(index: usize, seed: u64, owners: &Owners) -> GeneratedRecord {
                 let _ = write!(y, "We lost them in {churn_year}. ");
             }
             _ => {
-                let _ = write!(y, "Met through {} and not yet a customer. ", rng.pick(&["a trade fair", "a referral", "our website"]));
+                let _ = write!(
+                    y,
+                    "Met through {} and not yet a customer. ",
+                    rng.pick(&["a trade fair", "a referral", "our website"])
+                );
             }
         }
         if let Some((contact, title)) = contacts.first() {
             let _ = write!(y, "{contact} ({title}) signs off on new suppliers. ");
         }
-        y.push_str(*rng.pick(EN_REMARKS));
+        let remark = *rng.pick(EN_REMARKS);
+        y.push_str(remark);
         y.push('\n');
     } else {
         let kind_text = if kind == "distributor" {
@@ -1092,17 +1165,17 @@ fn customer(index: usize, seed: u64, owners: &Owners) -> GeneratedRecord {
         match stage {
             StageKind::Active => {
                 let last = revenues.last().copied().unwrap_or(0.0);
-                let _ = write!(
+                let _ = writeln!(
                     y,
-                    "{first_year} 年起与我司合作。{YEAR} 年销售额 {:.0} 万元。\n",
+                    "{first_year} 年起与我司合作。{YEAR} 年销售额 {:.0} 万元。",
                     last / 10_000.0
                 );
             }
             StageKind::Lost => {
-                let _ = write!(y, "{churn_year} 年流失：{reason_text}。\n");
+                let _ = writeln!(y, "{churn_year} 年流失：{reason_text}。");
             }
             _ => {
-                let _ = write!(y, "经{}结识，尚未成交。\n", rng.pick(LEAD_SOURCES));
+                let _ = writeln!(y, "经{}结识，尚未成交。", rng.pick(LEAD_SOURCES));
             }
         }
         y.push('\n');
@@ -1115,9 +1188,11 @@ fn customer(index: usize, seed: u64, owners: &Owners) -> GeneratedRecord {
         } else if let Some((contact, title)) = contacts.first() {
             let _ = write!(y, "主要联系人是{title}{contact}。");
         }
-        y.push_str(*rng.pick(REMARKS));
+        let remark = *rng.pick(REMARKS);
+        y.push_str(remark);
         if rng.chance(0.5) {
-            y.push_str(*rng.pick(REMARKS));
+            let remark = *rng.pick(REMARKS);
+            y.push_str(remark);
         }
         y.push('\n');
     }
@@ -1157,11 +1232,20 @@ fn round_to(x: f64, step: f64) -> f64 {
 
 fn phone(rng: &mut Rng, overseas: bool) -> String {
     if overseas {
-        format!("+{} {} {}", rng.range(30, 99), rng.range(100, 999), rng.range(100_000, 999_999))
+        format!(
+            "+{} {} {}",
+            rng.range(30, 99),
+            rng.range(100, 999),
+            rng.range(100_000, 999_999)
+        )
     } else if rng.chance(0.3) {
         format!("13{}", rng.range(100_000_000, 999_999_999))
     } else {
-        format!("0{}-{}", rng.range(10, 999), rng.range(20_000_000, 89_999_999))
+        format!(
+            "0{}-{}",
+            rng.range(10, 999),
+            rng.range(20_000_000, 89_999_999)
+        )
     }
 }
 
@@ -1217,11 +1301,7 @@ mod tests {
         let stages: BTreeSet<_> = checked.site.customers.iter().map(|c| c.stage).collect();
         assert_eq!(stages.len(), 4, "every stage occurs");
         assert!(
-            checked
-                .site
-                .customers
-                .iter()
-                .any(|c| c.name.is_ascii()),
+            checked.site.customers.iter().any(|c| c.name.is_ascii()),
             "some English names"
         );
     }

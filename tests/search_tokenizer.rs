@@ -27,7 +27,11 @@ fn tokenizer_matches_shared_vectors() {
                 serde_json::json!([kind, t.text, t.start])
             })
             .collect();
-        assert_eq!(&Value::Array(got), &v["tokens"], "tokens of vector {name:?}");
+        assert_eq!(
+            &Value::Array(got),
+            &v["tokens"],
+            "tokens of vector {name:?}"
+        );
         let expected: Vec<&str> = v["terms"]
             .as_array()
             .unwrap()

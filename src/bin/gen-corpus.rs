@@ -1,14 +1,20 @@
-//! `gen-corpus --count 10000 --seed 1 --out DIR`: writes a generated site (see `dossier::corpus`)
-//! for benchmarks. Same count and seed, same bytes.
+//! `gen-corpus --count 10000 --seed 1 --out DIR`: writes a generated site (see
+//! `dossier::corpus`) for benchmarks. Same count and seed, same bytes.
+//!
+//! `gen-corpus --bench-index DIR [--write OUT]`: loads the site at DIR, builds its search index
+//! and prints what docs/performance.md records (build time, bundle size, file count, largest
+//! file, bytes fetched by typical queries). Run it under `/usr/bin/time -v` for peak memory.
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::Parser;
+use dossier::index::{self, CustomerFacts, Query, Reader, SearchDoc};
 
 #[derive(Parser)]
-#[command(about = "Write a deterministic generated dossier site for benchmarks")]
+#[command(about = "Write a deterministic generated dossier site, or benchmark its search index")]
 struct Args {
     /// Number of customer records.
     #[arg(long, default_value_t = 1000)]
@@ -17,23 +23,151 @@ struct Args {
     #[arg(long, default_value_t = 1)]
     seed: u64,
     /// Site folder to write (created if absent).
-    #[arg(long)]
-    out: PathBuf,
+    #[arg(long, required_unless_present = "bench_index")]
+    out: Option<PathBuf>,
+    /// Instead of generating: build the search index of the site in this folder and report.
+    #[arg(long, value_name = "SITE")]
+    bench_index: Option<PathBuf>,
+    /// With --bench-index: also write the index files under this folder.
+    #[arg(long, value_name = "DIR", requires = "bench_index")]
+    write: Option<PathBuf>,
 }
 
 fn main() -> ExitCode {
     let args = Args::parse();
+    if let Some(site) = &args.bench_index {
+        return bench_index(site, args.write.as_deref());
+    }
+    let Some(out) = &args.out else {
+        return ExitCode::FAILURE;
+    };
     let start = Instant::now();
-    if let Err(e) = dossier::corpus::write_site(&args.out, args.count, args.seed) {
-        eprintln!("error: cannot write {}: {e}", args.out.display());
+    if let Err(e) = dossier::corpus::write_site(out, args.count, args.seed) {
+        eprintln!("error: cannot write {}: {e}", out.display());
         return ExitCode::FAILURE;
     }
     eprintln!(
         "wrote {} customers (seed {}) to {} in {:.2} s",
         args.count,
         args.seed,
-        args.out.display(),
+        out.display(),
         start.elapsed().as_secs_f64()
     );
+    ExitCode::SUCCESS
+}
+
+fn bench_index(site: &std::path::Path, write: Option<&std::path::Path>) -> ExitCode {
+    let t = Instant::now();
+    let checked = match dossier::validate::check_site(site, None) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let load = t.elapsed();
+    let t = Instant::now();
+    let mut docs: Vec<SearchDoc> = checked
+        .site
+        .customers
+        .iter()
+        .map(|c| {
+            let url = format!("/customers/{}/", c.source.slug);
+            index::customer_doc(c, CustomerFacts::from_record(c, url))
+        })
+        .collect();
+    docs.extend(
+        checked
+            .site
+            .playbooks
+            .iter()
+            .map(|p| index::playbook_doc(p, format!("/playbooks/{}/", p.source.slug))),
+    );
+    let prepare = t.elapsed();
+    let t = Instant::now();
+    let files = index::build_index(&docs);
+    let build = t.elapsed();
+
+    let total: usize = files.values().map(Vec::len).sum();
+    let (largest, largest_bytes) = files
+        .iter()
+        .max_by_key(|(_, b)| b.len())
+        .map(|(p, b)| (p.clone(), b.len()))
+        .unwrap_or_default();
+    let mut by_dir: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+    for (path, bytes) in &files {
+        let dir = path
+            .strip_prefix("search/")
+            .and_then(|p| p.split_once('/'))
+            .map_or("manifest", |(d, _)| d);
+        let e = by_dir.entry(dir).or_default();
+        e.0 += 1;
+        e.1 += bytes.len();
+    }
+    println!("documents            {}", docs.len());
+    println!("load + check         {:.2} s", load.as_secs_f64());
+    println!("documents prepared   {:.2} s", prepare.as_secs_f64());
+    println!("index built          {:.2} s", build.as_secs_f64());
+    println!("files                {}", files.len());
+    println!("bundle               {:.2} MB", total as f64 / 1e6);
+    println!(
+        "largest file         {largest} ({:.1} KB)",
+        largest_bytes as f64 / 1e3
+    );
+    for (dir, (n, bytes)) in &by_dir {
+        println!("  {dir:<8} {n:>6} files {:>10.1} KB", *bytes as f64 / 1e3);
+    }
+
+    let reader = match Reader::open(&files) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let first_chinese = docs
+        .iter()
+        .find(|d| !d.name.is_ascii())
+        .map(|d| d.name.clone());
+    let owner = docs.iter().find_map(|d| d.card.owner.clone());
+    let mut queries: Vec<String> = ["华东", "医药", "东医", "州华", "杭", "pharma", "采购总监"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    queries.extend(first_chinese);
+    queries.extend(owner);
+    println!(
+        "bytes fetched by a first query (manifest, shards, positions, cards of the first 20 hits):"
+    );
+    for q in &queries {
+        let reader = Reader::open(&files).expect("opened once already");
+        let t = Instant::now();
+        let hits = reader.search(&Query::text(q)).unwrap_or_default();
+        for hit in hits.iter().take(20) {
+            let _ = reader.card(hit.doc);
+        }
+        let took = t.elapsed();
+        println!(
+            "  {q:<24} {:>6} hits {:>8.1} KB in {:>3} files  ({:.1} ms in Rust)",
+            hits.len(),
+            reader.fetched_bytes() as f64 / 1e3,
+            reader.fetched.borrow().len(),
+            took.as_secs_f64() * 1e3
+        );
+    }
+    drop(reader);
+    if let Some(out) = write {
+        for (path, bytes) in &files {
+            let target = out.join(path);
+            if let Some(parent) = target.parent() {
+                let _ = std::fs::create_dir_all(parent);
+            }
+            if let Err(e) = std::fs::write(&target, bytes) {
+                eprintln!("error: cannot write {}: {e}", target.display());
+                return ExitCode::FAILURE;
+            }
+        }
+        println!("wrote the index under {}", out.display());
+    }
     ExitCode::SUCCESS
 }

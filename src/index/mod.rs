@@ -1,5 +1,24 @@
 //! The static search index (issue 5): built from the records in memory, written as small
 //! sharded files under `search/`, queried in the browser by `themes/default/static/search.js`.
 //! See `docs/search.md` for the design and the file layout.
+//!
+//! ```no_run
+//! # use dossier::index::*;
+//! # let customers: Vec<dossier::model::Customer> = Vec::new();
+//! let docs: Vec<SearchDoc> = customers
+//!     .iter()
+//!     .map(|c| customer_doc(c, CustomerFacts::from_record(c, format!("/customers/{}/", c.source.slug))))
+//!     .collect();
+//! let files = build_index(&docs); // "search/index.json" → bytes, …
+//! ```
 
+pub mod build;
+pub mod doc;
+pub mod query;
 pub mod tokenize;
+
+pub use build::{Limits, build_index, build_index_with};
+pub use doc::{
+    Card, CustomerFacts, DocKind, SearchDoc, SortKeys, customer_doc, markdown_text, playbook_doc,
+};
+pub use query::{Hit, Query, Reader, Sort};

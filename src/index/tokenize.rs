@@ -78,8 +78,9 @@ pub fn normalize(text: &str) -> String {
 }
 
 /// Calls `f(kind, text, start)` for every token of `text`, in order, without allocating per
-/// token. `start` counts characters of the normalized text.
-pub fn for_each_token(text: &str, mut f: impl FnMut(TokenKind, &str, usize)) {
+/// token. `start` counts characters of the normalized text. Returns the length of the
+/// normalized text in characters.
+pub fn for_each_token(text: &str, mut f: impl FnMut(TokenKind, &str, usize)) -> usize {
     let mut current = String::new();
     let mut kind = TokenKind::Word;
     let mut start = 0;
@@ -115,6 +116,7 @@ pub fn for_each_token(text: &str, mut f: impl FnMut(TokenKind, &str, usize)) {
     if !current.is_empty() {
         f(kind, &current, start);
     }
+    offset
 }
 
 /// The tokens of `text`. Queries and documents are cut by this same function.
@@ -167,7 +169,10 @@ mod tests {
     use super::*;
 
     fn cut(text: &str) -> Vec<(TokenKind, String)> {
-        tokenize(text).into_iter().map(|t| (t.kind, t.text)).collect()
+        tokenize(text)
+            .into_iter()
+            .map(|t| (t.kind, t.text))
+            .collect()
     }
 
     #[test]

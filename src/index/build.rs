@@ -1,0 +1,483 @@
+//! Building the index files from [`SearchDoc`]s. See `docs/search.md` for the format.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write as _;
+use std::io::Write as _;
+
+use flate2::Compression;
+use flate2::write::GzEncoder;
+use rayon::prelude::*;
+use serde_json::{Map, Value, json};
+
+use super::doc::{SearchDoc, TIERS};
+use super::tokenize::{TokenKind, for_each_term, for_each_token};
+
+/// Format version, in the manifest; the client refuses other versions.
+pub const VERSION: u32 = 1;
+
+/// Size targets of the files. A term shard of 24 KB (uncompressed) is about 10 KB on the wire.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    /// A term shard (postings and positions) is closed when it passes this size.
+    pub shard_bytes: usize,
+    /// At least this many documents per metadata chunk …
+    pub min_chunk: usize,
+    /// … and at most this many chunks (more documents per chunk on large sites).
+    pub max_chunks: usize,
+    /// Documents per part of a facet or sort column.
+    pub part: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            shard_bytes: 24 * 1024,
+            min_chunk: 32,
+            max_chunks: 2500,
+            part: 25_000,
+        }
+    }
+}
+
+/// Characters of body text in a result card's snippet.
+pub const SNIPPET_CHARS: usize = 48;
+
+/// Builds the index files of `docs`: paths relative to the site root (all under `search/`)
+/// with their bytes. Same documents, same bytes.
+pub fn build_index(docs: &[SearchDoc]) -> BTreeMap<String, Vec<u8>> {
+    build_index_with(docs, Limits::default())
+}
+
+pub fn build_index_with(docs: &[SearchDoc], limits: Limits) -> BTreeMap<String, Vec<u8>> {
+    let order = doc_order(docs);
+    let docs: Vec<&SearchDoc> = order.iter().map(|&i| &docs[i]).collect();
+    let n = docs.len();
+    let chunk = limits
+        .min_chunk
+        .max(n.div_ceil(limits.max_chunks.max(1)))
+        .max(1);
+    let part = limits.part.max(1);
+
+    let terms = invert(&docs);
+    let shards = pack(&terms, &limits);
+
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut jobs: Vec<(String, String)> = Vec::new();
+
+    // Term shards (binary, see `TermAcc`): postings of each term, positions of pair terms.
+    let mut firsts = Vec::with_capacity(shards.len());
+    let mut binary: Vec<(String, Vec<u8>)> = Vec::new();
+    for (i, range) in shards.iter().enumerate() {
+        firsts.push(Value::String(terms[range.start].0.clone()));
+        let mut out = Vec::new();
+        varint(&mut out, range.len() as u64);
+        for (term, acc) in &terms[range.clone()] {
+            acc.encode(term, &mut out);
+        }
+        binary.push((format!("search/t/{i}.bin.gz"), out));
+    }
+
+    // Document metadata, in chunks.
+    for (k, group) in docs.chunks(chunk).enumerate() {
+        let cards: Vec<Value> = group.iter().map(|d| card(d)).collect();
+        jobs.push((
+            format!("search/d/{k}.json.gz"),
+            serde_json::to_string(&cards).unwrap_or_default(),
+        ));
+    }
+
+    // Facets: per field, per part of the documents, the postings of each value.
+    let mut fields: Vec<&str> = docs
+        .iter()
+        .flat_map(|d| d.facets.keys().map(String::as_str))
+        .filter(|f| is_safe_name(f))
+        .collect();
+    fields.sort_unstable();
+    fields.dedup();
+    let parts = n.div_ceil(part).max(1);
+    for field in &fields {
+        for p in 0..parts {
+            let lo = p * part;
+            let hi = ((p + 1) * part).min(n);
+            let mut values: BTreeMap<&str, (usize, String)> = BTreeMap::new();
+            for (d, doc) in docs.iter().enumerate().take(hi).skip(lo) {
+                let Some(vs) = doc.facets.get(*field) else {
+                    continue;
+                };
+                let mut seen: Vec<&str> = Vec::new();
+                for v in vs {
+                    if seen.contains(&v.as_str()) {
+                        continue;
+                    }
+                    seen.push(v);
+                    let (prev, list) = values.entry(v).or_insert((lo, String::new()));
+                    let delta = d + 1 - *prev;
+                    *prev = d + 1;
+                    let _ = write!(list, "{delta},");
+                }
+            }
+            let mut text = String::from("{");
+            for (v, (_, list)) in &values {
+                if text.len() > 1 {
+                    text.push(',');
+                }
+                let key = serde_json::to_string(v).unwrap_or_default();
+                let _ = write!(text, "{key}:[{}]", list.trim_end_matches(','));
+            }
+            text.push('}');
+            jobs.push((format!("search/f/{field}-{p}.json.gz"), text));
+        }
+    }
+
+    // Sort columns: grade rank (absent = -1) and name rank, per part.
+    let mut by_name: Vec<usize> = (0..n).collect();
+    by_name.sort_by(|&a, &b| docs[a].name.cmp(&docs[b].name).then(a.cmp(&b)));
+    let mut name_rank = vec![0usize; n];
+    for (rank, &d) in by_name.iter().enumerate() {
+        name_rank[d] = rank;
+    }
+    for p in 0..parts {
+        let lo = p * part;
+        let hi = ((p + 1) * part).min(n);
+        let grades: Vec<i64> = docs[lo..hi]
+            .iter()
+            .map(|d| d.sort.grade.map_or(-1, i64::from))
+            .collect();
+        jobs.push((
+            format!("search/s/grade-{p}.json.gz"),
+            serde_json::to_string(&grades).unwrap_or_default(),
+        ));
+        jobs.push((
+            format!("search/s/name-{p}.json.gz"),
+            serde_json::to_string(&name_rank[lo..hi]).unwrap_or_default(),
+        ));
+    }
+
+    let manifest = json!({
+        "version": VERSION,
+        "docs": n,
+        "chunk": chunk,
+        "part": part,
+        "parts": parts,
+        "tiers": TIERS,
+        "shards": firsts,
+        "facets": fields,
+        "sorts": ["revenue", "grade", "name"],
+    });
+    files.push((
+        "search/index.json".to_string(),
+        serde_json::to_vec(&manifest).unwrap_or_default(),
+    ));
+    files.extend(
+        jobs.into_par_iter()
+            .map(|(path, text)| (path, gzip(text.as_bytes())))
+            .collect::<Vec<_>>(),
+    );
+    files.extend(
+        binary
+            .into_par_iter()
+            .map(|(path, bytes)| (path, gzip(&bytes)))
+            .collect::<Vec<_>>(),
+    );
+    files.into_iter().collect()
+}
+
+/// Documents are numbered by revenue (largest first, absent last), then name, then URL: the
+/// revenue sort is the document order itself, and the best-known customers come first among
+/// equal hits.
+fn doc_order(docs: &[SearchDoc]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..docs.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (x, y) = (&docs[a], &docs[b]);
+        let rev = match (x.sort.revenue, y.sort.revenue) {
+            (Some(r), Some(s)) => s.total_cmp(&r),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => std::cmp::Ordering::Equal,
+        };
+        rev.then_with(|| x.kind.cmp(&y.kind))
+            .then_with(|| x.name.cmp(&y.name))
+            .then_with(|| x.url.cmp(&y.url))
+            .then(a.cmp(&b))
+    });
+    order
+}
+
+/// The postings of one term, grouped by tier mask (the set of tiers the term occurs in, in a
+/// document). Encoded in a term shard as LEB128 varints:
+///
+/// ```text
+/// term:     len, UTF-8 bytes, group count, groups…, position count, positions…
+/// group:    mask (1..7), n, n × (doc − previous doc of the group; previous starts at −1)
+/// positions (Han pairs only): for each document of each group whose mask has a key tier
+///           (in group order, then document order): count, then the codes
+///           (offset × 4 + tier), delta-coded within the document
+/// ```
+#[derive(Debug, Default)]
+pub(crate) struct TermAcc {
+    groups: [Group; 8],
+    /// Positions in the key fields, per group (see above).
+    positions: [Vec<u8>; 8],
+}
+
+#[derive(Debug, Default)]
+struct Group {
+    prev: i64,
+    count: u64,
+    docs: Vec<u8>,
+}
+
+impl TermAcc {
+    fn add(&mut self, doc: i64, mask: u8, positions: Option<&[u32]>) {
+        let g = &mut self.groups[usize::from(mask & 7)];
+        if g.count == 0 {
+            g.prev = -1;
+        }
+        varint(&mut g.docs, (doc - g.prev) as u64);
+        g.prev = doc;
+        g.count += 1;
+        if let Some(positions) = positions {
+            let out = &mut self.positions[usize::from(mask & 7)];
+            varint(out, positions.len() as u64);
+            let mut last = 0;
+            for &code in positions {
+                varint(out, u64::from(code - last));
+                last = code;
+            }
+        }
+    }
+
+    /// Encoded size, for packing shards.
+    fn size(&self, term: &str) -> usize {
+        term.len()
+            + 4
+            + self.groups.iter().map(|g| g.docs.len() + 4).sum::<usize>()
+            + self.positions.iter().map(Vec::len).sum::<usize>()
+    }
+
+    fn encode(&self, term: &str, out: &mut Vec<u8>) {
+        varint(out, term.len() as u64);
+        out.extend_from_slice(term.as_bytes());
+        let groups: Vec<(usize, &Group)> = self
+            .groups
+            .iter()
+            .enumerate()
+            .filter(|(_, g)| g.count > 0)
+            .collect();
+        varint(out, groups.len() as u64);
+        for (mask, g) in &groups {
+            out.push(*mask as u8);
+            varint(out, g.count);
+            out.extend_from_slice(&g.docs);
+        }
+        let positions: usize = self.positions.iter().map(Vec::len).sum();
+        varint(out, positions as u64);
+        for p in &self.positions {
+            out.extend_from_slice(p);
+        }
+    }
+}
+
+/// Appends `x` as an unsigned LEB128 varint.
+pub fn varint(out: &mut Vec<u8>, mut x: u64) {
+    while x >= 0x80 {
+        out.push((x as u8 & 0x7f) | 0x80);
+        x >>= 7;
+    }
+    out.push(x as u8);
+}
+
+/// One document's hits of one term.
+struct Entry {
+    term: String,
+    mask: u8,
+    positions: Vec<u32>,
+}
+
+const PARTITIONS: usize = 16;
+
+/// The tier bits of the key fields (name and id, then the other key fields).
+pub const KEY_TIERS: u8 = 0b011;
+/// The tier of text: Han single characters are not indexed there, and pairs carry no
+/// positions (see docs/search.md, "What is exact").
+pub const TEXT_TIER: usize = 2;
+const BATCH: usize = 2048;
+
+/// The inverted index: every term with its postings, sorted by term (code-point order).
+fn invert(docs: &[&SearchDoc]) -> Vec<(String, TermAcc)> {
+    let mut partitions: Vec<HashMap<String, TermAcc>> =
+        (0..PARTITIONS).map(|_| HashMap::new()).collect();
+    for (b, batch) in docs.chunks(BATCH).enumerate() {
+        // Per document, its distinct terms, grouped by partition (in parallel).
+        let extracted: Vec<Vec<Vec<Entry>>> = batch.par_iter().map(|d| doc_terms(d)).collect();
+        partitions.par_iter_mut().enumerate().for_each(|(p, map)| {
+            for (i, doc) in extracted.iter().enumerate() {
+                let d = (b * BATCH + i) as i64;
+                for e in &doc[p] {
+                    if !map.contains_key(e.term.as_str()) {
+                        map.insert(e.term.clone(), TermAcc::default());
+                    }
+                    let Some(acc) = map.get_mut(e.term.as_str()) else {
+                        continue;
+                    };
+                    let positions = (e.mask & KEY_TIERS != 0 && is_pair(&e.term))
+                        .then_some(e.positions.as_slice());
+                    acc.add(d, e.mask, positions);
+                }
+            }
+        });
+    }
+    let mut terms: Vec<(String, TermAcc)> = partitions.into_iter().flatten().collect();
+    terms.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    terms
+}
+
+fn is_pair(term: &str) -> bool {
+    let mut chars = term.chars();
+    matches!((chars.next(), chars.next(), chars.next()), (Some(a), Some(_), None) if super::tokenize::is_han(a))
+}
+
+/// The distinct terms of one document with their tier masks and pair positions, grouped by
+/// partition.
+fn doc_terms(doc: &SearchDoc) -> Vec<Vec<Entry>> {
+    let mut map: HashMap<String, (u8, Vec<u32>)> = HashMap::new();
+    let mut base: usize = 0;
+    let tier0 = [doc.name.as_str(), doc.id.as_str()]
+        .into_iter()
+        .chain(doc.names.iter().map(String::as_str));
+    let tier1 = doc.key.iter().map(String::as_str);
+    let tier2 = doc
+        .text
+        .iter()
+        .map(String::as_str)
+        .chain(std::iter::once(doc.body.as_str()));
+    let fields: [Box<dyn Iterator<Item = &str>>; TIERS] =
+        [Box::new(tier0), Box::new(tier1), Box::new(tier2)];
+    for (tier, texts) in fields.into_iter().enumerate() {
+        let bit = 1u8 << tier;
+        for text in texts {
+            let len = for_each_token(text, |kind, token, start| {
+                for_each_term(kind, token, |term, offset| {
+                    let pair = kind == TokenKind::Han && is_pair(term);
+                    if tier == TEXT_TIER && kind == TokenKind::Han && !pair {
+                        return;
+                    }
+                    if !map.contains_key(term) {
+                        map.insert(term.to_string(), (0, Vec::new()));
+                    }
+                    let Some(slot) = map.get_mut(term) else {
+                        return;
+                    };
+                    slot.0 |= bit;
+                    if pair && tier != TEXT_TIER {
+                        let pos = (base + start + offset) as u32;
+                        slot.1.push(pos * 4 + tier as u32);
+                    }
+                });
+            });
+            // One position of gap, so that no match spans two fields.
+            base += len + 1;
+        }
+    }
+    let mut out: Vec<Vec<Entry>> = (0..PARTITIONS).map(|_| Vec::new()).collect();
+    for (term, (mask, positions)) in map {
+        out[partition(&term)].push(Entry {
+            term,
+            mask,
+            positions,
+        });
+    }
+    out
+}
+
+/// A fixed hash (FNV-1a): which partition merges a term. It decides only who does the work,
+/// never the output.
+fn partition(term: &str) -> usize {
+    let mut h: u32 = 0x811c_9dc5;
+    for b in term.bytes() {
+        h ^= u32::from(b);
+        h = h.wrapping_mul(0x0100_0193);
+    }
+    h as usize % PARTITIONS
+}
+
+/// Groups the sorted terms into shards of bounded size.
+fn pack(terms: &[(String, TermAcc)], limits: &Limits) -> Vec<std::ops::Range<usize>> {
+    let mut shards = Vec::new();
+    let mut start = 0;
+    let mut size = 0usize;
+    for (i, (term, acc)) in terms.iter().enumerate() {
+        let s = acc.size(term);
+        if i > start && size + s > limits.shard_bytes {
+            shards.push(start..i);
+            start = i;
+            size = 0;
+        }
+        size += s;
+    }
+    if start < terms.len() {
+        shards.push(start..terms.len());
+    }
+    shards
+}
+
+fn card(d: &SearchDoc) -> Value {
+    let mut m = Map::new();
+    m.insert("u".into(), d.url.clone().into());
+    m.insert("n".into(), d.name.clone().into());
+    m.insert("k".into(), d.kind.code().into());
+    let c = &d.card;
+    let mut opt = |k: &str, v: &Option<String>| {
+        if let Some(v) = v {
+            m.insert(k.into(), v.clone().into());
+        }
+    };
+    opt("g", &c.grade);
+    opt("s", &c.stage);
+    opt("o", &c.owner);
+    opt("c", &c.city);
+    opt("r", &c.region);
+    if let Some(v) = c.revenue.and_then(serde_json::Number::from_f64) {
+        m.insert("v".into(), Value::Number(v));
+    }
+    let snippet = snippet(c.snippet.as_deref().unwrap_or(&d.body));
+    if !snippet.is_empty() {
+        m.insert("x".into(), snippet.into());
+    }
+    Value::Object(m)
+}
+
+/// The first [`SNIPPET_CHARS`] characters of `text` with runs of whitespace made one space.
+pub fn snippet(text: &str) -> String {
+    let mut out = String::new();
+    let mut count = 0;
+    for word in text.split_whitespace() {
+        if count > 0 {
+            out.push(' ');
+            count += 1;
+        }
+        for c in word.chars() {
+            if count >= SNIPPET_CHARS {
+                out.push('…');
+                return out;
+            }
+            out.push(c);
+            count += 1;
+        }
+    }
+    out
+}
+
+fn is_safe_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+}
+
+/// Gzip with a fixed header (no name, no time), so the bytes depend only on the input.
+pub fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut encoder = GzEncoder::new(Vec::with_capacity(bytes.len() / 4), Compression::best());
+    let _ = encoder.write_all(bytes);
+    encoder.finish().unwrap_or_default()
+}

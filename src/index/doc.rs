@@ -1,0 +1,286 @@
+//! What the index is built from: one [`SearchDoc`] per customer and playbook, filled from the
+//! records (and from the analytics, by the site build) with no HTML parsing.
+
+use std::collections::BTreeMap;
+
+use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+
+use crate::model::{Customer, Grade, Playbook, Stage};
+
+/// The field tiers, best first. A hit in a lower tier number ranks before a hit in a higher one.
+pub const TIERS: usize = 3;
+
+/// What a document is.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub enum DocKind {
+    #[default]
+    Customer,
+    Playbook,
+}
+
+impl DocKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            DocKind::Customer => "c",
+            DocKind::Playbook => "p",
+        }
+    }
+}
+
+/// One searchable page.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SearchDoc {
+    /// The page URL as the site links it (with the base URL), e.g. `/customers/east/acme/`.
+    pub url: String,
+    /// The record id (customers) or slug (playbooks); searchable in tier 0.
+    pub id: String,
+    /// Company name or playbook title; searchable in tier 0.
+    pub name: String,
+    pub kind: DocKind,
+    /// Tier 0 besides name and id: other names (an English name, a former name).
+    pub names: Vec<String>,
+    /// Tier 1: city, region, owner, tags, contact names, legal representative.
+    pub key: Vec<String>,
+    /// Tier 2: industry, address, contact titles, notes, summaries.
+    pub text: Vec<String>,
+    /// Tier 2: the body as plain text (see [`markdown_text`]).
+    pub body: String,
+    /// What a result card shows.
+    pub card: Card,
+    /// Facet values by field (`region`, `stage`, `grade`, `owner`, `industry`, `tag`); a
+    /// field may have several values (tags).
+    pub facets: BTreeMap<String, Vec<String>>,
+    /// Sort keys; the name sort uses `name`.
+    pub sort: SortKeys,
+}
+
+/// The fields of a result card.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Card {
+    /// The grade as the site shows it (`AA`, `B`, `unrated`).
+    pub grade: Option<String>,
+    /// The stage code (`active`); the client shows its label.
+    pub stage: Option<String>,
+    pub owner: Option<String>,
+    pub city: Option<String>,
+    pub region: Option<String>,
+    /// Revenue of the reporting year.
+    pub revenue: Option<f64>,
+    /// A short text under the name; when absent, the start of the body.
+    pub snippet: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct SortKeys {
+    /// Revenue of the reporting year; larger first, absent last.
+    pub revenue: Option<f64>,
+    /// Rank of the grade, 0 = best (AAA, or A on the three-grade scale); absent last.
+    pub grade: Option<u32>,
+}
+
+/// The figures of a customer that come from the analytics rather than the record.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CustomerFacts {
+    /// The page URL as the site links it.
+    pub url: String,
+    /// The stage as of the as-of date.
+    pub stage: Option<Stage>,
+    /// The grade as displayed (`AA`, or `A` on the three-grade scale, or `unrated`).
+    pub grade: Option<String>,
+    /// 0 = best grade.
+    pub grade_rank: Option<u32>,
+    /// Revenue of the reporting year.
+    pub revenue: Option<f64>,
+}
+
+impl CustomerFacts {
+    /// Facts read from the record alone, for tests and benchmarks: the record's stage, the
+    /// revenue of its latest sales row, and the 5C base grade with the default weights and no
+    /// notches. The site build uses the analytics instead.
+    pub fn from_record(customer: &Customer, url: String) -> Self {
+        let revenue = customer
+            .sales
+            .iter()
+            .max_by_key(|s| s.year)
+            .map(|s| s.revenue);
+        let grade = customer.credit.as_ref().and_then(|c| c.five_c).map(|f| {
+            let w = [30u32, 25, 20, 10, 15];
+            let s: u32 = f
+                .scores()
+                .iter()
+                .zip(w)
+                .map(|(s, w)| u32::from(*s) * w)
+                .sum();
+            // points = (s/100 - 1) / 4 * 100 = (s - 100) / 4
+            let points = (s - 100) / 4;
+            let index = match points {
+                90.. => 0,
+                80..=89 => 1,
+                70..=79 => 2,
+                60..=69 => 3,
+                50..=59 => 4,
+                40..=49 => 5,
+                30..=39 => 6,
+                20..=29 => 7,
+                _ => 8,
+            };
+            Grade::ALL[index]
+        });
+        CustomerFacts {
+            url,
+            stage: Some(customer.stage),
+            grade: Some(grade.map_or("unrated", |g| g.as_str()).to_string()),
+            grade_rank: grade.map(|g| Grade::ALL.iter().position(|x| *x == g).unwrap_or(9) as u32),
+            revenue,
+        }
+    }
+}
+
+/// The search document of a customer. Sensitive fields (phones, emails, financials, credit
+/// details, payments) are never indexed.
+pub fn customer_doc(c: &Customer, facts: CustomerFacts) -> SearchDoc {
+    let p = &c.profile;
+    let mut key = Vec::new();
+    key.extend(p.city.clone());
+    key.extend(p.region.clone());
+    key.push(c.owner.clone());
+    key.extend(c.tags.iter().cloned());
+    key.extend(c.contacts.iter().map(|x| x.name.clone()));
+    key.extend(p.legal_rep.clone());
+    let mut text = Vec::new();
+    text.extend(p.industry.clone());
+    text.extend(p.address.clone());
+    text.extend(p.website.clone());
+    for contact in &c.contacts {
+        text.extend(contact.title.clone());
+        text.extend(contact.note.clone());
+    }
+    text.extend(c.complaints.iter().filter_map(|x| x.summary.clone()));
+    text.extend(c.visits.iter().filter_map(|x| x.note.clone()));
+    text.extend(c.churn.as_ref().and_then(|x| x.note.clone()));
+
+    let stage = facts.stage.unwrap_or(c.stage);
+    let mut facets: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut facet = |field: &str, value: Option<String>| {
+        if let Some(v) = value.filter(|v| !v.is_empty()) {
+            facets.entry(field.to_string()).or_default().push(v);
+        }
+    };
+    facet("region", p.region.clone());
+    facet("stage", Some(stage.as_str().to_string()));
+    facet("grade", facts.grade.clone());
+    facet("owner", Some(c.owner.clone()));
+    facet("industry", p.industry.clone());
+    for tag in &c.tags {
+        facet("tag", Some(tag.clone()));
+    }
+
+    SearchDoc {
+        url: facts.url,
+        id: c.id.clone(),
+        name: c.name.clone(),
+        kind: DocKind::Customer,
+        names: Vec::new(),
+        key,
+        text,
+        body: markdown_text(&c.body),
+        card: Card {
+            grade: facts.grade,
+            stage: Some(stage.as_str().to_string()),
+            owner: Some(c.owner.clone()),
+            city: p.city.clone(),
+            region: p.region.clone(),
+            revenue: facts.revenue,
+            snippet: None,
+        },
+        facets,
+        sort: SortKeys {
+            revenue: facts.revenue,
+            grade: facts.grade_rank,
+        },
+    }
+}
+
+/// The search document of a playbook.
+pub fn playbook_doc(p: &Playbook, url: String) -> SearchDoc {
+    SearchDoc {
+        url,
+        id: p.source.slug.clone(),
+        name: p.title.clone(),
+        kind: DocKind::Playbook,
+        text: p.summary.iter().cloned().collect(),
+        body: markdown_text(&p.body),
+        card: Card {
+            snippet: p.summary.clone(),
+            ..Card::default()
+        },
+        ..SearchDoc::default()
+    }
+}
+
+/// The readable text of a Markdown body: text and code, link and image text kept, URLs and
+/// markup dropped, blocks separated by newlines. A soft line break between two Han
+/// characters joins them (Chinese paragraphs are wrapped without spaces); elsewhere it is a
+/// space.
+pub fn markdown_text(markdown: &str) -> String {
+    let mut out = String::with_capacity(markdown.len());
+    let mut soft_break = false;
+    let parser = Parser::new_ext(
+        markdown,
+        pulldown_cmark::Options::ENABLE_TABLES
+            | pulldown_cmark::Options::ENABLE_STRIKETHROUGH
+            | pulldown_cmark::Options::ENABLE_FOOTNOTES
+            | pulldown_cmark::Options::ENABLE_TASKLISTS,
+    );
+    for event in parser {
+        match event {
+            Event::Text(t) | Event::Code(t) => {
+                if soft_break {
+                    let joins = out.chars().next_back().is_some_and(super::tokenize::is_han)
+                        && t.chars().next().is_some_and(super::tokenize::is_han);
+                    if !joins {
+                        out.push(' ');
+                    }
+                    soft_break = false;
+                }
+                out.push_str(&t);
+            }
+            Event::SoftBreak => soft_break = true,
+            Event::HardBreak => out.push('\n'),
+            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item)
+            | Event::End(TagEnd::TableCell) => {
+                soft_break = false;
+                if !out.ends_with('\n') {
+                    out.push(if matches!(event, Event::End(TagEnd::TableCell)) {
+                        ' '
+                    } else {
+                        '\n'
+                    });
+                }
+            }
+            Event::Start(Tag::Item) | Event::End(TagEnd::TableRow | TagEnd::TableHead)
+                if !out.is_empty() && !out.ends_with('\n') =>
+            {
+                out.push('\n');
+            }
+            _ => {}
+        }
+    }
+    out.trim_end().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markdown_text_keeps_words_and_joins_wrapped_chinese() {
+        let text = markdown_text(
+            "集团核心客户，浙江省内医院\n配送网络。见 [杭州华东物流](hangzhou.md)。\n\n- **决策链**：周建国\n- `code` and\nmore\n",
+        );
+        assert_eq!(
+            text,
+            "集团核心客户，浙江省内医院配送网络。见 杭州华东物流。\n决策链：周建国\ncode and more"
+        );
+    }
+}

@@ -1,0 +1,464 @@
+//! The search index: round trip (decode our own files and query them in Rust), exactness
+//! against a plain scan of the same fields on a generated corpus, ranking, facets, sorts and
+//! determinism.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::OnceLock;
+
+use dossier::index::tokenize::{TokenKind, is_han, normalize, tokenize};
+use dossier::index::{
+    Card, CustomerFacts, DocKind, Query, Reader, SearchDoc, Sort, SortKeys, build_index,
+    customer_doc, playbook_doc,
+};
+
+fn docs_of_site(root: &std::path::Path) -> Vec<SearchDoc> {
+    let checked = dossier::validate::check_site(root, None).unwrap();
+    assert_eq!(checked.report.errors(), 0);
+    let site = checked.site;
+    let mut docs: Vec<SearchDoc> = site
+        .customers
+        .iter()
+        .map(|c| {
+            let url = format!("/customers/{}/", c.source.slug);
+            customer_doc(c, CustomerFacts::from_record(c, url))
+        })
+        .collect();
+    docs.extend(
+        site.playbooks
+            .iter()
+            .map(|p| playbook_doc(p, format!("/playbooks/{}/", p.source.slug))),
+    );
+    docs
+}
+
+type Files = BTreeMap<String, Vec<u8>>;
+
+/// A generated corpus of 2,000 customers (and the playbooks), built once.
+fn corpus() -> &'static (Vec<SearchDoc>, Files) {
+    static CORPUS: OnceLock<(Vec<SearchDoc>, Files)> = OnceLock::new();
+    CORPUS.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        dossier::corpus::write_site(dir.path(), 2000, 1).unwrap();
+        let docs = docs_of_site(dir.path());
+        let files = build_index(&docs);
+        (docs, files)
+    })
+}
+
+/// How a scan reads a Chinese fragment of three or more characters in text (tier 2) fields.
+#[derive(Clone, Copy, PartialEq)]
+enum Text {
+    /// As a plain substring (what a reader would expect).
+    Substring,
+    /// As the index documents it: every pair of the fragment occurs somewhere in the text.
+    Pairs,
+}
+
+/// The ground truth: every token of the query found in some field of the document by a plain
+/// scan: a word as a whole word (one character) or as the prefix of a word (two or more); a Han
+/// run as a substring of a key field's normalized text, or of a text field (single characters
+/// are searched in key fields only; longer runs in text per `text`).
+fn scan(docs: &[SearchDoc], query: &str, text: Text) -> BTreeSet<String> {
+    let tokens = tokenize(query);
+    docs.iter()
+        .filter(|d| {
+            let key: Vec<String> = [d.name.as_str(), d.id.as_str()]
+                .into_iter()
+                .chain(d.names.iter().map(String::as_str))
+                .chain(d.key.iter().map(String::as_str))
+                .map(normalize)
+                .collect();
+            let body: Vec<String> = d
+                .text
+                .iter()
+                .map(String::as_str)
+                .chain(std::iter::once(d.body.as_str()))
+                .map(normalize)
+                .collect();
+            let has_word = |f: &String, w: &str| {
+                f.split(|c: char| !(c.is_alphanumeric()) || is_han(c))
+                    .any(|x| {
+                        if w.chars().count() >= 2 {
+                            x.starts_with(w)
+                        } else {
+                            x == w
+                        }
+                    })
+            };
+            !tokens.is_empty()
+                && tokens.iter().all(|t| match t.kind {
+                    TokenKind::Han => {
+                        let chars: Vec<char> = t.text.chars().collect();
+                        key.iter().any(|f| f.contains(&t.text))
+                            || match chars.len() {
+                                1 => false,
+                                2 => body.iter().any(|f| f.contains(&t.text)),
+                                _ if text == Text::Substring => {
+                                    body.iter().any(|f| f.contains(&t.text))
+                                }
+                                _ => chars.windows(2).all(|w| {
+                                    let pair: String = w.iter().collect();
+                                    body.iter().any(|f| f.contains(&pair))
+                                }),
+                            }
+                    }
+                    TokenKind::Word => key.iter().chain(&body).any(|f| has_word(f, &t.text)),
+                })
+        })
+        .map(|d| d.url.clone())
+        .collect()
+}
+
+fn hit_urls(reader: &Reader, query: &Query) -> Vec<String> {
+    reader
+        .search(query)
+        .unwrap()
+        .iter()
+        .map(|h| {
+            reader.card(h.doc).unwrap()["u"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn hits_equal_a_plain_scan_of_the_same_fields() {
+    let (docs, files) = corpus();
+    let reader = Reader::open(files).unwrap();
+    let chinese = docs
+        .iter()
+        .find(|d| d.kind == DocKind::Customer && !d.name.is_ascii() && d.name.contains("医药"))
+        .unwrap();
+    let english = docs
+        .iter()
+        .find(|d| d.name.is_ascii() && d.kind == DocKind::Customer)
+        .unwrap();
+    let owner = chinese.card.owner.clone().unwrap();
+    let contact = chinese.key.last().unwrap().clone();
+    let queries: Vec<String> = [
+        "华东",
+        "医药",
+        "东医",
+        "州华",
+        "杭",
+        chinese.name.as_str(),
+        owner.as_str(),
+        "pharma",
+        "pha",
+        "distrib",
+        "杭州 医药",
+        "华东 医药",
+        "atlas pharma",
+        english.name.as_str(),
+        contact.as_str(),
+        "有限公司",
+        "股份有限",
+        "采购总监",
+        "年度合作回顾",
+        "KH-000123",
+        "000123",
+        "2025",
+        "a",
+        "ＰＨＡＲＭＡ",
+        "华东，医药",
+        "量子引力",
+        "zzzz",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    for q in &queries {
+        let expected = scan(docs, q, Text::Pairs);
+        let got: BTreeSet<String> = hit_urls(&reader, &Query::text(q)).into_iter().collect();
+        assert_eq!(got.len(), expected.len(), "hit count of {q:?}");
+        assert_eq!(got, expected, "hits of {q:?}");
+        // Nothing a plain substring scan finds is ever missed.
+        let substring = scan(docs, q, Text::Substring);
+        assert!(substring.is_subset(&got), "{q:?} misses a substring hit");
+    }
+    // For the issue's queries the hits are exactly the plain substring scan.
+    let issue: Vec<&str> = vec![
+        "华东",
+        "医药",
+        "东医",
+        "州华",
+        "杭",
+        chinese.name.as_str(),
+        owner.as_str(),
+        "pharma",
+        "pha",
+        "华东 医药",
+    ];
+    for q in issue {
+        let got: BTreeSet<String> = hit_urls(&reader, &Query::text(q)).into_iter().collect();
+        assert_eq!(got, scan(docs, q, Text::Substring), "{q:?}");
+    }
+    // The fixed queries are not vacuous.
+    for q in [
+        "华东",
+        "医药",
+        "东医",
+        "州华",
+        "杭",
+        "pharma",
+        "pha",
+        "华东 医药",
+    ] {
+        assert!(
+            scan(docs, q, Text::Substring).len() >= 3,
+            "{q} finds several records"
+        );
+    }
+    assert!(scan(docs, &chinese.name, Text::Substring).contains(&chinese.url));
+    assert!(scan(docs, "量子引力", Text::Substring).is_empty());
+}
+
+#[test]
+fn key_field_hits_rank_before_body_hits() {
+    let (docs, files) = corpus();
+    let reader = Reader::open(files).unwrap();
+    let hits = reader.search(&Query::text("华东")).unwrap();
+    let urls: Vec<&str> = hits
+        .iter()
+        .map(|h| {
+            docs.iter()
+                .find(|d| d.url == reader.card(h.doc).unwrap()["u"])
+                .unwrap()
+                .url
+                .as_str()
+        })
+        .collect();
+    let in_name = |u: &str| {
+        docs.iter()
+            .find(|d| d.url == u)
+            .unwrap()
+            .name
+            .contains("华东")
+    };
+    let first_body_only = urls.iter().position(|u| {
+        let d = docs.iter().find(|d| d.url == *u).unwrap();
+        !d.name.contains("华东") && !d.key.iter().any(|k| k.contains("华东"))
+    });
+    let last_name = urls.iter().rposition(|u| in_name(u)).unwrap();
+    if let Some(first_body_only) = first_body_only {
+        assert!(
+            last_name < first_body_only,
+            "name hits before body-only hits"
+        );
+    }
+    // Scores never increase down the list.
+    assert!(hits.windows(2).all(|w| w[0].score >= w[1].score));
+}
+
+fn doc(url: &str, name: &str, body: &str) -> SearchDoc {
+    SearchDoc {
+        url: url.into(),
+        id: url.trim_matches('/').into(),
+        name: name.into(),
+        body: body.into(),
+        ..SearchDoc::default()
+    }
+}
+
+#[test]
+fn long_chinese_queries_need_the_characters_in_a_row_in_one_key_field() {
+    let mut a = doc("/a/", "杭州华东医药有限公司", "");
+    a.sort.revenue = Some(1.0);
+    // Every pair of 华东医药 in key fields, but never in a row.
+    let mut b = doc("/b/", "华东贸易", "");
+    b.key = vec!["东医堂".into(), "医药代表".into()];
+    // 华东 at the end of the name and 医药 at the start of a key field: not in a row.
+    let mut c = doc("/c/", "上海华东", "");
+    c.key = vec!["医药".into()];
+    // In text (tier 2) no positions are kept: every pair present is a match, ranked last.
+    let d = doc("/d/", "无关", "东医堂的医药代表，华东，东医，医药");
+    let files = build_index(&[a, b, c, d]);
+    let reader = Reader::open(&files).unwrap();
+    assert_eq!(hit_urls(&reader, &Query::text("华东医药")), ["/a/", "/d/"]);
+    // Both in the name (a), in name and key field (c, b: equal scores, by name), in text (d).
+    assert_eq!(
+        hit_urls(&reader, &Query::text("华东 医药")),
+        ["/a/", "/c/", "/b/", "/d/"]
+    );
+    assert_eq!(hit_urls(&reader, &Query::text("东医堂")), ["/b/", "/d/"]);
+    assert_eq!(hit_urls(&reader, &Query::text("州华东医")), ["/a/"]);
+    assert_eq!(hit_urls(&reader, &Query::text("医药代")), ["/b/", "/d/"]);
+    assert!(hit_urls(&reader, &Query::text("医药有限公司杭州")).is_empty());
+    // Single characters are looked up in key fields only.
+    assert_eq!(hit_urls(&reader, &Query::text("堂")), ["/b/"]);
+}
+
+fn customer(url: &str, name: &str, revenue: Option<f64>, grade: Option<(&str, u32)>) -> SearchDoc {
+    let mut d = doc(url, name, "");
+    d.kind = DocKind::Customer;
+    d.sort = SortKeys {
+        revenue,
+        grade: grade.map(|g| g.1),
+    };
+    d.card = Card {
+        grade: grade.map(|g| g.0.to_string()),
+        revenue,
+        ..Card::default()
+    };
+    d
+}
+
+#[test]
+fn filters_counts_and_sorts() {
+    let mut docs = vec![
+        customer("/c1/", "乙华东电子", Some(100.0), Some(("BBB", 3))),
+        customer("/c2/", "甲华东物流", Some(300.0), Some(("AA", 1))),
+        customer("/c3/", "丙华东化工", None, None),
+        customer("/c4/", "丁华南食品", Some(200.0), Some(("AAA", 0))),
+    ];
+    let facets = [
+        ("华东", "active"),
+        ("华东", "lost"),
+        ("华北", "active"),
+        ("华东", "active"),
+    ];
+    for (d, (region, stage)) in docs.iter_mut().zip(facets) {
+        d.facets.insert("region".into(), vec![region.into()]);
+        d.facets.insert("stage".into(), vec![stage.into()]);
+        d.facets
+            .insert("tag".into(), vec!["重点客户".into(), "连锁".into()]);
+    }
+    docs.push(playbook_doc(
+        &dossier::model::Playbook {
+            source: dossier::model::Source {
+                path: "content/playbooks/p.md".into(),
+                slug: "p".into(),
+                absolute: Default::default(),
+            },
+            title: "华东大客户关怀".into(),
+            summary: Some("每月接触".into()),
+            order: None,
+            applies_to: None,
+            body: "正文".into(),
+            body_line: 1,
+        },
+        "/p/".into(),
+    ));
+    let files = build_index(&docs);
+    let reader = Reader::open(&files).unwrap();
+    let q = |text: &str, filters: &[(&str, &str)], sort: Sort| {
+        let mut query = Query::text(text);
+        query.sort = sort;
+        for (f, v) in filters {
+            query
+                .filters
+                .entry(f.to_string())
+                .or_default()
+                .push(v.to_string());
+        }
+        query
+    };
+    // Revenue order is the document order; absent revenue last.
+    assert_eq!(
+        hit_urls(&reader, &q("华东", &[], Sort::Revenue)),
+        ["/c2/", "/c1/", "/c3/", "/p/"]
+    );
+    assert_eq!(
+        hit_urls(&reader, &q("华东", &[], Sort::Grade)),
+        ["/c2/", "/c1/", "/c3/", "/p/"]
+    );
+    // Code-point order of the names: 丙 < 乙 < 华 < 甲.
+    assert_eq!(
+        hit_urls(&reader, &q("华东", &[], Sort::Name)),
+        ["/c3/", "/c1/", "/p/", "/c2/"]
+    );
+    // Filters: OR within a field, AND across fields; no text lists everything that passes.
+    assert_eq!(
+        hit_urls(&reader, &q("", &[("region", "华东")], Sort::Revenue)),
+        ["/c2/", "/c4/", "/c1/"]
+    );
+    assert_eq!(
+        hit_urls(
+            &reader,
+            &q(
+                "",
+                &[("region", "华东"), ("region", "华北")],
+                Sort::Relevance
+            )
+        ),
+        ["/c2/", "/c4/", "/c1/", "/c3/"]
+    );
+    assert_eq!(
+        hit_urls(
+            &reader,
+            &q(
+                "",
+                &[("region", "华东"), ("stage", "active")],
+                Sort::Relevance
+            )
+        ),
+        ["/c4/", "/c1/"]
+    );
+    assert!(hit_urls(&reader, &q("", &[], Sort::Relevance)).is_empty());
+    // Counts of a field ignore that field's own filter.
+    let counts = reader
+        .counts(
+            &q(
+                "华东",
+                &[("region", "华东"), ("stage", "active")],
+                Sort::Relevance,
+            ),
+            "region",
+        )
+        .unwrap();
+    assert_eq!(
+        counts,
+        BTreeMap::from([("华东".to_string(), 1), ("华北".to_string(), 1)])
+    );
+    let counts = reader
+        .counts(&q("", &[("region", "华东")], Sort::Relevance), "stage")
+        .unwrap();
+    assert_eq!(
+        counts,
+        BTreeMap::from([("active".to_string(), 2), ("lost".to_string(), 1)])
+    );
+    let tags = reader
+        .counts(&q("华东", &[], Sort::Relevance), "tag")
+        .unwrap();
+    assert_eq!(tags["连锁"], 3);
+    // Cards round-trip.
+    let card = reader
+        .card(reader.search(&Query::text("甲华东物流")).unwrap()[0].doc)
+        .unwrap();
+    assert_eq!(card["n"], "甲华东物流");
+    assert_eq!(card["g"], "AA");
+    assert_eq!(card["v"], 300.0);
+    assert_eq!(card["k"], "c");
+    let card = reader
+        .card(reader.search(&Query::text("关怀")).unwrap()[0].doc)
+        .unwrap();
+    assert_eq!(card["k"], "p");
+    assert_eq!(card["x"], "每月接触");
+}
+
+#[test]
+fn same_documents_same_bytes_whatever_their_order() {
+    let (docs, files) = corpus();
+    let mut reversed: Vec<SearchDoc> = docs.iter().take(600).cloned().collect();
+    let once = build_index(&reversed);
+    reversed.reverse();
+    assert_eq!(build_index(&reversed), once);
+    assert_eq!(&build_index(docs), files);
+}
+
+#[test]
+fn files_stay_small() {
+    let (docs, files) = corpus();
+    for (path, bytes) in files {
+        assert!(path.starts_with("search/"), "{path}");
+        assert!(bytes.len() < 150 * 1024, "{path} has {} bytes", bytes.len());
+    }
+    let total: usize = files.values().map(Vec::len).sum();
+    // The issue's budget is 2 MB per 10k records.
+    assert!(
+        total < 2_000_000 * docs.len() / 10_000 + 200_000,
+        "{total} bytes"
+    );
+}
