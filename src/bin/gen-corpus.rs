@@ -5,13 +5,15 @@
 //! and prints what docs/performance.md records (build time, bundle size, file count, largest
 //! file, bytes fetched by typical queries). Run it under `/usr/bin/time -v` for peak memory.
 
+use std::alloc::{GlobalAlloc, Layout, System};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use clap::Parser;
-use dossier::index::{self, CustomerFacts, Query, Reader, SearchDoc};
+use dossier::index::{self, CustomerFacts, PAGE, Query, Reader, SearchDoc};
 
 #[derive(Parser)]
 #[command(about = "Write a deterministic generated dossier site, or benchmark its search index")]
@@ -56,6 +58,52 @@ fn main() -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// Counts heap bytes in use and their peak, so the benchmark can report what indexing itself
+/// allocates (the resident size of the process also holds the loaded site and freed pages).
+struct Counting;
+
+static IN_USE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: forwarded unchanged to the system allocator.
+        let p = unsafe { System.alloc(layout) };
+        if !p.is_null() {
+            let now = IN_USE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
+            PEAK.fetch_max(now, Ordering::Relaxed);
+        }
+        p
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: forwarded unchanged to the system allocator.
+        unsafe { System.dealloc(ptr, layout) };
+        IN_USE.fetch_sub(layout.size(), Ordering::Relaxed);
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        // SAFETY: forwarded unchanged to the system allocator.
+        let p = unsafe { System.realloc(ptr, layout, new_size) };
+        if !p.is_null() {
+            IN_USE.fetch_sub(layout.size(), Ordering::Relaxed);
+            let now = IN_USE.fetch_add(new_size, Ordering::Relaxed) + new_size;
+            PEAK.fetch_max(now, Ordering::Relaxed);
+        }
+        p
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+/// Heap bytes in use now, after resetting the peak to it.
+fn heap_reset() -> usize {
+    let now = IN_USE.load(Ordering::Relaxed);
+    PEAK.store(now, Ordering::Relaxed);
+    now
+}
+
 fn bench_index(site: &std::path::Path, write: Option<&std::path::Path>) -> ExitCode {
     let t = Instant::now();
     let checked = match dossier::validate::check_site(site, None) {
@@ -84,9 +132,12 @@ fn bench_index(site: &std::path::Path, write: Option<&std::path::Path>) -> ExitC
             .map(|p| index::playbook_doc(p, format!("/playbooks/{}/", p.source.slug))),
     );
     let prepare = t.elapsed();
+    drop(checked);
+    let before = heap_reset();
     let t = Instant::now();
     let files = index::build_index(&docs);
     let build = t.elapsed();
+    let peak = PEAK.load(Ordering::Relaxed);
 
     let total: usize = files.values().map(Vec::len).sum();
     let (largest, largest_bytes) = files
@@ -108,6 +159,11 @@ fn bench_index(site: &std::path::Path, write: Option<&std::path::Path>) -> ExitC
     println!("load + check         {:.2} s", load.as_secs_f64());
     println!("documents prepared   {:.2} s", prepare.as_secs_f64());
     println!("index built          {:.2} s", build.as_secs_f64());
+    println!(
+        "heap                 {:.0} MB of documents, {:.0} MB more at the peak of indexing",
+        before as f64 / 1e6,
+        (peak - before) as f64 / 1e6
+    );
     println!("files                {}", files.len());
     println!("bundle               {:.2} MB", total as f64 / 1e6);
     println!(
@@ -137,13 +193,13 @@ fn bench_index(site: &std::path::Path, write: Option<&std::path::Path>) -> ExitC
     queries.extend(first_chinese);
     queries.extend(owner);
     println!(
-        "bytes fetched by a first query (manifest, shards, positions, cards of the first 20 hits):"
+        "bytes fetched by a first query (manifest, term shards, cards of the first {PAGE} hits):"
     );
     for q in &queries {
         let reader = Reader::open(&files).expect("opened once already");
         let t = Instant::now();
         let hits = reader.search(&Query::text(q)).unwrap_or_default();
-        for hit in hits.iter().take(20) {
+        for hit in hits.iter().take(PAGE) {
             let _ = reader.card(hit.doc);
         }
         let took = t.elapsed();

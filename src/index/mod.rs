@@ -21,4 +21,4 @@ pub use build::{Limits, build_index, build_index_with};
 pub use doc::{
     Card, CustomerFacts, DocKind, SearchDoc, SortKeys, customer_doc, markdown_text, playbook_doc,
 };
-pub use query::{Hit, Query, Reader, Sort};
+pub use query::{Hit, PAGE, Query, Reader, Sort};

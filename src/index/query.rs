@@ -27,6 +27,10 @@ use super::build::{KEY_TIERS, TEXT_TIER, VERSION};
 const TEXT_BIT: u8 = 1 << TEXT_TIER;
 use super::tokenize::{TokenKind, tokenize};
 
+/// Results on the first page of the client (`PAGE` in search.js): the cards a first query
+/// fetches.
+pub const PAGE: usize = 10;
+
 /// Score of a token's best tier, by tier.
 pub const TIER_SCORES: [u32; 3] = [6, 4, 1];
 

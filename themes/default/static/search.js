@@ -1,0 +1,730 @@
+// dossier search: a small, dependency-free client for the static index under search/.
+// Design and file formats: docs/search.md. The query semantics are the same as the Rust
+// reader's (src/index/query.rs); tests/search_js.rs checks that both give the same hits.
+//
+// On every page: `/` focuses the header search box. On the results page (an element with id
+// `search-results`): reads ?q=, facet parameters (region, stage, grade, owner, industry, tag)
+// and ?sort= from the URL, fetches only the shards of its terms and the cards it shows, and
+// renders result cards, facet counts (fetched when a facet is opened), sort and paging.
+// `document.documentElement.dataset.searchReady` is "1" once results are on screen.
+
+import { tokenize, normalizeWithMap, compareCodePoints } from './search-tokenize.js';
+
+export const VERSION = 1;
+export const PAGE = 10;
+export const TIER_SCORES = [6, 4, 1];
+const KEY_TIERS = 3;
+const TEXT_BIT = 4;
+export const FACETS = ['region', 'stage', 'grade', 'owner', 'industry', 'tag'];
+export const SORTS = ['relevance', 'revenue', 'grade', 'name'];
+
+// ---------------------------------------------------------------------------------------------
+// Reading the index
+
+async function gunzip(bytes) {
+  // Files are gzip; a server that already sent them with Content-Encoding: gzip hands us the
+  // plain bytes, so decompress only what still starts with the gzip magic.
+  if (bytes.length < 2 || bytes[0] !== 0x1f || bytes[1] !== 0x8b) return bytes;
+  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+class Cursor {
+  constructor(bytes) {
+    this.bytes = bytes;
+    this.at = 0;
+  }
+  varint() {
+    let x = 0;
+    let scale = 1;
+    for (;;) {
+      const b = this.bytes[this.at++];
+      if (b === undefined) throw new Error('truncated shard');
+      x += (b & 0x7f) * scale;
+      if (b < 0x80) return x;
+      scale *= 128;
+    }
+  }
+}
+
+const utf8 = new TextDecoder();
+
+// A term shard: Map term -> {postings: [[doc, mask], ...] by doc, positions: Map doc -> codes}.
+function decodeShard(bytes) {
+  const r = new Cursor(bytes);
+  const terms = new Map();
+  const n = r.varint();
+  for (let t = 0; t < n; t++) {
+    const len = r.varint();
+    const term = utf8.decode(bytes.subarray(r.at, r.at + len));
+    r.at += len;
+    const postings = [];
+    const keyDocs = [];
+    const groups = r.varint();
+    for (let g = 0; g < groups; g++) {
+      const mask = bytes[r.at++];
+      const count = r.varint();
+      let doc = -1;
+      for (let i = 0; i < count; i++) {
+        doc += r.varint();
+        postings.push([doc, mask]);
+        if (mask & KEY_TIERS) keyDocs.push(doc);
+      }
+    }
+    postings.sort((a, b) => a[0] - b[0]);
+    const positionBytes = r.varint();
+    const end = r.at + positionBytes;
+    const positions = new Map();
+    if (positionBytes > 0) {
+      for (const doc of keyDocs) {
+        const count = r.varint();
+        const codes = new Array(count);
+        let code = 0;
+        for (let i = 0; i < count; i++) {
+          code += r.varint();
+          codes[i] = code;
+        }
+        positions.set(doc, codes);
+      }
+    }
+    if (r.at !== end) throw new Error('damaged shard');
+    terms.set(term, { postings, positions });
+  }
+  return terms;
+}
+
+export class SearchIndex {
+  // `base`: absolute URL of the folder holding index.json (ends with '/').
+  constructor(base, fetchImpl) {
+    this.base = base;
+    this.fetchImpl = fetchImpl || ((url) => fetch(url));
+    this.cache = new Map();
+    this.fetched = new Map(); // path -> bytes on the wire
+  }
+
+  load(path, decode) {
+    if (!this.cache.has(path)) {
+      const promise = (async () => {
+        const response = await this.fetchImpl(new URL(path, this.base).href);
+        if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
+        const raw = new Uint8Array(await response.arrayBuffer());
+        this.fetched.set(path, raw.length);
+        return decode(await gunzip(raw));
+      })();
+      this.cache.set(path, promise);
+      promise.catch(() => this.cache.delete(path));
+    }
+    return this.cache.get(path);
+  }
+
+  json(path) {
+    return this.load(path, (bytes) => JSON.parse(utf8.decode(bytes)));
+  }
+
+  async manifest() {
+    const m = await this.json('index.json');
+    if (m.version !== VERSION) throw new Error(`search index version ${m.version}, expected ${VERSION}`);
+    return m;
+  }
+
+  async shardOf(term) {
+    const { shards } = await this.manifest();
+    // The last shard whose first term is <= term (code-point order, as Rust sorts).
+    let lo = 0;
+    let hi = shards.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (compareCodePoints(shards[mid], term) <= 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return Math.max(0, lo - 1);
+  }
+
+  shard(i) {
+    return this.load(`t/${i}.bin.gz`, decodeShard);
+  }
+
+  async term(term) {
+    const { shards } = await this.manifest();
+    if (shards.length === 0) return null;
+    const shard = await this.shard(await this.shardOf(term));
+    return shard.get(term) || null;
+  }
+
+  // Every term starting with `prefix`: [[term, data], ...].
+  async prefixed(prefix) {
+    const { shards } = await this.manifest();
+    const out = [];
+    if (shards.length === 0) return out;
+    let i = await this.shardOf(prefix);
+    for (;;) {
+      const shard = await this.shard(i);
+      for (const [term, data] of shard) if (term.startsWith(prefix)) out.push([term, data]);
+      if (i + 1 < shards.length && shards[i + 1].startsWith(prefix)) i += 1;
+      else break;
+    }
+    return out;
+  }
+
+  // Map value -> Int32Array of documents.
+  async facet(field) {
+    const m = await this.manifest();
+    if (!m.facets.includes(field)) return new Map();
+    const parts = await Promise.all(
+      Array.from({ length: m.parts }, (_, p) => this.json(`f/${field}-${p}.json.gz`)),
+    );
+    const lists = new Map();
+    parts.forEach((part, p) => {
+      for (const [value, deltas] of Object.entries(part)) {
+        if (!lists.has(value)) lists.set(value, []);
+        const docs = lists.get(value);
+        let cur = p * m.part - 1;
+        for (const d of deltas) {
+          cur += d;
+          docs.push(cur);
+        }
+      }
+    });
+    return new Map([...lists].map(([v, docs]) => [v, Int32Array.from(docs)]));
+  }
+
+  // One number per document (`grade`, `name`); -1 = none.
+  async column(key) {
+    const m = await this.manifest();
+    const parts = await Promise.all(
+      Array.from({ length: m.parts }, (_, p) => this.json(`s/${key}-${p}.json.gz`)),
+    );
+    return Int32Array.from(parts.flat());
+  }
+
+  async card(doc) {
+    const m = await this.manifest();
+    const chunk = await this.json(`d/${Math.floor(doc / m.chunk)}.json.gz`);
+    return chunk[doc % m.chunk];
+  }
+
+  fetchedBytes() {
+    let n = 0;
+    for (const v of this.fetched.values()) n += v;
+    return n;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Queries (same semantics as src/index/query.rs)
+
+function lowestTier(mask) {
+  for (let t = 0; t < 8; t++) if (mask & (1 << t)) return t;
+  return 8;
+}
+
+// The tier mask of the places in the key fields where the pairs occur one after another.
+function verify(positions, doc) {
+  const first = positions[0].get(doc);
+  if (!first) return 0;
+  let mask = 0;
+  outer: for (const code of first) {
+    for (let i = 1; i < positions.length; i++) {
+      const list = positions[i].get(doc);
+      if (!list || !sortedHas(list, code + 4 * i)) continue outer;
+    }
+    mask |= 1 << (code & 3);
+  }
+  return mask;
+}
+
+function sortedHas(list, x) {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid] < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < list.length && list[lo] === x;
+}
+
+// Map doc -> [mask, exact mask] for one token.
+async function tokenHits(index, token) {
+  const hits = new Map();
+  const chars = Array.from(token.text);
+  if (token.kind === 'word' && chars.length >= 2) {
+    for (const [term, data] of await index.prefixed(token.text)) {
+      const exact = term === token.text;
+      for (const [doc, mask] of data.postings) {
+        const e = hits.get(doc);
+        if (e) {
+          e[0] |= mask;
+          if (exact) e[1] |= mask;
+        } else {
+          hits.set(doc, [mask, exact ? mask : 0]);
+        }
+      }
+    }
+  } else if (token.kind === 'word' || chars.length <= 2) {
+    const data = await index.term(token.text);
+    if (data) for (const [doc, mask] of data.postings) hits.set(doc, [mask, mask]);
+  } else {
+    const pairs = [];
+    for (let i = 0; i + 1 < chars.length; i++) pairs.push(chars[i] + chars[i + 1]);
+    const datas = await Promise.all(pairs.map((p) => index.term(p)));
+    if (datas.some((d) => d === null)) return hits;
+    // Candidates: documents with every pair (in text, that is the match).
+    let candidates = new Map(datas[0].postings);
+    for (const data of datas.slice(1)) {
+      const next = new Map();
+      for (const [doc, mask] of data.postings) {
+        const prev = candidates.get(doc);
+        if (prev !== undefined) next.set(doc, prev & mask);
+      }
+      candidates = next;
+    }
+    const positions = datas.map((d) => d.positions);
+    for (const [doc, common] of candidates) {
+      const mask = verify(positions, doc) | (common & TEXT_BIT);
+      if (mask) hits.set(doc, [mask, mask]);
+    }
+  }
+  return hits;
+}
+
+// Map doc -> score for the query text, or null when it has no tokens.
+export async function matches(index, text) {
+  const tokens = tokenize(text);
+  if (tokens.length === 0) return null;
+  const all = await Promise.all(tokens.map((t) => tokenHits(index, t)));
+  let scores = null;
+  tokens.forEach((token, i) => {
+    const next = new Map();
+    for (const [doc, [mask, exact]] of all[i]) {
+      const tier = lowestTier(mask);
+      const s = (TIER_SCORES[tier] || 0) + (token.kind === 'word' && exact & (1 << tier) ? 1 : 0);
+      if (scores === null) next.set(doc, s);
+      else if (scores.has(doc)) next.set(doc, scores.get(doc) + s);
+    }
+    scores = next;
+  });
+  return scores;
+}
+
+// Uint8Array marks (1 = passes) of the filters of every field but `except`, or null.
+async function filtered(index, filters, except) {
+  const m = await index.manifest();
+  let allowed = null;
+  for (const [field, values] of Object.entries(filters)) {
+    if (field === except || values.length === 0) continue;
+    const facet = await index.facet(field);
+    const marks = new Uint8Array(m.docs);
+    for (const v of values) for (const d of facet.get(v) || []) marks[d] = 1;
+    if (allowed) for (let d = 0; d < m.docs; d++) allowed[d] &= marks[d];
+    else allowed = marks;
+  }
+  return allowed;
+}
+
+// Every hit, in display order: [{doc, score}].
+export async function search(index, query) {
+  const filters = query.filters || {};
+  const [scores, allowed] = await Promise.all([matches(index, query.q || ''), filtered(index, filters, null)]);
+  let hits = [];
+  if (scores) {
+    for (const [doc, score] of scores) if (!allowed || allowed[doc]) hits.push({ doc, score });
+  } else if (allowed) {
+    for (let doc = 0; doc < allowed.length; doc++) if (allowed[doc]) hits.push({ doc, score: 0 });
+  }
+  const sort = query.sort || 'relevance';
+  if (sort === 'revenue') {
+    hits.sort((a, b) => a.doc - b.doc);
+  } else if (sort === 'grade' || sort === 'name') {
+    const column = await index.column(sort);
+    const value = (d) => (column[d] >= 0 ? column[d] : Infinity);
+    hits.sort((a, b) => value(a.doc) - value(b.doc) || a.doc - b.doc);
+  } else {
+    hits.sort((a, b) => b.score - a.score || a.doc - b.doc);
+  }
+  return hits;
+}
+
+// Counts of `field`'s values over the documents matching the text and the other filters.
+export async function counts(index, query, field) {
+  const filters = query.filters || {};
+  const [scores, allowed, facet] = await Promise.all([
+    matches(index, query.q || ''),
+    filtered(index, filters, field),
+    index.facet(field),
+  ]);
+  const out = new Map();
+  for (const [value, docs] of facet) {
+    let n = 0;
+    for (const d of docs) if ((!scores || scores.has(d)) && (!allowed || allowed[d])) n += 1;
+    if (n > 0) out.set(value, n);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Highlighting
+
+// HTML of `text` with the places that match the query tokens in <mark>.
+export function highlight(text, tokens) {
+  const { chars, map } = normalizeWithMap(text);
+  const isWordChar = (c) => c !== undefined && /[\p{Alphabetic}\p{N}]/u.test(c);
+  const ranges = [];
+  for (const token of tokens) {
+    const t = Array.from(token.text);
+    for (let i = 0; i + t.length <= chars.length; i++) {
+      let same = true;
+      for (let j = 0; j < t.length && same; j++) same = chars[i + j] === t[j];
+      if (!same) continue;
+      if (token.kind === 'word') {
+        if (isWordChar(chars[i - 1])) continue;
+        if (t.length === 1 && isWordChar(chars[i + 1])) continue;
+      }
+      ranges.push([map[i], map[i + t.length]]);
+    }
+  }
+  ranges.sort((a, b) => a[0] - b[0]);
+  let html = '';
+  let at = 0;
+  for (const [start, end] of ranges) {
+    if (end <= at) continue;
+    const s = Math.max(start, at);
+    html += escapeHtml(text.slice(at, s)) + '<mark>' + escapeHtml(text.slice(s, end)) + '</mark>';
+    at = end;
+  }
+  return html + escapeHtml(text.slice(at));
+}
+
+export function escapeHtml(text) {
+  return String(text).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The page
+
+const TEXT = {
+  zh: {
+    results: (n, q) => (q ? `“${q}”：${n} 条结果` : `${n} 条结果`),
+    none: (q) => (q ? `没有找到“${q}”。` : '没有符合筛选条件的记录。'),
+    hint: '试试更短的片段（两个字就够，如“华东”“东医”），换一个写法（英文单词的开头也可以），或去掉筛选条件。',
+    empty: '输入公司名称的任意片段、城市、客户经理、联系人、编号或英文单词。',
+    error: '搜索索引无法读取：',
+    sort: '排序',
+    more: '更多结果',
+    clear: '清除筛选',
+    facets: { region: '区域', stage: '阶段', grade: '信用等级', owner: '客户经理', industry: '行业', tag: '标签' },
+    sorts: { relevance: '相关度', revenue: '销售额', grade: '信用等级', name: '名称' },
+    stages: { prospect: '潜在客户', qualified: '准客户', active: '成交客户', lost: '流失客户' },
+    playbook: '手册',
+    loading: '加载中…',
+  },
+  en: {
+    results: (n, q) => (q ? `${n} result${n === 1 ? '' : 's'} for “${q}”` : `${n} result${n === 1 ? '' : 's'}`),
+    none: (q) => (q ? `Nothing found for “${q}”.` : 'No record matches these filters.'),
+    hint: 'Try a shorter fragment (two Chinese characters are enough), the start of an English word, or fewer filters.',
+    empty: 'Type any fragment of a company name, a city, an account manager, a contact, an id or an English word.',
+    error: 'The search index cannot be read: ',
+    sort: 'Sort by',
+    more: 'More results',
+    clear: 'Clear filters',
+    facets: { region: 'Region', stage: 'Stage', grade: 'Grade', owner: 'Account manager', industry: 'Industry', tag: 'Tag' },
+    sorts: { relevance: 'Relevance', revenue: 'Revenue', grade: 'Grade', name: 'Name' },
+    stages: { prospect: 'Prospect', qualified: 'Qualified', active: 'Active', lost: 'Lost' },
+    playbook: 'Playbook',
+    loading: 'Loading…',
+  },
+};
+
+function strings() {
+  const lang = (typeof document !== 'undefined' && document.documentElement.lang) || 'zh';
+  return lang.toLowerCase().startsWith('zh') ? TEXT.zh : TEXT.en;
+}
+
+export function money(value, zh) {
+  if (typeof value !== 'number') return '';
+  const abs = Math.abs(value);
+  const fmt = (x, digits) => x.toLocaleString(zh ? 'zh-CN' : 'en', { maximumFractionDigits: digits });
+  if (zh) {
+    if (abs >= 1e8) return `${fmt(value / 1e8, 2)}亿`;
+    if (abs >= 1e4) return `${fmt(value / 1e4, 0)}万`;
+    return fmt(value, 0);
+  }
+  if (abs >= 1e6) return `${fmt(value / 1e6, 1)}M`;
+  if (abs >= 1e3) return `${fmt(value / 1e3, 0)}k`;
+  return fmt(value, 0);
+}
+
+// The query in the URL: {q, filters: {field: [values]}, sort}.
+export function readQuery(search) {
+  const params = new URLSearchParams(search);
+  const filters = {};
+  for (const field of FACETS) {
+    const values = params.getAll(field).filter((v) => v !== '');
+    if (values.length) filters[field] = values;
+  }
+  const sort = SORTS.includes(params.get('sort')) ? params.get('sort') : 'relevance';
+  return { q: (params.get('q') || '').trim(), filters, sort };
+}
+
+export function writeQuery(query) {
+  const params = new URLSearchParams();
+  if (query.q) params.set('q', query.q);
+  for (const field of FACETS) for (const v of query.filters[field] || []) params.append(field, v);
+  if (query.sort && query.sort !== 'relevance') params.set('sort', query.sort);
+  const s = params.toString();
+  return s ? `?${s}` : '?';
+}
+
+const STYLE = `
+.search-summary { margin: .5rem 0 1rem; }
+.search-layout { display: grid; grid-template-columns: minmax(12rem, 16rem) 1fr; gap: 1.5rem; align-items: start; }
+@media (max-width: 48rem) { .search-layout { grid-template-columns: 1fr; } }
+.search-facets details { border-bottom: 1px solid var(--line, #d0d7de); padding: .4rem 0; }
+.search-facets summary { cursor: pointer; font-weight: 600; }
+.search-facets ul { list-style: none; margin: .4rem 0; padding: 0; max-height: 16rem; overflow: auto; }
+.search-facets a { text-decoration: none; display: flex; justify-content: space-between; gap: .5rem; padding: .1rem .25rem; border-radius: 4px; }
+.search-facets a[aria-current="true"] { background: var(--accent, #0550ae); color: var(--accent-fg, #fff); }
+.search-facets .count { color: inherit; opacity: .75; font-variant-numeric: tabular-nums; }
+.search-toolbar { display: flex; justify-content: flex-end; gap: .5rem; margin-bottom: .5rem; }
+.search-list { list-style: none; margin: 0; padding: 0; }
+.search-card { padding: .75rem 0; border-bottom: 1px solid var(--line, #d0d7de); }
+.search-card h3 { margin: 0 0 .25rem; font-size: 1.05rem; }
+.search-card a:focus { outline: 3px solid var(--accent, #0550ae); outline-offset: 2px; }
+.search-card .meta { display: flex; flex-wrap: wrap; gap: .4rem .8rem; color: var(--muted, #57606a); font-size: .875rem; }
+.search-card .snippet { margin: .3rem 0 0; }
+.search-card mark { background: #fff1a8; color: inherit; padding: 0 .05em; }
+@media (prefers-color-scheme: dark) { .search-card mark { background: #6b5a00; } }
+.search-more { margin-top: 1rem; }
+`;
+
+function installStyle() {
+  if (document.getElementById('search-style')) return;
+  const style = document.createElement('style');
+  style.id = 'search-style';
+  style.textContent = STYLE;
+  document.head.append(style);
+}
+
+function searchBox() {
+  return document.querySelector('#search-input') ||
+    document.querySelector('form[role="search"] input[name="q"]');
+}
+
+// The folder of index.json: data-index on the results element, else the header search form's
+// action (the results page is <base>search/, the index sits beside it), else next to ../search/
+// from this script.
+function indexBase(results) {
+  const explicit = results && results.dataset.index;
+  if (explicit) return new URL(explicit, location.href).href;
+  const box = searchBox();
+  const form = box && box.form;
+  if (form && form.getAttribute('action')) return new URL(form.getAttribute('action'), location.href).href;
+  return new URL('../search/', import.meta.url).href;
+}
+
+function ready(value) {
+  document.documentElement.dataset.searchReady = value;
+}
+
+function cardHtml(card, tokens, T, zh) {
+  const parts = [];
+  if (card.k === 'p') parts.push(`<span class="badge">${escapeHtml(T.playbook)}</span>`);
+  if (card.g) parts.push(`<span class="badge grade grade-${escapeHtml(card.g)}" title="${escapeHtml(T.facets.grade)}">${escapeHtml(card.g)}</span>`);
+  if (card.s) parts.push(`<span class="badge stage stage-${escapeHtml(card.s)}">${escapeHtml(T.stages[card.s] || card.s)}</span>`);
+  if (card.o) parts.push(`<span class="owner">${highlight(card.o, tokens)}</span>`);
+  if (card.c) parts.push(`<span class="city">${highlight(card.c, tokens)}</span>`);
+  if (card.r) parts.push(`<span class="region">${highlight(card.r, tokens)}</span>`);
+  if (typeof card.v === 'number') parts.push(`<span class="revenue">${escapeHtml(money(card.v, zh))}</span>`);
+  return `<li class="search-card"><h3><a href="${escapeHtml(card.u)}">${highlight(card.n, tokens)}</a></h3>` +
+    `<div class="meta">${parts.join('')}</div>` +
+    (card.x ? `<p class="snippet">${highlight(card.x, tokens)}</p>` : '') + '</li>';
+}
+
+class Page {
+  constructor(root) {
+    this.root = root;
+    this.index = new SearchIndex(indexBase(root));
+    this.T = strings();
+    this.zh = this.T === TEXT.zh;
+    this.open = new Set();
+    this.run = 0;
+  }
+
+  navigate(query, push) {
+    const url = location.pathname + writeQuery(query);
+    if (push) history.pushState(null, '', url);
+    this.render(query);
+  }
+
+  async render(query) {
+    const run = ++this.run;
+    const started = performance.now();
+    ready('0');
+    const T = this.T;
+    const box = searchBox();
+    if (box && document.activeElement !== box) box.value = query.q;
+    for (const field of Object.keys(query.filters)) this.open.add(field);
+    const hasFilters = Object.keys(query.filters).length > 0;
+    if (!query.q && !hasFilters) {
+      this.root.innerHTML = `<p class="search-summary">${escapeHtml(T.empty)}</p>`;
+      ready('1');
+      return;
+    }
+    let hits;
+    try {
+      hits = await search(this.index, query);
+    } catch (e) {
+      if (run !== this.run) return;
+      this.root.innerHTML = `<p class="search-summary" role="alert">${escapeHtml(T.error + e.message)}</p>`;
+      ready('1');
+      return;
+    }
+    if (run !== this.run) return;
+    const tokens = tokenize(query.q);
+    const shown = hits.slice(0, PAGE);
+    const cards = await Promise.all(shown.map((h) => this.index.card(h.doc)));
+    if (run !== this.run) return;
+
+    const summary = hits.length
+      ? `<p class="search-summary" role="status">${escapeHtml(T.results(hits.length, query.q))}</p>`
+      : `<div class="search-summary search-none" role="status"><p>${escapeHtml(T.none(query.q))}</p><p>${escapeHtml(T.hint)}</p></div>`;
+    const facetHtml = FACETS.map((field) =>
+      `<details data-field="${field}"${this.open.has(field) ? ' open' : ''}><summary>${escapeHtml(T.facets[field])}</summary><ul aria-busy="true"></ul></details>`,
+    ).join('');
+    const sortHtml = SORTS.map((s) =>
+      `<option value="${s}"${s === query.sort ? ' selected' : ''}>${escapeHtml(T.sorts[s])}</option>`,
+    ).join('');
+    const clear = hasFilters ? `<a class="search-clear" href="${escapeHtml(writeQuery({ q: query.q, filters: {}, sort: query.sort }))}">${escapeHtml(T.clear)}</a>` : '';
+    this.root.innerHTML = summary +
+      `<div class="search-layout"><aside class="search-facets">${clear}${facetHtml}</aside>` +
+      `<div class="search-main"><div class="search-toolbar"><label>${escapeHtml(T.sort)} <select name="sort">${sortHtml}</select></label></div>` +
+      `<ol class="search-list">${cards.map((c) => cardHtml(c, tokens, T, this.zh)).join('')}</ol>` +
+      (hits.length > PAGE ? `<button type="button" class="search-more">${escapeHtml(T.more)}</button>` : '') +
+      '</div></div>';
+    this.root.dataset.total = String(hits.length);
+    this.root.dataset.ms = (performance.now() - started).toFixed(1);
+    this.root.dataset.bytes = String(this.index.fetchedBytes());
+
+    this.root.querySelector('select[name="sort"]').addEventListener('change', (e) => {
+      this.navigate({ ...query, sort: e.target.value }, true);
+    });
+    const more = this.root.querySelector('.search-more');
+    let next = PAGE;
+    if (more) {
+      more.addEventListener('click', async () => {
+        const page = hits.slice(next, next + PAGE * 2);
+        next += page.length;
+        const more_cards = await Promise.all(page.map((h) => this.index.card(h.doc)));
+        if (run !== this.run) return;
+        const list = this.root.querySelector('.search-list');
+        const first = list.children.length;
+        list.insertAdjacentHTML('beforeend', more_cards.map((c) => cardHtml(c, tokens, T, this.zh)).join(''));
+        const link = list.children[first] && list.children[first].querySelector('a');
+        if (link) link.focus();
+        if (next >= hits.length) more.remove();
+      });
+    }
+    for (const details of this.root.querySelectorAll('.search-facets details')) {
+      details.addEventListener('toggle', () => {
+        if (details.open) {
+          this.open.add(details.dataset.field);
+          this.fillFacet(details, query, run);
+        } else {
+          this.open.delete(details.dataset.field);
+        }
+      });
+    }
+    ready('1');
+    await Promise.all([...this.root.querySelectorAll('.search-facets details[open]')].map((d) => this.fillFacet(d, query, run)));
+  }
+
+  async fillFacet(details, query, run) {
+    const field = details.dataset.field;
+    const list = details.querySelector('ul');
+    if (list.dataset.filled) return;
+    list.dataset.filled = '1';
+    ready('0');
+    let values;
+    try {
+      values = await counts(this.index, query, field);
+    } catch (e) {
+      values = new Map();
+    }
+    if (run !== this.run) return;
+    const selected = query.filters[field] || [];
+    for (const v of selected) if (!values.has(v)) values.set(v, 0);
+    const order = [...values].sort((a, b) => b[1] - a[1] || compareCodePoints(a[0], b[0]));
+    list.innerHTML = order.map(([value, n]) => {
+      const on = selected.includes(value);
+      const nextValues = on ? selected.filter((x) => x !== value) : [...selected, value];
+      const filters = { ...query.filters, [field]: nextValues };
+      if (nextValues.length === 0) delete filters[field];
+      const label = field === 'stage' ? this.T.stages[value] || value : value;
+      return `<li><a href="${escapeHtml(writeQuery({ ...query, filters }))}" data-field="${escapeHtml(field)}" data-value="${escapeHtml(value)}"${on ? ' aria-current="true"' : ''}>` +
+        `<span>${escapeHtml(label)}</span><span class="count">${n}</span></a></li>`;
+    }).join('');
+    list.removeAttribute('aria-busy');
+    ready('1');
+  }
+}
+
+function onKey(event) {
+  const box = searchBox();
+  const target = event.target;
+  const typing = target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
+  if (event.key === '/' && !typing && !event.ctrlKey && !event.metaKey && !event.altKey && box) {
+    event.preventDefault();
+    box.focus();
+    box.select();
+    return;
+  }
+  if (event.key === 'Escape' && target === box) {
+    box.blur();
+    return;
+  }
+  if (event.key !== 'ArrowDown' && event.key !== 'ArrowUp') return;
+  const links = [...document.querySelectorAll('#search-results .search-card h3 a')];
+  if (links.length === 0) return;
+  const at = links.indexOf(document.activeElement);
+  if (target === box && event.key === 'ArrowDown') {
+    event.preventDefault();
+    links[0].focus();
+  } else if (at >= 0) {
+    event.preventDefault();
+    const next = at + (event.key === 'ArrowDown' ? 1 : -1);
+    if (next < 0 && box) box.focus();
+    else links[Math.min(next, links.length - 1)].focus();
+  }
+}
+
+export function init() {
+  document.addEventListener('keydown', onKey);
+  const root = document.getElementById('search-results');
+  if (!root) return;
+  installStyle();
+  const page = new Page(root);
+  root.addEventListener('click', (event) => {
+    const link = event.target.closest('a[data-field], a.search-clear');
+    if (!link || event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    event.preventDefault();
+    page.navigate(readQuery(new URL(link.href).search), true);
+  });
+  const box = searchBox();
+  if (box && box.form) {
+    box.form.addEventListener('submit', (event) => {
+      const action = new URL(box.form.getAttribute('action') || '', location.href);
+      if (action.pathname !== location.pathname) return;
+      event.preventDefault();
+      // A new query starts without filters, as the plain form would; the sort stays.
+      const current = readQuery(location.search);
+      page.navigate({ q: box.value.trim(), filters: {}, sort: current.sort }, true);
+    });
+  }
+  window.addEventListener('popstate', () => page.render(readQuery(location.search)));
+  page.render(readQuery(location.search));
+}
+
+if (typeof document !== 'undefined') {
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', init);
+  else init();
+}
