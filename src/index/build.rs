@@ -207,7 +207,9 @@ fn doc_order(docs: &[SearchDoc]) -> Vec<usize> {
 /// document). Encoded in a term shard as LEB128 varints:
 ///
 /// ```text
-/// term:     len, UTF-8 bytes, group count, groups…, position count, positions…
+/// shard:    term count, terms… (sorted by code point)
+/// term:     byte length, UTF-8 bytes, data byte length, data (so a reader can skip it)
+/// data:     group count, groups…, positions byte length, positions…
 /// group:    mask (1..7), n, n × (doc − previous doc of the group; previous starts at −1)
 /// positions (Han pairs only): for each document of each group whose mask has a key tier
 ///           (in group order, then document order): count, then the codes
@@ -258,6 +260,13 @@ impl TermAcc {
     fn encode(&self, term: &str, out: &mut Vec<u8>) {
         varint(out, term.len() as u64);
         out.extend_from_slice(term.as_bytes());
+        let mut data = Vec::with_capacity(self.size(term));
+        self.encode_data(&mut data);
+        varint(out, data.len() as u64);
+        out.extend_from_slice(&data);
+    }
+
+    fn encode_data(&self, out: &mut Vec<u8>) {
         let groups: Vec<(usize, &Group)> = self
             .groups
             .iter()

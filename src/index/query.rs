@@ -425,7 +425,7 @@ impl<'a> Reader<'a> {
         let matches = self.matches(&query.text)?;
         let allowed = self.filtered(&query.filters, None)?;
         let mut hits: Vec<Hit> = match (matches, allowed) {
-            (None, None) => Vec::new(),
+            (None, None) => return Ok(Vec::new()),
             (None, Some(a)) => a.into_iter().map(|doc| Hit { doc, score: 0 }).collect(),
             (Some(m), a) => m
                 .into_iter()
@@ -498,6 +498,8 @@ pub fn decode_shard(bytes: &[u8]) -> Option<Shard> {
     for _ in 0..n {
         let len = r.varint()? as usize;
         let term = std::str::from_utf8(r.take(len)?).ok()?.to_string();
+        let data_len = r.varint()? as usize;
+        let data_end = r.at + data_len;
         let mut data = TermData::default();
         let mut key_docs = Vec::new();
         for _ in 0..r.varint()? {
@@ -525,7 +527,7 @@ pub fn decode_shard(bytes: &[u8]) -> Option<Shard> {
                 data.positions.insert(doc, list);
             }
         }
-        if r.at != end {
+        if r.at != end || r.at != data_end {
             return None;
         }
         shard.terms.insert(term, data);

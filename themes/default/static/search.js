@@ -49,8 +49,9 @@ class Cursor {
 
 const utf8 = new TextDecoder();
 
-// A term shard: Map term -> {postings: [[doc, mask], ...] by doc, positions: Map doc -> codes}.
-function decodeShard(bytes) {
+// A term shard (format: src/index/build.rs, `TermAcc`): Map term -> byte range of its data,
+// decoded when a query asks for the term.
+function indexShard(bytes) {
   const r = new Cursor(bytes);
   const terms = new Map();
   const n = r.varint();
@@ -58,39 +59,90 @@ function decodeShard(bytes) {
     const len = r.varint();
     const term = utf8.decode(bytes.subarray(r.at, r.at + len));
     r.at += len;
-    const postings = [];
-    const keyDocs = [];
-    const groups = r.varint();
-    for (let g = 0; g < groups; g++) {
-      const mask = bytes[r.at++];
-      const count = r.varint();
-      let doc = -1;
-      for (let i = 0; i < count; i++) {
-        doc += r.varint();
-        postings.push([doc, mask]);
-        if (mask & KEY_TIERS) keyDocs.push(doc);
-      }
-    }
-    postings.sort((a, b) => a[0] - b[0]);
-    const positionBytes = r.varint();
-    const end = r.at + positionBytes;
-    const positions = new Map();
-    if (positionBytes > 0) {
-      for (const doc of keyDocs) {
-        const count = r.varint();
-        const codes = new Array(count);
-        let code = 0;
-        for (let i = 0; i < count; i++) {
-          code += r.varint();
-          codes[i] = code;
-        }
-        positions.set(doc, codes);
-      }
-    }
-    if (r.at !== end) throw new Error('damaged shard');
-    terms.set(term, { postings, positions });
+    const size = r.varint();
+    terms.set(term, [r.at, r.at + size]);
+    r.at += size;
   }
-  return terms;
+  if (r.at !== bytes.length) throw new Error('damaged shard');
+  return { bytes, terms, decoded: new Map() };
+}
+
+// Key-field position codes of one term, decoded per document when asked (a common pair can
+// have positions in every document; a query needs those of a few candidates).
+class Positions {
+  constructor(bytes, offsets) {
+    this.bytes = bytes;
+    this.offsets = offsets; // Map doc -> byte offset of its list
+  }
+  get(doc) {
+    const at = this.offsets.get(doc);
+    if (at === undefined) return undefined;
+    const r = new Cursor(this.bytes);
+    r.at = at;
+    const count = r.varint();
+    const codes = new Array(count);
+    let code = 0;
+    for (let i = 0; i < count; i++) {
+      code += r.varint();
+      codes[i] = code;
+    }
+    return codes;
+  }
+}
+
+function growTo(array, size) {
+  const out = new Float64Array(size);
+  out.set(array);
+  return out;
+}
+
+// {postings: {docs: Int32Array, masks: Uint8Array} by doc, positions: Positions (key fields)}.
+function decodeTerm(shard, term) {
+  if (shard.decoded.has(term)) return shard.decoded.get(term);
+  const range = shard.terms.get(term);
+  if (!range) return null;
+  const bytes = shard.bytes;
+  const r = new Cursor(bytes);
+  r.at = range[0];
+  // Postings packed as doc * 8 + mask, sorted by doc.
+  const keyDocs = [];
+  const groups = r.varint();
+  let packed = null;
+  let filled = 0;
+  for (let g = 0; g < groups; g++) {
+    const mask = bytes[r.at++];
+    const count = r.varint();
+    packed = packed ? growTo(packed, filled + count) : new Float64Array(count);
+    let doc = -1;
+    for (let i = 0; i < count; i++) {
+      doc += r.varint();
+      packed[filled++] = doc * 8 + mask;
+      if (mask & KEY_TIERS) keyDocs.push(doc);
+    }
+  }
+  packed = packed || new Float64Array(0);
+  if (groups > 1) packed.sort();
+  const postings = { docs: new Int32Array(packed.length), masks: new Uint8Array(packed.length) };
+  for (let i = 0; i < packed.length; i++) {
+    postings.docs[i] = Math.floor(packed[i] / 8);
+    postings.masks[i] = packed[i] % 8;
+  }
+  const positionBytes = r.varint();
+  const offsets = new Map();
+  if (positionBytes > 0) {
+    for (const doc of keyDocs) {
+      offsets.set(doc, r.at);
+      // Skip the list: a count, then that many varints.
+      let count = r.varint();
+      while (count > 0) {
+        if (bytes[r.at++] < 0x80) count -= 1;
+      }
+    }
+  }
+  if (r.at !== range[1]) throw new Error(`damaged term ${term}`);
+  const data = { postings, positions: new Positions(bytes, offsets) };
+  shard.decoded.set(term, data);
+  return data;
 }
 
 export class SearchIndex {
@@ -141,14 +193,14 @@ export class SearchIndex {
   }
 
   shard(i) {
-    return this.load(`t/${i}.bin.gz`, decodeShard);
+    return this.load(`t/${i}.bin.gz`, indexShard);
   }
 
   async term(term) {
     const { shards } = await this.manifest();
     if (shards.length === 0) return null;
     const shard = await this.shard(await this.shardOf(term));
-    return shard.get(term) || null;
+    return decodeTerm(shard, term);
   }
 
   // Every term starting with `prefix`: [[term, data], ...].
@@ -159,7 +211,7 @@ export class SearchIndex {
     let i = await this.shardOf(prefix);
     for (;;) {
       const shard = await this.shard(i);
-      for (const [term, data] of shard) if (term.startsWith(prefix)) out.push([term, data]);
+      for (const term of shard.terms.keys()) if (term.startsWith(prefix)) out.push([term, decodeTerm(shard, term)]);
       if (i + 1 < shards.length && shards[i + 1].startsWith(prefix)) i += 1;
       else break;
     }
@@ -244,65 +296,76 @@ function sortedHas(list, x) {
   return lo < list.length && list[lo] === x;
 }
 
-// Map doc -> [mask, exact mask] for one token.
-async function tokenHits(index, token) {
-  const hits = new Map();
+// For one token, per document: the tiers it matches in (mask) and those with an exact word.
+async function tokenHits(index, token, n) {
+  const mask = new Uint8Array(n);
+  const exact = new Uint8Array(n);
   const chars = Array.from(token.text);
   if (token.kind === 'word' && chars.length >= 2) {
     for (const [term, data] of await index.prefixed(token.text)) {
-      const exact = term === token.text;
-      for (const [doc, mask] of data.postings) {
-        const e = hits.get(doc);
-        if (e) {
-          e[0] |= mask;
-          if (exact) e[1] |= mask;
-        } else {
-          hits.set(doc, [mask, exact ? mask : 0]);
-        }
+      const same = term === token.text;
+      const { docs, masks } = data.postings;
+      for (let i = 0; i < docs.length; i++) {
+        mask[docs[i]] |= masks[i];
+        if (same) exact[docs[i]] |= masks[i];
       }
     }
   } else if (token.kind === 'word' || chars.length <= 2) {
     const data = await index.term(token.text);
-    if (data) for (const [doc, mask] of data.postings) hits.set(doc, [mask, mask]);
+    if (data) {
+      const { docs, masks } = data.postings;
+      for (let i = 0; i < docs.length; i++) {
+        mask[docs[i]] = masks[i];
+        exact[docs[i]] = masks[i];
+      }
+    }
   } else {
     const pairs = [];
     for (let i = 0; i + 1 < chars.length; i++) pairs.push(chars[i] + chars[i + 1]);
     const datas = await Promise.all(pairs.map((p) => index.term(p)));
-    if (datas.some((d) => d === null)) return hits;
+    if (datas.some((d) => d === null)) return { mask, exact };
     // Candidates: documents with every pair (in text, that is the match).
-    let candidates = new Map(datas[0].postings);
-    for (const data of datas.slice(1)) {
-      const next = new Map();
-      for (const [doc, mask] of data.postings) {
-        const prev = candidates.get(doc);
-        if (prev !== undefined) next.set(doc, prev & mask);
+    const seen = new Uint16Array(n);
+    const common = new Uint8Array(n).fill(7);
+    for (const data of datas) {
+      const { docs, masks } = data.postings;
+      for (let i = 0; i < docs.length; i++) {
+        seen[docs[i]] += 1;
+        common[docs[i]] &= masks[i];
       }
-      candidates = next;
     }
+    // In the key fields: the pairs one after another, by their positions.
     const positions = datas.map((d) => d.positions);
-    for (const [doc, common] of candidates) {
-      const mask = verify(positions, doc) | (common & TEXT_BIT);
-      if (mask) hits.set(doc, [mask, mask]);
+    for (const doc of datas[0].postings.docs) {
+      if (seen[doc] !== pairs.length) continue;
+      const m = verify(positions, doc) | (common[doc] & TEXT_BIT);
+      mask[doc] = m;
+      exact[doc] = m;
     }
   }
-  return hits;
+  return { mask, exact };
 }
 
-// Map doc -> score for the query text, or null when it has no tokens.
+// Per document, the relevance score of the query text (-1: no match), or null when the text
+// has no tokens.
 export async function matches(index, text) {
   const tokens = tokenize(text);
   if (tokens.length === 0) return null;
-  const all = await Promise.all(tokens.map((t) => tokenHits(index, t)));
-  let scores = null;
+  const n = (await index.manifest()).docs;
+  const all = await Promise.all(tokens.map((t) => tokenHits(index, t, n)));
+  const scores = new Int32Array(n);
   tokens.forEach((token, i) => {
-    const next = new Map();
-    for (const [doc, [mask, exact]] of all[i]) {
-      const tier = lowestTier(mask);
-      const s = (TIER_SCORES[tier] || 0) + (token.kind === 'word' && exact & (1 << tier) ? 1 : 0);
-      if (scores === null) next.set(doc, s);
-      else if (scores.has(doc)) next.set(doc, scores.get(doc) + s);
+    const { mask, exact } = all[i];
+    const word = token.kind === 'word';
+    for (let d = 0; d < n; d++) {
+      const m = mask[d];
+      if (m === 0 || scores[d] < 0) {
+        scores[d] = -1;
+        continue;
+      }
+      const tier = lowestTier(m);
+      scores[d] += (TIER_SCORES[tier] || 0) + (word && exact[d] & (1 << tier) ? 1 : 0);
     }
-    scores = next;
   });
   return scores;
 }
@@ -322,26 +385,48 @@ async function filtered(index, filters, except) {
   return allowed;
 }
 
-// Every hit, in display order: [{doc, score}].
+// Every hit, in display order: [{doc, score}]. Sorting is by buckets, in linear time.
 export async function search(index, query) {
   const filters = query.filters || {};
-  const [scores, allowed] = await Promise.all([matches(index, query.q || ''), filtered(index, filters, null)]);
-  let hits = [];
-  if (scores) {
-    for (const [doc, score] of scores) if (!allowed || allowed[doc]) hits.push({ doc, score });
-  } else if (allowed) {
-    for (let doc = 0; doc < allowed.length; doc++) if (allowed[doc]) hits.push({ doc, score: 0 });
-  }
+  const [scores, allowed, m] = await Promise.all([
+    matches(index, query.q || ''),
+    filtered(index, filters, null),
+    index.manifest(),
+  ]);
+  if (!scores && !allowed) return [];
+  const n = m.docs;
+  const hit = (d) => (!scores || scores[d] >= 0) && (!allowed || allowed[d] === 1);
+  const score = (d) => (scores ? scores[d] : 0);
   const sort = query.sort || 'relevance';
-  if (sort === 'revenue') {
-    hits.sort((a, b) => a.doc - b.doc);
-  } else if (sort === 'grade' || sort === 'name') {
-    const column = await index.column(sort);
-    const value = (d) => (column[d] >= 0 ? column[d] : Infinity);
-    hits.sort((a, b) => value(a.doc) - value(b.doc) || a.doc - b.doc);
-  } else {
-    hits.sort((a, b) => b.score - a.score || a.doc - b.doc);
+  const hits = [];
+  if (sort === 'name') {
+    // Name ranks are a permutation of the documents.
+    const rank = await index.column('name');
+    const byRank = new Int32Array(n).fill(-1);
+    for (let d = 0; d < n; d++) if (rank[d] >= 0) byRank[rank[d]] = d;
+    for (let r = 0; r < n; r++) {
+      const d = byRank[r];
+      if (d >= 0 && hit(d)) hits.push({ doc: d, score: score(d) });
+    }
+    return hits;
   }
+  // Buckets of documents in document order (= revenue order), keyed by score or grade.
+  let key = null;
+  if (sort === 'grade') {
+    const grade = await index.column('grade');
+    key = (d) => (grade[d] >= 0 ? grade[d] : 1e9);
+  } else if (sort === 'relevance' && scores) {
+    key = (d) => -scores[d];
+  }
+  const buckets = new Map();
+  for (let d = 0; d < n; d++) {
+    if (!hit(d)) continue;
+    const k = key ? key(d) : 0;
+    let b = buckets.get(k);
+    if (!b) buckets.set(k, (b = []));
+    b.push({ doc: d, score: score(d) });
+  }
+  for (const k of [...buckets.keys()].sort((a, b) => a - b)) hits.push(...buckets.get(k));
   return hits;
 }
 
@@ -355,9 +440,9 @@ export async function counts(index, query, field) {
   ]);
   const out = new Map();
   for (const [value, docs] of facet) {
-    let n = 0;
-    for (const d of docs) if ((!scores || scores.has(d)) && (!allowed || allowed[d])) n += 1;
-    if (n > 0) out.set(value, n);
+    let c = 0;
+    for (const d of docs) if ((!scores || scores[d] >= 0) && (!allowed || allowed[d])) c += 1;
+    if (c > 0) out.set(value, c);
   }
   return out;
 }
@@ -595,6 +680,13 @@ class Page {
       `<option value="${s}"${s === query.sort ? ' selected' : ''}>${escapeHtml(T.sorts[s])}</option>`,
     ).join('');
     const clear = hasFilters ? `<a class="search-clear" href="${escapeHtml(writeQuery({ q: query.q, filters: {}, sort: query.sort }))}">${escapeHtml(T.clear)}</a>` : '';
+    if (hits.length === 0) {
+      // Nothing to narrow or sort: the hint, and a way out of the filters.
+      this.root.innerHTML = summary + (clear ? `<p>${clear}</p>` : '');
+      this.root.dataset.total = '0';
+      ready('1');
+      return;
+    }
     this.root.innerHTML = summary +
       `<div class="search-layout"><aside class="search-facets">${clear}${facetHtml}</aside>` +
       `<div class="search-main"><div class="search-toolbar"><label>${escapeHtml(T.sort)} <select name="sort">${sortHtml}</select></label></div>` +
@@ -603,6 +695,7 @@ class Page {
       '</div></div>';
     this.root.dataset.total = String(hits.length);
     this.root.dataset.ms = (performance.now() - started).toFixed(1);
+    this.root.dataset.at = performance.now().toFixed(1);
     this.root.dataset.bytes = String(this.index.fetchedBytes());
 
     this.root.querySelector('select[name="sort"]').addEventListener('change', (e) => {
