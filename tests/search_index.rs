@@ -462,3 +462,40 @@ fn files_stay_small() {
         "{total} bytes"
     );
 }
+
+#[test]
+fn the_example_site_is_searchable_with_its_analytics() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let checked = dossier::validate::check_site(root, None).unwrap();
+    let analytics = dossier::analytics::analyse(&checked.site, &checked.config, None).unwrap();
+    let docs = dossier::index::site_docs(&checked.site, &analytics, "/");
+    let files = build_index(&docs);
+    let reader = Reader::open(&files).unwrap();
+    let urls = |q: &str| hit_urls(&reader, &Query::text(q));
+    assert_eq!(
+        urls("杭州华东医药商业有限公司"),
+        ["/customers/hangzhou-huadong-pharma/"]
+    );
+    // The name hit first, then the other 华东 companies by revenue, then body mentions.
+    let huadong = urls("华东");
+    assert!(huadong.len() > 2, "{huadong:?}");
+    assert!(urls("东医").contains(&"/customers/hangzhou-huadong-pharma/".to_string()));
+    assert!(urls("州华").contains(&"/customers/hangzhou-huadong-logistics/".to_string()));
+    assert!(!urls("Emily Zhao").is_empty());
+    assert!(urls("atlas").contains(&"/customers/atlas-pharma-distribution/".to_string()));
+    assert!(urls("量子引力").is_empty());
+    // The card carries the analytics' grade and revenue.
+    let hit = reader
+        .search(&Query::text("杭州华东医药商业有限公司"))
+        .unwrap()[0];
+    let card = reader.card(hit.doc).unwrap();
+    let metrics = analytics.customer("KH-001").unwrap();
+    assert_eq!(card["g"], metrics.credit.display.as_str());
+    assert_eq!(card["v"], metrics.sales.as_ref().unwrap().revenue);
+    // Playbooks are searchable too.
+    assert!(
+        urls("年末客户筛选")
+            .iter()
+            .any(|u| u.starts_with("/playbooks/"))
+    );
+}

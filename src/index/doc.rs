@@ -5,7 +5,9 @@ use std::collections::BTreeMap;
 
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
-use crate::model::{Customer, Grade, Playbook, Stage};
+use crate::analytics::Analytics;
+use crate::model::{Customer, Grade, Playbook, Site, Stage};
+use crate::render::urls;
 
 /// The field tiers, best first. A hit in a lower tier number ranks before a hit in a higher one.
 pub const TIERS: usize = 3;
@@ -134,6 +136,41 @@ impl CustomerFacts {
             revenue,
         }
     }
+}
+
+/// The search documents of a whole site, with the figures of the analytics (stage as of the
+/// as-of date, grade as displayed, revenue of the reporting year) and the page URLs under
+/// `base_url`: what `dossier build` indexes.
+pub fn site_docs(site: &Site, analytics: &Analytics, base_url: &str) -> Vec<SearchDoc> {
+    let mut docs: Vec<SearchDoc> = site
+        .customers
+        .iter()
+        .map(|c| {
+            let url = urls::record_url(base_url, &c.source.path).unwrap_or_default();
+            let facts = match analytics.customer(&c.id) {
+                Some(m) => CustomerFacts {
+                    url,
+                    stage: Some(m.stage),
+                    grade: Some(m.credit.display.clone()),
+                    grade_rank: m
+                        .credit
+                        .grade()
+                        .and_then(|g| Grade::ALL.iter().position(|x| *x == g))
+                        .map(|i| i as u32),
+                    revenue: m.sales.as_ref().map(|s| s.revenue),
+                },
+                None => CustomerFacts::from_record(c, url),
+            };
+            customer_doc(c, facts)
+        })
+        .collect();
+    docs.extend(site.playbooks.iter().map(|p| {
+        playbook_doc(
+            p,
+            urls::record_url(base_url, &p.source.path).unwrap_or_default(),
+        )
+    }));
+    docs
 }
 
 /// The search document of a customer. Sensitive fields (phones, emails, financials, credit

@@ -20,5 +20,6 @@ pub mod tokenize;
 pub use build::{Limits, build_index, build_index_with};
 pub use doc::{
     Card, CustomerFacts, DocKind, SearchDoc, SortKeys, customer_doc, markdown_text, playbook_doc,
+    site_docs,
 };
 pub use query::{Hit, PAGE, Query, Reader, Sort};
