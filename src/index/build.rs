@@ -9,7 +9,7 @@ use flate2::write::GzEncoder;
 use rayon::prelude::*;
 use serde_json::{Map, Value, json};
 
-use super::doc::{SearchDoc, TIERS};
+use super::doc::{DocKind, SearchDoc, TIERS};
 use super::tokenize::{TokenKind, for_each_term, for_each_token};
 
 /// Format version, in the manifest; the client refuses other versions.
@@ -434,7 +434,9 @@ fn card(d: &SearchDoc) -> Value {
     let mut m = Map::new();
     m.insert("u".into(), d.url.clone().into());
     m.insert("n".into(), d.name.clone().into());
-    m.insert("k".into(), d.kind.code().into());
+    if d.kind != DocKind::Customer {
+        m.insert("k".into(), d.kind.code().into());
+    }
     let c = &d.card;
     let mut opt = |k: &str, v: &Option<String>| {
         if let Some(v) = v {
@@ -446,8 +448,16 @@ fn card(d: &SearchDoc) -> Value {
     opt("o", &c.owner);
     opt("c", &c.city);
     opt("r", &c.region);
-    if let Some(v) = c.revenue.and_then(serde_json::Number::from_f64) {
-        m.insert("v".into(), Value::Number(v));
+    if let Some(v) = c.revenue {
+        // Whole amounts as integers (`4860000`, not `4860000.0`).
+        let number = if v.fract() == 0.0 && v.abs() < 9e15 {
+            Some(serde_json::Number::from(v as i64))
+        } else {
+            serde_json::Number::from_f64(v)
+        };
+        if let Some(n) = number {
+            m.insert("v".into(), Value::Number(n));
+        }
     }
     let snippet = snippet(c.snippet.as_deref().unwrap_or(&d.body));
     if !snippet.is_empty() {
