@@ -249,10 +249,41 @@ fn a_change_rebuilds_notifies_tabs_and_shows_the_overlay_until_fixed() {
     );
 }
 
+#[test]
+fn a_build_reading_the_sources_does_not_trigger_another() {
+    let (site, preview) = start();
+    // Reading the sources (as every build does) must not count as a change.
+    for _ in 0..5 {
+        let _ = std::fs::read(site.path().join("content/page.txt"));
+    }
+    let mut events = TcpStream::connect(preview.address).expect("connect");
+    events
+        .write_all(b"GET /__dossier/events HTTP/1.1\r\nHost: x\r\n\r\n")
+        .expect("subscribe");
+    events
+        .set_read_timeout(Some(Duration::from_millis(200)))
+        .expect("timeout");
+    let mut reader = BufReader::new(events);
+    assert_eq!(next_event(&mut reader), 1, "only the first build");
+    // Anything but keep-alive comments within the next second and a half is a spurious build.
+    let deadline = Instant::now() + Duration::from_millis(1500);
+    let mut line = String::new();
+    while Instant::now() < deadline {
+        line.clear();
+        if reader.read_line(&mut line).unwrap_or(0) > 0 {
+            assert!(
+                !line.starts_with("data:"),
+                "rebuilt without a change: {line}"
+            );
+        }
+    }
+}
+
 /// Reads server-sent events until a `build` event and returns its generation.
 fn next_event(reader: &mut BufReader<TcpStream>) -> u64 {
     let deadline = Instant::now() + Duration::from_secs(10);
     let mut line = String::new();
+    // read_line returns an error on a read timeout; the deadline decides.
     while Instant::now() < deadline {
         line.clear();
         if reader.read_line(&mut line).unwrap_or(0) == 0 {

@@ -1,0 +1,74 @@
+// Shared helpers for the browser tests: the dossier binary, a static file server for a built
+// site, and Debian's Chromium driven by playwright-core (never a downloaded browser).
+import { spawn, spawnSync } from "node:child_process";
+import { createServer } from "node:http";
+import { mkdtempSync, readFileSync, statSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, extname, normalize, resolve, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+export const repo = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+
+/** The dossier binary built by `cargo build --release` (scripts/test builds it first). */
+export const dossier = process.env.DOSSIER_BIN ?? join(repo, "target/release/dossier");
+
+export function run(args, options = {}) {
+  const result = spawnSync(dossier, args, { encoding: "utf8", ...options });
+  if (result.status !== 0) {
+    throw new Error(`dossier ${args.join(" ")} exited ${result.status}\n${result.stdout}\n${result.stderr}`);
+  }
+  return result;
+}
+
+export function tempDir(prefix = "dossier-browser-") {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+const types = {
+  ".html": "text/html; charset=utf-8", ".css": "text/css", ".js": "text/javascript", ".mjs": "text/javascript",
+  ".json": "application/json", ".svg": "image/svg+xml", ".csv": "text/csv", ".gz": "application/gzip",
+  ".woff2": "font/woff2", ".png": "image/png",
+};
+
+/** Serves a folder on 127.0.0.1 like a plain web host; resolves to { url, close, requests }. */
+export function serveStatic(folder) {
+  const requests = [];
+  const server = createServer((req, res) => {
+    const path = decodeURIComponent(new URL(req.url, "http://x").pathname);
+    let file = normalize(join(folder, path));
+    if (!file.startsWith(folder)) { res.writeHead(400).end(); return; }
+    if (existsSync(file) && statSync(file).isDirectory()) file = join(file, "index.html");
+    requests.push({ path, bytes: existsSync(file) ? statSync(file).size : 0 });
+    if (!existsSync(file)) { res.writeHead(404, { "content-type": "text/html" }).end(readFileSync(join(folder, "404.html"))); return; }
+    res.writeHead(200, { "content-type": types[extname(file)] ?? "application/octet-stream" }).end(readFileSync(file));
+  });
+  return new Promise((ok) => server.listen(0, "127.0.0.1", () => {
+    ok({ url: `http://127.0.0.1:${server.address().port}/`, close: () => server.close(), requests });
+  }));
+}
+
+export async function browser() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+      "--disable-sync", "--no-first-run", "--disable-quic"],
+  });
+}
+
+/** Starts `dossier serve` on a free port and resolves to { url, process } once it prints its URL. */
+export function startServe(root, extra = []) {
+  const child = spawn(dossier, ["serve", "--root", root, "--port", "0", ...extra], { stdio: ["ignore", "pipe", "pipe"] });
+  return new Promise((ok, fail) => {
+    let out = "";
+    const timer = setTimeout(() => fail(new Error(`dossier serve printed no URL:\n${out}`)), 30000);
+    const look = (chunk) => {
+      out += chunk;
+      const match = out.match(/http:\/\/127\.0\.0\.1:\d+\//);
+      if (match) { clearTimeout(timer); ok({ url: match[0], process: child }); }
+    };
+    child.stdout.on("data", look);
+    child.stderr.on("data", look);
+    child.on("exit", (code) => fail(new Error(`dossier serve exited ${code}:\n${out}`)));
+  });
+}

@@ -1,0 +1,156 @@
+//! `dossier serve` end to end: the real binary, the real build, a temporary site.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+struct Server {
+    child: Child,
+    address: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn dossier() -> Command {
+    Command::new(assert_cmd::cargo::cargo_bin("dossier"))
+}
+
+fn start(root: &Path) -> Server {
+    let mut child = dossier()
+        .args(["serve", "--port", "0", "--root"])
+        .arg(root)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("serve starts");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut line)
+        .expect("first line");
+    let address = line
+        .split("http://")
+        .nth(1)
+        .and_then(|rest| rest.split('/').next())
+        .unwrap_or_else(|| panic!("no URL in {line:?}"))
+        .to_string();
+    Server { child, address }
+}
+
+fn get(address: &str, path: &str) -> (u16, String) {
+    let mut stream = TcpStream::connect(address).expect("connect");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .expect("timeout");
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    )
+    .expect("send");
+    let mut response = String::new();
+    let _ = stream.read_to_string(&mut response);
+    let status = response
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    (status, response)
+}
+
+/// Polls until the page satisfies `ready`, for at most ten seconds.
+fn eventually(address: &str, path: &str, ready: impl Fn(&str) -> bool) -> String {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let (_, page) = get(address, path);
+        if ready(&page) {
+            return page;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "page never became ready:\n{page}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn edit_break_and_fix_a_record_while_serving() {
+    let site = tempfile::tempdir().expect("temp");
+    dossier()
+        .arg("init")
+        .arg(site.path())
+        .arg("-q")
+        .status()
+        .expect("init");
+    let server = start(site.path());
+    let page_path = "/customers/hangzhou-mingda/";
+    let (status, page) = get(&server.address, page_path);
+    assert_eq!(status, 200);
+    assert!(page.contains("杭州明达医疗器械有限公司"));
+    assert!(page.contains("/__dossier/live.js"));
+
+    let record = site.path().join("content/customers/hangzhou-mingda.md");
+    let original = std::fs::read_to_string(&record).expect("record");
+    std::fs::write(
+        &record,
+        original.replace("杭州明达医疗器械有限公司", "杭州明达医疗集团"),
+    )
+    .expect("edit");
+    eventually(&server.address, page_path, |p| {
+        p.contains("杭州明达医疗集团")
+    });
+
+    std::fs::write(&record, original.replace("stage: active", "stage: activ")).expect("break");
+    let broken = eventually(&server.address, page_path, |p| {
+        p.contains("dossier-overlay")
+    });
+    assert!(
+        broken.contains("content/customers/hangzhou-mingda.md:4:8"),
+        "{broken}"
+    );
+    assert!(broken.contains("error[E014]"));
+    assert!(
+        broken.contains("杭州明达医疗集团"),
+        "the last good build stays in service"
+    );
+
+    std::fs::write(&record, &original).expect("fix");
+    let fixed = eventually(&server.address, page_path, |p| {
+        !p.contains("dossier-overlay")
+    });
+    assert!(fixed.contains("杭州明达医疗器械有限公司"));
+    assert!(
+        !site.path().join("public").exists(),
+        "serve never writes the output folder"
+    );
+}
+
+#[test]
+fn a_port_in_use_is_a_clear_error() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = taken.local_addr().expect("addr").port().to_string();
+    let site = tempfile::tempdir().expect("temp");
+    dossier()
+        .arg("init")
+        .arg(site.path())
+        .arg("-q")
+        .status()
+        .expect("init");
+    let output = dossier()
+        .args(["serve", "--port", &port, "--root"])
+        .arg(site.path())
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(&format!("port {port} on 127.0.0.1 is already in use")),
+        "{stderr}"
+    );
+}
