@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::Context;
-use notify::{PollWatcher, RecommendedWatcher, RecursiveMode};
+use notify::{EventKind, PollWatcher, RecommendedWatcher, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, Debouncer, FileIdMap, new_debouncer_opt};
 
 const DEBOUNCE: Duration = Duration::from_millis(120);
@@ -24,11 +24,14 @@ where
     let watched_root = root.clone();
     let handler = move |result: DebounceEventResult| {
         let Ok(events) = result else { return };
-        if events
+        // Reading a file is an event too (inotify's open and close): a build reads every source,
+        // so only changes count, or each build would trigger the next.
+        let changed = events
             .iter()
+            .filter(|e| !matches!(e.kind, EventKind::Access(_) | EventKind::Other))
             .flat_map(|e| e.paths.iter())
-            .any(|p| is_source(&watched_root, p))
-        {
+            .any(|p| is_source(&watched_root, p));
+        if changed {
             on_change();
         }
     };
