@@ -1,14 +1,69 @@
 //! `dossier report`: metrics in the terminal or for scripts.
 
-use super::{Cli, EXIT_FAILURE, Output};
+use std::io::Write;
+
+use anyhow::Context;
+use jiff::civil::Date;
+
+use super::{Cli, EXIT_INVALID, EXIT_OK, Output};
+use crate::analytics;
+use crate::diagnostics::{Format, RenderOptions, render, summary_line};
+use crate::report::{self, ReportFormat, ReportRequest, Section};
+use crate::validate::check_site;
 
 #[derive(Debug, clap::Args)]
 pub struct ReportArgs {
-    #[arg(trailing_var_arg = true, allow_hyphen_values = true, hide = true)]
-    rest: Vec<String>,
+    /// Which metrics to print.
+    #[arg(value_enum, default_value_t = Section::All)]
+    pub section: Section,
+    /// Table for people, JSON or CSV for scripts.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+    pub format: ReportFormat,
+    /// The reporting year, instead of site.yaml `year`.
+    #[arg(long)]
+    pub year: Option<i32>,
+    /// Read every dated fact as of this day (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<Date>,
+    /// Only customers of this region.
+    #[arg(long)]
+    pub region: Option<String>,
+    /// Only customers of this account manager.
+    #[arg(long)]
+    pub owner: Option<String>,
+    /// Rows of each ranking (default: site.yaml ranking.top).
+    #[arg(long)]
+    pub top: Option<usize>,
 }
 
-pub fn run(_cli: &Cli, _args: &ReportArgs, _output: Output) -> anyhow::Result<u8> {
-    eprintln!("error: `dossier report` is not yet available");
-    Ok(EXIT_FAILURE)
+pub fn run(cli: &Cli, args: &ReportArgs, _output: Output) -> anyhow::Result<u8> {
+    let checked = check_site(&cli.root, cli.config.as_deref())?;
+    if checked.report.errors() > 0 {
+        // Metrics of invalid content would mislead: show why instead, as `check` does.
+        let options = RenderOptions {
+            format: Format::Concise,
+            color: false,
+        };
+        eprint!("{}", render(&checked.report, &checked.sources, options));
+        eprintln!("{}", summary_line(checked.files_checked, &checked.report));
+        eprintln!("report refused: the content is invalid (run `dossier check`)");
+        return Ok(EXIT_INVALID);
+    }
+    let mut config = checked.config;
+    if let Some(year) = args.year {
+        config.year = Some(year);
+    }
+    let analytics = analytics::analyse(&checked.site, &config, args.as_of)?;
+    let request = ReportRequest {
+        region: args.region.clone(),
+        owner: args.owner.clone(),
+        top: args.top,
+        ..ReportRequest::new(args.section, args.format)
+    };
+    let text = report::render(&checked.site, &config, &analytics, &request);
+    let mut stdout = std::io::stdout().lock();
+    stdout
+        .write_all(text.as_bytes())
+        .context("writing the report")?;
+    Ok(EXIT_OK)
 }
