@@ -105,7 +105,7 @@ fn serves_pages_with_types_and_the_live_script() {
         Some("text/html; charset=utf-8")
     );
     assert!(
-        home.contains("<p>first</p><script src=\"/__dossier/live.js\" defer></script></body>"),
+        home.contains("<p>first</p><script src=\"/__dossier/live.js\" data-generation=\"1\" defer></script></body>"),
         "{home}"
     );
     for (path, kind) in [

@@ -41,9 +41,13 @@ fn respond(request: &Request, state: &SiteState) -> Reply {
         Err(Refused::BadRequest) => return text(400, "bad request\n"),
         Err(Refused::Outside) => return not_found(state),
     };
-    let (files, problems, _) = state.snapshot();
+    let (files, problems, generation) = state.snapshot();
+    let shown = Shown {
+        problems: &problems,
+        generation,
+    };
     if let Some(bytes) = files.get(&path) {
-        return file_reply(request, &path, bytes, &problems);
+        return file_reply(request, &path, bytes, &shown);
     }
     let index = if path.is_empty() {
         "index.html".to_string()
@@ -55,20 +59,21 @@ fn respond(request: &Request, state: &SiteState) -> Reply {
             let location = format!("/{path}/");
             text(301, "moved\n").with_header(header("Location", &location))
         }
-        Some(bytes) => file_reply(request, &index, bytes, &problems),
+        Some(bytes) => file_reply(request, &index, bytes, &shown),
         None => not_found(state),
     }
 }
 
-fn file_reply(
-    request: &Request,
-    path: &str,
-    bytes: &[u8],
-    problems: &[crate::diagnostics::Diagnostic],
-) -> Reply {
+/// What an HTML page is served with: the build it comes from and the latest problems.
+struct Shown<'s> {
+    problems: &'s [crate::diagnostics::Diagnostic],
+    generation: u64,
+}
+
+fn file_reply(request: &Request, path: &str, bytes: &[u8], shown: &Shown<'_>) -> Reply {
     let kind = content_type(path);
     let body = if kind.starts_with("text/html") {
-        live::inject(bytes, problems)
+        live::inject(bytes, shown.problems, shown.generation)
     } else {
         bytes.to_vec()
     };
@@ -100,9 +105,9 @@ fn cached(request: &Request, body: Vec<u8>, kind: &str) -> Reply {
 }
 
 fn not_found(state: &SiteState) -> Reply {
-    let (files, problems, _) = state.snapshot();
+    let (files, problems, generation) = state.snapshot();
     match files.get("404.html") {
-        Some(page) => Response::from_data(live::inject(page, &problems))
+        Some(page) => Response::from_data(live::inject(page, &problems, generation))
             .with_status_code(StatusCode(404))
             .with_header(header("Content-Type", "text/html; charset=utf-8")),
         None => text(404, "not found\n"),

@@ -12,12 +12,13 @@ pub const EVENTS_PATH: &str = "/__dossier/events";
 pub const SCRIPT_PATH: &str = "/__dossier/live.js";
 
 /// The browser side: reconnects by itself (EventSource does), reloads on every new build.
+/// The page knows the build it was rendered from, so a rebuild that happens between the
+/// response and the event stream's first message still reloads it.
 pub const SCRIPT: &str = r#"(() => {
+  const shown = document.currentScript && document.currentScript.dataset.generation;
   const source = new EventSource("/__dossier/events");
-  let first = null;
   source.addEventListener("build", (event) => {
-    if (first === null) { first = event.data; return; }
-    if (event.data !== first) { location.reload(); }
+    if (event.data !== shown) { location.reload(); }
   });
   const dismiss = document.getElementById("dossier-overlay-close");
   if (dismiss) { dismiss.addEventListener("click", () => document.getElementById("dossier-overlay").remove()); }
@@ -83,13 +84,15 @@ fn write_flush(writer: &mut Box<dyn Write + Send>, text: &str) -> std::io::Resul
 }
 
 /// Adds the live script, and the overlay when the latest build failed, before `</body>`.
-pub fn inject(html: &[u8], problems: &[Diagnostic]) -> Vec<u8> {
+pub fn inject(html: &[u8], problems: &[Diagnostic], generation: u64) -> Vec<u8> {
     let text = String::from_utf8_lossy(html);
     let mut addition = String::new();
     if !problems.is_empty() {
         addition.push_str(&overlay(problems));
     }
-    addition.push_str(&format!("<script src=\"{SCRIPT_PATH}\" defer></script>"));
+    addition.push_str(&format!(
+        "<script src=\"{SCRIPT_PATH}\" data-generation=\"{generation}\" defer></script>"
+    ));
     let at = text.rfind("</body>").unwrap_or(text.len());
     let mut out = String::with_capacity(text.len() + addition.len());
     out.push_str(&text[..at]);
@@ -144,10 +147,10 @@ mod tests {
     #[test]
     fn injects_before_body_end_and_escapes_the_overlay() {
         let html = b"<html><body><p>x</p></body></html>";
-        let plain = String::from_utf8(inject(html, &[])).unwrap();
+        let plain = String::from_utf8(inject(html, &[], 3)).unwrap();
         assert_eq!(
             plain,
-            "<html><body><p>x</p><script src=\"/__dossier/live.js\" defer></script></body></html>"
+            "<html><body><p>x</p><script src=\"/__dossier/live.js\" data-generation=\"3\" defer></script></body></html>"
         );
         let d = Diagnostic::new(
             Code::OutOfRange,
@@ -155,7 +158,7 @@ mod tests {
             Pos { line: 3, column: 9 },
             "x must be 1..5, found 7",
         );
-        let with = String::from_utf8(inject(html, &[d])).unwrap();
+        let with = String::from_utf8(inject(html, &[d], 4)).unwrap();
         assert!(with.contains("<code>content/customers/&lt;a&gt;.md:3:9</code> <strong>error[E012]</strong> x must be 1..5, found 7"), "{with}");
         assert!(with.find("dossier-overlay").unwrap() < with.find("</body>").unwrap());
     }
