@@ -86,11 +86,13 @@ pub fn load(root: &Path) -> Loaded {
     loaded
 }
 
-type Candidate = (PathBuf, Option<Collection>);
+/// A `.md` file under content/ and the collection it belongs to (`None`: not a record, but
+/// still a valid link target).
+pub type Candidate = (PathBuf, Option<Collection>);
 
 /// Every `.md` file under content/, in a stable order, with the collection it belongs to.
 /// Symlinks are followed only while they stay inside the site; loops are diagnostics.
-fn discover(root: &Path, content: &Path) -> (Vec<Candidate>, Vec<Diagnostic>) {
+pub fn discover(root: &Path, content: &Path) -> (Vec<Candidate>, Vec<Diagnostic>) {
     let mut files = Vec::new();
     let mut diagnostics = Vec::new();
     let canonical_root = content
@@ -171,7 +173,7 @@ fn walk_error(root: &Path, err: &walkdir::Error) -> Diagnostic {
 }
 
 /// Reads one file; returns its display path, its text when it is UTF-8, and the parse result.
-fn read_document(
+pub fn read_document(
     root: &Path,
     path: &Path,
     collection: Collection,

@@ -8,7 +8,7 @@ use crate::diagnostics::{Code, Diagnostic};
 use crate::yaml::Pos;
 
 /// A relative link to a Markdown file, as found in a body.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MdLink {
     /// The destination as written.
     pub target: String,
@@ -127,8 +127,13 @@ pub fn check(
     body_line: u32,
     existing: &BTreeSet<String>,
 ) -> Vec<Diagnostic> {
-    md_links(file, body, body_line)
-        .into_iter()
+    broken(file, &md_links(file, body, body_line), existing)
+}
+
+/// Diagnostics for the links (found earlier by [`md_links`]) whose target does not exist.
+pub fn broken(file: &str, links: &[MdLink], existing: &BTreeSet<String>) -> Vec<Diagnostic> {
+    links
+        .iter()
         .filter(|link| !link.resolved.as_ref().is_some_and(|p| existing.contains(p)))
         .map(|link| {
             let help = match &link.resolved {

@@ -9,8 +9,9 @@ pub(crate) mod decode;
 pub mod links;
 mod playbook;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
+use std::time::SystemTime;
 
 use rayon::prelude::*;
 
@@ -50,6 +51,41 @@ pub enum CheckError {
 
 /// Loads and validates the site at `root`, with `site.yaml` or the given configuration file.
 pub fn check_site(root: &Path, config_path: Option<&Path>) -> Result<Checked, CheckError> {
+    check_site_cached(root, config_path, &mut Cache::default())
+}
+
+/// What checking one file gave: its record, its own diagnostics, its relative `.md` links (their
+/// existence is checked across files) and its text when it has diagnostics.
+#[derive(Clone)]
+struct FileResult {
+    record: Option<Record>,
+    diagnostics: Vec<Diagnostic>,
+    links: Vec<links::MdLink>,
+    display: String,
+    text: Option<String>,
+}
+
+/// Per-file results of earlier checks, reused while a file's size and modification time are
+/// unchanged. The preview server keeps one across rebuilds, so saving one record re-reads one
+/// file, not the whole site.
+#[derive(Default)]
+pub struct Cache {
+    files: HashMap<PathBuf, (FileStamp, FileResult)>,
+}
+
+type FileStamp = (u64, Option<SystemTime>);
+
+fn stamp(path: &Path) -> Option<FileStamp> {
+    let meta = std::fs::metadata(path).ok()?;
+    Some((meta.len(), meta.modified().ok()))
+}
+
+/// [`check_site`], reusing the unchanged files of `cache` and updating it.
+pub fn check_site_cached(
+    root: &Path,
+    config_path: Option<&Path>,
+    cache: &mut Cache,
+) -> Result<Checked, CheckError> {
     let content = root.join("content");
     if !content.is_dir() {
         return Err(CheckError::NoContent(root.to_path_buf()));
@@ -63,49 +99,100 @@ pub fn check_site(root: &Path, config_path: Option<&Path>) -> Result<Checked, Ch
     let config_display = crate::diagnostics::display_path(root, &config_file);
     let (config, mut diagnostics) = decode_config(&config_display, &config_text);
 
-    let loaded = load::load(root);
-    diagnostics.extend(loaded.diagnostics);
-    let decoded: Vec<(Option<Record>, Vec<Diagnostic>)> =
-        loaded.documents.par_iter().map(decode_document).collect();
+    let (candidates, walk_problems) = load::discover(root, &content);
+    diagnostics.extend(walk_problems);
+    let markdown_files: BTreeSet<String> = candidates
+        .iter()
+        .map(|(path, _)| crate::diagnostics::display_path(root, path))
+        .collect();
+    let records: Vec<(&PathBuf, Collection)> = candidates
+        .iter()
+        .filter_map(|(path, collection)| collection.map(|c| (path, c)))
+        .collect();
+    let previous = std::mem::take(&mut cache.files);
+    let results: Vec<(PathBuf, Option<FileStamp>, FileResult)> = records
+        .par_iter()
+        .map(|(path, collection)| {
+            let now = stamp(path);
+            let result = match previous.get(*path) {
+                Some((then, result)) if now.is_some() && Some(*then) == now => result.clone(),
+                _ => check_file(root, path, *collection),
+            };
+            ((*path).clone(), now, result)
+        })
+        .collect();
+
     let mut customers = Vec::new();
     let mut playbooks = Vec::new();
-    for (record, problems) in decoded {
-        diagnostics.extend(problems);
-        match record {
-            Some(Record::Customer(c, pos)) => customers.push((c, pos)),
-            Some(Record::Playbook(p)) => playbooks.push(p),
+    let mut sources = Sources::new();
+    for (path, file_stamp, result) in results {
+        diagnostics.extend(result.diagnostics.iter().cloned());
+        diagnostics.extend(links::broken(
+            &result.display,
+            &result.links,
+            &markdown_files,
+        ));
+        match &result.record {
+            Some(Record::Customer(c, pos)) => customers.push((c.clone(), *pos)),
+            Some(Record::Playbook(p)) => playbooks.push(p.clone()),
             None => {}
+        }
+        if let Some(text) = &result.text {
+            sources.insert(result.display.clone(), text.clone());
+        }
+        if let Some(file_stamp) = file_stamp {
+            cache.files.insert(path, (file_stamp, result));
         }
     }
     diagnostics.extend(duplicate_ids(&customers));
-    for document in &loaded.documents {
-        diagnostics.extend(links::check(
-            &document.path,
-            &document.body,
-            document.body_line,
-            &loaded.markdown_files,
-        ));
-    }
     let customers: Vec<Customer> = customers.into_iter().map(|(c, _)| c).collect();
     if let Some(d) = reporting_year_problem(&config, &customers, &config_display) {
         diagnostics.push(d);
     }
-
     let report = Report::new(diagnostics);
-    let mut texts = loaded.texts;
-    texts.insert(config_display, config_text);
-    let sources = report
-        .diagnostics()
-        .iter()
-        .filter_map(|d| texts.remove_entry(&d.file))
-        .collect();
+    // Broken links and duplicate ids are found across files: keep the texts they need too.
+    for d in report.diagnostics() {
+        if !sources.contains_key(&d.file)
+            && let Some(text) = source_text(root, &d.file, &config_display, &config_text)
+        {
+            sources.insert(d.file.clone(), text);
+        }
+    }
     Ok(Checked {
         site: Site::new(customers, playbooks),
         config,
         report,
         sources,
-        files_checked: loaded.files_read + 1,
+        files_checked: records.len() + 1,
     })
+}
+
+fn source_text(root: &Path, file: &str, config_display: &str, config_text: &str) -> Option<String> {
+    if file == config_display {
+        return Some(config_text.to_string());
+    }
+    std::fs::read_to_string(root.join(file)).ok()
+}
+
+/// Reads, parses and decodes one record file.
+fn check_file(root: &Path, path: &Path, collection: Collection) -> FileResult {
+    let (display, text, parsed) = load::read_document(root, path, collection);
+    let (record, diagnostics, links) = match parsed {
+        Ok(document) => {
+            let (record, diagnostics) = decode_document(&document);
+            let links = links::md_links(&document.path, &document.body, document.body_line);
+            (record, diagnostics, links)
+        }
+        Err(diagnostic) => (None, vec![diagnostic], Vec::new()),
+    };
+    let text = if diagnostics.is_empty() { None } else { text };
+    FileResult {
+        record,
+        diagnostics,
+        links,
+        display,
+        text,
+    }
 }
 
 fn decode_config(display: &str, text: &str) -> (SiteConfig, Vec<Diagnostic>) {
@@ -120,8 +207,9 @@ fn decode_config(display: &str, text: &str) -> (SiteConfig, Vec<Diagnostic>) {
     }
 }
 
-// Short-lived and moved once: boxing would only add an allocation per record.
+// Boxing would only add an allocation per record.
 #[allow(clippy::large_enum_variant)]
+#[derive(Clone)]
 enum Record {
     Customer(Customer, Pos),
     Playbook(Playbook),
@@ -247,5 +335,60 @@ mod tests {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod cache_tests {
+    use super::*;
+
+    fn concise(checked: &Checked) -> Vec<String> {
+        checked
+            .report
+            .diagnostics()
+            .iter()
+            .map(|d| format!("{}:{}:{} {}", d.file, d.line, d.column, d.code))
+            .collect()
+    }
+
+    #[test]
+    fn cached_checks_see_edits_and_equal_fresh_checks() {
+        let site = tempfile::tempdir().unwrap();
+        std::fs::write(site.path().join("site.yaml"), "title: T\nyear: 2025\n").unwrap();
+        let dir = site.path().join("content/customers");
+        std::fs::create_dir_all(&dir).unwrap();
+        let record = |id: &str| {
+            format!("---\nid: {id}\nname: N\nstage: prospect\nowner: O\n---\n[x](b.md)\n")
+        };
+        std::fs::write(dir.join("a.md"), record("KH-1")).unwrap();
+        std::fs::write(dir.join("c.md"), record("KH-3")).unwrap();
+        let mut cache = Cache::default();
+
+        let first = check_site_cached(site.path(), None, &mut cache).unwrap();
+        assert_eq!(
+            concise(&first),
+            [
+                "content/customers/a.md:7:5 E040",
+                "content/customers/c.md:7:5 E040"
+            ]
+        );
+        assert_eq!(cache.files.len(), 2);
+
+        // A new file fixes both links without touching a.md or c.md; an edit breaks c.md.
+        std::fs::write(dir.join("b.md"), record("KH-2")).unwrap();
+        std::fs::write(dir.join("c.md"), record("KH-1 x")).unwrap();
+        let second = check_site_cached(site.path(), None, &mut cache).unwrap();
+        let fresh = check_site(site.path(), None).unwrap();
+        assert_eq!(concise(&second), ["content/customers/c.md:2:5 E016"]);
+        assert_eq!(concise(&second), concise(&fresh));
+        assert_eq!(second.site, fresh.site);
+
+        std::fs::remove_file(dir.join("b.md")).unwrap();
+        let third = check_site_cached(site.path(), None, &mut cache).unwrap();
+        assert_eq!(
+            concise(&third),
+            concise(&check_site(site.path(), None).unwrap())
+        );
+        assert_eq!(cache.files.len(), 2, "deleted files leave the cache");
     }
 }
