@@ -152,9 +152,18 @@ pub fn render(
     root: &Path,
     options: &BuildOptions,
 ) -> Result<Result<Rendered, Box<Invalid>>, BuildError> {
+    render_cached(root, options, &mut validate::Cache::default())
+}
+
+/// [`render`], reusing the checks of unchanged files from `cache` (the preview keeps one).
+pub fn render_cached(
+    root: &Path,
+    options: &BuildOptions,
+    cache: &mut validate::Cache,
+) -> Result<Result<Rendered, Box<Invalid>>, BuildError> {
     let mut phases = Vec::new();
     let start = Instant::now();
-    let checked = validate::check_site(root, options.config.as_deref())?;
+    let checked = validate::check_site_cached(root, options.config.as_deref(), cache)?;
     phases.push(("check", start.elapsed()));
     if checked.report.fails(options.strict) {
         return Ok(Err(Box::new(Invalid::from(checked))));

@@ -1,12 +1,14 @@
 //! `dossier serve`: the live preview for editors.
 
 use std::net::IpAddr;
+use std::sync::Mutex;
 use std::time::Instant;
 
 use super::{Cli, EXIT_OK, Output};
 use crate::build::{self, BuildOptions};
 use crate::diagnostics::{Format, RenderOptions, render};
 use crate::serve::{Preview, Rebuild, ServeOptions};
+use crate::validate::Cache;
 
 #[derive(Debug, clap::Args)]
 pub struct ServeArgs {
@@ -38,7 +40,13 @@ pub fn run(cli: &Cli, args: &ServeArgs, output: Output) -> anyhow::Result<u8> {
         base_url: Some("/".to_string()),
         ..BuildOptions::default()
     };
-    let rebuild = move || rebuild(&root, &options, output);
+    let cache = Mutex::new(Cache::default());
+    let rebuild = move || {
+        let mut cache = cache
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        rebuild(&root, &options, &mut cache, output)
+    };
     let serve_options = ServeOptions {
         root: cli.root.clone(),
         bind: args.bind,
@@ -56,9 +64,14 @@ pub fn run(cli: &Cli, args: &ServeArgs, output: Output) -> anyhow::Result<u8> {
 }
 
 /// One build into memory; problems go to the terminal and, through the overlay, to the page.
-fn rebuild(root: &std::path::Path, options: &BuildOptions, output: Output) -> Rebuild {
+fn rebuild(
+    root: &std::path::Path,
+    options: &BuildOptions,
+    cache: &mut Cache,
+    output: Output,
+) -> Rebuild {
     let started = Instant::now();
-    match build::render(root, options) {
+    match build::render_cached(root, options, cache) {
         Ok(Ok(rendered)) => {
             if !output.quiet {
                 eprintln!(
