@@ -51,7 +51,7 @@ pub enum CheckError {
 
 /// Loads and validates the site at `root`, with `site.yaml` or the given configuration file.
 pub fn check_site(root: &Path, config_path: Option<&Path>) -> Result<Checked, CheckError> {
-    check_site_cached(root, config_path, &mut Cache::default())
+    check_site_cached(root, config_path, &mut Cache::disabled())
 }
 
 /// What checking one file gave: its record, its own diagnostics, its relative `.md` links (their
@@ -68,9 +68,28 @@ struct FileResult {
 /// Per-file results of earlier checks, reused while a file's size and modification time are
 /// unchanged. The preview server keeps one across rebuilds, so saving one record re-reads one
 /// file, not the whole site.
-#[derive(Default)]
 pub struct Cache {
     files: HashMap<PathBuf, (FileStamp, FileResult)>,
+    /// A one-off check keeps nothing, so records are moved into the site, not copied.
+    keep: bool,
+}
+
+impl Default for Cache {
+    fn default() -> Self {
+        Cache {
+            files: HashMap::new(),
+            keep: true,
+        }
+    }
+}
+
+impl Cache {
+    fn disabled() -> Self {
+        Cache {
+            files: HashMap::new(),
+            keep: false,
+        }
+    }
 }
 
 type FileStamp = (u64, Option<SystemTime>);
@@ -125,22 +144,27 @@ pub fn check_site_cached(
     let mut customers = Vec::new();
     let mut playbooks = Vec::new();
     let mut sources = Sources::new();
-    for (path, file_stamp, result) in results {
+    for (path, file_stamp, mut result) in results {
         diagnostics.extend(result.diagnostics.iter().cloned());
         diagnostics.extend(links::broken(
             &result.display,
             &result.links,
             &markdown_files,
         ));
-        match &result.record {
-            Some(Record::Customer(c, pos)) => customers.push((c.clone(), *pos)),
-            Some(Record::Playbook(p)) => playbooks.push(p.clone()),
-            None => {}
-        }
         if let Some(text) = &result.text {
             sources.insert(result.display.clone(), text.clone());
         }
-        if let Some(file_stamp) = file_stamp {
+        let record = if cache.keep {
+            result.record.clone()
+        } else {
+            result.record.take()
+        };
+        match record {
+            Some(Record::Customer(c, pos)) => customers.push((c, pos)),
+            Some(Record::Playbook(p)) => playbooks.push(p),
+            None => {}
+        }
+        if let (true, Some(file_stamp)) = (cache.keep, file_stamp) {
             cache.files.insert(path, (file_stamp, result));
         }
     }
@@ -363,6 +387,7 @@ mod cache_tests {
         std::fs::write(dir.join("a.md"), record("KH-1")).unwrap();
         std::fs::write(dir.join("c.md"), record("KH-3")).unwrap();
         let mut cache = Cache::default();
+        assert!(cache.keep);
 
         let first = check_site_cached(site.path(), None, &mut cache).unwrap();
         assert_eq!(
