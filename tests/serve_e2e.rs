@@ -154,3 +154,37 @@ fn a_port_in_use_is_a_clear_error() {
         "{stderr}"
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_stops_the_server_promptly_and_leaves_nothing_behind() {
+    let site = tempfile::tempdir().expect("temp");
+    dossier()
+        .arg("init")
+        .arg(site.path())
+        .arg("-q")
+        .status()
+        .expect("init");
+    let before: Vec<_> = walkdir::WalkDir::new(site.path())
+        .sort_by_file_name()
+        .into_iter()
+        .map(|e| e.expect("entry").into_path())
+        .collect();
+    let mut server = start(site.path());
+    assert_eq!(get(&server.address, "/").0, 200);
+    Command::new("kill")
+        .args(["-INT", &server.child.id().to_string()])
+        .status()
+        .expect("kill");
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while server.child.try_wait().expect("wait").is_none() {
+        assert!(Instant::now() < deadline, "still running 5 s after Ctrl-C");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let after: Vec<_> = walkdir::WalkDir::new(site.path())
+        .sort_by_file_name()
+        .into_iter()
+        .map(|e| e.expect("entry").into_path())
+        .collect();
+    assert_eq!(before, after, "serve wrote nothing into the site");
+}

@@ -41,6 +41,10 @@ fn stand_in_build(root: &Path) -> Rebuild {
 }
 
 fn start() -> (tempfile::TempDir, Preview) {
+    start_watching(false)
+}
+
+fn start_watching(poll: bool) -> (tempfile::TempDir, Preview) {
     let site = tempfile::tempdir().expect("temp");
     std::fs::create_dir_all(site.path().join("content")).expect("content");
     std::fs::write(site.path().join("content/page.txt"), "first").expect("page");
@@ -49,7 +53,7 @@ fn start() -> (tempfile::TempDir, Preview) {
         root: root.clone(),
         bind: "127.0.0.1".parse().expect("ip"),
         port: 0,
-        poll: false,
+        poll,
     };
     let preview = Preview::start(&options, move || stand_in_build(&root)).expect("starts");
     (site, preview)
@@ -276,6 +280,22 @@ fn a_build_reading_the_sources_does_not_trigger_another() {
                 "rebuilt without a change: {line}"
             );
         }
+    }
+}
+
+#[test]
+fn the_polling_watcher_sees_changes_too() {
+    let (site, preview) = start_watching(true);
+    // The poller's first scan runs in its own thread; a save before it ends would be its baseline.
+    std::thread::sleep(Duration::from_millis(1000));
+    std::fs::write(site.path().join("content/page.txt"), "polled").expect("edit");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !get(preview.address, "/").contains("<p>polled</p>") {
+        assert!(
+            Instant::now() < deadline,
+            "no rebuild from the polling watcher"
+        );
+        std::thread::sleep(Duration::from_millis(100));
     }
 }
 
