@@ -6,6 +6,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use jiff::civil::Date;
@@ -18,7 +19,7 @@ use crate::diagnostics::{Code, Diagnostic, Report, Sources};
 use crate::git::{self, History};
 use crate::model::{Customer, Site, Stage};
 use crate::render::markdown::{self, MarkdownSettings};
-use crate::render::{RenderError, Renderer, charts, format, urls};
+use crate::render::{PageMemo, RenderError, Renderer, charts, format, urls};
 use crate::validate::{self, CheckError, Checked};
 use crate::write::{self, Files, WriteError};
 use crate::yaml::Pos;
@@ -152,19 +153,41 @@ pub fn render(
     root: &Path,
     options: &BuildOptions,
 ) -> Result<Result<Rendered, Box<Invalid>>, BuildError> {
-    render_cached(root, options, &mut validate::Cache::default())
+    let mut phases = Vec::new();
+    let start = Instant::now();
+    let checked = validate::check_site(root, options.config.as_deref())?;
+    phases.push(("check", start.elapsed()));
+    render_checked(root, options, checked, None, phases)
 }
 
-/// [`render`], reusing the checks of unchanged files from `cache` (the preview keeps one).
+/// What the preview keeps between builds: the checks of unchanged files and the rendered
+/// pages whose inputs are unchanged.
+#[derive(Default)]
+pub struct PreviewCache {
+    checks: validate::Cache,
+    pages: Arc<PageMemo>,
+}
+
+/// [`render`], reusing from `cache` what did not change since the last call.
 pub fn render_cached(
     root: &Path,
     options: &BuildOptions,
-    cache: &mut validate::Cache,
+    cache: &mut PreviewCache,
 ) -> Result<Result<Rendered, Box<Invalid>>, BuildError> {
     let mut phases = Vec::new();
     let start = Instant::now();
-    let checked = validate::check_site_cached(root, options.config.as_deref(), cache)?;
+    let checked = validate::check_site_cached(root, options.config.as_deref(), &mut cache.checks)?;
     phases.push(("check", start.elapsed()));
+    render_checked(root, options, checked, Some(cache.pages.clone()), phases)
+}
+
+fn render_checked(
+    root: &Path,
+    options: &BuildOptions,
+    checked: Checked,
+    memo: Option<Arc<PageMemo>>,
+    mut phases: Vec<(&'static str, Duration)>,
+) -> Result<Result<Rendered, Box<Invalid>>, BuildError> {
     if checked.report.fails(options.strict) {
         return Ok(Err(Box::new(Invalid::from(checked))));
     }
@@ -182,6 +205,10 @@ pub fn render_cached(
 
     let start = Instant::now();
     let files = match Renderer::new(root, &config)
+        .map(|renderer| match memo {
+            Some(memo) => renderer.with_memo(memo),
+            None => renderer,
+        })
         .and_then(|renderer| render_site(&renderer, &checked.site, &config, &history))
     {
         Ok(files) => files,

@@ -5,10 +5,9 @@ use std::sync::Mutex;
 use std::time::Instant;
 
 use super::{Cli, EXIT_OK, Output};
-use crate::build::{self, BuildOptions};
+use crate::build::{self, BuildOptions, PreviewCache};
 use crate::diagnostics::{Format, RenderOptions, render};
 use crate::serve::{Preview, Rebuild, ServeOptions};
-use crate::validate::Cache;
 
 #[derive(Debug, clap::Args)]
 pub struct ServeArgs {
@@ -40,7 +39,7 @@ pub fn run(cli: &Cli, args: &ServeArgs, output: Output) -> anyhow::Result<u8> {
         base_url: Some("/".to_string()),
         ..BuildOptions::default()
     };
-    let cache = Mutex::new(Cache::default());
+    let cache = Mutex::new(PreviewCache::default());
     let rebuild = move || {
         let mut cache = cache
             .lock()
@@ -67,7 +66,7 @@ pub fn run(cli: &Cli, args: &ServeArgs, output: Output) -> anyhow::Result<u8> {
 fn rebuild(
     root: &std::path::Path,
     options: &BuildOptions,
-    cache: &mut Cache,
+    cache: &mut PreviewCache,
     output: Output,
 ) -> Rebuild {
     let started = Instant::now();
@@ -79,6 +78,11 @@ fn rebuild(
                     rendered.pages(),
                     started.elapsed().as_millis()
                 );
+            }
+            if output.verbose {
+                for (phase, time) in &rendered.phases {
+                    eprintln!("  {phase:<8} {:>8.1} ms", time.as_secs_f64() * 1000.0);
+                }
             }
             Rebuild::Built(rendered.files)
         }

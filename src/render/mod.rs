@@ -3,6 +3,7 @@
 pub mod charts;
 pub mod format;
 pub mod markdown;
+pub mod memo;
 pub mod urls;
 
 /// Escapes text for HTML element content and quoted attribute values.
@@ -25,12 +26,14 @@ mod theme;
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::Arc;
 
 use serde::Serialize;
 use tera::{Context, Kwargs, State, Tera};
 
 use crate::config::{Language, SiteConfig};
 
+pub use memo::PageMemo;
 pub use theme::ThemeFiles;
 
 /// Failures to set up the theme or to render a page.
@@ -90,6 +93,11 @@ pub struct Renderer {
     language: Language,
     translations: BTreeMap<String, String>,
     statics: BTreeMap<String, Vec<u8>>,
+    /// Pages of the previous preview build, reused when their inputs are unchanged.
+    memo: Option<Arc<PageMemo>>,
+    /// What every page depends on besides its context: templates, translations, configuration
+    /// and globals. Part of each page's memo key.
+    inputs: u64,
 }
 
 impl Renderer {
@@ -129,17 +137,21 @@ impl Renderer {
         globals.insert("t", &translations);
         globals.insert("nav", &nav);
         globals.insert("build", &BTreeMap::<String, String>::new());
+        let inputs = memo::fingerprint(&(&templates, &translations, config));
         Ok(Renderer {
             tera,
             site,
             language,
             translations,
             statics: files.statics(),
+            memo: None,
+            inputs,
         })
     }
 
     /// Sets a value every template sees, e.g. `build` (as-of date, reporting year).
     pub fn set_global(&mut self, key: &'static str, value: &impl Serialize) {
+        self.inputs = memo::fingerprint(&(self.inputs, key, value));
         self.tera.global_context().insert(key, value);
     }
 
@@ -164,6 +176,24 @@ impl Renderer {
     /// Renders `template` with the top-level keys of `context` (a struct or map) next to
     /// the globals `site`, `t`, `nav` and `build`.
     pub fn render(&self, template: &str, context: &impl Serialize) -> Result<String, RenderError> {
+        match &self.memo {
+            Some(memo) => memo
+                .page(memo::key(template, &(self.inputs, context)), || {
+                    self.render_now(template, context)
+                })
+                .map(|page| page.to_string()),
+            None => self.render_now(template, context),
+        }
+    }
+
+    /// Remembers pages across builds in `memo` (the preview server keeps one).
+    pub fn with_memo(mut self, memo: Arc<PageMemo>) -> Self {
+        memo.begin();
+        self.memo = Some(memo);
+        self
+    }
+
+    fn render_now(&self, template: &str, context: &impl Serialize) -> Result<String, RenderError> {
         let context = Context::from_serialize(context).map_err(|e| RenderError::Render {
             template: template.to_string(),
             message: error_text(&e),

@@ -1,0 +1,120 @@
+//! Rendered pages remembered between preview builds, keyed by template and context.
+//!
+//! A page is re-rendered only when its template or the data it is rendered from changed. The
+//! key is a hash of the template name and the serialised context, written straight into the
+//! hasher (no intermediate JSON string). Pages not asked for in a build are forgotten.
+
+use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hasher};
+use std::io;
+use std::sync::{Arc, Mutex};
+
+use serde::Serialize;
+
+#[derive(Default)]
+pub struct PageMemo {
+    state: Mutex<State>,
+}
+
+#[derive(Default)]
+struct State {
+    previous: HashMap<u64, Arc<str>>,
+    current: HashMap<u64, Arc<str>>,
+}
+
+impl PageMemo {
+    /// Starts a build: the pages of the last build become candidates for reuse. (Keys include
+    /// the theme, configuration and globals, so a change there simply misses.)
+    pub fn begin(&self) {
+        let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        state.previous = std::mem::take(&mut state.current);
+    }
+
+    /// The page for `key`, rendering it with `render` unless the last build had it.
+    pub fn page<E>(
+        &self,
+        key: u64,
+        render: impl FnOnce() -> Result<String, E>,
+    ) -> Result<Arc<str>, E> {
+        let reused = {
+            let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+            state.previous.remove(&key)
+        };
+        let page = match reused {
+            Some(page) => page,
+            None => Arc::from(render()?),
+        };
+        let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        state.current.insert(key, page.clone());
+        Ok(page)
+    }
+
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        self.state.lock().map(|s| s.current.len()).unwrap_or(0)
+    }
+}
+
+/// The key of a page: its template and everything it is rendered from.
+pub fn key(template: &str, context: &impl Serialize) -> u64 {
+    let mut writer = HashWriter(DefaultHasher::new());
+    writer.0.write(template.as_bytes());
+    // Serialising plain data into a hasher cannot fail; an error would only give another key.
+    let _ = serde_json::to_writer(&mut writer, context);
+    writer.0.finish()
+}
+
+/// A fingerprint of any serialisable value (theme files, configuration, globals).
+pub fn fingerprint(value: &impl Serialize) -> u64 {
+    key("", value)
+}
+
+struct HashWriter(DefaultHasher);
+
+impl io::Write for HashWriter {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        self.0.write(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cell::Cell;
+
+    #[test]
+    fn reuses_unchanged_pages_and_forgets_unused_ones() {
+        let memo = PageMemo::default();
+        let renders = Cell::new(0);
+        let render = |text: &str| {
+            renders.set(renders.get() + 1);
+            Ok::<_, ()>(text.to_string())
+        };
+        memo.begin();
+        memo.page(key("a", &1), || render("a1")).unwrap();
+        memo.page(key("b", &1), || render("b1")).unwrap();
+        assert_eq!(renders.get(), 2);
+
+        memo.begin();
+        assert_eq!(&*memo.page(key("a", &1), || render("a1")).unwrap(), "a1");
+        assert_eq!(&*memo.page(key("b", &2), || render("b2")).unwrap(), "b2");
+        assert_eq!(renders.get(), 3, "only the changed page rendered again");
+        assert_eq!(memo.len(), 2);
+
+        memo.begin();
+        memo.page(key("a", &1), || render("a1")).unwrap();
+        assert_eq!(renders.get(), 3);
+        assert_eq!(memo.len(), 1, "pages not asked for are forgotten");
+    }
+
+    #[test]
+    fn keys_depend_on_template_and_context() {
+        assert_eq!(key("t", &("x", 1)), key("t", &("x", 1)));
+        assert_ne!(key("t", &("x", 1)), key("t", &("x", 2)));
+        assert_ne!(key("t", &1), key("u", &1));
+    }
+}
