@@ -684,6 +684,9 @@ class Page {
       // Nothing to narrow or sort: the hint, and a way out of the filters.
       this.root.innerHTML = summary + (clear ? `<p>${clear}</p>` : '');
       this.root.dataset.total = '0';
+      this.root.dataset.ms = (performance.now() - started).toFixed(1);
+      this.root.dataset.at = performance.now().toFixed(1);
+      this.root.dataset.bytes = String(this.index.fetchedBytes());
       ready('1');
       return;
     }
