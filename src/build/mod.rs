@@ -1,28 +1,52 @@
-//! The build pipeline: check → (analyse) → render → write.
+//! The build pipeline: check → analyse → render → write.
 //!
-//! This first cut renders the pages that need no analytics (home with counts and recent
-//! changes, customer index and dossiers, playbooks, 404) and writes them atomically. The
-//! analytics pages plug in at [`render_site`] once `analytics::analyse` has landed.
+//! [`render`] checks the site, runs [`analytics::analyse`] once and renders every page into a
+//! [`Files`] map in memory; [`build`] writes that map atomically. Pages are grouped by topic,
+//! one module each; every group reads the one [`Analytics`] value through a shared [`Ctx`] and
+//! recomputes no metric:
+//!
+//! - [`dashboard`]: home; [`customers`]: the customer index and one dossier per customer;
+//! - [`rankings`], [`credit`], [`retention`], [`satisfaction`], [`service`], [`prospects`]:
+//!   the analysis pages of the main navigation;
+//! - [`taxonomy`]: owner pages and the region, industry, tag, stage and grade pages;
+//! - [`playbooks`]: playbook index and pages; [`exports`]: `data/metrics.json` and the CSVs.
+//!
+//! Other parts of dossier add their files in [`extra_files`] (the search index and page).
 
-use std::collections::BTreeMap;
+mod context;
+mod credit;
+mod customers;
+mod dashboard;
+mod exports;
+mod playbooks;
+mod prospects;
+mod rankings;
+mod retention;
+mod satisfaction;
+mod service;
+mod taxonomy;
+
+#[cfg(test)]
+mod tests;
+
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use jiff::civil::Date;
 use rayon::prelude::*;
-use serde::Serialize;
-use serde_json::json;
 
-use crate::config::{Language, SiteConfig};
+use crate::analytics::{self, Analytics, AnalyticsError};
+use crate::config::SiteConfig;
 use crate::diagnostics::{Code, Diagnostic, Report, Sources};
 use crate::git::{self, History};
-use crate::model::{Customer, Site, Stage};
-use crate::render::markdown::{self, MarkdownSettings};
-use crate::render::{PageMemo, RenderError, Renderer, charts, format, urls};
+use crate::model::Site;
+use crate::render::{PageMemo, RenderError, Renderer, format};
 use crate::validate::{self, CheckError, Checked};
 use crate::write::{self, Files, WriteError};
 use crate::yaml::Pos;
+
+pub(crate) use context::Ctx;
 
 /// Command-line choices that override site.yaml.
 #[derive(Clone, Debug, Default)]
@@ -88,6 +112,33 @@ impl Invalid {
         if let Ok(text) = std::fs::read_to_string(root.join(&diagnostic.file)) {
             sources.insert(diagnostic.file.clone(), text);
         }
+        Invalid {
+            report: Report::new(vec![diagnostic]),
+            sources,
+            files_checked: 0,
+        }
+    }
+}
+
+impl Invalid {
+    /// The analytics cannot run (no reporting year): a diagnostic of the configuration file.
+    fn analytics(error: &AnalyticsError, root: &Path, options: &BuildOptions) -> Self {
+        let file = options
+            .config
+            .clone()
+            .unwrap_or_else(|| root.join("site.yaml"));
+        let display = crate::diagnostics::display_path(root, &file);
+        let mut sources = Sources::new();
+        if let Ok(text) = std::fs::read_to_string(&file) {
+            sources.insert(display.clone(), text);
+        }
+        let diagnostic = Diagnostic::new(
+            Code::NoReportingYear,
+            display,
+            Pos { line: 1, column: 1 },
+            error.to_string(),
+        )
+        .help("add `year: 2025` to site.yaml, or build with `--as-of YYYY-MM-DD`");
         Invalid {
             report: Report::new(vec![diagnostic]),
             sources,
@@ -200,6 +251,13 @@ fn render_checked(
     }
 
     let start = Instant::now();
+    let analytics = match analytics::analyse(&checked.site, &config, options.as_of) {
+        Ok(analytics) => analytics,
+        Err(error) => return Ok(Err(Box::new(Invalid::analytics(&error, root, options)))),
+    };
+    phases.push(("analyse", start.elapsed()));
+
+    let start = Instant::now();
     let history = git::history(root);
     phases.push(("history", start.elapsed()));
 
@@ -209,8 +267,10 @@ fn render_checked(
             Some(memo) => renderer.with_memo(memo),
             None => renderer,
         })
-        .and_then(|renderer| render_site(&renderer, &checked.site, &config, &history))
-    {
+        .and_then(|mut renderer| {
+            renderer.set_global("build", &build_global(&analytics, &renderer));
+            render_site(&renderer, &checked.site, &config, &history, &analytics)
+        }) {
         Ok(files) => files,
         Err(error) => return Ok(Err(Box::new(Invalid::theme(&error, &config.theme, root)))),
     };
@@ -247,334 +307,69 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<Outcome, BuildError>
     }))
 }
 
-fn stage_label(stage: Stage, language: Language) -> &'static str {
-    match language {
-        Language::ZhCn => stage.label_zh(),
-        Language::En => stage.label_en(),
-    }
+/// The `build` global of every template: the as-of date and the reporting year.
+fn build_global(analytics: &Analytics, renderer: &Renderer) -> serde_json::Value {
+    let as_of = analytics.as_of();
+    serde_json::json!({
+        "as_of": as_of.to_string(),
+        "as_of_display": format::date(as_of, renderer.language()),
+        "year": analytics.year(),
+    })
 }
 
-fn page(title: &str, section: &str) -> serde_json::Value {
-    json!({ "title": title, "section": section })
-}
+/// A group of pages: renders into its own list of files.
+type Group = fn(&Ctx) -> Result<Files, RenderError>;
 
-/// Every output file of the site, by path.
+/// Every output file of the site, by path: the theme's static files, every page group and the
+/// exports, rendered in parallel (dossiers and term pages in parallel within their group too).
 pub fn render_site(
     renderer: &Renderer,
     site: &Site,
     config: &SiteConfig,
     history: &History,
+    analytics: &Analytics,
 ) -> Result<Files, RenderError> {
-    let base = renderer.site().base_url.clone();
-    let language = renderer.language();
-    let md = MarkdownSettings {
-        base_url: base.clone(),
-        allow_html: config.markdown.allow_html,
-    };
-    let mut files: Files = renderer.static_files().clone();
-    let mut add = |path: String, html: String| {
-        files.insert(path, html.into_bytes());
-    };
-
-    // Home: counts by stage and recently changed records.
-    let titles: BTreeMap<&str, (&str, String)> = site
-        .customers
-        .iter()
-        .map(|c| {
-            (
-                c.source.path.as_str(),
-                (
-                    c.name.as_str(),
-                    urls::record_url(&base, &c.source.path).unwrap_or_default(),
-                ),
-            )
-        })
-        .chain(site.playbooks.iter().map(|p| {
-            (
-                p.source.path.as_str(),
-                (
-                    p.title.as_str(),
-                    urls::record_url(&base, &p.source.path).unwrap_or_default(),
-                ),
-            )
-        }))
-        .collect();
-    let mut stats = vec![json!({
-        "label": renderer.t("customer_count"), "value": format::number(site.customers.len() as f64, 0),
-        "url": urls::page_url(&base, "customers"), "note": null
-    })];
-    for stage in Stage::ALL {
-        let n = site.customers.iter().filter(|c| c.stage == *stage).count();
-        stats.push(json!({"label": stage_label(*stage, language),
-            "value": format::number(n as f64, 0), "url": null, "note": null}));
-    }
-    let recent: Vec<_> = history
-        .recent(10, |p| titles.contains_key(p))
-        .into_iter()
-        .map(|(path, h)| {
-            let (title, url) = &titles[path];
-            json!({"title": title, "url": url, "date": h.last_changed.to_string(),
-                "date_display": format::date(h.last_changed, language), "author": h.last_author})
-        })
-        .collect();
-    add(
-        "index.html".into(),
-        renderer.render(
-            "index.html",
-            &json!({"page": page(&config.title, "home"), "stats": stats, "charts": [], "recent": recent}),
-        )?,
-    );
-
-    // Customer index.
-    let rows: Vec<_> = site
-        .customers
-        .iter()
-        .map(|c| {
-            json!({"id": c.id, "name": c.name, "url": urls::record_url(&base, &c.source.path),
-                "stage": c.stage.as_str(), "owner": c.owner, "region": c.profile.region,
-                "industry": c.profile.industry, "grade": null, "abc": null,
-                "revenue": null, "revenue_display": null})
-        })
-        .collect();
-    add(
-        urls::page_file("customers"),
-        renderer.render(
-            "customers.html",
-            &json!({"page": page(renderer.t("customers"), "customers"), "customers": rows}),
-        )?,
-    );
-
-    // One dossier per customer, in parallel.
-    let dossiers: Vec<(String, String)> = site
-        .customers
+    let ctx = Ctx::new(renderer, site, config, history, analytics);
+    const GROUPS: [Group; 13] = [
+        dashboard::pages,
+        customers::index,
+        customers::dossiers,
+        rankings::pages,
+        credit::pages,
+        retention::pages,
+        satisfaction::pages,
+        service::pages,
+        prospects::pages,
+        taxonomy::pages,
+        playbooks::pages,
+        exports::files,
+        extra_files,
+    ];
+    let groups: Vec<Files> = GROUPS
         .par_iter()
-        .map(|c| {
-            let html = renderer.render(
-                "customer.html",
-                &customer_context(renderer, c, config, history, &md),
-            )?;
-            Ok((urls::page_file(&urls::customer_page(&c.source.slug)), html))
-        })
-        .collect::<Result<_, RenderError>>()?;
-    for (path, html) in dossiers {
-        add(path, html);
+        .map(|group| group(&ctx))
+        .collect::<Result<_, _>>()?;
+    let mut files: Files = renderer.static_files().clone();
+    for group in groups {
+        for (path, bytes) in group {
+            debug_assert!(!files.contains_key(&path), "two page groups write {path}");
+            files.insert(path, bytes);
+        }
     }
-
-    // Playbooks. Selector matching needs the analytics (grades, ABC…); until then no list.
-    let list: Vec<_> = site
-        .playbooks
-        .iter()
-        .map(|p| {
-            json!({"title": p.title, "url": urls::record_url(&base, &p.source.path),
-            "summary": p.summary, "customers": []})
-        })
-        .collect();
-    add(
-        urls::page_file("playbooks"),
-        renderer.render(
-            "playbooks.html",
-            &json!({"page": page(renderer.t("playbooks"), "playbooks"), "playbooks": list}),
-        )?,
-    );
-    for p in &site.playbooks {
-        let body = markdown::render(&p.source.path, &p.body, &md).html;
-        add(
-            urls::page_file(&urls::playbook_page(&p.source.slug)),
-            renderer.render(
-                "playbook.html",
-                &json!({"page": page(&p.title, "playbooks"),
-                    "playbook": {"title": p.title, "summary": p.summary},
-                    "body": body, "customers": []}),
-            )?,
-        );
-    }
-
-    add(
+    files.insert(
         "404.html".into(),
-        renderer.render(
-            "404.html",
-            &json!({"page": page(renderer.t("not_found_title"), "")}),
-        )?,
+        renderer
+            .render(
+                "404.html",
+                &serde_json::json!({"page": ctx.page(renderer.t("not_found_title"), "")}),
+            )?
+            .into_bytes(),
     );
     Ok(files)
 }
 
-#[derive(Serialize)]
-struct Fact {
-    label: String,
-    value: String,
-}
-
-fn customer_context(
-    renderer: &Renderer,
-    c: &Customer,
-    config: &SiteConfig,
-    history: &History,
-    md: &MarkdownSettings,
-) -> serde_json::Value {
-    let language = renderer.language();
-    let p = &c.profile;
-    let facts: Vec<Fact> = [
-        ("region", p.region.clone()),
-        ("city", p.city.clone()),
-        ("industry", p.industry.clone()),
-    ]
-    .into_iter()
-    .filter_map(|(key, value)| {
-        value.map(|value| Fact {
-            label: renderer.t(key).to_string(),
-            value,
-        })
-    })
-    .collect();
-    let money = |v: Option<f64>| v.map(|v| format::money(v, language)).unwrap_or_default();
-    let sales: Vec<_> = c
-        .sales
-        .iter()
-        .map(|s| {
-            json!({"year": s.year, "revenue": money(Some(s.revenue)),
-            "target": money(s.target), "gross_profit": money(s.gross_profit)})
-        })
-        .collect();
-    let data: Vec<charts::Datum> = c
-        .sales
-        .iter()
-        .map(|s| charts::Datum::new(s.year.to_string(), s.revenue, money(Some(s.revenue))))
-        .collect();
-    let tick = |v: f64| format::money(v, language);
-    let title = format!("{} · {}", c.name, renderer.t("sales"));
-    let sales_chart = (!data.is_empty()).then(|| {
-        charts::bar_chart(
-            &charts::Chart {
-                id: "chart-sales",
-                title: &title,
-                category: renderer.t("year"),
-                ticks: &tick,
-            },
-            renderer.t("revenue"),
-            &data,
-        )
-    });
-    let history = history.get(&c.source.path).map(|h| {
-        json!({"last_changed": h.last_changed.to_string(),
-            "last_changed_display": format::date(h.last_changed, language),
-            "last_author": h.last_author, "changes": h.changes})
-    });
-    let edit_url = config
-        .edit_url
-        .as_ref()
-        .map(|u| u.replace("{path}", &c.source.path));
-    json!({
-        "page": page(&c.name, "customers"),
-        "customer": c,
-        "profile": facts,
-        "since_display": c.since.map(|d| format::date(d, language)),
-        "sales": sales,
-        "charts": {"sales": sales_chart},
-        "body": markdown::render(&c.source.path, &c.body, md).html,
-        "playbooks": [],
-        "history": history,
-        "edit_url": edit_url,
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use std::fs;
-
-    /// A site made of the `dossier init` sample records.
-    fn sample_site() -> tempfile::TempDir {
-        let dir = tempfile::tempdir().unwrap();
-        let scaffold = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/cli/scaffold");
-        fs::copy(scaffold.join("site.yaml"), dir.path().join("site.yaml")).unwrap();
-        for collection in ["customers", "playbooks"] {
-            let to = dir.path().join("content").join(collection);
-            fs::create_dir_all(&to).unwrap();
-            for entry in fs::read_dir(scaffold.join(collection)).unwrap() {
-                let entry = entry.unwrap();
-                fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
-            }
-        }
-        dir
-    }
-
-    fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-        walkdir::WalkDir::new(dir)
-            .sort_by_file_name()
-            .into_iter()
-            .map(|e| e.unwrap())
-            .filter(|e| e.file_type().is_file())
-            .map(|e| {
-                let rel = e
-                    .path()
-                    .strip_prefix(dir)
-                    .unwrap()
-                    .to_string_lossy()
-                    .into_owned();
-                (rel, fs::read(e.path()).unwrap())
-            })
-            .collect()
-    }
-
-    fn built(outcome: Outcome) -> Summary {
-        match outcome {
-            Outcome::Built(s) => s,
-            Outcome::Invalid(c) => panic!("invalid: {:?}", c.report.diagnostics()),
-        }
-    }
-
-    #[test]
-    fn builds_deterministically_and_atomically() {
-        let site = sample_site();
-        let out = site.path().join("public");
-        let summary = built(build(site.path(), &BuildOptions::default()).unwrap());
-        assert!(summary.pages >= 7, "{summary:?}");
-        let first = tree(&out);
-        assert!(first.contains_key("index.html"));
-        assert!(first.contains_key("customers/index.html"));
-        assert!(first.contains_key("customers/hangzhou-mingda/index.html"));
-        assert!(first.contains_key("404.html"));
-        assert!(first.contains_key("static/style.css"));
-        let dossier =
-            String::from_utf8(first["customers/hangzhou-mingda/index.html"].clone()).unwrap();
-        assert!(dossier.contains("杭州明达医疗器械有限公司"));
-        assert!(dossier.contains("chart-sales"));
-
-        // Two builds of the same inputs are byte-identical.
-        built(build(site.path(), &BuildOptions::default()).unwrap());
-        assert_eq!(tree(&out), first);
-
-        // A build with an invalid record writes nothing and leaves the output as it was.
-        fs::write(
-            site.path().join("content/customers/broken.md"),
-            "---\nid: KH-X\nname: x\nstage: nonsense\nowner: o\n---\n",
-        )
-        .unwrap();
-        assert!(matches!(
-            build(site.path(), &BuildOptions::default()).unwrap(),
-            Outcome::Invalid(_)
-        ));
-        assert_eq!(tree(&out), first);
-    }
-
-    #[test]
-    fn hostile_names_render_inert() {
-        let site = sample_site();
-        let path = site.path().join("content/customers/hangzhou-mingda.md");
-        let text = fs::read_to_string(&path).unwrap().replacen(
-            "name: 杭州明达医疗器械有限公司",
-            "name: \"<script>alert(1)</script>\"",
-            1,
-        ) + "\n<img src=x onerror=alert(1)>\n";
-        fs::write(&path, text).unwrap();
-        built(build(site.path(), &BuildOptions::default()).unwrap());
-        for (name, bytes) in tree(&site.path().join("public")) {
-            if name.ends_with(".html") {
-                let html = String::from_utf8(bytes).unwrap();
-                assert!(!html.contains("<script>alert"), "{name}");
-                assert!(!html.contains("<img src=x"), "{name}");
-            }
-        }
-    }
+/// Files that other parts of dossier add to the site, with the same [`Ctx`] as every page
+/// (site, analytics, renderer, base URL). The search index and its page go here.
+fn extra_files(_ctx: &Ctx) -> Result<Files, RenderError> {
+    Ok(Files::new())
 }

@@ -3,14 +3,21 @@
 (function () {
   "use strict";
 
+  // Credit grades best first; three-grade classes and "unrated" after the nine grades.
+  var GRADES = ["AAA", "AA", "A", "BBB", "BB", "B", "CCC", "CC", "C", "unrated"];
+
   function cellValue(row, index, kind) {
     var cell = row.children[index];
-    if (!cell) return kind === "number" ? -Infinity : "";
+    if (!cell) return kind === "text" ? "" : -Infinity;
     var raw = cell.getAttribute("data-value");
     var text = raw !== null ? raw : cell.textContent.trim();
     if (kind === "number") {
       var n = parseFloat(text);
       return isNaN(n) ? -Infinity : n;
+    }
+    if (kind === "grade") {
+      var g = GRADES.indexOf(text);
+      return g === -1 ? GRADES.length : g;
     }
     return text;
   }
@@ -29,7 +36,7 @@
         var rows = Array.prototype.slice.call(body.rows);
         rows.sort(function (a, b) {
           var x = cellValue(a, index, kind), y = cellValue(b, index, kind);
-          var c = kind === "number" ? x - y : collator.compare(x, y);
+          var c = kind === "text" ? collator.compare(x, y) : x - y;
           return ascending ? c : -c;
         });
         rows.forEach(function (row) { body.appendChild(row); });
@@ -57,6 +64,8 @@
     });
     var empty = table.parentNode.parentNode.querySelector(".empty");
     if (empty) empty.hidden = shown !== 0;
+    var count = document.querySelector('[data-count-for="' + table.id + '"]');
+    if (count) count.textContent = shown + " / " + table.tBodies[0].rows.length;
   }
 
   document.querySelectorAll("table.sortable").forEach(function (table) {

@@ -1,0 +1,446 @@
+//! What every page group reads: the site, its analytics, the renderer, and the values several
+//! pages share (customer URLs, index rows, taxonomy slugs, labels and number formats).
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use jiff::civil::Date;
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use crate::analytics::{Analytics, CustomerMetrics, Level, ManCode};
+use crate::config::{Language, SiteConfig};
+use crate::git::History;
+use crate::model::{
+    ChurnReason, ComplaintCategory, ComplaintSeverity, Customer, Kind, Organization, Position,
+    Role, Site, Size, Stage, Style, Trend, VisitKind, Warning, WarningCategory,
+};
+use crate::render::markdown::MarkdownSettings;
+use crate::render::{RenderError, Renderer, format, urls};
+use crate::write::Files;
+
+/// One customer record with its metrics and page URL.
+pub(crate) struct Entry<'a> {
+    pub c: &'a Customer,
+    pub m: &'a CustomerMetrics,
+    pub url: String,
+}
+
+/// A row of every customer table (index, owner, taxonomy and playbook pages).
+#[derive(Serialize)]
+pub(crate) struct IndexRow<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    pub url: &'a str,
+    /// The stage as of the as-of date (code).
+    pub stage: &'static str,
+    pub owner: &'a str,
+    pub owner_url: String,
+    pub region: Option<&'a str>,
+    pub industry: Option<&'a str>,
+    /// The grade as displayed (`AA`, `B`, `unrated`).
+    pub grade: &'a str,
+    pub abc: Option<&'static str>,
+    /// revenue_Y, unrounded, for sorting.
+    pub revenue: Option<f64>,
+    pub revenue_display: Option<String>,
+}
+
+/// The taxonomies with a page per term.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Taxonomy {
+    Owner,
+    Region,
+    Industry,
+    Tag,
+    Stage,
+    Grade,
+}
+
+impl Taxonomy {
+    pub const ALL: [Taxonomy; 6] = [
+        Taxonomy::Owner,
+        Taxonomy::Region,
+        Taxonomy::Industry,
+        Taxonomy::Tag,
+        Taxonomy::Stage,
+        Taxonomy::Grade,
+    ];
+
+    /// The folder of its pages and its i18n key (`taxonomy_<key>`).
+    pub fn key(self) -> &'static str {
+        match self {
+            Taxonomy::Owner => "owners",
+            Taxonomy::Region => "regions",
+            Taxonomy::Industry => "industries",
+            Taxonomy::Tag => "tags",
+            Taxonomy::Stage => "stages",
+            Taxonomy::Grade => "grades",
+        }
+    }
+}
+
+/// Term → page slug, per taxonomy. Slugs keep letters and digits of any script, `-` and `_`;
+/// other characters become `-`; clashes (also when they differ only in case, for
+/// case-insensitive file systems) get `-2`, `-3`… in term order.
+#[derive(Default)]
+pub(crate) struct Terms {
+    slugs: BTreeMap<Taxonomy, BTreeMap<String, String>>,
+}
+
+impl Terms {
+    fn new<'a>(customers: &[Entry<'a>]) -> Self {
+        let mut terms: BTreeMap<Taxonomy, BTreeSet<&'a str>> = BTreeMap::new();
+        for e in customers {
+            let mut add = |t: Taxonomy, term: &'a str| {
+                terms.entry(t).or_default().insert(term);
+            };
+            add(Taxonomy::Owner, &e.c.owner);
+            if let Some(r) = &e.c.profile.region {
+                add(Taxonomy::Region, r);
+            }
+            if let Some(i) = &e.c.profile.industry {
+                add(Taxonomy::Industry, i);
+            }
+            for tag in &e.c.tags {
+                add(Taxonomy::Tag, tag);
+            }
+        }
+        let slugs = terms
+            .into_iter()
+            .map(|(t, set)| {
+                let mut taken = BTreeSet::new();
+                let map = set
+                    .into_iter()
+                    .map(|term| {
+                        let base = slugify(term);
+                        let mut slug = base.clone();
+                        let mut n = 2;
+                        while !taken.insert(slug.to_lowercase()) {
+                            slug = format!("{base}-{n}");
+                            n += 1;
+                        }
+                        (term.to_string(), slug)
+                    })
+                    .collect();
+                (t, map)
+            })
+            .collect();
+        Terms { slugs }
+    }
+
+    /// The terms of a slugged taxonomy with their slugs, in term order.
+    pub fn of(&self, t: Taxonomy) -> impl Iterator<Item = (&str, &str)> {
+        self.slugs
+            .get(&t)
+            .into_iter()
+            .flatten()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+
+    /// The slug of a term of a slugged taxonomy (owner, region, industry, tag).
+    pub fn slug(&self, t: Taxonomy, term: &str) -> Option<&str> {
+        self.slugs.get(&t)?.get(term).map(String::as_str)
+    }
+
+    /// The page path of a term: `owners/<slug>`, `stages/active`, `grades/AA`.
+    pub fn page(&self, t: Taxonomy, term: &str) -> Option<String> {
+        match t {
+            Taxonomy::Stage | Taxonomy::Grade => Some(format!("{}/{}", t.key(), slugify(term))),
+            _ => self
+                .slugs
+                .get(&t)
+                .and_then(|m| m.get(term))
+                .map(|slug| format!("{}/{slug}", t.key())),
+        }
+    }
+}
+
+/// A path segment from any text: letters and digits of any script, `-` and `_` kept, runs of
+/// anything else turned into one `-`.
+pub(crate) fn slugify(term: &str) -> String {
+    let mut out = String::with_capacity(term.len());
+    for ch in term.chars() {
+        if ch.is_alphanumeric() || ch == '_' || ch == '-' {
+            out.push(ch);
+        } else if !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    let out = out.trim_matches('-');
+    if out.is_empty() {
+        "term".to_string()
+    } else {
+        out.to_string()
+    }
+}
+
+/// A closed vocabulary shown with a label: the theme's `<prefix>_<code>` string when it has
+/// one, else the built-in label of the site's language.
+pub(crate) trait Labelled: Copy {
+    const PREFIX: &'static str;
+    fn code(self) -> &'static str;
+    fn builtin(self, language: Language) -> &'static str;
+}
+
+macro_rules! labelled {
+    ($($t:ty => $prefix:literal),* $(,)?) => {$(
+        impl Labelled for $t {
+            const PREFIX: &'static str = $prefix;
+            fn code(self) -> &'static str {
+                self.as_str()
+            }
+            fn builtin(self, language: Language) -> &'static str {
+                match language {
+                    Language::ZhCn => self.label_zh(),
+                    Language::En => self.label_en(),
+                }
+            }
+        }
+    )*};
+}
+
+labelled!(
+    Stage => "stage",
+    Kind => "kind",
+    Size => "size",
+    Organization => "organization",
+    Style => "style",
+    Trend => "trend",
+    Position => "position",
+    Role => "role",
+    WarningCategory => "warning_category",
+    Warning => "warning",
+    ComplaintCategory => "complaint_category",
+    ComplaintSeverity => "severity",
+    VisitKind => "visit_kind",
+    ChurnReason => "churn_reason",
+    Level => "level",
+    ManCode => "man",
+);
+
+/// Everything a page group needs.
+pub(crate) struct Ctx<'a> {
+    pub r: &'a Renderer,
+    pub site: &'a Site,
+    pub config: &'a SiteConfig,
+    pub history: &'a History,
+    pub a: &'a Analytics,
+    pub base: String,
+    pub lang: Language,
+    pub md: MarkdownSettings,
+    /// Every customer with its metrics, in id order.
+    pub customers: Vec<Entry<'a>>,
+    by_id: HashMap<&'a str, usize>,
+    /// Site-wide rank of each customer in the revenue, achievement, growth and margin tables.
+    ranks: HashMap<&'a str, [Option<usize>; 4]>,
+    pub terms: Terms,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn new(
+        r: &'a Renderer,
+        site: &'a Site,
+        config: &'a SiteConfig,
+        history: &'a History,
+        a: &'a Analytics,
+    ) -> Self {
+        let base = r.site().base_url.clone();
+        let customers: Vec<Entry> = site
+            .customers
+            .iter()
+            .filter_map(|c| {
+                a.customer(&c.id).map(|m| Entry {
+                    c,
+                    m,
+                    url: urls::page_url(&base, &urls::customer_page(&c.source.slug)),
+                })
+            })
+            .collect();
+        let by_id = customers
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.c.id.as_str(), i))
+            .collect();
+        let terms = Terms::new(&customers);
+        let mut ranks: HashMap<&str, [Option<usize>; 4]> = HashMap::new();
+        let site_tables = &a.rankings.site;
+        for (k, table) in [
+            &site_tables.revenue,
+            &site_tables.achievement,
+            &site_tables.growth,
+            &site_tables.margin,
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            for entry in table {
+                ranks.entry(entry.id.as_str()).or_default()[k] = Some(entry.rank);
+            }
+        }
+        Ctx {
+            ranks,
+            r,
+            site,
+            config,
+            history,
+            a,
+            md: MarkdownSettings {
+                base_url: base.clone(),
+                allow_html: config.markdown.allow_html,
+            },
+            base,
+            lang: r.language(),
+            customers,
+            by_id,
+            terms,
+        }
+    }
+
+    pub fn t(&self, key: &'a str) -> &'a str {
+        self.r.t(key)
+    }
+
+    pub fn label<L: Labelled>(&self, value: L) -> String {
+        let key = format!("{}_{}", L::PREFIX, value.code());
+        self.r
+            .t_opt(&key)
+            .map_or_else(|| value.builtin(self.lang).to_string(), str::to_string)
+    }
+
+    /// `{code, label}` of a vocabulary value.
+    pub fn coded<L: Labelled>(&self, value: L) -> Value {
+        json!({"code": value.code(), "label": self.label(value)})
+    }
+
+    pub fn page(&self, title: &str, section: &str) -> Value {
+        json!({ "title": title, "section": section })
+    }
+
+    pub fn url(&self, page: &str) -> String {
+        urls::page_url(&self.base, page)
+    }
+
+    pub fn term_url(&self, t: Taxonomy, term: &str) -> Option<String> {
+        self.terms.page(t, term).map(|p| self.url(&p))
+    }
+
+    pub fn entry(&self, id: &str) -> Option<&Entry<'a>> {
+        self.by_id.get(id).map(|&i| &self.customers[i])
+    }
+
+    /// `{id, name, url, owner}` of a customer, for lists.
+    pub fn link(&self, id: &str) -> Value {
+        match self.entry(id) {
+            Some(e) => json!({"id": id, "name": e.c.name, "url": e.url, "owner": e.c.owner}),
+            None => json!({"id": id, "name": id, "url": null, "owner": null}),
+        }
+    }
+
+    /// The site-wide ranks of a customer: revenue, achievement, growth, margin.
+    pub fn ranks(&self, id: &str) -> [Option<usize>; 4] {
+        self.ranks.get(id).copied().unwrap_or_default()
+    }
+
+    pub fn index_row(&self, e: &'a Entry) -> IndexRow<'a> {
+        let m = e.m;
+        IndexRow {
+            id: &e.c.id,
+            name: &e.c.name,
+            url: &e.url,
+            stage: m.stage.as_str(),
+            owner: &e.c.owner,
+            owner_url: self
+                .term_url(Taxonomy::Owner, &e.c.owner)
+                .unwrap_or_default(),
+            region: e.c.profile.region.as_deref(),
+            industry: e.c.profile.industry.as_deref(),
+            grade: &m.credit.display,
+            abc: m.abc.as_ref().map(|x| x.class.as_str()),
+            revenue: m.sales.as_ref().map(|s| s.revenue),
+            revenue_display: m.sales.as_ref().map(|s| self.money(s.revenue)),
+        }
+    }
+
+    pub fn money(&self, v: f64) -> String {
+        format::money(v, self.lang)
+    }
+
+    pub fn opt_money(&self, v: Option<f64>) -> Option<String> {
+        v.map(|v| self.money(v))
+    }
+
+    pub fn percent(&self, share: f64) -> String {
+        format::percent(share, 1)
+    }
+
+    pub fn opt_percent(&self, share: Option<f64>) -> Option<String> {
+        share.map(|s| self.percent(s))
+    }
+
+    pub fn number(&self, v: f64, decimals: usize) -> String {
+        format::number(v, decimals)
+    }
+
+    /// `{iso, text}` of a date, for `<time datetime="{{ d.iso }}">{{ d.text }}</time>`.
+    pub fn date(&self, d: Date) -> Value {
+        json!({"iso": d.to_string(), "text": format::date(d, self.lang)})
+    }
+
+    pub fn opt_date(&self, d: Option<Date>) -> Value {
+        d.map_or(Value::Null, |d| self.date(d))
+    }
+
+    /// The grade as displayed with the label of `unrated`.
+    pub fn grade_label(&self, display: &str) -> String {
+        if display == "unrated" {
+            self.t("grade_unrated").to_string()
+        } else {
+            display.to_string()
+        }
+    }
+
+    /// Renders `template` into `files` at the page path `page`.
+    pub fn render_into(
+        &self,
+        files: &mut Files,
+        page: &str,
+        template: &str,
+        context: &impl Serialize,
+    ) -> Result<(), RenderError> {
+        let html = self.r.render(template, context)?;
+        files.insert(urls::page_file(page), html.into_bytes());
+        Ok(())
+    }
+}
+
+/// The display grades in order (best first) under the configured scale, then `unrated`.
+pub(crate) fn grade_order(a: &Analytics) -> Vec<String> {
+    let mut present: BTreeSet<&str> = a
+        .customers
+        .iter()
+        .map(|m| m.credit.display.as_str())
+        .collect();
+    let nine = crate::model::Grade::ALL.iter().map(|g| g.as_str());
+    let three = crate::model::Class::ALL.iter().map(|c| c.as_str());
+    let mut order: Vec<String> = Vec::new();
+    for g in nine.chain(three).chain(["unrated"]) {
+        if present.remove(g) {
+            order.push(g.to_string());
+        }
+    }
+    order
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_keep_letters_of_any_script() {
+        assert_eq!(slugify("华东"), "华东");
+        assert_eq!(slugify("VIP / key"), "VIP-key");
+        assert_eq!(slugify("../x"), "x");
+        assert_eq!(slugify("?#"), "term");
+        assert_eq!(slugify("a_b-c"), "a_b-c");
+    }
+}

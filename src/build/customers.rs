@@ -1,0 +1,628 @@
+//! The customer index and one dossier per customer (客户资料卡 and everything the analytics
+//! say about the customer).
+
+use jiff::ToSpan;
+use rayon::prelude::*;
+use serde_json::{Value, json};
+
+use super::context::{Ctx, Entry, IndexRow, Taxonomy, grade_order};
+use crate::analytics::rankings::sales_metrics;
+use crate::analytics::satisfaction::survey_fixed;
+use crate::analytics::time::{closed_as_of, days_between};
+use crate::analytics::{ClvBasis, Level, Notch, PaymentLine, RateSource};
+use crate::model::{Role, Stage};
+use crate::render::markdown;
+use crate::render::{RenderError, charts};
+use crate::write::Files;
+
+/// `customers/`: every customer in one table that sorts and filters with JavaScript.
+pub(super) fn index(ctx: &Ctx) -> Result<Files, RenderError> {
+    let rows: Vec<IndexRow> = ctx.customers.iter().map(|e| ctx.index_row(e)).collect();
+    let mut files = Files::new();
+    ctx.render_into(
+        &mut files,
+        "customers",
+        "customers.html",
+        &json!({
+            "page": ctx.page(ctx.t("customers"), "customers"),
+            "customers": rows,
+            "filters": filters(ctx),
+            "taxonomies": super::taxonomy::taxonomy_links(ctx),
+        }),
+    )?;
+    Ok(files)
+}
+
+/// The choices of the index's filter controls: `{column, label, options: [{value, label}]}`.
+fn filters(ctx: &Ctx) -> Value {
+    let stages: Vec<Value> = Stage::ALL
+        .iter()
+        .map(|s| json!({"value": s.as_str(), "label": ctx.label(*s)}))
+        .collect();
+    let grades: Vec<Value> = grade_order(ctx.a)
+        .iter()
+        .map(|g| json!({"value": g, "label": ctx.grade_label(g)}))
+        .collect();
+    let abc: Vec<Value> = ["A", "B", "C"]
+        .iter()
+        .map(|c| json!({"value": c, "label": c}))
+        .collect();
+    let regions: Vec<Value> = ctx
+        .terms
+        .of(Taxonomy::Region)
+        .map(|(r, _)| json!({"value": r, "label": r}))
+        .collect();
+    json!([
+        {"column": "stage", "label": ctx.t("stage"), "all": ctx.t("all_stages"), "options": stages},
+        {"column": "grade", "label": ctx.t("grade"), "all": ctx.t("all_grades"), "options": grades},
+        {"column": "abc", "label": ctx.t("abc"), "all": ctx.t("all_classes"), "options": abc},
+        {"column": "region", "label": ctx.t("region"), "all": ctx.t("all_regions"), "options": regions},
+    ])
+}
+
+/// One dossier per customer, in parallel.
+pub(super) fn dossiers(ctx: &Ctx) -> Result<Files, RenderError> {
+    let pages: Vec<(String, Vec<u8>)> = ctx
+        .customers
+        .par_iter()
+        .map(|e| {
+            let html = ctx.r.render("customer.html", &dossier(ctx, e))?;
+            let page = crate::render::urls::customer_page(&e.c.source.slug);
+            Ok((crate::render::urls::page_file(&page), html.into_bytes()))
+        })
+        .collect::<Result<_, RenderError>>()?;
+    Ok(pages.into_iter().collect())
+}
+
+/// The order of the decision chain; contacts without a role come last.
+fn role_rank(role: Option<Role>) -> usize {
+    role.and_then(|r| Role::ALL.iter().position(|x| *x == r))
+        .unwrap_or(Role::ALL.len())
+}
+
+/// The context of `customer.html`.
+fn dossier(ctx: &Ctx, e: &Entry) -> Value {
+    let (c, m) = (e.c, e.m);
+    let lang = ctx.lang;
+    let as_of = ctx.a.as_of();
+
+    // 客户资料卡: every profile field that is given, labelled from the translations.
+    let p = &c.profile;
+    let mut profile: Vec<Value> = Vec::new();
+    let mut fact = |key: &str, value: String, url: Option<String>| {
+        profile
+            .push(json!({"key": key, "label": ctx.t(key_label(key)), "value": value, "url": url}));
+    };
+    fact(
+        "owner",
+        c.owner.clone(),
+        ctx.term_url(Taxonomy::Owner, &c.owner),
+    );
+    if let Some(since) = c.since {
+        fact("since", crate::render::format::date(since, lang), None);
+    }
+    fact("kind", ctx.label(c.kind), None);
+    if let Some(v) = &p.region {
+        fact("region", v.clone(), ctx.term_url(Taxonomy::Region, v));
+    }
+    if let Some(v) = &p.city {
+        fact("city", v.clone(), None);
+    }
+    if let Some(v) = &p.industry {
+        fact("industry", v.clone(), ctx.term_url(Taxonomy::Industry, v));
+    }
+    if let Some(v) = &p.address {
+        fact("address", v.clone(), None);
+    }
+    if let Some(v) = &p.phone {
+        fact("phone", v.clone(), None);
+    }
+    if let Some(v) = &p.website {
+        // Only web addresses become links: a `javascript:` URL stays text.
+        let lower = v.to_ascii_lowercase();
+        let url =
+            (lower.starts_with("https://") || lower.starts_with("http://")).then(|| v.clone());
+        fact("website", v.clone(), url);
+    }
+    if let Some(v) = &p.legal_rep {
+        fact("legal_rep", v.clone(), None);
+    }
+    if let Some(v) = p.size {
+        fact("size", ctx.label(v), None);
+    }
+    if let Some(v) = p.organization {
+        fact("organization", ctx.label(v), None);
+    }
+    if let Some(v) = p.style {
+        fact("style", ctx.label(v), None);
+    }
+    if let Some(v) = p.trend {
+        fact("trend", ctx.label(v), None);
+    }
+    if let Some(v) = p.position {
+        fact("position", ctx.label(v), None);
+    }
+    if let Some(v) = p.employees {
+        fact("employees", ctx.number(v as f64, 0), None);
+    }
+    if let Some(v) = p.capital {
+        fact("capital", ctx.money(v), None);
+    }
+
+    // Contacts as a decision chain: approver → decision maker → supporter → influencer → user
+    // → other → no role; the order of the record within a role.
+    let mut contacts: Vec<&crate::model::Contact> = c.contacts.iter().collect();
+    contacts.sort_by_key(|p| role_rank(p.role));
+    let contacts: Vec<Value> = contacts
+        .into_iter()
+        .map(|p| {
+            json!({"name": p.name, "title": p.title,
+                "role": p.role.map(|r| ctx.coded(r)), "phone": p.phone, "email": p.email,
+                "note": p.note})
+        })
+        .collect();
+
+    let tags: Vec<Value> = c
+        .tags
+        .iter()
+        .map(|t| json!({"name": t, "url": ctx.term_url(Taxonomy::Tag, t)}))
+        .collect();
+
+    json!({
+        "page": ctx.page(&c.name, "customers"),
+        "customer": c,
+        "stage": {
+            "code": m.stage.as_str(), "label": ctx.label(m.stage),
+            "url": ctx.term_url(Taxonomy::Stage, m.stage.as_str()),
+            "record": m.record_stage.as_str(), "record_label": ctx.label(m.record_stage),
+            "changed": m.stage != m.record_stage,
+        },
+        "tags": tags,
+        "profile": profile,
+        "since_display": c.since.map(|d| crate::render::format::date(d, lang)),
+        "contacts": contacts,
+        "sales": sales(ctx, e),
+        "abc": m.abc.as_ref().map(|x| json!({
+            "class": x.class.as_str(), "rank": x.rank,
+            "share": ctx.percent(x.cumulative_share - x.cumulative_share_before),
+            "cumulative_before": ctx.percent(x.cumulative_share_before),
+            "cumulative": ctx.percent(x.cumulative_share),
+            "customers": ctx.a.abc.customers.len(),
+            "url": ctx.url("rankings") + "#abc",
+        })),
+        "credit": credit(ctx, e),
+        "financials": financials(ctx, e),
+        "satisfaction": satisfaction(ctx, e),
+        "complaints": complaints(ctx, e),
+        "visits": visits(ctx, e),
+        "clv": m.clv.as_ref().map(|v| json!({
+            "win_back": matches!(v.basis, ClvBasis::WinBack { .. }),
+            "churn_year": match v.basis { ClvBasis::WinBack { churn_year } => Some(churn_year), ClvBasis::Active => None },
+            "value": ctx.money(v.value),
+            "m": ctx.money(v.m.value),
+            "m_rows": v.m.years.iter().zip(&v.m.gross_profits)
+                .map(|(y, gp)| json!({"year": y, "gross_profit": ctx.money(*gp)}))
+                .collect::<Vec<_>>(),
+            "r": ctx.percent(v.r),
+            "r_year": match v.r_source { RateSource::CohortRetention { year } => Some(year), RateSource::Default => None },
+            "d": ctx.percent(v.d),
+            "url": ctx.url("retention") + if matches!(v.basis, ClvBasis::WinBack { .. }) { "#win-back" } else { "#clv" },
+        })),
+        "churn": c.churn.as_ref().filter(|_| m.churn.is_some()).map(|ch| {
+            let loss = m.churn.as_ref();
+            json!({
+                "date": ctx.date(ch.date),
+                "reason": ctx.coded(ch.reason),
+                "note": ch.note,
+                "sales_year": loss.and_then(|l| l.sales_year),
+                "revenue_lost": loss.map(|l| ctx.money(l.revenue_lost)),
+                "gross_profit_lost": loss.map(|l| ctx.money(l.gross_profit_lost)),
+            })
+        }),
+        "man": m.man.as_ref().map(|v| json!({
+            "code": v.code.as_str(), "label": ctx.label(v.code), "letters": v.letters,
+            "missing": v.missing.iter().map(|l| ctx.t(man_letter_key(*l))).collect::<Vec<_>>(),
+            "url": ctx.url("prospects"),
+        })),
+        "playbooks": m.playbooks.iter().filter_map(|slug| {
+            ctx.site.playbooks.iter().find(|p| &p.source.slug == slug).map(|p| json!({
+                "title": p.title, "summary": p.summary,
+                "url": ctx.url(&crate::render::urls::playbook_page(slug)),
+            }))
+        }).collect::<Vec<_>>(),
+        "charts": {
+            "sales": sales_chart(ctx, e),
+            "radar": radar_chart(ctx, e),
+            "satisfaction": satisfaction_chart(ctx, e),
+        },
+        "body": markdown::render(&c.source.path, &c.body, &ctx.md).html,
+        "history": ctx.history.get(&c.source.path).map(|h| json!({
+            "last_changed": h.last_changed.to_string(),
+            "last_changed_display": crate::render::format::date(h.last_changed, lang),
+            "last_author": h.last_author, "changes": h.changes,
+        })),
+        "edit_url": ctx.config.edit_url.as_ref().map(|u| u.replace("{path}", &c.source.path)),
+        "as_of": ctx.date(as_of),
+    })
+}
+
+/// The i18n key of a profile field's label.
+fn key_label(key: &str) -> &str {
+    key
+}
+
+fn man_letter_key(letter: crate::analytics::ManLetter) -> &'static str {
+    match letter {
+        crate::analytics::ManLetter::Money => "man_money",
+        crate::analytics::ManLetter::Authority => "man_authority",
+        crate::analytics::ManLetter::Need => "man_need",
+    }
+}
+
+/// The sales table: every row with its achievement, growth and margin (the same definitions
+/// as the rankings of Y), the Y figures from the analytics.
+fn sales(ctx: &Ctx, e: &Entry) -> Value {
+    let (c, m) = (e.c, e.m);
+    if c.sales.is_empty() {
+        return Value::Null;
+    }
+    let year = ctx.a.year();
+    let mut rows: Vec<&crate::model::SalesYear> = c.sales.iter().collect();
+    rows.sort_by_key(|s| s.year);
+    let rows: Vec<Value> = rows
+        .into_iter()
+        .map(|s| {
+            let f = if s.year == year {
+                m.sales.clone()
+            } else {
+                sales_metrics(c, s.year)
+            };
+            let f = f.as_ref();
+            json!({
+                "year": s.year,
+                "current": s.year == year,
+                "revenue": ctx.money(s.revenue),
+                "target": ctx.opt_money(s.target),
+                "achievement": ctx.opt_percent(f.and_then(|f| f.achievement)),
+                "growth": ctx.opt_percent(f.and_then(|f| f.growth)),
+                "gross_profit": ctx.opt_money(s.gross_profit),
+                "margin": ctx.opt_percent(f.and_then(|f| f.margin)),
+            })
+        })
+        .collect();
+    let current = m.sales.as_ref().map(|s| {
+        let ranks = ctx.ranks(&c.id);
+        json!({
+            "year": s.year,
+            "revenue": ctx.money(s.revenue),
+            "target": ctx.opt_money(s.target),
+            "previous_revenue": ctx.opt_money(s.previous_revenue),
+            "achievement": ctx.opt_percent(s.achievement),
+            "growth": ctx.opt_percent(s.growth),
+            "margin": ctx.opt_percent(s.margin),
+            "ranks": {
+                "revenue": ranks[0], "achievement": ranks[1],
+                "growth": ranks[2], "margin": ranks[3],
+            },
+            "rankings_url": ctx.url("rankings"),
+        })
+    });
+    json!({"year": year, "rows": rows, "current": current})
+}
+
+fn payment_line(ctx: &Ctx, p: &PaymentLine) -> Value {
+    json!({
+        "invoice": p.invoice, "due": ctx.date(p.due), "paid": ctx.opt_date(p.paid),
+        "amount": ctx.money(p.amount), "days_late": p.days_late,
+    })
+}
+
+/// The credit panel: grade with points and notches, warnings, limit, outstanding and the
+/// payment delay with the payments it counts.
+fn credit(ctx: &Ctx, e: &Entry) -> Value {
+    let cm = &e.m.credit;
+    let weights = &ctx.config.credit.weights;
+    let rating = cm.rating.as_ref().map(|r| {
+        let scores = r.five_c.scores();
+        let w = weights.as_array();
+        let five_c: Vec<Value> = FIVE_C
+            .iter()
+            .zip(scores)
+            .zip(w)
+            .map(|((key, score), weight)| {
+                json!({"key": key, "label": ctx.t(key), "score": score, "weight": ctx.percent(f64::from(weight) / 10_000.0)})
+            })
+            .collect();
+        let notches: Vec<Value> = r
+            .notches
+            .iter()
+            .map(|n| match n {
+                Notch::Warnings {
+                    category,
+                    warnings,
+                } => json!({
+                    "kind": "warnings",
+                    "category": ctx.coded(*category),
+                    "warnings": warnings.iter().map(|w| ctx.coded(*w)).collect::<Vec<_>>(),
+                }),
+                Notch::PaymentDelay {
+                    threshold_days,
+                    delay_days,
+                } => json!({
+                    "kind": "payment_delay",
+                    "threshold": ctx.number(*threshold_days, 0),
+                    "delay": ctx.number(*delay_days, 1),
+                }),
+            })
+            .collect();
+        json!({
+            "score": ctx.number(r.weighted_score, 2),
+            "points": ctx.number(r.points, 1),
+            "base": r.base.as_str(),
+            "grade": r.grade.as_str(),
+            "class": r.class.as_str(),
+            "notches": notches,
+            "floored": r.floored,
+            "five_c": five_c,
+        })
+    });
+    let warnings: Vec<Value> = cm
+        .warnings
+        .iter()
+        .map(|w| json!({"code": w.as_str(), "label": ctx.label(*w), "category": ctx.coded(w.category())}))
+        .collect();
+    let delay = cm.payment_delay.as_ref().map(|d| {
+        json!({
+            "days": ctx.number(d.days, 1),
+            "window_start": ctx.date(d.window_start),
+            "window_end": ctx.date(d.window_end),
+            "payments": d.payments.iter().map(|p| payment_line(ctx, p)).collect::<Vec<_>>(),
+        })
+    });
+    json!({
+        "display": cm.display,
+        "label": ctx.grade_label(&cm.display),
+        "url": ctx.term_url(Taxonomy::Grade, &cm.display),
+        "scale": match ctx.config.credit.scale { crate::config::CreditScale::Nine => "nine", crate::config::CreditScale::Three => "three" },
+        "rating": rating,
+        "warnings": warnings,
+        "limit": ctx.opt_money(cm.limit),
+        "outstanding": ctx.money(cm.outstanding),
+        "outstanding_payments": cm.outstanding_payments.iter().map(|p| payment_line(ctx, p)).collect::<Vec<_>>(),
+        "limit_use": ctx.opt_percent(cm.limit_use),
+        "over_limit": cm.limit_use.is_some_and(|u| u > 1.0),
+        "delay": delay,
+        "delay_thresholds": ctx.config.credit.delay_notches.iter().map(|t| ctx.number(*t, 0)).collect::<Vec<_>>(),
+        "url_page": ctx.url("credit"),
+    })
+}
+
+const FIVE_C: [&str; 5] = [
+    "five_c_character",
+    "five_c_capacity",
+    "five_c_capital",
+    "five_c_collateral",
+    "five_c_conditions",
+];
+
+/// Financial statements and the four ratios (sensitive group `financials`).
+fn financials(ctx: &Ctx, e: &Entry) -> Value {
+    let Some(f) = e.c.financials else {
+        return Value::Null;
+    };
+    let r = &e.m.credit.ratios;
+    let items: Vec<Value> = [
+        ("current_assets", f.current_assets),
+        ("current_liabilities", f.current_liabilities),
+        ("inventory", f.inventory),
+        ("total_assets", f.total_assets),
+        ("total_liabilities", f.total_liabilities),
+    ]
+    .into_iter()
+    .filter_map(|(k, v)| v.map(|v| json!({"label": ctx.t(k), "value": ctx.money(v)})))
+    .collect();
+    let ratio =
+        |k: &str, v: Option<f64>| json!({"label": ctx.t(k), "value": v.map(|v| ctx.number(v, 2))});
+    json!({
+        "as_of": ctx.opt_date(f.as_of),
+        "items": items,
+        "ratios": [
+            ratio("ratio_current", r.current),
+            ratio("ratio_quick", r.quick),
+            ratio("ratio_debt", r.debt),
+            ratio("ratio_equity", r.equity),
+        ],
+    })
+}
+
+/// CSI with level and trend, and every survey up to the as-of date (oldest first).
+fn satisfaction(ctx: &Ctx, e: &Entry) -> Value {
+    let as_of = ctx.a.as_of();
+    let weights = &ctx.config.satisfaction.weights;
+    let mut surveys: Vec<&crate::model::Survey> =
+        e.c.satisfaction
+            .iter()
+            .filter(|s| s.date <= as_of)
+            .collect();
+    if surveys.is_empty() {
+        return Value::Null;
+    }
+    surveys.sort_by_key(|s| s.date);
+    let rows: Vec<Value> = surveys
+        .iter()
+        .map(|s| {
+            let fixed = survey_fixed(s, weights);
+            json!({
+                "date": ctx.date(s.date),
+                "product": s.product, "service": s.service, "price": s.price, "image": s.image,
+                "score": ctx.number(fixed as f64 / 10_000.0, 2),
+                "level": ctx.coded(Level::of_fixed(fixed)),
+            })
+        })
+        .collect();
+    let csi = e.m.satisfaction.as_ref().map(|s| {
+        json!({
+            "score": ctx.number(s.score, 2),
+            "level": ctx.coded(s.level),
+            "date": ctx.date(s.date),
+            "trend": s.trend.map(|t| format!("{}{}", if t > 0.0 { "+" } else { "" }, ctx.number(t, 2))),
+            "trend_sign": s.trend.map(|t| if t > 0.0 { "up" } else if t < 0.0 { "down" } else { "flat" }),
+            "previous": s.previous.as_ref().map(|p| json!({"date": ctx.date(p.date), "score": ctx.number(p.score, 2)})),
+            "url": ctx.url("satisfaction"),
+        })
+    });
+    json!({"csi": csi, "surveys": rows})
+}
+
+/// Complaints opened up to the as-of date, newest first, open or closed as of that date.
+fn complaints(ctx: &Ctx, e: &Entry) -> Value {
+    let as_of = ctx.a.as_of();
+    let mut items: Vec<&crate::model::Complaint> =
+        e.c.complaints
+            .iter()
+            .filter(|x| x.opened <= as_of)
+            .collect();
+    items.sort_by_key(|i| std::cmp::Reverse(i.opened));
+    let items: Vec<Value> = items
+        .into_iter()
+        .map(|x| {
+            let closed = closed_as_of(x, as_of);
+            json!({
+                "opened": ctx.date(x.opened),
+                "closed": ctx.opt_date(closed),
+                "open": closed.is_none(),
+                "days": days_between(x.opened, closed.unwrap_or(as_of)),
+                "category": x.category.map(|v| ctx.coded(v)),
+                "severity": x.severity.map(|v| ctx.coded(v)),
+                "summary": x.summary,
+            })
+        })
+        .collect();
+    json!({
+        "total": e.m.complaints.total,
+        "open": e.m.complaints.open,
+        "open_high": e.m.complaints.open_high,
+        "items": items,
+        "url": ctx.url("service") + "#open-complaints",
+    })
+}
+
+/// Visits up to the as-of date (newest first) and the visit plan of an active customer.
+fn visits(ctx: &Ctx, e: &Entry) -> Value {
+    let as_of = ctx.a.as_of();
+    let mut items: Vec<&crate::model::Visit> =
+        e.c.visits.iter().filter(|v| v.date <= as_of).collect();
+    items.sort_by_key(|i| std::cmp::Reverse(i.date));
+    let items: Vec<Value> = items
+        .into_iter()
+        .map(|v| json!({"date": ctx.date(v.date), "by": v.by, "kind": v.kind.map(|k| ctx.coded(k)), "note": v.note}))
+        .collect();
+    let status = e.m.visits.as_ref().map(|s| {
+        // Next visit due: the last visit plus the interval; never visited: due now.
+        let next_due = s
+            .last_visit
+            .as_ref()
+            .and_then(|l| l.date.checked_add(i64::from(s.interval_days).days()).ok())
+            .unwrap_or(as_of);
+        json!({
+            "class": s.class.map(|c| c.as_str()),
+            "interval_days": s.interval_days,
+            "last_visit": s.last_visit.as_ref().map(|l| ctx.date(l.date)),
+            "days_since": s.days_since,
+            "next_due": ctx.date(next_due),
+            "overdue": s.overdue,
+            "days_overdue": s.days_overdue,
+            "url": ctx.url("service") + "#visits",
+        })
+    });
+    if items.is_empty() && status.is_none() {
+        return Value::Null;
+    }
+    json!({"items": items, "status": status})
+}
+
+fn sales_chart(ctx: &Ctx, e: &Entry) -> Option<String> {
+    let mut rows: Vec<&crate::model::SalesYear> = e.c.sales.iter().collect();
+    if rows.is_empty() {
+        return None;
+    }
+    rows.sort_by_key(|s| s.year);
+    let data: Vec<charts::Datum> = rows
+        .iter()
+        .map(|s| charts::Datum::new(s.year.to_string(), s.revenue, ctx.money(s.revenue)))
+        .collect();
+    let tick = |v: f64| ctx.money(v);
+    let title = format!("{} · {}", e.c.name, ctx.t("sales"));
+    Some(charts::bar_chart(
+        &charts::Chart {
+            id: "chart-sales",
+            title: &title,
+            category: ctx.t("year"),
+            ticks: &tick,
+        },
+        ctx.t("revenue"),
+        &data,
+    ))
+}
+
+fn radar_chart(ctx: &Ctx, e: &Entry) -> Option<String> {
+    let rating = e.m.credit.rating.as_ref()?;
+    let data: Vec<charts::Datum> = FIVE_C
+        .iter()
+        .zip(rating.five_c.scores())
+        .map(|(key, score)| charts::Datum::new(ctx.t(key), f64::from(score), score.to_string()))
+        .collect();
+    let tick = |v: f64| ctx.number(v, 0);
+    let title = format!("{} · {}", e.c.name, ctx.t("five_c"));
+    Some(charts::radar(
+        &charts::Chart {
+            id: "chart-5c",
+            title: &title,
+            category: ctx.t("five_c_factor"),
+            ticks: &tick,
+        },
+        ctx.t("score"),
+        &data,
+        5.0,
+    ))
+}
+
+fn satisfaction_chart(ctx: &Ctx, e: &Entry) -> Option<String> {
+    let as_of = ctx.a.as_of();
+    let weights = &ctx.config.satisfaction.weights;
+    let mut surveys: Vec<&crate::model::Survey> =
+        e.c.satisfaction
+            .iter()
+            .filter(|s| s.date <= as_of)
+            .collect();
+    if surveys.len() < 2 {
+        return None;
+    }
+    surveys.sort_by_key(|s| s.date);
+    let labels: Vec<String> = surveys
+        .iter()
+        .map(|s| crate::render::format::date(s.date, ctx.lang))
+        .collect();
+    let points = surveys
+        .iter()
+        .map(|s| {
+            let v = survey_fixed(s, weights) as f64 / 10_000.0;
+            Some((v, ctx.number(v, 2)))
+        })
+        .collect();
+    let tick = |v: f64| ctx.number(v, 1);
+    let title = format!("{} · {}", e.c.name, ctx.t("satisfaction_trend"));
+    Some(charts::line_chart(
+        &charts::Chart {
+            id: "chart-csi",
+            title: &title,
+            category: ctx.t("survey_date"),
+            ticks: &tick,
+        },
+        &labels,
+        &[charts::Series {
+            name: ctx.t("survey_score").to_string(),
+            points,
+        }],
+    ))
+}

@@ -1,0 +1,191 @@
+//! The key-customer page: the four top-N tables site-wide, per region and per owner, and the
+//! ABC analysis with its Pareto chart and the measured top-20% shares (重点客户排行, 二八法则).
+
+use serde_json::{Value, json};
+
+use super::context::{Ctx, Taxonomy};
+use crate::analytics::{RankEntry, RankingTables};
+use crate::model::Class;
+use crate::render::{RenderError, charts};
+use crate::write::Files;
+
+/// The four rankings in page order: key (anchor and i18n key) and whether values are money.
+pub(super) const RANKINGS: [(&str, bool); 4] = [
+    ("revenue", true),
+    ("achievement", false),
+    ("growth", false),
+    ("margin", false),
+];
+
+pub(super) fn table<'t>(tables: &'t RankingTables, key: &str) -> &'t [RankEntry] {
+    match key {
+        "revenue" => &tables.revenue,
+        "achievement" => &tables.achievement,
+        "growth" => &tables.growth,
+        _ => &tables.margin,
+    }
+}
+
+/// The top N rows of each of the four tables: `[{key, label, rows: [{rank, customer, value}]}]`.
+pub(super) fn top_tables(ctx: &Ctx, tables: &RankingTables) -> Vec<Value> {
+    let top = ctx.a.rankings.top;
+    RANKINGS
+        .iter()
+        .map(|(key, money)| {
+            let entries = table(tables, key);
+            let rows: Vec<Value> = entries
+                .iter()
+                .take(top)
+                .map(|r| {
+                    let value = if *money {
+                        ctx.money(r.value)
+                    } else {
+                        ctx.percent(r.value)
+                    };
+                    json!({"rank": r.rank, "customer": ctx.link(&r.id), "value": value})
+                })
+                .collect();
+            json!({"key": key, "label": ctx.t(key), "rows": rows, "ranked": entries.len()})
+        })
+        .collect()
+}
+
+/// Bars of the Pareto chart: one per customer up to this many, else groups of customers.
+const PARETO_BARS: usize = 40;
+
+fn pareto_chart(ctx: &Ctx) -> Option<String> {
+    let entries = &ctx.a.abc.customers;
+    if entries.is_empty() {
+        return None;
+    }
+    let name = |id: &str| ctx.entry(id).map_or(id, |e| e.c.name.as_str()).to_string();
+    let data: Vec<charts::Datum> = if entries.len() <= PARETO_BARS {
+        entries
+            .iter()
+            .map(|e| charts::Datum::new(name(&e.id), e.revenue, ctx.money(e.revenue)))
+            .collect()
+    } else {
+        // Twenty groups of consecutive customers in revenue order, labelled by rank range.
+        let n = entries.len();
+        (0..20)
+            .filter_map(|g| {
+                let (lo, hi) = (g * n / 20, (g + 1) * n / 20);
+                (hi > lo).then(|| {
+                    let sum = crate::analytics::exact::value(
+                        entries[lo..hi]
+                            .iter()
+                            .map(|e| crate::analytics::exact::money(e.revenue))
+                            .sum(),
+                    );
+                    charts::Datum::new(format!("{}–{}", lo + 1, hi), sum, ctx.money(sum))
+                })
+            })
+            .collect()
+    };
+    let tick = |v: f64| ctx.money(v);
+    let pct = |v: f64| ctx.percent(v);
+    Some(charts::pareto(
+        &charts::Chart {
+            id: "chart-pareto",
+            title: ctx.t("pareto_title"),
+            category: if entries.len() <= PARETO_BARS {
+                ctx.t("customer")
+            } else {
+                ctx.t("revenue_rank")
+            },
+            ticks: &tick,
+        },
+        ctx.t("revenue"),
+        ctx.t("cumulative_share"),
+        &pct,
+        &data,
+    ))
+}
+
+/// Per class: count and share of revenue (from the cumulative shares of the analysis).
+fn class_summary(ctx: &Ctx) -> Vec<Value> {
+    let abc = &ctx.a.abc;
+    let mut before = 0.0;
+    Class::ALL
+        .iter()
+        .map(|class| {
+            let last = abc.customers.iter().rev().find(|e| e.class == *class);
+            let upto = last.map_or(before, |e| e.cumulative_share);
+            let share = upto - before;
+            before = upto;
+            let count = match class {
+                Class::A => abc.counts.a,
+                Class::B => abc.counts.b,
+                Class::C => abc.counts.c,
+            };
+            json!({"class": class.as_str(), "count": count, "share": ctx.percent(share)})
+        })
+        .collect()
+}
+
+pub(super) fn pages(ctx: &Ctx) -> Result<Files, RenderError> {
+    let a = ctx.a;
+    let group = |key: &Option<String>, tables: &RankingTables, t: Taxonomy| {
+        json!({
+            "name": key.clone().unwrap_or_else(|| ctx.t("no_region").to_string()),
+            "url": key.as_ref().and_then(|k| ctx.term_url(t, k)),
+            "slug": key.as_ref().and_then(|k| ctx.terms.slug(t, k)).unwrap_or("~none"),
+            "tables": top_tables(ctx, tables),
+        })
+    };
+    let regions: Vec<Value> = a
+        .rankings
+        .by_region
+        .iter()
+        .map(|g| group(&g.key, &g.tables, Taxonomy::Region))
+        .collect();
+    let owners: Vec<Value> = a
+        .rankings
+        .by_owner
+        .iter()
+        .map(|g| group(&g.key, &g.tables, Taxonomy::Owner))
+        .collect();
+    let abc_rows: Vec<Value> = a
+        .abc
+        .customers
+        .iter()
+        .map(|e| {
+            json!({
+                "rank": e.rank, "customer": ctx.link(&e.id), "revenue": ctx.money(e.revenue),
+                "revenue_value": e.revenue,
+                "share": ctx.percent(e.cumulative_share - e.cumulative_share_before),
+                "cumulative_before": ctx.percent(e.cumulative_share_before),
+                "cumulative": ctx.percent(e.cumulative_share), "class": e.class.as_str(),
+            })
+        })
+        .collect();
+    let top20 = a.abc.top20.as_ref().map(|t| {
+        json!({
+            "customers": t.customers, "top": t.top,
+            "revenue_share": ctx.percent(t.revenue_share),
+            "gross_profit_share": ctx.opt_percent(t.gross_profit_share),
+        })
+    });
+    let mut files = Files::new();
+    ctx.render_into(
+        &mut files,
+        "rankings",
+        "rankings.html",
+        &json!({
+            "page": ctx.page(ctx.t("nav_rankings"), "rankings"),
+            "top": a.rankings.top,
+            "year": a.year(),
+            "site_wide": top_tables(ctx, &a.rankings.site),
+            "regions": regions,
+            "owners": owners,
+            "abc": {
+                "total_revenue": ctx.money(a.abc.total_revenue),
+                "classes": class_summary(ctx),
+                "customers": abc_rows,
+                "top20": top20,
+                "chart": pareto_chart(ctx),
+            },
+        }),
+    )?;
+    Ok(files)
+}

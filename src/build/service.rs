@@ -1,0 +1,118 @@
+//! The service page: complaint statistics, open complaints and alerts, and overdue visits by
+//! owner (客户投诉, 巡视管理).
+
+use serde_json::{Value, json};
+
+use super::context::{Ctx, Taxonomy};
+use crate::analytics::service::UNSPECIFIED;
+use crate::analytics::{ComplaintGroup, OpenComplaint};
+use crate::model::{ComplaintCategory, ComplaintSeverity};
+use crate::render::RenderError;
+use crate::write::Files;
+
+fn group(ctx: &Ctx, g: &ComplaintGroup, label: String) -> Value {
+    json!({
+        "key": g.key, "label": label, "open": g.open, "closed_in_year": g.closed_in_year,
+        "mean_days": g.mean_resolution_days.map(|d| ctx.number(d, 1)),
+    })
+}
+
+pub(super) fn open_complaint(ctx: &Ctx, x: &OpenComplaint) -> Value {
+    json!({
+        "opened": ctx.date(x.opened), "days_open": x.days_open,
+        "category": x.category.map(|v| ctx.coded(v)),
+        "severity": x.severity.map(|v| ctx.coded(v)),
+        "summary": x.summary,
+    })
+}
+
+pub(super) fn pages(ctx: &Ctx) -> Result<Files, RenderError> {
+    let s = &ctx.a.complaints;
+    let unspecified = || ctx.t("unspecified").to_string();
+    let by_category: Vec<Value> = s
+        .by_category
+        .iter()
+        .map(|g| {
+            let label = ComplaintCategory::parse(&g.key).map_or_else(unspecified, |c| ctx.label(c));
+            group(ctx, g, label)
+        })
+        .collect();
+    let by_severity: Vec<Value> = s
+        .by_severity
+        .iter()
+        .map(|g| {
+            let label = ComplaintSeverity::parse(&g.key).map_or_else(unspecified, |c| ctx.label(c));
+            group(ctx, g, label)
+        })
+        .collect();
+    debug_assert!(UNSPECIFIED == "unspecified");
+
+    // Every open complaint, oldest first, then by customer id.
+    let mut open: Vec<(&super::context::Entry, &OpenComplaint)> = ctx
+        .customers
+        .iter()
+        .flat_map(|e| e.m.complaints.open_complaints.iter().map(move |x| (e, x)))
+        .collect();
+    open.sort_by(|a, b| {
+        a.1.opened
+            .cmp(&b.1.opened)
+            .then_with(|| a.0.c.id.cmp(&b.0.c.id))
+    });
+    let open: Vec<Value> = open
+        .into_iter()
+        .map(|(e, x)| {
+            let mut v = open_complaint(ctx, x);
+            v["customer"] = json!({"id": e.c.id, "name": e.c.name, "url": format!("{}#complaints", e.url), "owner": e.c.owner});
+            v
+        })
+        .collect();
+    let alerts: Vec<Value> = s
+        .alerts
+        .iter()
+        .map(|a| {
+            json!({
+                "customer": ctx.link(&a.id), "owner": a.owner,
+                "complaints": a.complaints.iter().map(|x| open_complaint(ctx, x)).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let v = &ctx.a.visits;
+    let overdue: Vec<Value> = v
+        .by_owner
+        .iter()
+        .map(|o| {
+            json!({
+                "owner": o.owner,
+                "url": ctx.term_url(Taxonomy::Owner, &o.owner),
+                "slug": ctx.terms.slug(Taxonomy::Owner, &o.owner).unwrap_or("~"),
+                "customers": o.customers.iter().map(|c| json!({
+                    "customer": ctx.link(&c.id),
+                    "class": c.status.class.map(|x| x.as_str()),
+                    "interval_days": c.status.interval_days,
+                    "last_visit": c.status.last_visit.as_ref().map(|l| ctx.date(l.date)),
+                    "days_since": c.status.days_since,
+                    "days_overdue": c.status.days_overdue,
+                })).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let iv = &ctx.config.visits.interval_days;
+    let mut files = Files::new();
+    ctx.render_into(
+        &mut files,
+        "service",
+        "service.html",
+        &json!({
+            "page": ctx.page(ctx.t("nav_service"), "service"),
+            "year": ctx.a.year(),
+            "total": group(ctx, &s.total, ctx.t("total").to_string()),
+            "by_category": by_category,
+            "by_severity": by_severity,
+            "open": open,
+            "alerts": alerts,
+            "visits": {"active": v.active, "overdue": v.overdue, "by_owner": overdue,
+                       "intervals": {"A": iv.A, "B": iv.B, "C": iv.C}},
+        }),
+    )?;
+    Ok(files)
+}

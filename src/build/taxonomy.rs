@@ -1,0 +1,190 @@
+//! Owner pages (each account manager's portfolio) and the taxonomy pages for region,
+//! industry, tag, stage and grade: an index per taxonomy and a page per term.
+
+use std::collections::BTreeMap;
+
+use rayon::prelude::*;
+use serde_json::{Value, json};
+
+use super::context::{Ctx, Entry, IndexRow, Taxonomy, grade_order};
+use crate::model::Stage;
+use crate::render::{RenderError, urls};
+use crate::write::Files;
+
+/// `[{key, label, url}]`: the taxonomy indexes, for the customer index.
+pub(super) fn taxonomy_links(ctx: &Ctx) -> Vec<Value> {
+    Taxonomy::ALL
+        .iter()
+        .map(|t| json!({"key": t.key(), "label": ctx.t(taxonomy_key(*t)), "url": ctx.url(t.key())}))
+        .collect()
+}
+
+fn taxonomy_key(t: Taxonomy) -> &'static str {
+    match t {
+        Taxonomy::Owner => "taxonomy_owners",
+        Taxonomy::Region => "taxonomy_regions",
+        Taxonomy::Industry => "taxonomy_industries",
+        Taxonomy::Tag => "taxonomy_tags",
+        Taxonomy::Stage => "taxonomy_stages",
+        Taxonomy::Grade => "taxonomy_grades",
+    }
+}
+
+/// One term: its name (display), the code used in the URL and its customers (id order).
+struct Term<'c, 'a> {
+    term: String,
+    name: String,
+    customers: Vec<&'c Entry<'a>>,
+}
+
+fn terms<'c, 'a>(ctx: &'c Ctx<'a>, t: Taxonomy) -> Vec<Term<'c, 'a>> {
+    match t {
+        Taxonomy::Stage => Stage::ALL
+            .iter()
+            .map(|s| Term {
+                term: s.as_str().to_string(),
+                name: ctx.label(*s),
+                customers: ctx.customers.iter().filter(|e| e.m.stage == *s).collect(),
+            })
+            .collect(),
+        Taxonomy::Grade => {
+            let mut by: BTreeMap<&str, Vec<&Entry>> = BTreeMap::new();
+            for e in &ctx.customers {
+                by.entry(e.m.credit.display.as_str()).or_default().push(e);
+            }
+            grade_order(ctx.a)
+                .into_iter()
+                .map(|g| Term {
+                    name: ctx.grade_label(&g),
+                    customers: by.remove(g.as_str()).unwrap_or_default(),
+                    term: g,
+                })
+                .collect()
+        }
+        _ => {
+            let mut by: BTreeMap<&str, Vec<&Entry>> = BTreeMap::new();
+            for e in &ctx.customers {
+                let c = e.c;
+                match t {
+                    Taxonomy::Owner => by.entry(&c.owner).or_default().push(e),
+                    Taxonomy::Region => {
+                        if let Some(r) = &c.profile.region {
+                            by.entry(r).or_default().push(e);
+                        }
+                    }
+                    Taxonomy::Industry => {
+                        if let Some(i) = &c.profile.industry {
+                            by.entry(i).or_default().push(e);
+                        }
+                    }
+                    _ => {
+                        for tag in &c.tags {
+                            let list = by.entry(tag).or_default();
+                            // A tag written twice in one record lists the customer once.
+                            if !list.last().is_some_and(|x| std::ptr::eq(*x, e)) {
+                                list.push(e);
+                            }
+                        }
+                    }
+                }
+            }
+            by.into_iter()
+                .map(|(term, customers)| Term {
+                    term: term.to_string(),
+                    name: term.to_string(),
+                    customers,
+                })
+                .collect()
+        }
+    }
+}
+
+/// Headline figures of a group of customers: counts by stage, revenue of Y, open complaints,
+/// overdue visits.
+fn summary(ctx: &Ctx, customers: &[&Entry]) -> Value {
+    let mut stages: BTreeMap<Stage, usize> = BTreeMap::new();
+    let mut revenue: i128 = 0;
+    let (mut open, mut overdue) = (0, 0);
+    for e in customers {
+        *stages.entry(e.m.stage).or_default() += 1;
+        if let Some(s) = &e.m.sales {
+            revenue += crate::analytics::exact::money(s.revenue);
+        }
+        open += e.m.complaints.open;
+        overdue += usize::from(e.m.visits.as_ref().is_some_and(|v| v.overdue));
+    }
+    json!({
+        "stages": Stage::ALL.iter().map(|s| json!({
+            "code": s.as_str(), "label": ctx.label(*s), "count": stages.get(s).copied().unwrap_or(0),
+        })).collect::<Vec<_>>(),
+        "revenue": ctx.money(crate::analytics::exact::value(revenue)),
+        "open_complaints": open,
+        "overdue_visits": overdue,
+    })
+}
+
+pub(super) fn pages(ctx: &Ctx) -> Result<Files, RenderError> {
+    let year = ctx.a.year();
+    let per_taxonomy: Vec<Files> = Taxonomy::ALL
+        .par_iter()
+        .map(|&t| {
+            let list = terms(ctx, t);
+            let title = ctx.t(taxonomy_key(t));
+            let mut files = Files::new();
+            let index: Vec<Value> = list
+                .iter()
+                .map(|term| {
+                    json!({
+                        "name": term.name, "count": term.customers.len(),
+                        "url": ctx.term_url(t, &term.term),
+                    })
+                })
+                .collect();
+            ctx.render_into(
+                &mut files,
+                t.key(),
+                "taxonomy.html",
+                &json!({
+                    "page": ctx.page(title, "customers"),
+                    "taxonomy": {"key": t.key(), "label": title},
+                    "terms": index,
+                    "taxonomies": taxonomy_links(ctx),
+                }),
+            )?;
+            let pages: Vec<(String, Vec<u8>)> = list
+                .par_iter()
+                .filter_map(|term| ctx.terms.page(t, &term.term).map(|p| (term, p)))
+                .map(|(term, page)| {
+                    let rows: Vec<IndexRow> =
+                        term.customers.iter().map(|e| ctx.index_row(e)).collect();
+                    let owner_rankings = (t == Taxonomy::Owner)
+                        .then(|| {
+                            ctx.a
+                                .rankings
+                                .by_owner
+                                .iter()
+                                .find(|g| g.key.as_deref() == Some(&term.term))
+                                .map(|g| super::rankings::top_tables(ctx, &g.tables))
+                        })
+                        .flatten();
+                    let html = ctx.r.render(
+                        "term.html",
+                        &json!({
+                            "page": ctx.page(&term.name, "customers"),
+                            "taxonomy": {"key": t.key(), "label": title, "url": ctx.url(t.key())},
+                            "term": term.name,
+                            "customers": rows,
+                            "summary": summary(ctx, &term.customers),
+                            "year": year,
+                            "rankings": owner_rankings,
+                        }),
+                    )?;
+                    Ok((urls::page_file(&page), html.into_bytes()))
+                })
+                .collect::<Result<_, RenderError>>()?;
+            files.extend(pages);
+            Ok(files)
+        })
+        .collect::<Result<_, RenderError>>()?;
+    Ok(per_taxonomy.into_iter().flatten().collect())
+}
