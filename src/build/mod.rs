@@ -370,6 +370,17 @@ pub fn render_site(
 
 /// Files that other parts of dossier add to the site, with the same [`Ctx`] as every page
 /// (site, analytics, renderer, base URL). The search index and its page go here.
-fn extra_files(_ctx: &Ctx) -> Result<Files, RenderError> {
-    Ok(Files::new())
+fn extra_files(ctx: &Ctx) -> Result<Files, RenderError> {
+    let mut files: Files =
+        crate::index::build_index(&crate::index::site_docs(ctx.site, ctx.a, &ctx.base))
+            .into_iter()
+            .collect();
+    let page = ctx.page(ctx.t("search"), "search");
+    files.insert(
+        "search/index.html".into(),
+        ctx.r
+            .render("search.html", &serde_json::json!({ "page": page }))?
+            .into_bytes(),
+    );
+    Ok(files)
 }
