@@ -54,6 +54,50 @@ pub enum RenderError {
     Render { template: String, message: String },
 }
 
+/// Where a theme problem is, for its diagnostic: a path relative to the theme folder
+/// (`templates/partials/x.html`, `i18n/en.json`), or the theme folder itself (`""`).
+#[derive(Debug, PartialEq, Eq)]
+pub struct ThemeLocation {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+}
+
+impl RenderError {
+    /// The file, line and column of the problem. tera marks the template it was in with
+    /// ` --> name.html:line:col` (the partial or base layout, not the page being rendered);
+    /// serde_json ends its messages with `at line L column C`.
+    pub fn location(&self) -> ThemeLocation {
+        let at = |file: String, line: usize, column: usize| ThemeLocation { file, line, column };
+        match self {
+            RenderError::ThemeNotFound { .. } => at(String::new(), 1, 1),
+            RenderError::ThemeIo { path, .. } => at(path.clone(), 1, 1),
+            RenderError::ThemeFile { path, message } => {
+                let (line, column) = json_position(message).unwrap_or((1, 1));
+                at(path.clone(), line, column)
+            }
+            RenderError::Template(message) => tera_position(message)
+                .map(|(name, line, column)| at(format!("templates/{name}"), line, column))
+                .unwrap_or_else(|| at("templates".to_string(), 1, 1)),
+            RenderError::Render { template, message } => tera_position(message)
+                .map(|(name, line, column)| at(format!("templates/{name}"), line, column))
+                .unwrap_or_else(|| at(format!("templates/{template}"), 1, 1)),
+        }
+    }
+}
+
+fn tera_position(message: &str) -> Option<(String, usize, usize)> {
+    let re = regex_lite::Regex::new(r"--> ([^\s:]+):(\d+):(\d+)").ok()?;
+    let c = re.captures(message)?;
+    Some((c[1].to_string(), c[2].parse().ok()?, c[3].parse().ok()?))
+}
+
+fn json_position(message: &str) -> Option<(usize, usize)> {
+    let re = regex_lite::Regex::new(r"at line (\d+) column (\d+)").ok()?;
+    let c = re.captures(message)?;
+    Some((c[1].parse().ok()?, c[2].parse().ok()?))
+}
+
 /// The sections of the main navigation, in order; each is a page path and an i18n key
 /// `nav_<section>`.
 pub const NAV: [&str; 9] = [
@@ -392,6 +436,58 @@ mod tests {
             Renderer::new(dir.path(), &other),
             Err(RenderError::ThemeNotFound { .. })
         ));
+    }
+
+    #[test]
+    fn theme_errors_locate_the_file_that_is_wrong() {
+        // An undefined variable in a partial is located in the partial, not the page.
+        let mut files = theme::load(Path::new("/nonexistent"), "default").unwrap();
+        files.insert("templates/partials/p.html", "ok\n  {{ nosuch.x }}");
+        files.insert(
+            "templates/page.html",
+            "{% extends \"base.html\" %}{% block main %}{% include \"partials/p.html\" %}{% endblock main %}",
+        );
+        let r = Renderer::from_files(files, &config(Language::En)).unwrap();
+        let err = r
+            .render(
+                "page.html",
+                &json!({"page": {"title": "t", "section": "x"}}),
+            )
+            .unwrap_err();
+        assert_eq!(
+            err.location(),
+            ThemeLocation {
+                file: "templates/partials/p.html".into(),
+                line: 2,
+                column: 6
+            },
+            "{err}"
+        );
+
+        // A syntax error, where tera parses the templates.
+        let mut files = ThemeFiles::default();
+        files.insert("templates/bad.html", "line one\n{% if %}");
+        let err = Renderer::from_files(files, &config(Language::En))
+            .err()
+            .unwrap();
+        assert_eq!(err.location().file, "templates/bad.html");
+        assert_eq!(err.location().line, 2, "{err}");
+
+        // A translation file that is not JSON: its own path, line and column.
+        let mut files = theme::load(Path::new("/nonexistent"), "default").unwrap();
+        files.insert("i18n/en.json", "{\n  \"a\": 1\n}");
+        let err = Renderer::from_files(files, &config(Language::En))
+            .err()
+            .unwrap();
+        assert_eq!(
+            err.location(),
+            ThemeLocation {
+                file: "i18n/en.json".into(),
+                line: 2,
+                column: 8
+            },
+            "{err}"
+        );
     }
 
     #[test]
