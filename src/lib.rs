@@ -8,6 +8,7 @@ pub mod build;
 pub mod cli;
 pub mod config;
 pub mod corpus;
+pub mod decimal;
 pub mod diagnostics;
 pub mod frontmatter;
 pub mod git;

@@ -23,7 +23,7 @@ pub fn number(value: f64, decimals: usize) -> String {
     if !value.is_finite() {
         return "–".to_string();
     }
-    let text = format!("{:.*}", decimals, value.abs());
+    let text = crate::decimal::decimal(value.abs(), decimals);
     let (int, frac) = text.split_once('.').unwrap_or((&text, ""));
     let int: u64 = int.parse().unwrap_or(0);
     let zero = int == 0 && frac.chars().all(|c| c == '0');
@@ -96,6 +96,8 @@ mod tests {
         assert_eq!(number(999.5, 0), "1,000");
         assert_eq!(number(f64::NAN, 0), "–");
         assert_eq!(percent(0.12345, 1), "12.3%");
+        assert_eq!(percent(0.0625, 1), "6.3%");
+        assert_eq!(number(2.675, 2), "2.68");
     }
 
     #[test]
