@@ -8,10 +8,12 @@
 //! the next run puts it back before doing anything else, and removes the temporary folders of
 //! builds that are no longer running.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, HashSet};
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 
@@ -112,61 +114,107 @@ fn write_site_with(
     if let Some(bad) = files.keys().find(|p| !is_valid_path(p)) {
         return Err(WriteError::InvalidPath(bad.clone()));
     }
-    if out.join("site.yaml").exists() || out.join("content").is_dir() {
-        return Err(WriteError::NotAnOutput(out.to_path_buf()));
-    }
-    let names = Names::new(out)?;
-    fs::create_dir_all(&names.parent).map_err(io_err(&names.parent))?;
-    let cleaned = recover(out, &names)?;
+    let staging = Staging::new(out)?;
+    let entries: Vec<(&String, &Vec<u8>)> = files.iter().collect();
+    entries.par_iter().try_for_each(|(rel, bytes)| {
+        before_file(rel).map_err(io_err(&staging.tmp.join(rel.as_str())))?;
+        staging.put(rel, bytes)
+    })?;
+    staging.commit()
+}
 
-    let pid = std::process::id();
-    let tmp = names.tmp(pid);
-    if tmp.exists() {
-        fs::remove_dir_all(&tmp).map_err(io_err(&tmp))?;
-    }
-    let result = fill(&tmp, files, before_file).and_then(|bytes| {
-        swap(out, &tmp, &names.old(pid))?;
-        Ok(bytes)
-    });
-    match result {
-        Ok(bytes) => Ok(Written {
-            files: files.len(),
-            bytes,
-            cleaned,
-        }),
-        Err(e) => {
-            let _ = fs::remove_dir_all(&tmp);
-            Err(e)
+/// A new output tree being written beside `out`, file by file and from any thread, so a build
+/// can write each page as soon as it is rendered instead of holding the whole site in memory.
+/// [`Staging::commit`] swaps it in atomically; dropped without a commit (an error, a panic), it
+/// is removed and `out` is untouched.
+pub struct Staging {
+    out: PathBuf,
+    tmp: PathBuf,
+    old: PathBuf,
+    cleaned: Vec<PathBuf>,
+    /// Folders already created under `tmp`.
+    dirs: Mutex<HashSet<PathBuf>>,
+    files: AtomicUsize,
+    bytes: AtomicU64,
+    committed: bool,
+}
+
+impl Staging {
+    /// Repairs what killed builds left beside `out` and creates the empty temporary tree.
+    pub fn new(out: &Path) -> Result<Self, WriteError> {
+        if out.join("site.yaml").exists() || out.join("content").is_dir() {
+            return Err(WriteError::NotAnOutput(out.to_path_buf()));
         }
+        let names = Names::new(out)?;
+        fs::create_dir_all(&names.parent).map_err(io_err(&names.parent))?;
+        let cleaned = recover(out, &names)?;
+        let pid = std::process::id();
+        let tmp = names.tmp(pid);
+        if tmp.exists() {
+            fs::remove_dir_all(&tmp).map_err(io_err(&tmp))?;
+        }
+        fs::create_dir(&tmp).map_err(io_err(&tmp))?;
+        Ok(Staging {
+            out: out.to_path_buf(),
+            old: names.old(pid),
+            tmp,
+            cleaned,
+            dirs: Mutex::new(HashSet::new()),
+            files: AtomicUsize::new(0),
+            bytes: AtomicU64::new(0),
+            committed: false,
+        })
+    }
+
+    /// Writes one file at the site-relative path `rel`. A path written twice is an error.
+    pub fn put(&self, rel: &str, bytes: &[u8]) -> Result<(), WriteError> {
+        if !is_valid_path(rel) {
+            return Err(WriteError::InvalidPath(rel.to_string()));
+        }
+        let path = self.tmp.join(rel);
+        if let Some(dir) = path.parent() {
+            let known = self
+                .dirs
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .contains(dir);
+            if !known {
+                fs::create_dir_all(dir).map_err(io_err(dir))?;
+                self.dirs
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .insert(dir.to_path_buf());
+            }
+        }
+        let mut file = fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+            .map_err(io_err(&path))?;
+        io::Write::write_all(&mut file, bytes).map_err(io_err(&path))?;
+        self.files.fetch_add(1, Ordering::Relaxed);
+        self.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// Swaps the new tree in as `out` and removes the previous one.
+    pub fn commit(mut self) -> Result<Written, WriteError> {
+        swap(&self.out, &self.tmp, &self.old)?;
+        self.committed = true;
+        Ok(Written {
+            files: self.files.load(Ordering::Relaxed),
+            bytes: self.bytes.load(Ordering::Relaxed),
+            cleaned: std::mem::take(&mut self.cleaned),
+        })
     }
 }
 
-/// Writes every file under `tmp`: folders first (sorted), then the files in parallel.
-fn fill(
-    tmp: &Path,
-    files: &Files,
-    before_file: &(dyn Fn(&str) -> io::Result<()> + Sync),
-) -> Result<u64, WriteError> {
-    fs::create_dir(tmp).map_err(io_err(tmp))?;
-    let dirs: BTreeSet<&str> = files
-        .keys()
-        .filter_map(|p| p.rsplit_once('/').map(|(dir, _)| dir))
-        .collect();
-    for dir in dirs {
-        let path = tmp.join(dir);
-        fs::create_dir_all(&path).map_err(io_err(&path))?;
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = fs::remove_dir_all(&self.tmp);
+        }
     }
-    let entries: Vec<(&String, &Vec<u8>)> = files.iter().collect();
-    entries
-        .par_iter()
-        .map(|(rel, bytes)| {
-            let path = tmp.join(rel.as_str());
-            before_file(rel)
-                .and_then(|()| fs::write(&path, bytes))
-                .map_err(io_err(&path))?;
-            Ok(bytes.len() as u64)
-        })
-        .try_reduce(|| 0, |a, b| Ok(a + b))
 }
 
 /// Moves `tmp` in as `out`; the previous `out`, if any, goes to `old` and is then removed.
@@ -191,9 +239,29 @@ fn swap(out: &Path, tmp: &Path, old: &Path) -> Result<(), WriteError> {
     }
     if had_old {
         // The new site is in place; a leftover old tree is harmless and cleaned next time.
-        let _ = remove_any(old);
+        let _ = remove_tree(old);
     }
     Ok(())
+}
+
+/// Removes a file or a whole tree, many entries at once: on a busy or networked disk each
+/// removal mostly waits, so more threads than cores pay off (10k dossier folders took about a
+/// minute one by one on the project machine).
+fn remove_tree(path: &Path) -> io::Result<()> {
+    fn remove(path: &Path) -> io::Result<()> {
+        if !fs::symlink_metadata(path)?.is_dir() {
+            return fs::remove_file(path);
+        }
+        let children: Vec<PathBuf> = fs::read_dir(path)?
+            .map(|e| e.map(|e| e.path()))
+            .collect::<io::Result<_>>()?;
+        children.par_iter().try_for_each(|child| remove(child))?;
+        fs::remove_dir(path)
+    }
+    match rayon::ThreadPoolBuilder::new().num_threads(8).build() {
+        Ok(pool) => pool.install(|| remove(path)),
+        Err(_) => remove_any(path),
+    }
 }
 
 fn remove_any(path: &Path) -> io::Result<()> {
@@ -330,6 +398,36 @@ mod tests {
         .unwrap_err();
         assert!(err.to_string().contains("disk full"), "{err}");
         assert_eq!(tree(&out), old);
+        assert_eq!(siblings(dir.path()), ["public"]);
+    }
+
+    #[test]
+    fn a_staging_dropped_without_commit_changes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let old = files(&[("index.html", "old")]);
+        write_site(&out, &old).unwrap();
+        {
+            let staging = Staging::new(&out).unwrap();
+            staging.put("index.html", b"new").unwrap();
+            staging.put("customers/a/index.html", b"a").unwrap();
+            assert!(
+                staging.put("index.html", b"again").is_err(),
+                "one path, one file"
+            );
+            assert!(matches!(
+                staging.put("../x", b"x"),
+                Err(WriteError::InvalidPath(_))
+            ));
+        }
+        assert_eq!(tree(&out), old);
+        assert_eq!(siblings(dir.path()), ["public"]);
+
+        let staging = Staging::new(&out).unwrap();
+        staging.put("customers/a/index.html", b"a").unwrap();
+        let written = staging.commit().unwrap();
+        assert_eq!((written.files, written.bytes), (1, 1));
+        assert_eq!(tree(&out), files(&[("customers/a/index.html", "a")]));
         assert_eq!(siblings(dir.path()), ["public"]);
     }
 

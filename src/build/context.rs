@@ -234,6 +234,8 @@ pub(crate) struct Ctx<'a> {
     /// Site-wide rank of each customer in the revenue, achievement, growth and margin tables.
     ranks: HashMap<&'a str, [Option<usize>; 4]>,
     pub terms: Terms,
+    /// Where pages go as soon as they are rendered.
+    out: &'a dyn super::Sink,
 }
 
 impl<'a> Ctx<'a> {
@@ -243,6 +245,7 @@ impl<'a> Ctx<'a> {
         config: &'a SiteConfig,
         history: &'a History,
         a: &'a Analytics,
+        out: &'a dyn super::Sink,
     ) -> Self {
         let base = r.site().base_url.clone();
         let customers: Vec<Entry> = site
@@ -293,7 +296,14 @@ impl<'a> Ctx<'a> {
             customers,
             by_id,
             terms,
+            out,
         }
+    }
+
+    /// Hands a rendered page over at once, at the page path `page` (`customers/acme`), instead
+    /// of keeping it until its group is done.
+    pub fn emit(&self, page: &str, html: String) {
+        self.out.put(urls::page_file(page), html.into_bytes());
     }
 
     pub fn t(&self, key: &'a str) -> &'a str {

@@ -60,18 +60,14 @@ fn filters(ctx: &Ctx) -> Value {
     ])
 }
 
-/// One dossier per customer, in parallel.
+/// One dossier per customer, in parallel, each handed over as soon as it is rendered.
 pub(super) fn dossiers(ctx: &Ctx) -> Result<Files, RenderError> {
-    let pages: Vec<(String, Vec<u8>)> = ctx
-        .customers
-        .par_iter()
-        .map(|e| {
-            let html = ctx.r.render("customer.html", &dossier(ctx, e))?;
-            let page = crate::render::urls::customer_page(&e.c.source.slug);
-            Ok((crate::render::urls::page_file(&page), html.into_bytes()))
-        })
-        .collect::<Result<_, RenderError>>()?;
-    Ok(pages.into_iter().collect())
+    ctx.customers.par_iter().try_for_each(|e| {
+        let html = ctx.r.render("customer.html", &dossier(ctx, e))?;
+        ctx.emit(&crate::render::urls::customer_page(&e.c.source.slug), html);
+        Ok::<_, RenderError>(())
+    })?;
+    Ok(Files::new())
 }
 
 /// The order of the decision chain; contacts without a role come last.

@@ -30,7 +30,8 @@ mod taxonomy;
 mod tests;
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use jiff::civil::Date;
@@ -43,7 +44,7 @@ use crate::git::{self, History};
 use crate::model::Site;
 use crate::render::{PageMemo, RenderError, Renderer, format};
 use crate::validate::{self, CheckError, Checked};
-use crate::write::{self, Files, WriteError};
+use crate::write::{Files, Staging, WriteError};
 use crate::yaml::Pos;
 
 pub(crate) use context::Ctx;
@@ -85,6 +86,8 @@ pub struct Summary {
     pub history_note: Option<String>,
     /// Time per phase, in order, for `--verbose`.
     pub phases: Vec<(&'static str, Duration)>,
+    /// Time per page group within the render phase (they overlap: groups run in parallel).
+    pub groups: Vec<(&'static str, Duration)>,
 }
 
 /// Why a site could not be built, as diagnostics (content, configuration or templates).
@@ -190,6 +193,8 @@ pub struct Rendered {
     pub config: SiteConfig,
     pub history_note: Option<String>,
     pub phases: Vec<(&'static str, Duration)>,
+    /// Time per page group within the render phase, for `--verbose`.
+    pub groups: Vec<(&'static str, Duration)>,
 }
 
 impl Rendered {
@@ -199,7 +204,7 @@ impl Rendered {
 }
 
 /// Checks, analyses and renders the site at `root` into memory; writes nothing. The preview
-/// server uses this directly; [`build`] adds the atomic write.
+/// server uses this through [`render_cached`]; [`build`] writes each page as it is rendered.
 pub fn render(
     root: &Path,
     options: &BuildOptions,
@@ -208,7 +213,7 @@ pub fn render(
     let start = Instant::now();
     let checked = validate::check_site(root, options.config.as_deref())?;
     phases.push(("check", start.elapsed()));
-    render_checked(root, options, checked, None, phases)
+    render_to_memory(root, options, checked, None, phases)
 }
 
 /// What the preview keeps between builds: the checks of unchanged files and the rendered
@@ -229,16 +234,94 @@ pub fn render_cached(
     let start = Instant::now();
     let checked = validate::check_site_cached(root, options.config.as_deref(), &mut cache.checks)?;
     phases.push(("check", start.elapsed()));
-    render_checked(root, options, checked, Some(cache.pages.clone()), phases)
+    render_to_memory(root, options, checked, Some(cache.pages.clone()), phases)
 }
 
-fn render_checked(
+fn render_to_memory(
+    root: &Path,
+    options: &BuildOptions,
+    checked: Checked,
+    memo: Option<Arc<PageMemo>>,
+    phases: Vec<(&'static str, Duration)>,
+) -> Result<Result<Rendered, Box<Invalid>>, BuildError> {
+    let open = |_: &SiteConfig| Ok(Memory::default());
+    Ok(
+        render_checked(root, options, checked, memo, phases, open)?.map(|(memory, done)| {
+            Rendered {
+                files: memory.0.into_inner().unwrap_or_else(|p| p.into_inner()),
+                config: done.config,
+                history_note: done.history_note,
+                phases: done.phases,
+                groups: done.groups,
+            }
+        }),
+    )
+}
+
+/// Where rendered files go as soon as each is ready: into memory for the preview, straight
+/// into the new output tree for a build (so a large site is never held in memory whole).
+pub(crate) trait Sink: Sync {
+    fn put(&self, path: String, bytes: Vec<u8>);
+}
+
+/// The site in memory.
+#[derive(Default)]
+struct Memory(Mutex<Files>);
+
+impl Sink for Memory {
+    fn put(&self, path: String, bytes: Vec<u8>) {
+        let mut files = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        let previous = files.insert(path, bytes);
+        debug_assert!(previous.is_none(), "two pages write the same file");
+    }
+}
+
+/// The new output tree; the first write error is kept and ends the build after rendering.
+struct Disk {
+    staging: Staging,
+    pages: AtomicUsize,
+    error: Mutex<Option<WriteError>>,
+}
+
+impl Sink for Disk {
+    fn put(&self, path: String, bytes: Vec<u8>) {
+        let mut error = self.error.lock().unwrap_or_else(|p| p.into_inner());
+        if error.is_some() {
+            return;
+        }
+        drop(error);
+        match self.staging.put(&path, &bytes) {
+            Ok(()) => {
+                if path.ends_with(".html") {
+                    self.pages.fetch_add(1, Ordering::Relaxed);
+                }
+            }
+            Err(e) => {
+                error = self.error.lock().unwrap_or_else(|p| p.into_inner());
+                error.get_or_insert(e);
+            }
+        }
+    }
+}
+
+/// What a successful render leaves besides its files.
+struct Done {
+    config: SiteConfig,
+    history_note: Option<String>,
+    phases: Vec<(&'static str, Duration)>,
+    groups: Vec<(&'static str, Duration)>,
+}
+
+/// Analyses and renders a checked site into the sink that `open` makes once the site, its
+/// analytics and its theme are known to be good (so an invalid site touches nothing).
+fn render_checked<S: Sink>(
     root: &Path,
     options: &BuildOptions,
     checked: Checked,
     memo: Option<Arc<PageMemo>>,
     mut phases: Vec<(&'static str, Duration)>,
-) -> Result<Result<Rendered, Box<Invalid>>, BuildError> {
+    open: impl FnOnce(&SiteConfig) -> Result<S, BuildError>,
+) -> Result<Result<(S, Done), Box<Invalid>>, BuildError> {
     if checked.report.fails(options.strict) {
         return Ok(Err(Box::new(Invalid::from(checked))));
     }
@@ -262,48 +345,77 @@ fn render_checked(
     phases.push(("history", start.elapsed()));
 
     let start = Instant::now();
-    let files = match Renderer::new(root, &config)
-        .map(|renderer| match memo {
-            Some(memo) => renderer.with_memo(memo),
-            None => renderer,
-        })
-        .and_then(|mut renderer| {
-            renderer.set_global("build", &build_global(&analytics, &renderer));
-            render_site(&renderer, &checked.site, &config, &history, &analytics)
-        }) {
-        Ok(files) => files,
+    let renderer = match Renderer::new(root, &config) {
+        Ok(renderer) => renderer,
+        Err(error) => return Ok(Err(Box::new(Invalid::theme(&error, &config.theme, root)))),
+    };
+    let mut renderer = match memo {
+        Some(memo) => renderer.with_memo(memo),
+        None => renderer,
+    };
+    renderer.set_global("build", &build_global(&analytics, &renderer));
+    let sink = open(&config)?;
+    let groups = match render_site_timed(
+        &renderer,
+        &checked.site,
+        &config,
+        &history,
+        &analytics,
+        &sink,
+    ) {
+        Ok(groups) => groups,
         Err(error) => return Ok(Err(Box::new(Invalid::theme(&error, &config.theme, root)))),
     };
     phases.push(("render", start.elapsed()));
-    Ok(Ok(Rendered {
-        files,
-        config,
-        history_note: history.note,
-        phases,
-    }))
+    Ok(Ok((
+        sink,
+        Done {
+            config,
+            history_note: history.note,
+            phases,
+            groups,
+        },
+    )))
 }
 
-/// Builds the site at `root` and writes it atomically to the output folder.
+/// Builds the site at `root` and writes it atomically to the output folder, each page as soon
+/// as it is rendered.
 pub fn build(root: &Path, options: &BuildOptions) -> Result<Outcome, BuildError> {
-    let mut rendered = match render(root, options)? {
+    let mut phases = Vec::new();
+    let start = Instant::now();
+    let checked = validate::check_site(root, options.config.as_deref())?;
+    phases.push(("check", start.elapsed()));
+    let out_of = |config: &SiteConfig| {
+        options
+            .out
+            .clone()
+            .unwrap_or_else(|| root.join(&config.output_dir))
+    };
+    let open = |config: &SiteConfig| -> Result<Disk, BuildError> {
+        Ok(Disk {
+            staging: Staging::new(&out_of(config))?,
+            pages: AtomicUsize::new(0),
+            error: Mutex::new(None),
+        })
+    };
+    let (disk, mut done) = match render_checked(root, options, checked, None, phases, open)? {
         Ok(rendered) => rendered,
         Err(invalid) => return Ok(Outcome::Invalid(invalid)),
     };
-    let out = options
-        .out
-        .clone()
-        .unwrap_or_else(|| root.join(&rendered.config.output_dir));
-    let pages = rendered.pages();
+    if let Some(error) = disk.error.into_inner().unwrap_or_else(|p| p.into_inner()) {
+        return Err(error.into());
+    }
     let start = Instant::now();
-    let written = write::write_site(&out, &rendered.files)?;
-    rendered.phases.push(("write", start.elapsed()));
+    let written = disk.staging.commit()?;
+    done.phases.push(("swap", start.elapsed()));
     Ok(Outcome::Built(Summary {
-        out,
-        pages,
+        out: out_of(&done.config),
+        pages: disk.pages.into_inner(),
         files: written.files,
         bytes: written.bytes,
-        history_note: rendered.history_note,
-        phases: rendered.phases,
+        history_note: done.history_note,
+        phases: done.phases,
+        groups: done.groups,
     }))
 }
 
@@ -320,6 +432,23 @@ fn build_global(analytics: &Analytics, renderer: &Renderer) -> serde_json::Value
 /// A group of pages: renders into its own list of files.
 type Group = fn(&Ctx) -> Result<Files, RenderError>;
 
+/// The page groups, named for `--verbose`.
+const GROUPS: [(&str, Group); 13] = [
+    ("dashboard", dashboard::pages),
+    ("index", customers::index),
+    ("dossiers", customers::dossiers),
+    ("rankings", rankings::pages),
+    ("credit", credit::pages),
+    ("retention", retention::pages),
+    ("satisfaction", satisfaction::pages),
+    ("service", service::pages),
+    ("prospects", prospects::pages),
+    ("taxonomy", taxonomy::pages),
+    ("playbooks", playbooks::pages),
+    ("exports", exports::files),
+    ("search", extra_files),
+];
+
 /// Every output file of the site, by path: the theme's static files, every page group and the
 /// exports, rendered in parallel (dossiers and term pages in parallel within their group too).
 pub fn render_site(
@@ -329,34 +458,38 @@ pub fn render_site(
     history: &History,
     analytics: &Analytics,
 ) -> Result<Files, RenderError> {
-    let ctx = Ctx::new(renderer, site, config, history, analytics);
-    const GROUPS: [Group; 13] = [
-        dashboard::pages,
-        customers::index,
-        customers::dossiers,
-        rankings::pages,
-        credit::pages,
-        retention::pages,
-        satisfaction::pages,
-        service::pages,
-        prospects::pages,
-        taxonomy::pages,
-        playbooks::pages,
-        exports::files,
-        extra_files,
-    ];
-    let groups: Vec<Files> = GROUPS
-        .par_iter()
-        .map(|group| group(&ctx))
-        .collect::<Result<_, _>>()?;
-    let mut files: Files = renderer.static_files().clone();
-    for group in groups {
-        for (path, bytes) in group {
-            debug_assert!(!files.contains_key(&path), "two page groups write {path}");
-            files.insert(path, bytes);
-        }
+    let memory = Memory::default();
+    render_site_timed(renderer, site, config, history, analytics, &memory)?;
+    Ok(memory.0.into_inner().unwrap_or_else(|p| p.into_inner()))
+}
+
+/// Renders every file of the site into `out`, and returns the time each page group took
+/// (groups run in parallel, so these overlap and add up to more than the render phase). Large
+/// groups put each page into `out` as it is rendered; the others hand over their files when
+/// done.
+fn render_site_timed(
+    renderer: &Renderer,
+    site: &Site,
+    config: &SiteConfig,
+    history: &History,
+    analytics: &Analytics,
+    out: &dyn Sink,
+) -> Result<Vec<(&'static str, Duration)>, RenderError> {
+    let ctx = Ctx::new(renderer, site, config, history, analytics, out);
+    for (path, bytes) in renderer.static_files() {
+        out.put(path.clone(), bytes.clone());
     }
-    files.insert(
+    let times: Vec<(&'static str, Duration)> = GROUPS
+        .par_iter()
+        .map(|(name, group)| {
+            let start = Instant::now();
+            for (path, bytes) in group(&ctx)? {
+                out.put(path, bytes);
+            }
+            Ok((*name, start.elapsed()))
+        })
+        .collect::<Result<_, RenderError>>()?;
+    out.put(
         "404.html".into(),
         renderer
             .render(
@@ -365,7 +498,7 @@ pub fn render_site(
             )?
             .into_bytes(),
     );
-    Ok(files)
+    Ok(times)
 }
 
 /// Files that other parts of dossier add to the site, with the same [`Ctx`] as every page

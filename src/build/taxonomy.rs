@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use super::context::{Ctx, Entry, IndexRow, Taxonomy, grade_order};
 use crate::model::Stage;
-use crate::render::{RenderError, urls};
+use crate::render::RenderError;
 use crate::write::Files;
 
 /// `[{key, label, url}]`: the taxonomy indexes, for the customer index.
@@ -151,8 +151,7 @@ pub(super) fn pages(ctx: &Ctx) -> Result<Files, RenderError> {
                     "taxonomies": taxonomy_links(ctx),
                 }),
             )?;
-            let pages: Vec<(String, Vec<u8>)> = list
-                .par_iter()
+            list.par_iter()
                 .filter_map(|term| ctx.terms.page(t, &term.term).map(|p| (term, p)))
                 .map(|(term, page)| {
                     let rows: Vec<IndexRow> =
@@ -179,10 +178,10 @@ pub(super) fn pages(ctx: &Ctx) -> Result<Files, RenderError> {
                             "rankings": owner_rankings,
                         }),
                     )?;
-                    Ok((urls::page_file(&page), html.into_bytes()))
+                    ctx.emit(&page, html);
+                    Ok(())
                 })
-                .collect::<Result<_, RenderError>>()?;
-            files.extend(pages);
+                .collect::<Result<(), RenderError>>()?;
             Ok(files)
         })
         .collect::<Result<_, RenderError>>()?;

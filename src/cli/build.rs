@@ -52,9 +52,7 @@ pub fn run(cli: &Cli, args: &BuildArgs, output: Output) -> anyhow::Result<u8> {
                 eprintln!("note: {note}");
             }
             if output.verbose {
-                for (phase, time) in &summary.phases {
-                    eprintln!("  {phase:<8} {:>8.1} ms", time.as_secs_f64() * 1000.0);
-                }
+                print_phases(&summary.phases, &summary.groups);
             }
             if !output.quiet {
                 let shown = crate::diagnostics::display_path(&cli.root, &summary.out);
@@ -67,6 +65,22 @@ pub fn run(cli: &Cli, args: &BuildArgs, output: Output) -> anyhow::Result<u8> {
                 );
             }
             Ok(EXIT_OK)
+        }
+    }
+}
+
+/// The `--verbose` lines: time per phase, and under `render` the time per page group (groups
+/// run in parallel, so theirs overlap).
+pub fn print_phases(
+    phases: &[(&'static str, std::time::Duration)],
+    groups: &[(&'static str, std::time::Duration)],
+) {
+    for (phase, time) in phases {
+        eprintln!("  {phase:<8} {:>8.1} ms", time.as_secs_f64() * 1000.0);
+        if *phase == "render" {
+            for (group, time) in groups {
+                eprintln!("    {group:<12} {:>8.1} ms", time.as_secs_f64() * 1000.0);
+            }
         }
     }
 }

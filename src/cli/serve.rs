@@ -80,9 +80,7 @@ fn rebuild(
                 );
             }
             if output.verbose {
-                for (phase, time) in &rendered.phases {
-                    eprintln!("  {phase:<8} {:>8.1} ms", time.as_secs_f64() * 1000.0);
-                }
+                super::build::print_phases(&rendered.phases, &rendered.groups);
             }
             Rebuild::Built(rendered.files)
         }
