@@ -213,6 +213,39 @@ fn a_broken_theme_override_fails_the_build_with_the_template_named() {
 }
 
 #[test]
+fn theme_errors_point_at_the_partial_or_translation_file_that_is_wrong() {
+    let dir = init_site();
+    let theme = dir.path().join("themes/default");
+    fs::create_dir_all(theme.join("templates/partials")).expect("dir");
+    fs::write(
+        theme.join("templates/partials/customer_table.html"),
+        "<table>\n  {{ no_such_value }}\n</table>\n",
+    )
+    .expect("override");
+    dossier()
+        .args(["build", "--root"])
+        .arg(dir.path())
+        .assert()
+        .code(1)
+        .stdout(predicate::str::starts_with(
+            "themes/default/templates/partials/customer_table.html:2:6: error[E070] ",
+        ));
+
+    fs::remove_dir_all(theme.join("templates")).expect("rm");
+    fs::create_dir_all(theme.join("i18n")).expect("dir");
+    fs::write(theme.join("i18n/zh-CN.json"), "{\n  \"search\": 1\n}\n").expect("override");
+    dossier()
+        .args(["build", "--root"])
+        .arg(dir.path())
+        .assert()
+        .code(1)
+        .stdout(predicate::str::starts_with(
+            "themes/default/i18n/zh-CN.json:2:13: error[E070] ",
+        ))
+        .stdout(predicate::str::contains("JSON object of strings"));
+}
+
+#[test]
 fn build_refuses_invalid_content_and_keeps_the_previous_site() {
     let dir = init_site();
     dossier()

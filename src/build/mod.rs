@@ -150,40 +150,39 @@ impl Invalid {
     }
 }
 
-/// A theme problem as a diagnostic that names the template file and, when tera gives it, the
-/// line and column.
+/// A theme problem as a diagnostic at the file, line and column it is in: the template (the
+/// partial or layout, not only the page being rendered), the translation file, or the theme
+/// folder.
 fn template_diagnostic(error: &RenderError, theme: &str) -> Diagnostic {
-    let message = error.to_string();
-    let located = regex_lite::Regex::new(r"([\w./-]+\.(?:html|json|css|js))(?::(\d+)(?::(\d+))?)?")
-        .ok()
-        .and_then(|re| {
-            re.captures(&message).map(|c| {
-                (
-                    c[1].to_string(),
-                    c.get(2).map(|m| m.as_str().to_string()),
-                    c.get(3).map(|m| m.as_str().to_string()),
-                )
-            })
-        });
-    let (file, line, column) = match located {
-        Some((file, line, column)) => (
-            format!(
-                "themes/{theme}/templates/{}",
-                file.trim_start_matches("templates/")
-            ),
-            line.and_then(|l| l.parse().ok()).unwrap_or(1),
-            column.and_then(|c| c.parse().ok()).unwrap_or(1),
-        ),
-        None => (format!("themes/{theme}"), 1, 1),
+    let location = error.location();
+    let file = if location.file.is_empty() {
+        format!("themes/{theme}")
+    } else {
+        format!("themes/{theme}/{}", location.file)
     };
     // tera's text carries its own snippet after the first line; the diagnostic shows ours.
+    let message = error.to_string();
     let first_line = message.lines().next().unwrap_or_default().replacen(
         "template error: error: ",
         "template error: ",
         1,
     );
-    Diagnostic::new(Code::TemplateError, file, Pos { line, column }, first_line)
-        .help("fix the template (or remove the override to use the built-in one); docs/themes.md lists the variables")
+    let help = match error {
+        RenderError::ThemeNotFound { .. } => {
+            "create the theme folder, or set `theme: default` in site.yaml for the built-in theme"
+        }
+        RenderError::ThemeFile { path, .. } if path.starts_with("i18n/") => {
+            "a translation file is one JSON object of strings; remove the override to use the built-in one"
+        }
+        _ => {
+            "fix the template (or remove the override to use the built-in one); docs/themes.md lists the variables"
+        }
+    };
+    let pos = Pos {
+        line: location.line,
+        column: location.column,
+    };
+    Diagnostic::new(Code::TemplateError, file, pos, first_line).help(help)
 }
 
 /// The site rendered in memory, before it is written.

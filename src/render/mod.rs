@@ -59,8 +59,8 @@ pub enum RenderError {
 #[derive(Debug, PartialEq, Eq)]
 pub struct ThemeLocation {
     pub file: String,
-    pub line: usize,
-    pub column: usize,
+    pub line: u32,
+    pub column: u32,
 }
 
 impl RenderError {
@@ -68,7 +68,7 @@ impl RenderError {
     /// ` --> name.html:line:col` (the partial or base layout, not the page being rendered);
     /// serde_json ends its messages with `at line L column C`.
     pub fn location(&self) -> ThemeLocation {
-        let at = |file: String, line: usize, column: usize| ThemeLocation { file, line, column };
+        let at = |file: String, line: u32, column: u32| ThemeLocation { file, line, column };
         match self {
             RenderError::ThemeNotFound { .. } => at(String::new(), 1, 1),
             RenderError::ThemeIo { path, .. } => at(path.clone(), 1, 1),
@@ -86,13 +86,13 @@ impl RenderError {
     }
 }
 
-fn tera_position(message: &str) -> Option<(String, usize, usize)> {
+fn tera_position(message: &str) -> Option<(String, u32, u32)> {
     let re = regex_lite::Regex::new(r"--> ([^\s:]+):(\d+):(\d+)").ok()?;
     let c = re.captures(message)?;
     Some((c[1].to_string(), c[2].parse().ok()?, c[3].parse().ok()?))
 }
 
-fn json_position(message: &str) -> Option<(usize, usize)> {
+fn json_position(message: &str) -> Option<(u32, u32)> {
     let re = regex_lite::Regex::new(r"at line (\d+) column (\d+)").ok()?;
     let c = re.captures(message)?;
     Some((c[1].parse().ok()?, c[2].parse().ok()?))
