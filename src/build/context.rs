@@ -18,6 +18,18 @@ use crate::render::markdown::MarkdownSettings;
 use crate::render::{RenderError, Renderer, format, urls};
 use crate::write::Files;
 
+/// A JSON object from `"key" => value` pairs, each value moved in with `Value::from`. `json!`
+/// serialises every value it interpolates again, which deep-copies values that are already
+/// JSON (a dossier's sections, lists and SVG charts): use this where they are large.
+macro_rules! object {
+    ($($key:literal => $value:expr),* $(,)?) => {{
+        let mut map = serde_json::Map::new();
+        $( map.insert($key.to_string(), serde_json::Value::from($value)); )*
+        serde_json::Value::Object(map)
+    }};
+}
+pub(crate) use object;
+
 /// One customer record with its metrics and page URL.
 pub(crate) struct Entry<'a> {
     pub c: &'a Customer,

@@ -3,9 +3,10 @@
 
 use jiff::ToSpan;
 use rayon::prelude::*;
+use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Value, json};
 
-use super::context::{Ctx, Entry, IndexRow, Taxonomy, grade_order};
+use super::context::{Ctx, Entry, IndexRow, Taxonomy, grade_order, object};
 use crate::analytics::rankings::sales_metrics;
 use crate::analytics::satisfaction::survey_fixed;
 use crate::analytics::time::{closed_as_of, days_between};
@@ -77,7 +78,7 @@ fn role_rank(role: Option<Role>) -> usize {
 }
 
 /// The context of `customer.html`.
-fn dossier(ctx: &Ctx, e: &Entry) -> Value {
+fn dossier<'a>(ctx: &Ctx, e: &Entry<'a>) -> Dossier<'a> {
     let (c, m) = (e.c, e.m);
     let lang = ctx.lang;
     let as_of = ctx.a.as_of();
@@ -164,21 +165,20 @@ fn dossier(ctx: &Ctx, e: &Entry) -> Value {
         .map(|t| json!({"name": t, "url": ctx.term_url(Taxonomy::Tag, t)}))
         .collect();
 
-    json!({
-        "page": ctx.page(&c.name, "customers"),
-        "customer": c,
-        "stage": {
+    let values = object! {
+        "page" => ctx.page(&c.name, "customers"),
+        "stage" => json!({
             "code": m.stage.as_str(), "label": ctx.label(m.stage),
             "url": ctx.term_url(Taxonomy::Stage, m.stage.as_str()),
             "record": m.record_stage.as_str(), "record_label": ctx.label(m.record_stage),
             "changed": m.stage != m.record_stage,
-        },
-        "tags": tags,
-        "profile": profile,
-        "since_display": c.since.map(|d| crate::render::format::date(d, lang)),
-        "contacts": contacts,
-        "sales": sales(ctx, e),
-        "abc": m.abc.as_ref().map(|x| json!({
+        }),
+        "tags" => tags,
+        "profile" => profile,
+        "since_display" => c.since.map(|d| crate::render::format::date(d, lang)),
+        "contacts" => contacts,
+        "sales" => sales(ctx, e),
+        "abc" => m.abc.as_ref().map(|x| json!({
             "class": x.class.as_str(), "rank": x.rank,
             "share": ctx.percent(x.cumulative_share - x.cumulative_share_before),
             "cumulative_before": ctx.percent(x.cumulative_share_before),
@@ -186,12 +186,12 @@ fn dossier(ctx: &Ctx, e: &Entry) -> Value {
             "customers": ctx.a.abc.customers.len(),
             "url": ctx.url("rankings") + "#abc",
         })),
-        "credit": credit(ctx, e),
-        "financials": financials(ctx, e),
-        "satisfaction": satisfaction(ctx, e),
-        "complaints": complaints(ctx, e),
-        "visits": visits(ctx, e),
-        "clv": m.clv.as_ref().map(|v| json!({
+        "credit" => credit(ctx, e),
+        "financials" => financials(ctx, e),
+        "satisfaction" => satisfaction(ctx, e),
+        "complaints" => complaints(ctx, e),
+        "visits" => visits(ctx, e),
+        "clv" => m.clv.as_ref().map(|v| json!({
             "win_back": matches!(v.basis, ClvBasis::WinBack { .. }),
             "churn_year": match v.basis { ClvBasis::WinBack { churn_year } => Some(churn_year), ClvBasis::Active => None },
             "value": ctx.money(v.value),
@@ -204,42 +204,65 @@ fn dossier(ctx: &Ctx, e: &Entry) -> Value {
             "d": ctx.percent(v.d),
             "url": ctx.url("retention") + if matches!(v.basis, ClvBasis::WinBack { .. }) { "#win-back" } else { "#clv" },
         })),
-        "churn": c.churn.as_ref().filter(|_| m.churn.is_some()).map(|ch| {
+        "churn" => c.churn.as_ref().filter(|_| m.churn.is_some()).map(|ch| {
             let loss = m.churn.as_ref();
-            json!({
-                "date": ctx.date(ch.date),
-                "reason": ctx.coded(ch.reason),
-                "note": ch.note,
-                "sales_year": loss.and_then(|l| l.sales_year),
-                "revenue_lost": loss.map(|l| ctx.money(l.revenue_lost)),
-                "gross_profit_lost": loss.map(|l| ctx.money(l.gross_profit_lost)),
-            })
+            object! {
+                "date" => ctx.date(ch.date),
+                "reason" => ctx.coded(ch.reason),
+                "note" => ch.note.as_deref(),
+                "sales_year" => loss.and_then(|l| l.sales_year),
+                "revenue_lost" => loss.map(|l| ctx.money(l.revenue_lost)),
+                "gross_profit_lost" => loss.map(|l| ctx.money(l.gross_profit_lost)),
+            }
         }),
-        "man": m.man.as_ref().map(|v| json!({
-            "code": v.code.as_str(), "label": ctx.label(v.code), "letters": v.letters,
-            "missing": v.missing.iter().map(|l| ctx.t(man_letter_key(*l))).collect::<Vec<_>>(),
-            "url": ctx.url("prospects"),
-        })),
-        "playbooks": m.playbooks.iter().filter_map(|slug| {
-            ctx.site.playbooks.iter().find(|p| &p.source.slug == slug).map(|p| json!({
-                "title": p.title, "summary": p.summary,
-                "url": ctx.url(&crate::render::urls::playbook_page(slug)),
-            }))
+        "man" => m.man.as_ref().map(|v| object! {
+            "code" => v.code.as_str(), "label" => ctx.label(v.code), "letters" => v.letters.as_str(),
+            "missing" => v.missing.iter().map(|l| ctx.t(man_letter_key(*l))).collect::<Vec<_>>(),
+            "url" => ctx.url("prospects"),
+        }),
+        "playbooks" => m.playbooks.iter().filter_map(|slug| {
+            ctx.site.playbooks.iter().find(|p| &p.source.slug == slug).map(|p| object! {
+                "title" => p.title.as_str(), "summary" => p.summary.as_deref(),
+                "url" => ctx.url(&crate::render::urls::playbook_page(slug)),
+            })
         }).collect::<Vec<_>>(),
-        "charts": {
-            "sales": sales_chart(ctx, e),
-            "radar": radar_chart(ctx, e),
-            "satisfaction": satisfaction_chart(ctx, e),
+        "charts" => object! {
+            "sales" => sales_chart(ctx, e),
+            "radar" => radar_chart(ctx, e),
+            "satisfaction" => satisfaction_chart(ctx, e),
         },
-        "body": markdown::render(&c.source.path, &c.body, &ctx.md).html,
-        "history": ctx.history.get(&c.source.path).map(|h| json!({
-            "last_changed": h.last_changed.to_string(),
-            "last_changed_display": crate::render::format::date(h.last_changed, lang),
-            "last_author": h.last_author, "changes": h.changes,
-        })),
-        "edit_url": ctx.config.edit_url.as_ref().map(|u| u.replace("{path}", &c.source.path)),
-        "as_of": ctx.date(as_of),
-    })
+        "body" => markdown::render(&c.source.path, &c.body, &ctx.md).html,
+        "history" => ctx.history.get(&c.source.path).map(|h| object! {
+            "last_changed" => h.last_changed.to_string(),
+            "last_changed_display" => crate::render::format::date(h.last_changed, lang),
+            "last_author" => h.last_author.as_str(), "changes" => h.changes,
+        }),
+        "edit_url" => ctx.config.edit_url.as_ref().map(|u| u.replace("{path}", &c.source.path)),
+        "as_of" => ctx.date(as_of),
+    };
+    Dossier {
+        customer: c,
+        values,
+    }
+}
+
+/// The context of `customer.html`: the record, serialised straight from the model when the
+/// page is rendered (not copied into a JSON tree first), and the values prepared for it.
+struct Dossier<'a> {
+    customer: &'a crate::model::Customer,
+    values: Value,
+}
+
+impl Serialize for Dossier<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let values = self.values.as_object();
+        let mut map = serializer.serialize_map(Some(1 + values.map_or(0, |v| v.len())))?;
+        map.serialize_entry("customer", self.customer)?;
+        for (key, value) in values.into_iter().flatten() {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 
 /// The i18n key of a profile field's label.
@@ -274,16 +297,16 @@ fn sales(ctx: &Ctx, e: &Entry) -> Value {
                 sales_metrics(c, s.year)
             };
             let f = f.as_ref();
-            json!({
-                "year": s.year,
-                "current": s.year == year,
-                "revenue": ctx.money(s.revenue),
-                "target": ctx.opt_money(s.target),
-                "achievement": ctx.opt_percent(f.and_then(|f| f.achievement)),
-                "growth": ctx.opt_percent(f.and_then(|f| f.growth)),
-                "gross_profit": ctx.opt_money(s.gross_profit),
-                "margin": ctx.opt_percent(f.and_then(|f| f.margin)),
-            })
+            object! {
+                "year" => s.year,
+                "current" => s.year == year,
+                "revenue" => ctx.money(s.revenue),
+                "target" => ctx.opt_money(s.target),
+                "achievement" => ctx.opt_percent(f.and_then(|f| f.achievement)),
+                "growth" => ctx.opt_percent(f.and_then(|f| f.growth)),
+                "gross_profit" => ctx.opt_money(s.gross_profit),
+                "margin" => ctx.opt_percent(f.and_then(|f| f.margin)),
+            }
         })
         .collect();
     let current = m.sales.as_ref().map(|s| {
@@ -303,14 +326,14 @@ fn sales(ctx: &Ctx, e: &Entry) -> Value {
             "rankings_url": ctx.url("rankings"),
         })
     });
-    json!({"year": year, "rows": rows, "current": current})
+    object! {"year" => year, "rows" => rows, "current" => current}
 }
 
 fn payment_line(ctx: &Ctx, p: &PaymentLine) -> Value {
-    json!({
-        "invoice": p.invoice, "due": ctx.date(p.due), "paid": ctx.opt_date(p.paid),
-        "amount": ctx.money(p.amount), "days_late": p.days_late,
-    })
+    object! {
+        "invoice" => p.invoice.as_deref(), "due" => ctx.date(p.due), "paid" => ctx.opt_date(p.paid),
+        "amount" => ctx.money(p.amount), "days_late" => p.days_late,
+    }
 }
 
 /// The credit panel: grade with points and notches, warnings, limit, outstanding and the
@@ -336,31 +359,31 @@ fn credit(ctx: &Ctx, e: &Entry) -> Value {
                 Notch::Warnings {
                     category,
                     warnings,
-                } => json!({
-                    "kind": "warnings",
-                    "category": ctx.coded(*category),
-                    "warnings": warnings.iter().map(|w| ctx.coded(*w)).collect::<Vec<_>>(),
-                }),
+                } => object! {
+                    "kind" => "warnings",
+                    "category" => ctx.coded(*category),
+                    "warnings" => warnings.iter().map(|w| ctx.coded(*w)).collect::<Vec<_>>(),
+                },
                 Notch::PaymentDelay {
                     threshold_days,
                     delay_days,
-                } => json!({
-                    "kind": "payment_delay",
-                    "threshold": ctx.number(*threshold_days, 0),
-                    "delay": ctx.number(*delay_days, 1),
-                }),
+                } => object! {
+                    "kind" => "payment_delay",
+                    "threshold" => ctx.number(*threshold_days, 0),
+                    "delay" => ctx.number(*delay_days, 1),
+                },
             })
             .collect();
-        json!({
-            "score": ctx.number(r.weighted_score, 2),
-            "points": ctx.number(r.points, 1),
-            "base": r.base.as_str(),
-            "grade": r.grade.as_str(),
-            "class": r.class.as_str(),
-            "notches": notches,
-            "floored": r.floored,
-            "five_c": five_c,
-        })
+        object! {
+            "score" => ctx.number(r.weighted_score, 2),
+            "points" => ctx.number(r.points, 1),
+            "base" => r.base.as_str(),
+            "grade" => r.grade.as_str(),
+            "class" => r.class.as_str(),
+            "notches" => notches,
+            "floored" => r.floored,
+            "five_c" => five_c,
+        }
     });
     let warnings: Vec<Value> = cm
         .warnings
@@ -368,29 +391,29 @@ fn credit(ctx: &Ctx, e: &Entry) -> Value {
         .map(|w| json!({"code": w.as_str(), "label": ctx.label(*w), "category": ctx.coded(w.category())}))
         .collect();
     let delay = cm.payment_delay.as_ref().map(|d| {
-        json!({
-            "days": ctx.number(d.days, 1),
-            "window_start": ctx.date(d.window_start),
-            "window_end": ctx.date(d.window_end),
-            "payments": d.payments.iter().map(|p| payment_line(ctx, p)).collect::<Vec<_>>(),
-        })
+        object! {
+            "days" => ctx.number(d.days, 1),
+            "window_start" => ctx.date(d.window_start),
+            "window_end" => ctx.date(d.window_end),
+            "payments" => d.payments.iter().map(|p| payment_line(ctx, p)).collect::<Vec<_>>(),
+        }
     });
-    json!({
-        "display": cm.display,
-        "label": ctx.grade_label(&cm.display),
-        "url": ctx.term_url(Taxonomy::Grade, &cm.display),
-        "scale": match ctx.config.credit.scale { crate::config::CreditScale::Nine => "nine", crate::config::CreditScale::Three => "three" },
-        "rating": rating,
-        "warnings": warnings,
-        "limit": ctx.opt_money(cm.limit),
-        "outstanding": ctx.money(cm.outstanding),
-        "outstanding_payments": cm.outstanding_payments.iter().map(|p| payment_line(ctx, p)).collect::<Vec<_>>(),
-        "limit_use": ctx.opt_percent(cm.limit_use),
-        "over_limit": cm.limit_use.is_some_and(|u| u > 1.0),
-        "delay": delay,
-        "delay_thresholds": ctx.config.credit.delay_notches.iter().map(|t| ctx.number(*t, 0)).collect::<Vec<_>>(),
-        "url_page": ctx.url("credit"),
-    })
+    object! {
+        "display" => cm.display.as_str(),
+        "label" => ctx.grade_label(&cm.display),
+        "url" => ctx.term_url(Taxonomy::Grade, &cm.display),
+        "scale" => match ctx.config.credit.scale { crate::config::CreditScale::Nine => "nine", crate::config::CreditScale::Three => "three" },
+        "rating" => rating,
+        "warnings" => warnings,
+        "limit" => ctx.opt_money(cm.limit),
+        "outstanding" => ctx.money(cm.outstanding),
+        "outstanding_payments" => cm.outstanding_payments.iter().map(|p| payment_line(ctx, p)).collect::<Vec<_>>(),
+        "limit_use" => ctx.opt_percent(cm.limit_use),
+        "over_limit" => cm.limit_use.is_some_and(|u| u > 1.0),
+        "delay" => delay,
+        "delay_thresholds" => ctx.config.credit.delay_notches.iter().map(|t| ctx.number(*t, 0)).collect::<Vec<_>>(),
+        "url_page" => ctx.url("credit"),
+    }
 }
 
 const FIVE_C: [&str; 5] = [
@@ -448,26 +471,26 @@ fn satisfaction(ctx: &Ctx, e: &Entry) -> Value {
         .iter()
         .map(|s| {
             let fixed = survey_fixed(s, weights);
-            json!({
-                "date": ctx.date(s.date),
-                "product": s.product, "service": s.service, "price": s.price, "image": s.image,
-                "score": ctx.number(fixed as f64 / 10_000.0, 2),
-                "level": ctx.coded(Level::of_fixed(fixed)),
-            })
+            object! {
+                "date" => ctx.date(s.date),
+                "product" => s.product, "service" => s.service, "price" => s.price, "image" => s.image,
+                "score" => ctx.number(fixed as f64 / 10_000.0, 2),
+                "level" => ctx.coded(Level::of_fixed(fixed)),
+            }
         })
         .collect();
     let csi = e.m.satisfaction.as_ref().map(|s| {
-        json!({
-            "score": ctx.number(s.score, 2),
-            "level": ctx.coded(s.level),
-            "date": ctx.date(s.date),
-            "trend": s.trend.map(|t| format!("{}{}", if t > 0.0 { "+" } else { "" }, ctx.number(t, 2))),
-            "trend_sign": s.trend.map(|t| if t > 0.0 { "up" } else if t < 0.0 { "down" } else { "flat" }),
-            "previous": s.previous.as_ref().map(|p| json!({"date": ctx.date(p.date), "score": ctx.number(p.score, 2)})),
-            "url": ctx.url("satisfaction"),
-        })
+        object! {
+            "score" => ctx.number(s.score, 2),
+            "level" => ctx.coded(s.level),
+            "date" => ctx.date(s.date),
+            "trend" => s.trend.map(|t| format!("{}{}", if t > 0.0 { "+" } else { "" }, ctx.number(t, 2))),
+            "trend_sign" => s.trend.map(|t| if t > 0.0 { "up" } else if t < 0.0 { "down" } else { "flat" }),
+            "previous" => s.previous.as_ref().map(|p| json!({"date": ctx.date(p.date), "score": ctx.number(p.score, 2)})),
+            "url" => ctx.url("satisfaction"),
+        }
     });
-    json!({"csi": csi, "surveys": rows})
+    object! {"csi" => csi, "surveys" => rows}
 }
 
 /// Complaints opened up to the as-of date, newest first, open or closed as of that date.
@@ -483,24 +506,24 @@ fn complaints(ctx: &Ctx, e: &Entry) -> Value {
         .into_iter()
         .map(|x| {
             let closed = closed_as_of(x, as_of);
-            json!({
-                "opened": ctx.date(x.opened),
-                "closed": ctx.opt_date(closed),
-                "open": closed.is_none(),
-                "days": days_between(x.opened, closed.unwrap_or(as_of)),
-                "category": x.category.map(|v| ctx.coded(v)),
-                "severity": x.severity.map(|v| ctx.coded(v)),
-                "summary": x.summary,
-            })
+            object! {
+                "opened" => ctx.date(x.opened),
+                "closed" => ctx.opt_date(closed),
+                "open" => closed.is_none(),
+                "days" => days_between(x.opened, closed.unwrap_or(as_of)),
+                "category" => x.category.map(|v| ctx.coded(v)),
+                "severity" => x.severity.map(|v| ctx.coded(v)),
+                "summary" => x.summary.as_deref(),
+            }
         })
         .collect();
-    json!({
-        "total": e.m.complaints.total,
-        "open": e.m.complaints.open,
-        "open_high": e.m.complaints.open_high,
-        "items": items,
-        "url": ctx.url("service") + "#open-complaints",
-    })
+    object! {
+        "total" => e.m.complaints.total,
+        "open" => e.m.complaints.open,
+        "open_high" => e.m.complaints.open_high,
+        "items" => items,
+        "url" => ctx.url("service") + "#open-complaints",
+    }
 }
 
 /// Visits up to the as-of date (newest first) and the visit plan of an active customer.
@@ -520,21 +543,21 @@ fn visits(ctx: &Ctx, e: &Entry) -> Value {
             .as_ref()
             .and_then(|l| l.date.checked_add(i64::from(s.interval_days).days()).ok())
             .unwrap_or(as_of);
-        json!({
-            "class": s.class.map(|c| c.as_str()),
-            "interval_days": s.interval_days,
-            "last_visit": s.last_visit.as_ref().map(|l| ctx.date(l.date)),
-            "days_since": s.days_since,
-            "next_due": ctx.date(next_due),
-            "overdue": s.overdue,
-            "days_overdue": s.days_overdue,
-            "url": ctx.url("service") + "#visits",
-        })
+        object! {
+            "class" => s.class.map(|c| c.as_str()),
+            "interval_days" => s.interval_days,
+            "last_visit" => s.last_visit.as_ref().map(|l| ctx.date(l.date)),
+            "days_since" => s.days_since,
+            "next_due" => ctx.date(next_due),
+            "overdue" => s.overdue,
+            "days_overdue" => s.days_overdue,
+            "url" => ctx.url("service") + "#visits",
+        }
     });
     if items.is_empty() && status.is_none() {
         return Value::Null;
     }
-    json!({"items": items, "status": status})
+    object! {"items" => items, "status" => status}
 }
 
 fn sales_chart(ctx: &Ctx, e: &Entry) -> Option<String> {
