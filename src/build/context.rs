@@ -312,6 +312,18 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// About how many pages the site has (for a progress bar): a dossier per customer, a page
+    /// per playbook and per taxonomy term, and the fixed pages.
+    pub fn expected_pages(&self) -> usize {
+        let terms: usize = self.terms.slugs.values().map(BTreeMap::len).sum();
+        self.customers.len()
+            + self.site.playbooks.len()
+            + terms
+            + crate::model::Stage::ALL.len()
+            + grade_order(self.a).len()
+            + 20
+    }
+
     /// Hands a rendered page over at once, at the page path `page` (`customers/acme`), instead
     /// of keeping it until its group is done.
     pub fn emit(&self, page: &str, html: String) {

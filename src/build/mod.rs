@@ -261,6 +261,16 @@ fn render_to_memory(
 /// into the new output tree for a build (so a large site is never held in memory whole).
 pub(crate) trait Sink: Sync {
     fn put(&self, path: String, bytes: Vec<u8>);
+    /// About how many pages the site has, known once rendering starts.
+    fn expect(&self, _pages: usize) {}
+}
+
+/// How far a build is, for a progress display on another thread: `total` is an estimate of
+/// the pages (0 until the site is checked and analysed), `done` counts the pages written.
+#[derive(Debug, Default)]
+pub struct Progress {
+    pub total: AtomicUsize,
+    pub done: AtomicUsize,
 }
 
 /// The site in memory.
@@ -276,13 +286,13 @@ impl Sink for Memory {
 }
 
 /// The new output tree; the first write error is kept and ends the build after rendering.
-struct Disk {
+struct Disk<'p> {
     staging: Staging,
-    pages: AtomicUsize,
+    pages: &'p Progress,
     error: Mutex<Option<WriteError>>,
 }
 
-impl Sink for Disk {
+impl Sink for Disk<'_> {
     fn put(&self, path: String, bytes: Vec<u8>) {
         let mut error = self.error.lock().unwrap_or_else(|p| p.into_inner());
         if error.is_some() {
@@ -292,7 +302,7 @@ impl Sink for Disk {
         match self.staging.put(&path, &bytes) {
             Ok(()) => {
                 if path.ends_with(".html") {
-                    self.pages.fetch_add(1, Ordering::Relaxed);
+                    self.pages.done.fetch_add(1, Ordering::Relaxed);
                 }
             }
             Err(e) => {
@@ -300,6 +310,10 @@ impl Sink for Disk {
                 error.get_or_insert(e);
             }
         }
+    }
+
+    fn expect(&self, pages: usize) {
+        self.pages.total.store(pages, Ordering::Relaxed);
     }
 }
 
@@ -380,6 +394,15 @@ fn render_checked<S: Sink>(
 /// Builds the site at `root` and writes it atomically to the output folder, each page as soon
 /// as it is rendered.
 pub fn build(root: &Path, options: &BuildOptions) -> Result<Outcome, BuildError> {
+    build_with_progress(root, options, &Progress::default())
+}
+
+/// [`build`], counting the pages written in `progress` as it goes.
+pub fn build_with_progress(
+    root: &Path,
+    options: &BuildOptions,
+    progress: &Progress,
+) -> Result<Outcome, BuildError> {
     let mut phases = Vec::new();
     let start = Instant::now();
     let checked = validate::check_site(root, options.config.as_deref())?;
@@ -393,7 +416,7 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<Outcome, BuildError>
     let open = |config: &SiteConfig| -> Result<Disk, BuildError> {
         Ok(Disk {
             staging: Staging::new(&out_of(config))?,
-            pages: AtomicUsize::new(0),
+            pages: progress,
             error: Mutex::new(None),
         })
     };
@@ -409,7 +432,7 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<Outcome, BuildError>
     done.phases.push(("swap", start.elapsed()));
     Ok(Outcome::Built(Summary {
         out: out_of(&done.config),
-        pages: disk.pages.into_inner(),
+        pages: progress.done.load(Ordering::Relaxed),
         files: written.files,
         bytes: written.bytes,
         history_note: done.history_note,
@@ -475,6 +498,7 @@ fn render_site_timed(
     out: &dyn Sink,
 ) -> Result<Vec<(&'static str, Duration)>, RenderError> {
     let ctx = Ctx::new(renderer, site, config, history, analytics, out);
+    out.expect(ctx.expected_pages());
     for (path, bytes) in renderer.static_files() {
         out.put(path.clone(), bytes.clone());
     }

@@ -1,7 +1,8 @@
 //! `dossier build`: the static site, written atomically.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use jiff::civil::Date;
 
@@ -37,7 +38,22 @@ pub fn run(cli: &Cli, args: &BuildArgs, output: Output) -> anyhow::Result<u8> {
         strict: args.strict,
     };
     let started = std::time::Instant::now();
-    match build::build(&cli.root, &options)? {
+    let watched = super::progress::watched(
+        std::io::stderr().is_terminal(),
+        output.quiet,
+        std::env::var_os("CI").is_some(),
+    );
+    let progress = build::Progress::default();
+    let stop = AtomicBool::new(false);
+    let outcome = std::thread::scope(|scope| {
+        if watched {
+            scope.spawn(|| super::progress::draw(&progress, &stop, started));
+        }
+        let outcome = build::build_with_progress(&cli.root, &options, &progress);
+        stop.store(true, Ordering::Release);
+        outcome
+    });
+    match outcome? {
         Outcome::Invalid(invalid) => {
             print_invalid(&invalid, args.format, output);
             if !output.quiet {

@@ -4,6 +4,7 @@ mod build;
 mod check;
 mod init;
 mod new;
+mod progress;
 mod report;
 mod serve;
 
