@@ -399,6 +399,11 @@ impl<'a> Ctx<'a> {
         format::money(v, self.lang)
     }
 
+    /// Money on a chart axis (short: 万/亿, K/M/B).
+    pub fn money_tick(&self, v: f64) -> String {
+        format::money_tick(v, self.lang)
+    }
+
     pub fn opt_money(&self, v: Option<f64>) -> Option<String> {
         v.map(|v| self.money(v))
     }

@@ -570,7 +570,7 @@ fn sales_chart(ctx: &Ctx, e: &Entry) -> Option<String> {
         .iter()
         .map(|s| charts::Datum::new(s.year.to_string(), s.revenue, ctx.money(s.revenue)))
         .collect();
-    let tick = |v: f64| ctx.money(v);
+    let tick = |v: f64| ctx.money_tick(v);
     let title = format!("{} · {}", e.c.name, ctx.t("sales"));
     Some(charts::bar_chart(
         &charts::Chart {

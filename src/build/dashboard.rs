@@ -132,7 +132,7 @@ pub(super) fn pages(ctx: &Ctx) -> Result<Files, RenderError> {
             .filter(|(y, _)| **y <= year)
             .map(|(y, v)| charts::Datum::new(y.to_string(), *v, ctx.money(*v)))
             .collect();
-        let tick = |v: f64| ctx.money(v);
+        let tick = |v: f64| ctx.money_tick(v);
         charts_list.push(json!({
             "id": "revenue", "heading": ctx.t("site_revenue_by_year"), "note": ctx.t("site_revenue_note"),
             "url": ctx.url("rankings"),

@@ -82,7 +82,7 @@ fn pareto_chart(ctx: &Ctx) -> Option<String> {
             })
             .collect()
     };
-    let tick = |v: f64| ctx.money(v);
+    let tick = |v: f64| ctx.money_tick(v);
     let pct = |v: f64| ctx.percent(v);
     Some(charts::pareto(
         &charts::Chart {

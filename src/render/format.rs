@@ -60,6 +60,28 @@ pub fn money(value: f64, language: Language) -> String {
     }
 }
 
+/// Money on a chart axis, short enough for its margin: as [`money`] in zh-CN (万, 亿), and
+/// with K, M and B in en (`48,000,000` → `48M`).
+pub fn money_tick(value: f64, language: Language) -> String {
+    match language {
+        Language::ZhCn => money(value, language),
+        Language::En => {
+            let abs = value.abs();
+            let (scaled, unit) = if abs >= 1e9 {
+                (value / 1e9, "B")
+            } else if abs >= 1e6 {
+                (value / 1e6, "M")
+            } else if abs >= 1e3 {
+                (value / 1e3, "K")
+            } else {
+                return number(value, 0);
+            };
+            let text = number(scaled, 1);
+            format!("{}{unit}", text.strip_suffix(".0").unwrap_or(&text))
+        }
+    }
+}
+
 /// A share as a percentage: `0.1234` → `12.3%`.
 pub fn percent(share: f64, decimals: usize) -> String {
     format!("{}%", number(share * 100.0, decimals))
@@ -108,6 +130,11 @@ mod tests {
         assert_eq!(money(-50_000.0, Language::ZhCn), "-5万");
         assert_eq!(money(9_999.0, Language::ZhCn), "9,999");
         assert_eq!(money(1_280_000.0, Language::En), "1,280,000");
+        assert_eq!(money_tick(50_000_000.0, Language::En), "50M");
+        assert_eq!(money_tick(2_500_000.0, Language::En), "2.5M");
+        assert_eq!(money_tick(-900_000.0, Language::En), "-900K");
+        assert_eq!(money_tick(250.0, Language::En), "250");
+        assert_eq!(money_tick(50_000_000.0, Language::ZhCn), "5,000万");
     }
 
     #[test]
