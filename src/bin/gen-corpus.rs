@@ -25,11 +25,19 @@ struct Args {
     #[arg(long, default_value_t = 1)]
     seed: u64,
     /// Site folder to write (created if absent).
-    #[arg(long, required_unless_present = "bench_index")]
+    #[arg(long, required_unless_present_any = ["bench_index", "bench_preview"])]
     out: Option<PathBuf>,
     /// Instead of generating: build the search index of the site in this folder and report.
     #[arg(long, value_name = "SITE")]
     bench_index: Option<PathBuf>,
+    /// Instead of generating: time preview rebuilds of the site in this folder, as
+    /// `dossier serve -v` does them: a first build, then REBUILDS times one line appended to
+    /// one record and a rebuild (the record is restored at the end).
+    #[arg(long, value_name = "SITE", conflicts_with = "bench_index")]
+    bench_preview: Option<PathBuf>,
+    /// With --bench-preview: how many edits and rebuilds.
+    #[arg(long, default_value_t = 5, value_name = "REBUILDS")]
+    rebuilds: usize,
     /// With --bench-index: also write the index files under this folder.
     #[arg(long, value_name = "DIR", requires = "bench_index")]
     write: Option<PathBuf>,
@@ -39,6 +47,9 @@ fn main() -> ExitCode {
     let args = Args::parse();
     if let Some(site) = &args.bench_index {
         return bench_index(site, args.write.as_deref());
+    }
+    if let Some(site) = &args.bench_preview {
+        return bench_preview(site, args.rebuilds);
     }
     let Some(out) = &args.out else {
         return ExitCode::FAILURE;
@@ -226,4 +237,62 @@ fn bench_index(site: &std::path::Path, write: Option<&std::path::Path>) -> ExitC
         println!("wrote the index under {}", out.display());
     }
     ExitCode::SUCCESS
+}
+
+/// Preview rebuilds after editing one record, timed like `dossier serve -v` prints them.
+fn bench_preview(site: &std::path::Path, rebuilds: usize) -> ExitCode {
+    let options = dossier::build::BuildOptions {
+        base_url: Some("/".to_string()),
+        ..Default::default()
+    };
+    let mut cache = dossier::build::PreviewCache::default();
+    let Some(record) = walkdir::WalkDir::new(site.join("content/customers"))
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .map(|e| e.into_path())
+        .find(|p| p.extension().is_some_and(|x| x == "md"))
+    else {
+        eprintln!("error: no customer record under {}", site.display());
+        return ExitCode::FAILURE;
+    };
+    let Ok(original) = std::fs::read_to_string(&record) else {
+        return ExitCode::FAILURE;
+    };
+    let mut status = ExitCode::SUCCESS;
+    for round in 0..=rebuilds {
+        if round > 0 {
+            let text = format!("{original}\nEdit {round}: more notes.\n");
+            if std::fs::write(&record, text).is_err() {
+                status = ExitCode::FAILURE;
+                break;
+            }
+        }
+        let start = Instant::now();
+        match dossier::build::render_cached(site, &options, &mut cache) {
+            Ok(Ok(rendered)) => {
+                let phases: Vec<String> = rendered
+                    .phases
+                    .iter()
+                    .chain(&rendered.groups)
+                    .filter(|(_, t)| t.as_secs_f64() >= 0.0005)
+                    .map(|(name, t)| format!("{name} {:.0}", t.as_secs_f64() * 1000.0))
+                    .collect();
+                println!(
+                    "{} {} pages in {:.0} ms ({} ms)",
+                    if round == 0 { "build  " } else { "rebuild" },
+                    rendered.pages(),
+                    start.elapsed().as_secs_f64() * 1000.0,
+                    phases.join(", ")
+                );
+            }
+            _ => {
+                eprintln!("error: the site did not build");
+                status = ExitCode::FAILURE;
+                break;
+            }
+        }
+    }
+    let _ = std::fs::write(&record, original);
+    status
 }
