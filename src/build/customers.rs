@@ -64,11 +64,58 @@ fn filters(ctx: &Ctx) -> Value {
 /// One dossier per customer, in parallel, each handed over as soon as it is rendered.
 pub(super) fn dossiers(ctx: &Ctx) -> Result<Files, RenderError> {
     ctx.customers.par_iter().try_for_each(|e| {
-        let html = ctx.r.render("customer.html", &dossier(ctx, e))?;
+        let html = ctx
+            .r
+            .render_with_inputs("customer.html", dossier_inputs(ctx, e), || dossier(ctx, e))?;
         ctx.emit(&crate::render::urls::customer_page(&e.c.source.slug), html);
         Ok::<_, RenderError>(())
     })?;
     Ok(Files::new())
+}
+
+/// A fingerprint of everything [`dossier`] reads besides the theme, the configuration and the
+/// `build` global (as-of date, year), which the renderer adds to every key: the record, its
+/// metrics (rankings, ABC share, credit and the rest, recomputed site-wide each build), its
+/// URL, the pages of its owner, region, industry, tags, stage and grade (slugs can change when
+/// another record adds a clashing term), its site-wide ranks, the size of the ABC analysis, the
+/// playbooks that apply to it and its history. The preview re-renders a dossier only when
+/// this changes, without building its context (Markdown body, charts) to find out.
+pub(super) fn dossier_inputs(ctx: &Ctx, e: &Entry) -> u64 {
+    let (c, m) = (e.c, e.m);
+    let mut terms: Vec<Option<String>> = vec![
+        ctx.term_url(Taxonomy::Owner, &c.owner),
+        ctx.term_url(Taxonomy::Stage, m.stage.as_str()),
+        ctx.term_url(Taxonomy::Grade, &m.credit.display),
+    ];
+    for (t, term) in [
+        (Taxonomy::Region, &c.profile.region),
+        (Taxonomy::Industry, &c.profile.industry),
+    ] {
+        terms.push(term.as_ref().and_then(|v| ctx.term_url(t, v)));
+    }
+    terms.extend(c.tags.iter().map(|t| ctx.term_url(Taxonomy::Tag, t)));
+    let playbooks: Vec<(&str, &str, Option<&str>)> = m
+        .playbooks
+        .iter()
+        .filter_map(|slug| ctx.site.playbooks.iter().find(|p| &p.source.slug == slug))
+        .map(|p| {
+            (
+                p.source.slug.as_str(),
+                p.title.as_str(),
+                p.summary.as_deref(),
+            )
+        })
+        .collect();
+    crate::render::memo::fingerprint(&(
+        c,
+        m,
+        &e.url,
+        terms,
+        ctx.ranks(&c.id),
+        ctx.a.abc.customers.len(),
+        playbooks,
+        ctx.history.get(&c.source.path),
+    ))
 }
 
 /// The order of the decision chain; contacts without a role come last.

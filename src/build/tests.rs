@@ -111,3 +111,141 @@ fn every_page_renders_in_english_too() {
     assert!(home.contains("<html lang=\"en\">"), "{home}");
     assert!(home.contains(">Customers</a>"), "{home}");
 }
+
+/// The files of a preview rebuild, and how many pages it rendered rather than reused.
+fn preview(site: &Path, cache: &mut PreviewCache) -> (Files, usize) {
+    let options = BuildOptions::default();
+    match render_cached(site, &options, cache).unwrap() {
+        Ok(rendered) => (rendered.files, cache.pages.renders()),
+        Err(invalid) => panic!("invalid: {:?}", invalid.report.diagnostics()),
+    }
+}
+
+/// What a one-off build (no memo) makes of the site as it is now.
+fn fresh(site: &Path) -> Files {
+    match render(site, &BuildOptions::default()).unwrap() {
+        Ok(rendered) => rendered.files,
+        Err(invalid) => panic!("invalid: {:?}", invalid.report.diagnostics()),
+    }
+}
+
+fn page(files: &Files, path: &str) -> String {
+    String::from_utf8(files[path].clone()).unwrap()
+}
+
+#[test]
+fn preview_rebuilds_reuse_unchanged_pages_and_rerender_changed_ones() {
+    let site = sample_site();
+    let mut cache = PreviewCache::default();
+    let (first, rendered) = preview(site.path(), &mut cache);
+    assert_eq!(
+        rendered,
+        first.keys().filter(|p| p.ends_with(".html")).count()
+    );
+    assert_eq!(first, fresh(site.path()));
+
+    // Nothing changed: every page is reused, byte for byte.
+    let (second, rendered) = preview(site.path(), &mut cache);
+    assert_eq!(rendered, 0, "an unchanged site renders nothing again");
+    assert_eq!(second, first);
+
+    // New notes in one record: its dossier, and only it, is rendered again.
+    let haixing = site.path().join("content/customers/shenzhen-haixing.md");
+    let text = fs::read_to_string(&haixing).unwrap();
+    fs::write(&haixing, format!("{text}\n新的拜访记录：对方计划扩产。\n")).unwrap();
+    let (third, rendered) = preview(site.path(), &mut cache);
+    assert_eq!(rendered, 1, "only the edited dossier");
+    let dossier = "customers/shenzhen-haixing/index.html";
+    assert!(page(&third, dossier).contains("对方计划扩产"));
+    assert_ne!(third[dossier], second[dossier]);
+    assert_eq!(third, fresh(site.path()));
+
+    // Revenue of Y up tenfold: the customer moves to the top of the rankings. Its dossier,
+    // the dossier of the customer it overtakes (ranks, ABC share), the rankings, the home
+    // page's totals and the lists showing revenue all change, and the rebuild equals a
+    // fresh build of the edited site.
+    let text = fs::read_to_string(&haixing).unwrap();
+    fs::write(
+        &haixing,
+        text.replacen("revenue: 980000,", "revenue: 9800000,", 1),
+    )
+    .unwrap();
+    let (fourth, rendered) = preview(site.path(), &mut cache);
+    let now = fresh(site.path());
+    assert_eq!(fourth, now, "a memoised rebuild is exactly a fresh build");
+    for changed in [
+        dossier,
+        "customers/hangzhou-mingda/index.html",
+        "rankings/index.html",
+        "index.html",
+        "customers/index.html",
+    ] {
+        assert_ne!(
+            fourth[changed], third[changed],
+            "{changed} shows the new revenue"
+        );
+    }
+    assert!(page(&fourth, "rankings/index.html").contains("980万"));
+    let changed = fourth
+        .iter()
+        .filter(|(path, bytes)| path.ends_with(".html") && third.get(*path) != Some(*bytes))
+        .count();
+    assert!(
+        rendered >= changed,
+        "{rendered} rendered, {changed} changed"
+    );
+    assert!(rendered < fourth.len(), "unchanged pages are still reused");
+}
+
+/// A dossier's memo key covers what it shows beyond its own record: metrics computed from the
+/// whole site (here the CLV, which depends on every cohort's retention), its ranks, history.
+#[test]
+fn dossier_inputs_follow_site_wide_metrics() {
+    let site = sample_site();
+    let checked = validate::check_site(site.path(), None).unwrap();
+    let config = checked.config.clone();
+    let analytics = analytics::analyse(&checked.site, &config, None).unwrap();
+    let renderer = Renderer::new(site.path(), &config).unwrap();
+    let memory = Memory::default();
+    let key = |analytics: &Analytics, history: &History| {
+        let ctx = Ctx::new(
+            &renderer,
+            &checked.site,
+            &config,
+            history,
+            analytics,
+            &memory,
+        );
+        let e = ctx.entry("KH-001").expect("sample customer KH-001");
+        customers::dossier_inputs(&ctx, e)
+    };
+    let history = History::default();
+    let before = key(&analytics, &history);
+    assert_eq!(before, key(&analytics, &history), "a fingerprint is stable");
+
+    let mut changed = analytics.clone();
+    let m = changed
+        .customers
+        .iter_mut()
+        .find(|m| m.id == "KH-001")
+        .unwrap();
+    m.complaints.open += 1;
+    assert_ne!(before, key(&changed, &history), "metrics of the customer");
+
+    let mut with_history = History::default();
+    with_history.files.insert(
+        "content/customers/hangzhou-mingda.md".into(),
+        crate::git::FileHistory {
+            last_changed: jiff::civil::date(2025, 1, 2),
+            last_changed_at: "2025-01-02T00:00:00Z".into(),
+            last_author: "王磊".into(),
+            last_commit: "abc".into(),
+            changes: 3,
+        },
+    );
+    assert_ne!(
+        before,
+        key(&analytics, &with_history),
+        "the record's history"
+    );
+}

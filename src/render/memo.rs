@@ -7,6 +7,7 @@
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hasher};
 use std::io;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
@@ -14,6 +15,8 @@ use serde::Serialize;
 #[derive(Default)]
 pub struct PageMemo {
     state: Mutex<State>,
+    /// Pages rendered (not reused) since the build began.
+    renders: AtomicUsize,
 }
 
 #[derive(Default)]
@@ -28,6 +31,12 @@ impl PageMemo {
     pub fn begin(&self) {
         let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
         state.previous = std::mem::take(&mut state.current);
+        self.renders.store(0, Ordering::Relaxed);
+    }
+
+    /// How many pages the current build rendered rather than reused.
+    pub fn renders(&self) -> usize {
+        self.renders.load(Ordering::Relaxed)
     }
 
     /// The page for `key`, rendering it with `render` unless the last build had it.
@@ -42,7 +51,10 @@ impl PageMemo {
         };
         let page = match reused {
             Some(page) => page,
-            None => Arc::from(render()?),
+            None => {
+                self.renders.fetch_add(1, Ordering::Relaxed);
+                Arc::from(render()?)
+            }
         };
         let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
         state.current.insert(key, page.clone());

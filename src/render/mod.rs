@@ -235,6 +235,28 @@ impl Renderer {
         }
     }
 
+    /// Renders `template` with the context `context` builds, building it only when the memo
+    /// has no page for `inputs`, a fingerprint of everything the context is built from besides
+    /// the theme, configuration and globals (which the renderer adds itself). For pages whose
+    /// context costs much more than a hash of its inputs, like a dossier with its Markdown body
+    /// and charts. Without a memo it builds and renders.
+    pub fn render_with_inputs<C: Serialize>(
+        &self,
+        template: &str,
+        inputs: u64,
+        context: impl FnOnce() -> C,
+    ) -> Result<String, RenderError> {
+        match &self.memo {
+            Some(memo) => memo
+                .page(
+                    memo::key(template, &(self.inputs, "inputs", inputs)),
+                    || self.render_now(template, &context()),
+                )
+                .map(|page| page.to_string()),
+            None => self.render_now(template, &context()),
+        }
+    }
+
     /// Remembers pages across builds in `memo` (the preview server keeps one).
     pub fn with_memo(mut self, memo: Arc<PageMemo>) -> Self {
         memo.begin();
