@@ -6,14 +6,18 @@ use std::time::Duration;
 
 use anyhow::Context;
 use notify::{EventKind, PollWatcher, RecommendedWatcher, RecursiveMode};
-use notify_debouncer_full::{DebounceEventResult, Debouncer, FileIdMap, new_debouncer_opt};
+use notify_debouncer_full::{DebounceEventResult, Debouncer, NoCache, new_debouncer_opt};
 
 const DEBOUNCE: Duration = Duration::from_millis(120);
 
 /// Keeps the watch alive while held.
+///
+/// Without a file-id cache: the debouncer's `FileIdMap` stats every file under the watched
+/// folders at start and walks them again on rescans, to pair the two halves of a rename. We
+/// only need "something changed", and on a 10k-record site that walk kept a core busy.
 pub enum Watcher {
-    Native(Debouncer<RecommendedWatcher, FileIdMap>),
-    Poll(Debouncer<PollWatcher, FileIdMap>),
+    Native(Debouncer<RecommendedWatcher, NoCache>),
+    Poll(Debouncer<PollWatcher, NoCache>),
 }
 
 pub fn watch<F>(root: &Path, poll: bool, on_change: F) -> anyhow::Result<Watcher>
@@ -41,7 +45,7 @@ where
             DEBOUNCE,
             None,
             handler,
-            FileIdMap::new(),
+            NoCache,
             config,
         )?)
     } else {
@@ -49,7 +53,7 @@ where
             DEBOUNCE,
             None,
             handler,
-            FileIdMap::new(),
+            NoCache,
             config,
         )?)
     };
