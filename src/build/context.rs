@@ -246,6 +246,10 @@ pub(crate) struct Ctx<'a> {
     /// Site-wide rank of each customer in the revenue, achievement, growth and margin tables.
     ranks: HashMap<&'a str, [Option<usize>; 4]>,
     pub terms: Terms,
+    /// The fingerprints of each customer's inputs, in the order of `customers`: of its dossier
+    /// (see [`super::customers::dossier_inputs`]) and of its row in the lists (see
+    /// [`Ctx::row_inputs`]). Empty without a page memo, where nothing is keyed.
+    inputs: Vec<(u64, u64)>,
     /// Where pages go as soon as they are rendered.
     out: &'a dyn super::Sink,
 }
@@ -308,8 +312,49 @@ impl<'a> Ctx<'a> {
             customers,
             by_id,
             terms,
+            inputs: Vec::new(),
             out,
         }
+    }
+
+    /// Computes the fingerprints of every customer (its dossier's with `dossier`, its row's),
+    /// once per build, for the memo keys of the dossiers and of every page listing customers.
+    pub fn set_inputs(&mut self, dossier: impl Fn(&Ctx, &Entry) -> u64 + Sync) {
+        use rayon::prelude::*;
+        self.inputs = self
+            .customers
+            .par_iter()
+            .map(|e| (dossier(self, e), self.row_fingerprint(e)))
+            .collect();
+    }
+
+    /// The fingerprint of everything a customer's dossier is made of (0 without a page memo).
+    pub fn inputs(&self, e: &Entry) -> u64 {
+        self.fingerprints(e).0
+    }
+
+    /// The fingerprint of everything a list of customers shows of one (0 without a page
+    /// memo): its [`IndexRow`] and its share of a group's summary (stage, revenue, open
+    /// complaints, overdue visit). A new note or contact leaves it as it was.
+    pub fn row_inputs(&self, e: &Entry) -> u64 {
+        self.fingerprints(e).1
+    }
+
+    fn fingerprints(&self, e: &Entry) -> (u64, u64) {
+        self.by_id
+            .get(e.c.id.as_str())
+            .and_then(|&i| self.inputs.get(i))
+            .copied()
+            .unwrap_or((0, 0))
+    }
+
+    pub(crate) fn row_fingerprint(&self, e: &Entry) -> u64 {
+        let m = e.m;
+        crate::render::memo::fingerprint(&(
+            self.index_row(e),
+            m.complaints.open,
+            m.visits.as_ref().map(|v| v.overdue),
+        ))
     }
 
     /// About how many pages the site has (for a progress bar): a dossier per customer, a page

@@ -17,21 +17,31 @@ use crate::render::{RenderError, charts};
 use crate::write::Files;
 
 /// `customers/`: every customer in one table that sorts and filters with JavaScript.
+/// In the preview it is keyed by the fingerprints of every customer's row and its filters,
+/// before its rows are built.
 pub(super) fn index(ctx: &Ctx) -> Result<Files, RenderError> {
-    let rows: Vec<IndexRow> = ctx.customers.iter().map(|e| ctx.index_row(e)).collect();
-    let mut files = Files::new();
-    ctx.render_into(
-        &mut files,
+    let filters = filters(ctx);
+    let taxonomies = super::taxonomy::taxonomy_links(ctx);
+    let inputs = crate::render::memo::fingerprint(&(
         "customers",
-        "customers.html",
-        &json!({
+        ctx.customers
+            .iter()
+            .map(|e| ctx.row_inputs(e))
+            .collect::<Vec<u64>>(),
+        &filters,
+        &taxonomies,
+    ));
+    let html = ctx.r.render_with_inputs("customers.html", inputs, || {
+        let rows: Vec<IndexRow> = ctx.customers.iter().map(|e| ctx.index_row(e)).collect();
+        json!({
             "page": ctx.page(ctx.t("customers"), "customers"),
             "customers": rows,
-            "filters": filters(ctx),
-            "taxonomies": super::taxonomy::taxonomy_links(ctx),
-        }),
-    )?;
-    Ok(files)
+            "filters": filters,
+            "taxonomies": taxonomies,
+        })
+    })?;
+    ctx.emit("customers", html);
+    Ok(Files::new())
 }
 
 /// The choices of the index's filter controls: `{column, label, options: [{value, label}]}`.
@@ -66,7 +76,7 @@ pub(super) fn dossiers(ctx: &Ctx) -> Result<Files, RenderError> {
     ctx.customers.par_iter().try_for_each(|e| {
         let html = ctx
             .r
-            .render_with_inputs("customer.html", dossier_inputs(ctx, e), || dossier(ctx, e))?;
+            .render_with_inputs("customer.html", ctx.inputs(e), || dossier(ctx, e))?;
         ctx.emit(&crate::render::urls::customer_page(&e.c.source.slug), html);
         Ok::<_, RenderError>(())
     })?;

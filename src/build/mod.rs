@@ -497,7 +497,10 @@ fn render_site_timed(
     analytics: &Analytics,
     out: &dyn Sink,
 ) -> Result<Vec<(&'static str, Duration)>, RenderError> {
-    let ctx = Ctx::new(renderer, site, config, history, analytics, out);
+    let mut ctx = Ctx::new(renderer, site, config, history, analytics, out);
+    if renderer.memoised() {
+        ctx.set_inputs(customers::dossier_inputs);
+    }
     out.expect(ctx.expected_pages());
     for (path, bytes) in renderer.static_files() {
         out.put(path.clone(), bytes.clone());

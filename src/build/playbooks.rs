@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use serde_json::{Value, json};
 
-use super::context::{Ctx, IndexRow};
+use super::context::{Ctx, Entry, IndexRow};
 use crate::model::Selector;
 use crate::render::{RenderError, markdown, urls};
 use crate::write::Files;
@@ -92,29 +92,36 @@ pub(super) fn pages(ctx: &Ctx) -> Result<Files, RenderError> {
             .get(p.source.slug.as_str())
             .copied()
             .unwrap_or(&none);
-        let rows: Vec<IndexRow> = ids
-            .iter()
-            .filter_map(|id| ctx.entry(id))
-            .map(|e| ctx.index_row(e))
-            .collect();
-        ctx.render_into(
-            &mut files,
-            &urls::playbook_page(&p.source.slug),
-            "playbook.html",
-            &json!({
+        let entries: Vec<&Entry> = ids.iter().filter_map(|id| ctx.entry(id)).collect();
+        let history = ctx.history.get(&p.source.path);
+        // Keyed before its rows and body are built: the playbook, its history and the
+        // fingerprints of the customers it lists (which cover their rows).
+        let inputs = crate::render::memo::fingerprint(&(
+            p,
+            history,
+            entries
+                .iter()
+                .map(|e| ctx.row_inputs(e))
+                .collect::<Vec<u64>>(),
+        ));
+        let page = urls::playbook_page(&p.source.slug);
+        let html = ctx.r.render_with_inputs("playbook.html", inputs, || {
+            let rows: Vec<IndexRow> = entries.iter().map(|e| ctx.index_row(e)).collect();
+            json!({
                 "page": ctx.page(&p.title, "playbooks"),
                 "playbook": {"title": p.title, "summary": p.summary,
                     "selector": p.applies_to.as_ref().map(|s| selector(ctx, s))},
                 "body": markdown::render(&p.source.path, &p.body, &ctx.md).html,
                 "customers": rows,
-                "history": ctx.history.get(&p.source.path).map(|h| json!({
+                "history": history.map(|h| json!({
                     "last_changed": h.last_changed.to_string(),
                     "last_changed_display": crate::render::format::date(h.last_changed, ctx.lang),
                     "last_author": h.last_author, "changes": h.changes,
                 })),
                 "edit_url": ctx.config.edit_url.as_ref().map(|u| u.replace("{path}", &p.source.path)),
-            }),
-        )?;
+            })
+        })?;
+        files.insert(urls::page_file(&page), html.into_bytes());
     }
     Ok(files)
 }

@@ -154,8 +154,6 @@ pub(super) fn pages(ctx: &Ctx) -> Result<Files, RenderError> {
             list.par_iter()
                 .filter_map(|term| ctx.terms.page(t, &term.term).map(|p| (term, p)))
                 .map(|(term, page)| {
-                    let rows: Vec<IndexRow> =
-                        term.customers.iter().map(|e| ctx.index_row(e)).collect();
                     let owner_rankings = (t == Taxonomy::Owner)
                         .then(|| {
                             ctx.a
@@ -166,9 +164,24 @@ pub(super) fn pages(ctx: &Ctx) -> Result<Files, RenderError> {
                                 .map(|g| super::rankings::top_tables(ctx, &g.tables))
                         })
                         .flatten();
-                    let html = ctx.r.render(
-                        "term.html",
-                        &json!({
+                    // Keyed before its rows are built: the fingerprints of its customers
+                    // cover their rows and the summary; the rest is what the page shows.
+                    let inputs = crate::render::memo::fingerprint(&(
+                        t.key(),
+                        &term.term,
+                        &term.name,
+                        &page,
+                        year,
+                        term.customers
+                            .iter()
+                            .map(|e| ctx.row_inputs(e))
+                            .collect::<Vec<u64>>(),
+                        &owner_rankings,
+                    ));
+                    let html = ctx.r.render_with_inputs("term.html", inputs, || {
+                        let rows: Vec<IndexRow> =
+                            term.customers.iter().map(|e| ctx.index_row(e)).collect();
+                        json!({
                             "page": ctx.page(&term.name, "customers"),
                             "taxonomy": {"key": t.key(), "label": title, "url": ctx.url(t.key())},
                             "term": term.name,
@@ -176,8 +189,8 @@ pub(super) fn pages(ctx: &Ctx) -> Result<Files, RenderError> {
                             "summary": summary(ctx, &term.customers),
                             "year": year,
                             "rankings": owner_rankings,
-                        }),
-                    )?;
+                        })
+                    })?;
                     ctx.emit(&page, html);
                     Ok(())
                 })

@@ -195,6 +195,50 @@ fn preview_rebuilds_reuse_unchanged_pages_and_rerender_changed_ones() {
         "{rendered} rendered, {changed} changed"
     );
     assert!(rendered < fourth.len(), "unchanged pages are still reused");
+
+    // The region moves from 华南 to 华东 (杭州明达's region) and back. Term pages, the customer
+    // index and the playbook pages are keyed by their customers' fingerprints before their
+    // rows are built: both region pages follow, and each rebuild equals a fresh build.
+    let (east, south) = ("regions/华东/index.html", "regions/华南/index.html");
+    let before = fs::read_to_string(&haixing).unwrap();
+    fs::write(&haixing, before.replacen("region: 华南", "region: 华东", 1)).unwrap();
+    let (fifth, rendered) = preview(site.path(), &mut cache);
+    assert_eq!(fifth, fresh(site.path()), "region moved");
+    assert!(page(&fifth, east).contains("深圳海星电子有限公司"));
+    assert!(!fifth.contains_key(south), "no customer left in 华南");
+    for changed in [east, "customers/index.html", dossier] {
+        assert_ne!(fifth[changed], fourth[changed], "{changed}");
+    }
+    assert!(
+        rendered >= 3 && rendered < fifth.len(),
+        "{rendered} rendered"
+    );
+
+    fs::write(&haixing, &before).unwrap();
+    let (sixth, _) = preview(site.path(), &mut cache);
+    assert_eq!(sixth, fresh(site.path()), "region moved back");
+    assert_eq!(sixth, fourth);
+    assert!(!page(&sixth, east).contains("深圳海星电子有限公司"));
+    assert!(page(&sixth, south).contains("深圳海星电子有限公司"));
+    let (seventh, rendered) = preview(site.path(), &mut cache);
+    assert_eq!(rendered, 0, "an unchanged rebuild renders nothing");
+    assert_eq!(seventh, sixth);
+
+    // Its complaint closed: the complaint playbook no longer applies, and its page drops it.
+    let playbook = "playbooks/complaint-handling/index.html";
+    assert!(page(&seventh, playbook).contains("深圳海星电子有限公司"));
+    fs::write(
+        &haixing,
+        before.replacen(
+            "summary: 两批货延迟交付}",
+            "summary: 两批货延迟交付, closed: 2025-11-20}",
+            1,
+        ),
+    )
+    .unwrap();
+    let (eighth, _) = preview(site.path(), &mut cache);
+    assert_eq!(eighth, fresh(site.path()), "complaint closed");
+    assert!(!page(&eighth, playbook).contains("深圳海星电子有限公司"));
 }
 
 /// A dossier's memo key covers what it shows beyond its own record: metrics computed from the

@@ -264,6 +264,12 @@ impl Renderer {
         self
     }
 
+    /// Whether pages are remembered across builds (the preview), so memo keys are worth
+    /// computing.
+    pub fn memoised(&self) -> bool {
+        self.memo.is_some()
+    }
+
     fn render_now(&self, template: &str, context: &impl Serialize) -> Result<String, RenderError> {
         let context = Context::from_serialize(context).map_err(|e| RenderError::Render {
             template: template.to_string(),

@@ -41,21 +41,9 @@ where
     };
     let config = notify::Config::default().with_poll_interval(Duration::from_millis(300));
     let mut watcher = if poll {
-        Watcher::Poll(new_debouncer_opt(
-            DEBOUNCE,
-            None,
-            handler,
-            NoCache,
-            config,
-        )?)
+        Watcher::Poll(new_debouncer_opt(DEBOUNCE, None, handler, NoCache, config)?)
     } else {
-        Watcher::Native(new_debouncer_opt(
-            DEBOUNCE,
-            None,
-            handler,
-            NoCache,
-            config,
-        )?)
+        Watcher::Native(new_debouncer_opt(DEBOUNCE, None, handler, NoCache, config)?)
     };
     for target in targets(&root) {
         let mode = if target.is_dir() {
