@@ -285,6 +285,17 @@ fn bench_preview(site: &std::path::Path, rebuilds: usize) -> ExitCode {
                     start.elapsed().as_secs_f64() * 1000.0,
                     phases.join(", ")
                 );
+                // As `dossier serve` does: a changed search index is built after the pages
+                // are published.
+                if let Some(pending) = rendered.pending {
+                    let start = Instant::now();
+                    let update = pending.build(&mut cache);
+                    println!(
+                        "        then the search index ({} files) in {:.0} ms",
+                        update.files.len(),
+                        start.elapsed().as_secs_f64() * 1000.0
+                    );
+                }
             }
             _ => {
                 eprintln!("error: the site did not build");

@@ -250,6 +250,9 @@ pub(crate) struct Ctx<'a> {
     /// (see [`super::customers::dossier_inputs`]) and of its row in the lists (see
     /// [`Ctx::row_inputs`]). Empty without a page memo, where nothing is keyed.
     inputs: Vec<(u64, u64)>,
+    /// Where the preview takes the search documents to index after the pages are published;
+    /// `None`: the index is built with the pages.
+    pub search_docs: Option<&'a std::sync::Mutex<Option<Vec<crate::index::SearchDoc>>>>,
     /// Where pages go as soon as they are rendered.
     out: &'a dyn super::Sink,
 }
@@ -313,6 +316,7 @@ impl<'a> Ctx<'a> {
             by_id,
             terms,
             inputs: Vec::new(),
+            search_docs: None,
             out,
         }
     }

@@ -194,6 +194,9 @@ pub struct Rendered {
     pub phases: Vec<(&'static str, Duration)>,
     /// Time per page group within the render phase, for `--verbose`.
     pub groups: Vec<(&'static str, Duration)>,
+    /// The preview's new search index, to build after publishing `files` (which carry the
+    /// previous one); see [`render_cached`].
+    pub pending: Option<PendingIndex>,
 }
 
 impl Rendered {
@@ -212,7 +215,7 @@ pub fn render(
     let start = Instant::now();
     let checked = validate::check_site(root, options.config.as_deref())?;
     phases.push(("check", start.elapsed()));
-    render_to_memory(root, options, checked, None, phases)
+    render_to_memory(root, options, checked, None, None, phases)
 }
 
 /// What the preview keeps between builds: the checks of unchanged files and the rendered
@@ -221,9 +224,43 @@ pub fn render(
 pub struct PreviewCache {
     checks: validate::Cache,
     pages: Arc<PageMemo>,
+    /// The search documents of the last index built, and its files.
+    search: Option<(Vec<crate::index::SearchDoc>, Files)>,
+}
+
+/// A search index the preview builds after publishing the pages of a rebuild (which carry
+/// the previous index until then), see [`render_cached`].
+#[derive(Debug)]
+pub struct PendingIndex {
+    docs: Vec<crate::index::SearchDoc>,
+    stale: Vec<String>,
+}
+
+/// The files of a search index built after its pages: remove `remove`, then add `files`.
+#[derive(Debug, Default)]
+pub struct IndexUpdate {
+    pub remove: Vec<String>,
+    pub files: Files,
+}
+
+impl PendingIndex {
+    /// Builds the index, remembers it in `cache` and returns what replaces the previous one.
+    pub fn build(self, cache: &mut PreviewCache) -> IndexUpdate {
+        let files: Files = crate::index::build_index(&self.docs);
+        cache.search = Some((self.docs, files.clone()));
+        IndexUpdate {
+            remove: self.stale,
+            files,
+        }
+    }
 }
 
 /// [`render`], reusing from `cache` what did not change since the last call.
+///
+/// The search index is reused when no search document changed. When one did, the files carry
+/// the previous index and `Rendered::pending` the new one, to build with [`PendingIndex::build`]
+/// once the pages are published (the first call builds it at once). A preview page reloads
+/// without waiting for the index.
 pub fn render_cached(
     root: &Path,
     options: &BuildOptions,
@@ -233,7 +270,42 @@ pub fn render_cached(
     let start = Instant::now();
     let checked = validate::check_site_cached(root, options.config.as_deref(), &mut cache.checks)?;
     phases.push(("check", start.elapsed()));
-    render_to_memory(root, options, checked, Some(cache.pages.clone()), phases)
+    let docs = Mutex::new(None);
+    let rendered = render_to_memory(
+        root,
+        options,
+        checked,
+        Some(cache.pages.clone()),
+        Some(&docs),
+        phases,
+    )?;
+    let Ok(mut rendered) = rendered else {
+        return Ok(rendered);
+    };
+    let docs = docs.into_inner().unwrap_or_else(|p| p.into_inner());
+    if let Some(docs) = docs {
+        match &cache.search {
+            Some((previous, files)) if *previous == docs => {
+                rendered.files.extend(files.clone());
+            }
+            Some((_, files)) => {
+                rendered.files.extend(files.clone());
+                rendered.pending = Some(PendingIndex {
+                    docs,
+                    stale: files.keys().cloned().collect(),
+                });
+            }
+            None => {
+                let update = PendingIndex {
+                    docs,
+                    stale: Vec::new(),
+                }
+                .build(cache);
+                rendered.files.extend(update.files);
+            }
+        }
+    }
+    Ok(Ok(rendered))
 }
 
 fn render_to_memory(
@@ -241,21 +313,26 @@ fn render_to_memory(
     options: &BuildOptions,
     checked: Checked,
     memo: Option<Arc<PageMemo>>,
+    search_docs: Option<&SearchDocs>,
     phases: Vec<(&'static str, Duration)>,
 ) -> Result<Result<Rendered, Box<Invalid>>, BuildError> {
     let open = |_: &SiteConfig| Ok(Memory::default());
     Ok(
-        render_checked(root, options, checked, memo, phases, open)?.map(|(memory, done)| {
-            Rendered {
+        render_checked(root, options, checked, memo, search_docs, phases, open)?.map(
+            |(memory, done)| Rendered {
                 files: memory.0.into_inner().unwrap_or_else(|p| p.into_inner()),
                 config: done.config,
                 history_note: done.history_note,
                 phases: done.phases,
                 groups: done.groups,
-            }
-        }),
+                pending: None,
+            },
+        ),
     )
 }
+
+/// Where the search group leaves its documents when the index is built later.
+type SearchDocs = Mutex<Option<Vec<crate::index::SearchDoc>>>;
 
 /// Where rendered files go as soon as each is ready: into memory for the preview, straight
 /// into the new output tree for a build (so a large site is never held in memory whole).
@@ -332,6 +409,7 @@ fn render_checked<S: Sink>(
     options: &BuildOptions,
     checked: Checked,
     memo: Option<Arc<PageMemo>>,
+    search_docs: Option<&SearchDocs>,
     mut phases: Vec<(&'static str, Duration)>,
     open: impl FnOnce(&SiteConfig) -> Result<S, BuildError>,
 ) -> Result<Result<(S, Done), Box<Invalid>>, BuildError> {
@@ -375,6 +453,7 @@ fn render_checked<S: Sink>(
         &history,
         &analytics,
         &sink,
+        search_docs,
     ) {
         Ok(groups) => groups,
         Err(error) => return Ok(Err(Box::new(Invalid::theme(&error, &config.theme, root)))),
@@ -420,7 +499,7 @@ pub fn build_with_progress(
             error: Mutex::new(None),
         })
     };
-    let (disk, mut done) = match render_checked(root, options, checked, None, phases, open)? {
+    let (disk, mut done) = match render_checked(root, options, checked, None, None, phases, open)? {
         Ok(rendered) => rendered,
         Err(invalid) => return Ok(Outcome::Invalid(invalid)),
     };
@@ -481,7 +560,7 @@ pub fn render_site(
     analytics: &Analytics,
 ) -> Result<Files, RenderError> {
     let memory = Memory::default();
-    render_site_timed(renderer, site, config, history, analytics, &memory)?;
+    render_site_timed(renderer, site, config, history, analytics, &memory, None)?;
     Ok(memory.0.into_inner().unwrap_or_else(|p| p.into_inner()))
 }
 
@@ -496,8 +575,10 @@ fn render_site_timed(
     history: &History,
     analytics: &Analytics,
     out: &dyn Sink,
+    search_docs: Option<&SearchDocs>,
 ) -> Result<Vec<(&'static str, Duration)>, RenderError> {
     let mut ctx = Ctx::new(renderer, site, config, history, analytics, out);
+    ctx.search_docs = search_docs;
     if renderer.memoised() {
         ctx.set_inputs(customers::dossier_inputs);
     }
@@ -528,12 +609,17 @@ fn render_site_timed(
 }
 
 /// Files that other parts of dossier add to the site, with the same [`Ctx`] as every page
-/// (site, analytics, renderer, base URL). The search index and its page go here.
+/// (site, analytics, renderer, base URL). The search index and its page go here; the preview
+/// takes the search documents to index them itself (see [`render_cached`]).
 fn extra_files(ctx: &Ctx) -> Result<Files, RenderError> {
-    let mut files: Files =
-        crate::index::build_index(&crate::index::site_docs(ctx.site, ctx.a, &ctx.base))
-            .into_iter()
-            .collect();
+    let docs = crate::index::site_docs(ctx.site, ctx.a, &ctx.base);
+    let mut files: Files = match ctx.search_docs {
+        Some(slot) => {
+            *slot.lock().unwrap_or_else(|p| p.into_inner()) = Some(docs);
+            Files::new()
+        }
+        None => crate::index::build_index(&docs).into_iter().collect(),
+    };
     let page = ctx.page(ctx.t("search"), "search");
     files.insert(
         "search/index.html".into(),

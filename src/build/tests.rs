@@ -112,13 +112,74 @@ fn every_page_renders_in_english_too() {
     assert!(home.contains(">Customers</a>"), "{home}");
 }
 
-/// The files of a preview rebuild, and how many pages it rendered rather than reused.
+/// The files of a preview rebuild, and how many pages it rendered rather than reused. A new
+/// search index is built after the pages and published over them, as `dossier serve` does.
 fn preview(site: &Path, cache: &mut PreviewCache) -> (Files, usize) {
+    let (mut files, pending, renders) = preview_pages(site, cache);
+    if let Some(pending) = pending {
+        let update = pending.build(cache);
+        for path in &update.remove {
+            files.remove(path);
+        }
+        files.extend(update.files);
+    }
+    (files, renders)
+}
+
+/// The files a preview rebuild publishes first, with the search index it builds after them.
+fn preview_pages(site: &Path, cache: &mut PreviewCache) -> (Files, Option<PendingIndex>, usize) {
     let options = BuildOptions::default();
     match render_cached(site, &options, cache).unwrap() {
-        Ok(rendered) => (rendered.files, cache.pages.renders()),
+        Ok(rendered) => (rendered.files, rendered.pending, cache.pages.renders()),
         Err(invalid) => panic!("invalid: {:?}", invalid.report.diagnostics()),
     }
+}
+
+/// The preview publishes the pages of a rebuild with the previous search index, and builds
+/// the new one just after; an index whose documents did not change is reused at once.
+#[test]
+fn preview_builds_a_changed_search_index_after_the_pages() {
+    let site = sample_site();
+    let mut cache = PreviewCache::default();
+    let index = |files: &Files| -> Files {
+        files
+            .iter()
+            .filter(|(p, _)| p.starts_with("search/") && *p != "search/index.html")
+            .map(|(p, b)| (p.clone(), b.clone()))
+            .collect()
+    };
+    let (first, pending, _) = preview_pages(site.path(), &mut cache);
+    assert!(pending.is_none(), "the first build has its index");
+    assert_eq!(first, fresh(site.path()));
+    assert!(!index(&first).is_empty());
+
+    // A new note in a record: the pages show it at once, the index follows.
+    let haixing = site.path().join("content/customers/shenzhen-haixing.md");
+    let text = fs::read_to_string(&haixing).unwrap();
+    fs::write(&haixing, format!("{text}\n独特的新词：蓝鲸计划。\n")).unwrap();
+    let (mut pages, pending, _) = preview_pages(site.path(), &mut cache);
+    let now = fresh(site.path());
+    assert_eq!(
+        index(&pages),
+        index(&first),
+        "the previous index until the new one"
+    );
+    assert_ne!(index(&now), index(&first), "the search documents changed");
+    let dossier = "customers/shenzhen-haixing/index.html";
+    assert_eq!(pages[dossier], now[dossier]);
+    let update = pending
+        .expect("the new index comes after")
+        .build(&mut cache);
+    for path in &update.remove {
+        pages.remove(path);
+    }
+    pages.extend(update.files);
+    assert_eq!(pages, now, "then the site is exactly a fresh build");
+
+    // Nothing changed since: the index is reused, nothing is left to build.
+    let (again, pending, _) = preview_pages(site.path(), &mut cache);
+    assert!(pending.is_none());
+    assert_eq!(again, now);
 }
 
 /// What a one-off build (no memo) makes of the site as it is now.

@@ -1,13 +1,13 @@
 //! `dossier serve`: the live preview for editors.
 
 use std::net::IpAddr;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use super::{Cli, EXIT_OK, Output};
 use crate::build::{self, BuildOptions, PreviewCache};
 use crate::diagnostics::{Format, RenderOptions, render};
-use crate::serve::{Preview, Rebuild, ServeOptions};
+use crate::serve::{Preview, Rebuild, ServeOptions, Update};
 
 #[derive(Debug, clap::Args)]
 pub struct ServeArgs {
@@ -39,13 +39,8 @@ pub fn run(cli: &Cli, args: &ServeArgs, output: Output) -> anyhow::Result<u8> {
         base_url: Some("/".to_string()),
         ..BuildOptions::default()
     };
-    let cache = Mutex::new(PreviewCache::default());
-    let rebuild = move || {
-        let mut cache = cache
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        rebuild(&root, &options, &mut cache, output)
-    };
+    let cache = Arc::new(Mutex::new(PreviewCache::default()));
+    let rebuild = move || rebuild(&root, &options, &cache, output);
     let serve_options = ServeOptions {
         root: cli.root.clone(),
         bind: args.bind,
@@ -63,14 +58,21 @@ pub fn run(cli: &Cli, args: &ServeArgs, output: Output) -> anyhow::Result<u8> {
 }
 
 /// One build into memory; problems go to the terminal and, through the overlay, to the page.
+/// A changed search index is built after the pages are published.
 fn rebuild(
     root: &std::path::Path,
     options: &BuildOptions,
-    cache: &mut PreviewCache,
+    cache: &Arc<Mutex<PreviewCache>>,
     output: Output,
 ) -> Rebuild {
     let started = Instant::now();
-    match build::render_cached(root, options, cache) {
+    let lock = || {
+        cache
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    };
+    let result = build::render_cached(root, options, &mut lock());
+    match result {
         Ok(Ok(rendered)) => {
             if !output.quiet {
                 eprintln!(
@@ -82,7 +84,28 @@ fn rebuild(
             if output.verbose {
                 super::build::print_phases(&rendered.phases, &rendered.groups);
             }
-            Rebuild::Built(rendered.files)
+            match rendered.pending {
+                None => Rebuild::Built(rendered.files),
+                Some(pending) => {
+                    let cache = cache.clone();
+                    let then = move || {
+                        let started = Instant::now();
+                        let mut cache = cache.lock().unwrap_or_else(|p| p.into_inner());
+                        let update = pending.build(&mut cache);
+                        if output.verbose {
+                            eprintln!(
+                                "  search index built after the pages in {} ms",
+                                started.elapsed().as_millis()
+                            );
+                        }
+                        Update {
+                            remove: update.remove,
+                            files: update.files,
+                        }
+                    };
+                    Rebuild::BuiltThen(rendered.files, Box::new(then))
+                }
+            }
         }
         Ok(Err(invalid)) => {
             let text = render(

@@ -15,7 +15,7 @@ use std::sync::Arc;
 use anyhow::{Context, bail};
 
 use site_state::SiteState;
-pub use site_state::{Files, Rebuild};
+pub use site_state::{Files, FollowUp, Rebuild, Update};
 
 /// Threads answering ordinary requests; a slow client holds one of them, not the server.
 const WORKERS: usize = 16;
@@ -49,7 +49,9 @@ impl Preview {
         );
         let state = SiteState::default();
         let hub = live::Hub::default();
-        state.apply(rebuild());
+        if let (_, Some(then)) = state.apply(rebuild()) {
+            state.update(then());
+        }
         for _ in 0..WORKERS {
             let (server, state, hub) = (server.clone(), state.clone(), hub.clone());
             std::thread::spawn(move || {
@@ -59,8 +61,12 @@ impl Preview {
             });
         }
         let on_change = move || {
-            let generation = state.apply(rebuild());
+            let (generation, then) = state.apply(rebuild());
             hub.broadcast(generation);
+            // The search index, after the pages: the reload does not wait for it.
+            if let Some(then) = then {
+                state.update(then());
+            }
         };
         let watcher = watch::watch(&options.root, options.poll, on_change)?;
         Ok(Preview {
