@@ -160,8 +160,12 @@ pub fn metrics_document(analytics: &Analytics) -> MetricsDocument {
 
 /// The document as pretty JSON with a trailing newline.
 pub fn metrics_json(analytics: &Analytics) -> String {
-    let mut text = serde_json::to_string_pretty(&metrics_document(analytics))
-        .expect("the metrics document serializes");
+    document_json(&metrics_document(analytics))
+}
+
+/// [`metrics_json`] of a document already made.
+pub fn document_json(document: &MetricsDocument) -> String {
+    let mut text = serde_json::to_string_pretty(document).expect("the metrics document serializes");
     text.push('\n');
     text
 }

@@ -36,7 +36,7 @@ use crate::model::{Customer, Kind, Playbook, Site, Stage};
 
 pub use clv::{Clv, ClvBasis, ClvSummary, MeanProfit, RateSource, RetentionRate, WinBackEntry};
 pub use credit::{CreditMetrics, FinancialRatios, Notch, PaymentDelay, PaymentLine, Rating};
-pub use export::{MetricsDocument, metrics_document, metrics_json};
+pub use export::{MetricsDocument, document_json, metrics_document, metrics_json};
 pub use prospects::{ManCode, ManLetter, ManVerdict};
 pub use rankings::{
     AbcAnalysis, AbcEntry, ClassCounts, GroupRankings, RankEntry, RankingTables, Rankings,

@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use super::context::Ctx;
 use super::rankings::{RANKINGS, table};
-use crate::analytics::{metrics_document, metrics_json};
+use crate::analytics::{MetricsDocument, document_json, metrics_document};
 use crate::render::RenderError;
 use crate::write::Files;
 
@@ -92,8 +92,7 @@ fn line(out: &mut String, cells: impl IntoIterator<Item = String>) {
     out.push_str("\r\n");
 }
 
-fn customers_csv(ctx: &Ctx) -> String {
-    let doc = metrics_document(ctx.a);
+fn customers_csv(ctx: &Ctx, doc: &MetricsDocument) -> String {
     let mut out = String::from(BOM);
     line(
         &mut out,
@@ -143,8 +142,13 @@ fn rankings_csv(ctx: &Ctx) -> String {
 
 pub(super) fn files(ctx: &Ctx) -> Result<Files, RenderError> {
     let mut files = Files::new();
-    files.insert("data/metrics.json".into(), metrics_json(ctx.a).into_bytes());
-    files.insert("data/customers.csv".into(), customers_csv(ctx).into_bytes());
+    // One document for both: it copies every customer's metrics.
+    let doc = metrics_document(ctx.a);
+    files.insert("data/metrics.json".into(), document_json(&doc).into_bytes());
+    files.insert(
+        "data/customers.csv".into(),
+        customers_csv(ctx, &doc).into_bytes(),
+    );
     files.insert("data/rankings.csv".into(), rankings_csv(ctx).into_bytes());
     Ok(files)
 }

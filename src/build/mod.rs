@@ -579,9 +579,11 @@ fn render_site_timed(
 ) -> Result<Vec<(&'static str, Duration)>, RenderError> {
     let mut ctx = Ctx::new(renderer, site, config, history, analytics, out);
     ctx.search_docs = search_docs;
+    let start = Instant::now();
     if renderer.memoised() {
         ctx.set_inputs(customers::dossier_inputs);
     }
+    let fingerprints = start.elapsed();
     out.expect(ctx.expected_pages());
     for (path, bytes) in renderer.static_files() {
         out.put(path.clone(), bytes.clone());
@@ -596,6 +598,13 @@ fn render_site_timed(
             Ok((*name, start.elapsed()))
         })
         .collect::<Result<_, RenderError>>()?;
+    let times = if renderer.memoised() {
+        std::iter::once(("fingerprints", fingerprints))
+            .chain(times)
+            .collect()
+    } else {
+        times
+    };
     out.put(
         "404.html".into(),
         renderer
