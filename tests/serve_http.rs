@@ -7,7 +7,7 @@ use std::net::{SocketAddr, TcpStream};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use dossier::serve::{Files, Preview, Rebuild, ServeOptions};
+use dossier::serve::{Files, Preview, Rebuild, ServeOptions, Update};
 
 fn stand_in_build(root: &Path) -> Rebuild {
     let page = std::fs::read_to_string(root.join("content/page.txt")).unwrap_or_default();
@@ -336,4 +336,86 @@ fn many_concurrent_clients_get_every_answer() {
     let ok: usize = threads.into_iter().map(|t| t.join().expect("thread")).sum();
     assert_eq!(ok, 32 * 60, "every request answered");
     eprintln!("1920 requests from 32 clients in {:?}", started.elapsed());
+}
+
+/// A build whose search index comes after its pages (`Rebuild::BuiltThen`): the tabs are told
+/// to reload as soon as the pages are published, the index replaces the old one when it is
+/// ready, and no second reload is announced for it.
+#[test]
+fn pages_are_published_before_the_index_that_follows_them() {
+    let site = tempfile::tempdir().expect("temp");
+    std::fs::create_dir_all(site.path().join("content")).expect("content");
+    std::fs::write(site.path().join("content/page.txt"), "first").expect("page");
+    let root = site.path().to_path_buf();
+    let (release, released) = std::sync::mpsc::channel::<()>();
+    let released = std::sync::Arc::new(std::sync::Mutex::new(released));
+    let build = move || {
+        let page = std::fs::read_to_string(root.join("content/page.txt")).unwrap_or_default();
+        let mut files = Files::new();
+        files.insert(
+            "index.html".into(),
+            format!("<html><body><p>{page}</p></body></html>").into_bytes(),
+        );
+        files.insert("search/old.json".into(), b"\"first\"".to_vec());
+        if page == "first" {
+            return Rebuild::Built(files);
+        }
+        let released = released.clone();
+        let then = move || {
+            // The index takes as long as the test wants.
+            let _ = released
+                .lock()
+                .expect("lock")
+                .recv_timeout(Duration::from_secs(10));
+            let mut files = Files::new();
+            files.insert("search/new.json".into(), format!("\"{page}\"").into_bytes());
+            Update {
+                remove: vec!["search/old.json".into()],
+                files,
+            }
+        };
+        Rebuild::BuiltThen(files, Box::new(then))
+    };
+    let options = ServeOptions {
+        root: site.path().to_path_buf(),
+        bind: "127.0.0.1".parse().expect("ip"),
+        port: 0,
+        poll: false,
+    };
+    let preview = Preview::start(&options, build).expect("starts");
+    let mut events = TcpStream::connect(preview.address).expect("connect");
+    events
+        .write_all(b"GET /__dossier/events HTTP/1.1\r\nHost: x\r\n\r\n")
+        .expect("subscribe");
+    events
+        .set_read_timeout(Some(Duration::from_millis(200)))
+        .expect("timeout");
+    let mut reader = BufReader::new(events);
+    let first = next_event(&mut reader);
+
+    std::fs::write(site.path().join("content/page.txt"), "second").expect("edit");
+    let second = next_event(&mut reader);
+    assert!(second > first);
+    assert!(get(preview.address, "/").contains("<p>second</p>"));
+    assert_eq!(status(&get(preview.address, "/search/old.json")), 200);
+    assert_eq!(status(&get(preview.address, "/search/new.json")), 404);
+
+    release.send(()).expect("release the index");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while status(&get(preview.address, "/search/new.json")) != 200 {
+        assert!(Instant::now() < deadline, "the index never came");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(get(preview.address, "/search/new.json").contains("\"second\""));
+    assert_eq!(status(&get(preview.address, "/search/old.json")), 404);
+    assert!(get(preview.address, "/").contains("<p>second</p>"));
+    // No build event for the index: read for a while, expect only keep-alive comments.
+    let deadline = Instant::now() + Duration::from_millis(500);
+    let mut line = String::new();
+    while Instant::now() < deadline {
+        line.clear();
+        if reader.read_line(&mut line).unwrap_or(0) > 0 {
+            assert!(!line.starts_with("data:"), "a reload for the index: {line}");
+        }
+    }
 }
