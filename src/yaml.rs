@@ -83,6 +83,14 @@ pub struct SyntaxError {
 /// Parses one YAML document. `line_offset` is added to every line so that positions are those of
 /// the whole file (front matter starts on line 2).
 pub fn parse(text: &str, line_offset: u32) -> Result<Node, SyntaxError> {
+    if let Some(node) = fast::parse(text, line_offset) {
+        return Ok(node);
+    }
+    parse_with_serde(text, line_offset)
+}
+
+/// [`parse`] through serde-saphyr, for every document the fast path does not take.
+fn parse_with_serde(text: &str, line_offset: u32) -> Result<Node, SyntaxError> {
     let options = serde_saphyr::options! {
         duplicate_keys: DuplicateKeyPolicy::Error,
         strict_booleans: true,
@@ -303,6 +311,237 @@ impl<'de> Deserialize<'de> for KeyText {
     }
 }
 
+/// The common case without serde: a front matter that is a mapping of plain keys, quoted
+/// strings and unambiguous plain scalars, with no anchors, aliases, tags, merge keys or
+/// duplicate keys. Built straight from the parser's events, with the same parser options and the
+/// same positions as [`parse`]'s serde-saphyr path. Anything else (including every error) gives
+/// `None`, and the serde-saphyr path decides, so values and messages stay the same.
+mod fast {
+    use serde_saphyr::granit_parser::{Event, Options, Parser, ScalarStyle, Span, StrInput};
+
+    use super::{Entry, Node, Pos, Value};
+
+    /// Larger texts (and deeper trees) go to serde-saphyr, whose budget limits apply.
+    const MAX_BYTES: usize = 256 * 1024;
+    const MAX_DEPTH: usize = 32;
+    const MAX_ENTRIES: usize = 256;
+
+    pub(super) fn parse(text: &str, line_offset: u32) -> Option<Node> {
+        if text.len() > MAX_BYTES {
+            return None;
+        }
+        let mut builder = Builder {
+            parser: Parser::with_options(StrInput::new(text), options()),
+            line_offset,
+            depth: 0,
+        };
+        let Event::StreamStart = builder.next()?.0 else {
+            return None;
+        };
+        let Event::DocumentStart(false, None) = builder.next()?.0 else {
+            return None;
+        };
+        let (Event::MappingStart(_, 0, None), span) = builder.next()? else {
+            return None;
+        };
+        let root = builder.map(&span)?;
+        let Event::DocumentEnd = builder.next()?.0 else {
+            return None;
+        };
+        let Event::StreamEnd = builder.next()?.0 else {
+            return None;
+        };
+        builder.parser.next().is_none().then_some(root)
+    }
+
+    /// The parser options serde-saphyr derives from its default budget.
+    fn options() -> Options {
+        let budget = serde_saphyr::Budget::default();
+        let mut options = Options::default();
+        options.simple_key_max_lookahead = budget.simple_key_max_lookahead;
+        options.flow_nesting_limit = budget.flow_nesting_limit;
+        options.block_nesting_limit = options
+            .block_nesting_limit
+            .max(budget.max_depth.saturating_add(1));
+        options
+    }
+
+    struct Builder<'t> {
+        parser: Parser<'t, StrInput<'t>>,
+        line_offset: u32,
+        depth: usize,
+    }
+
+    impl<'t> Builder<'t> {
+        fn next(&mut self) -> Option<(Event<'t>, Span)> {
+            self.parser.next()?.ok()
+        }
+
+        fn pos(&self, span: &Span) -> Pos {
+            Pos {
+                line: span.start.line() as u32 + self.line_offset,
+                column: span.start.col() as u32 + 1,
+            }
+        }
+
+        fn node(&mut self) -> Option<Node> {
+            let (event, span) = self.next()?;
+            match event {
+                Event::Scalar(text, style, 0, None) => Some(Node {
+                    pos: self.pos(&span),
+                    value: scalar(&text, style)?,
+                }),
+                Event::MappingStart(_, 0, None) => self.map(&span),
+                Event::SequenceStart(_, 0, None) => self.seq(&span),
+                _ => None,
+            }
+        }
+
+        fn map(&mut self, span: &Span) -> Option<Node> {
+            self.depth += 1;
+            if self.depth > MAX_DEPTH {
+                return None;
+            }
+            let mut entries: Vec<Entry> = Vec::new();
+            loop {
+                let (event, key_span) = self.next()?;
+                let key = match event {
+                    Event::MappingEnd => break,
+                    Event::Scalar(text, style, 0, None) => key(&text, style)?,
+                    _ => return None,
+                };
+                if entries.len() >= MAX_ENTRIES || entries.iter().any(|e| e.key == key) {
+                    return None;
+                }
+                let key_pos = self.pos(&key_span);
+                let value = self.node()?;
+                entries.push(Entry {
+                    key,
+                    key_pos,
+                    value,
+                });
+            }
+            self.depth -= 1;
+            Some(Node {
+                pos: self.pos(span),
+                value: Value::Map(entries),
+            })
+        }
+
+        fn seq(&mut self, span: &Span) -> Option<Node> {
+            self.depth += 1;
+            if self.depth > MAX_DEPTH {
+                return None;
+            }
+            let mut items = Vec::new();
+            loop {
+                let (event, item_span) = self.next()?;
+                let item = match event {
+                    Event::SequenceEnd => break,
+                    Event::Scalar(text, style, 0, None) => Node {
+                        pos: self.pos(&item_span),
+                        value: scalar(&text, style)?,
+                    },
+                    Event::MappingStart(_, 0, None) => self.map(&item_span)?,
+                    Event::SequenceStart(_, 0, None) => self.seq(&item_span)?,
+                    _ => return None,
+                };
+                items.push(item);
+            }
+            self.depth -= 1;
+            Some(Node {
+                pos: self.pos(span),
+                value: Value::Seq(items),
+            })
+        }
+    }
+
+    /// Plain words that YAML or Rust's float parser might read as something else than a string.
+    fn is_special_word(text: &str) -> bool {
+        matches!(
+            text.to_ascii_lowercase().as_str(),
+            "null"
+                | "true"
+                | "false"
+                | "inf"
+                | "infinity"
+                | "nan"
+                | "y"
+                | "n"
+                | "yes"
+                | "no"
+                | "on"
+                | "off"
+        )
+    }
+
+    /// A key whose text is the same whatever the scalar rules: quoted and non-empty, or plain and
+    /// starting with a letter or a non-ASCII character, and not a special word.
+    fn key(text: &str, style: ScalarStyle) -> Option<String> {
+        let first = *text.as_bytes().first()?;
+        let plain_text = first.is_ascii_alphabetic() || first >= 0x80 || first == b'_';
+        let ok = match style {
+            ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => text != "<<",
+            ScalarStyle::Plain => plain_text && !is_special_word(text),
+            _ => false,
+        };
+        ok.then(|| text.to_owned())
+    }
+
+    /// The value of an untagged scalar, or `None` when it is not one of the shapes decided here.
+    fn scalar(text: &str, style: ScalarStyle) -> Option<Value> {
+        match style {
+            ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => {
+                return Some(Value::Str(text.to_owned()));
+            }
+            ScalarStyle::Plain => {}
+            _ => return None,
+        }
+        match text {
+            "" | "~" | "null" | "Null" | "NULL" => return Some(Value::Null),
+            "true" | "True" | "TRUE" => return Some(Value::Bool(true)),
+            "false" | "False" | "FALSE" => return Some(Value::Bool(false)),
+            _ => {}
+        }
+        let bytes = text.as_bytes();
+        let first = bytes[0];
+        if first.is_ascii_alphabetic() || first >= 0x80 {
+            return (!is_special_word(text)).then(|| Value::Str(text.to_owned()));
+        }
+        if is_date(bytes) {
+            return Some(Value::Str(text.to_owned()));
+        }
+        let unsigned = bytes.strip_prefix(b"-").unwrap_or(bytes);
+        let (int_part, fraction) = match unsigned.iter().position(|&b| b == b'.') {
+            Some(dot) => (&unsigned[..dot], Some(&unsigned[dot + 1..])),
+            None => (unsigned, None),
+        };
+        let decimal = |digits: &[u8]| !digits.is_empty() && digits.iter().all(u8::is_ascii_digit);
+        if !decimal(int_part) || (int_part.len() > 1 && int_part[0] == b'0') {
+            return None;
+        }
+        match fraction {
+            None if int_part.len() <= 18 => text.parse().ok().map(Value::Int),
+            Some(fraction) if decimal(fraction) && int_part.len() + fraction.len() <= 15 => {
+                text.parse().ok().map(Value::Float)
+            }
+            _ => None,
+        }
+    }
+
+    /// `2025-03-23`: neither an integer nor a float, so a string.
+    fn is_date(b: &[u8]) -> bool {
+        b.len() == 10
+            && b.iter().enumerate().all(|(i, c)| {
+                if i == 4 || i == 7 {
+                    *c == b'-'
+                } else {
+                    c.is_ascii_digit()
+                }
+            })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -355,6 +594,48 @@ mod tests {
         let err = parse("a: 1\na: 2\n", 1).unwrap_err();
         assert_eq!(err.pos.line, 3, "{err:?}");
         assert_eq!(err.message, "field `a` appears twice in the same mapping");
+    }
+
+    /// The fast path gives what serde-saphyr gives, or leaves the document to it.
+    #[test]
+    fn fast_path_agrees_with_serde() {
+        let texts = [
+            "id: KH-1\nname: \"A\"\ntags: [a, 新客户]\nq: {money: true, authority: false}\n",
+            "list:\n  - date: 2025-03-23\n    n: 12\n    x: -4.50\n  - {a: 0, b: -7, c: ''}\n",
+            "a: 0571\nb: 1_000\nc: 1e5\nd: .5\ne: +3\nf: 0x1F\ng: .inf\nh: nan\ni: 12345678901234567890\n",
+            "a: yes\nb: No\nc: ~\nd:\ne: Null\nf: TRUE\ng: 2024-1-5\nh: 1.\ni: '007'\n",
+            "a: &x 1\nb: *x\n",
+            "a: !!str 1\nb: !t x\n",
+            "<<: {a: 1}\nb: 2\n",
+            "a: 1\na: 2\n",
+            "'a': 1\na: 2\n",
+            "2024: x\ntrue: y\n",
+            "a: |\n  text\n  more\nb: >\n  folded\n",
+            "a: [1, 2\n",
+            "a:\n- b\n-   c: 1\n    d: 2\n",
+            "  a: 1\n  b:\n    - x\n",
+            "a: b: c\n",
+            "a: 'it''s'\nb: \"tab\\there\"\n",
+            "- a\n- b\n",
+            "plain\n",
+            "",
+            "# only a comment\n",
+            "a: 1 # comment\n# between\nb: 2\n",
+            "a: x\n...\n",
+            "a: x\r\nb: 1\r\n",
+            "a: 9007199254740993\nb: 123456789012345678\nc: 0.1\nd: 3.14159265358979\n",
+            "a: _x\n_b: 1\nc: -\nd: -a\ne: --1\nf: -0\ng: -0.0\n",
+            "a:\n  b:\n    c:\n      d: [[1], {e: f}]\n",
+        ];
+        for text in texts {
+            for offset in [0, 1] {
+                let slow = parse_with_serde(text, offset);
+                if let Some(fast) = fast::parse(text, offset) {
+                    assert_eq!(Ok(fast), slow, "{text:?}");
+                }
+                assert_eq!(parse(text, offset), slow, "{text:?}");
+            }
+        }
     }
 
     #[test]

@@ -141,7 +141,8 @@ pub fn check_site_cached(
         })
         .collect();
 
-    let mut customers = Vec::new();
+    // Records are large: growing the vectors would copy every one of them again.
+    let mut customers = Vec::with_capacity(results.len());
     let mut playbooks = Vec::new();
     let mut sources = Sources::new();
     for (path, file_stamp, mut result) in results {
