@@ -458,21 +458,10 @@ mod fast {
 
     /// Plain words that YAML or Rust's float parser might read as something else than a string.
     fn is_special_word(text: &str) -> bool {
-        matches!(
-            text.to_ascii_lowercase().as_str(),
-            "null"
-                | "true"
-                | "false"
-                | "inf"
-                | "infinity"
-                | "nan"
-                | "y"
-                | "n"
-                | "yes"
-                | "no"
-                | "on"
-                | "off"
-        )
+        const WORDS: [&str; 12] = [
+            "null", "true", "false", "inf", "infinity", "nan", "y", "n", "yes", "no", "on", "off",
+        ];
+        text.len() <= 8 && WORDS.iter().any(|word| text.eq_ignore_ascii_case(word))
     }
 
     /// A key whose text is the same whatever the scalar rules: quoted and non-empty, or plain and
