@@ -24,8 +24,10 @@ if (!dir || queries.length === 0) {
   console.error('usage: node tests/js/search-latency.mjs INDEX_DIR QUERY...   (QUERY like q=华东&sort=name)');
   process.exit(2);
 }
+// The head mirrors the theme's search page (templates/base.html and search.html).
 const page = `<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>搜索</title>
-<link rel="modulepreload" href="/static/search-tokenize.js"></head><body>
+<link rel="modulepreload" href="/static/search-tokenize.js">
+<link rel="preload" href="/search/index.json" as="fetch" crossorigin></head><body>
 <header><form role="search" action="/search/" method="get"><input id="search-input" type="search" name="q"></form></header>
 <main><div id="search-results"></div></main><script type="module" src="/static/search.js"></script></body></html>`;
 const types = { '.js': 'text/javascript', '.json': 'application/json', '.gz': 'application/gzip' };
