@@ -2,6 +2,8 @@
 //! and fragment resolves, nothing is loaded from another host, and every page passes the checks
 //! a validator would make. Each test lists every problem it finds in one failure message.
 
+mod common;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::Path;
@@ -29,16 +31,7 @@ fn build_example(base_url: Option<&str>) -> Tree {
         Outcome::Built(_) => {}
         Outcome::Invalid(invalid) => panic!("invalid: {:?}", invalid.report.diagnostics()),
     }
-    walkdir::WalkDir::new(&out)
-        .into_iter()
-        .map(|e| e.expect("walk"))
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            let rel = e.path().strip_prefix(&out).expect("under out");
-            let rel = rel.to_str().expect("UTF-8 path").replace('\\', "/");
-            (rel, fs::read(e.path()).expect("read"))
-        })
-        .collect()
+    common::read_tree(&out)
 }
 
 /// The site's own `base_url` from site.yaml.

@@ -4,6 +4,8 @@
 //! hand-computed figures its page exists to show, so a wrong number cannot be accepted by a
 //! careless review of the snapshot alone.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
@@ -48,16 +50,7 @@ fn site() -> &'static BTreeMap<String, Vec<u8>> {
             "the copy must have no git history, or the snapshots would depend on it: {:?}",
             summary.history_note
         );
-        walkdir::WalkDir::new(&out)
-            .into_iter()
-            .map(|e| e.expect("walk"))
-            .filter(|e| e.file_type().is_file())
-            .map(|e| {
-                let rel = e.path().strip_prefix(&out).expect("under out");
-                let rel = rel.to_str().expect("UTF-8").replace('\\', "/");
-                (rel, fs::read(e.path()).expect("read"))
-            })
-            .collect()
+        common::read_tree(&out)
     })
 }
 

@@ -511,19 +511,25 @@ fn financials(ctx: &Ctx, e: &Entry) -> Value {
     })
 }
 
-/// CSI with level and trend, and every survey up to the as-of date (oldest first).
-fn satisfaction(ctx: &Ctx, e: &Entry) -> Value {
+/// The customer's surveys up to the as-of date, oldest first.
+fn surveys_to_date<'a>(ctx: &Ctx, e: &Entry<'a>) -> Vec<&'a crate::model::Survey> {
     let as_of = ctx.a.as_of();
-    let weights = &ctx.config.satisfaction.weights;
-    let mut surveys: Vec<&crate::model::Survey> =
+    let mut surveys: Vec<_> =
         e.c.satisfaction
             .iter()
             .filter(|s| s.date <= as_of)
             .collect();
+    surveys.sort_by_key(|s| s.date);
+    surveys
+}
+
+/// CSI with level and trend, and every survey up to the as-of date (oldest first).
+fn satisfaction(ctx: &Ctx, e: &Entry) -> Value {
+    let weights = &ctx.config.satisfaction.weights;
+    let surveys = surveys_to_date(ctx, e);
     if surveys.is_empty() {
         return Value::Null;
     }
-    surveys.sort_by_key(|s| s.date);
     let rows: Vec<Value> = surveys
         .iter()
         .map(|s| {
@@ -664,17 +670,11 @@ fn radar_chart(ctx: &Ctx, e: &Entry) -> Option<String> {
 }
 
 fn satisfaction_chart(ctx: &Ctx, e: &Entry) -> Option<String> {
-    let as_of = ctx.a.as_of();
     let weights = &ctx.config.satisfaction.weights;
-    let mut surveys: Vec<&crate::model::Survey> =
-        e.c.satisfaction
-            .iter()
-            .filter(|s| s.date <= as_of)
-            .collect();
+    let surveys = surveys_to_date(ctx, e);
     if surveys.len() < 2 {
         return None;
     }
-    surveys.sort_by_key(|s| s.date);
     let labels: Vec<String> = surveys
         .iter()
         .map(|s| crate::render::format::date(s.date, ctx.lang))

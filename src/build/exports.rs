@@ -54,7 +54,7 @@ pub(crate) const RANKING_COLUMNS: [&str; 8] = [
 /// The UTF-8 byte order mark.
 const BOM: &str = "\u{feff}";
 
-/// One CSV field (RFC 4180 quoting, formula-looking text neutralised).
+/// One CSV field: formula-looking text neutralised, then quoted as `dossier report` does.
 fn field(text: &str, is_text: bool) -> String {
     let guarded;
     let text = if is_text && text.starts_with(['=', '+', '-', '@']) {
@@ -63,11 +63,7 @@ fn field(text: &str, is_text: bool) -> String {
     } else {
         text
     };
-    if text.contains([',', '"', '\r', '\n']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text.to_string()
-    }
+    crate::report::csv_field(text)
 }
 
 fn cell(value: &Value) -> String {

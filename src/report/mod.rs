@@ -17,6 +17,9 @@ use crate::config::{Language, SiteConfig};
 use crate::model::Site;
 use sections::Ctx;
 
+/// RFC 4180 quoting of one CSV field, shared with the site's CSV exports.
+pub use table::csv_field;
+
 /// Which part of the analytics to print.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, clap::ValueEnum)]
 pub enum Section {
