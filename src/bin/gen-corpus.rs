@@ -5,15 +5,16 @@
 //! and prints what docs/performance.md records (build time, bundle size, file count, largest
 //! file, bytes fetched by typical queries). Run it under `/usr/bin/time -v` for peak memory.
 
-use std::alloc::{GlobalAlloc, Layout, System};
+use std::alloc::{GlobalAlloc, Layout};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicIsize, Ordering};
 use std::time::Instant;
 
 use clap::Parser;
 use dossier::index::{self, CustomerFacts, PAGE, Query, Reader, SearchDoc};
+use mimalloc::MiMalloc;
 
 #[derive(Parser)]
 #[command(about = "Write a deterministic generated dossier site, or benchmark its search index")]
@@ -44,6 +45,9 @@ struct Args {
 }
 
 fn main() -> ExitCode {
+    // Before anything is allocated worth counting: the index benchmark reports heap use.
+    let counting = std::env::args_os().any(|a| a == "--bench-index");
+    COUNTING.store(counting, Ordering::Relaxed);
     let args = Args::parse();
     if let Some(site) = &args.bench_index {
         return bench_index(site, args.write.as_deref());
@@ -69,37 +73,44 @@ fn main() -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// Counts heap bytes in use and their peak, so the benchmark can report what indexing itself
-/// allocates (the resident size of the process also holds the loaded site and freed pages).
+/// The same allocator as `dossier` (so timings match it), counting heap bytes in use and their
+/// peak for `--bench-index` only: the benchmark reports what indexing itself allocates (the
+/// resident size also holds the loaded site and freed pages). Counting is off otherwise, since
+/// two threads updating the same counters on every allocation would slow the other benchmarks.
 struct Counting;
 
-static IN_USE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
+static COUNTING: AtomicBool = AtomicBool::new(false);
+static IN_USE: AtomicIsize = AtomicIsize::new(0);
+static PEAK: AtomicIsize = AtomicIsize::new(0);
+
+fn count(added: isize) {
+    let now = IN_USE.fetch_add(added, Ordering::Relaxed) + added;
+    PEAK.fetch_max(now, Ordering::Relaxed);
+}
 
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        // SAFETY: forwarded unchanged to the system allocator.
-        let p = unsafe { System.alloc(layout) };
-        if !p.is_null() {
-            let now = IN_USE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
-            PEAK.fetch_max(now, Ordering::Relaxed);
+        // SAFETY: forwarded unchanged to the allocator.
+        let p = unsafe { MiMalloc.alloc(layout) };
+        if !p.is_null() && COUNTING.load(Ordering::Relaxed) {
+            count(layout.size() as isize);
         }
         p
     }
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: forwarded unchanged to the system allocator.
-        unsafe { System.dealloc(ptr, layout) };
-        IN_USE.fetch_sub(layout.size(), Ordering::Relaxed);
+        // SAFETY: forwarded unchanged to the allocator.
+        unsafe { MiMalloc.dealloc(ptr, layout) };
+        if COUNTING.load(Ordering::Relaxed) {
+            count(-(layout.size() as isize));
+        }
     }
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        // SAFETY: forwarded unchanged to the system allocator.
-        let p = unsafe { System.realloc(ptr, layout, new_size) };
-        if !p.is_null() {
-            IN_USE.fetch_sub(layout.size(), Ordering::Relaxed);
-            let now = IN_USE.fetch_add(new_size, Ordering::Relaxed) + new_size;
-            PEAK.fetch_max(now, Ordering::Relaxed);
+        // SAFETY: forwarded unchanged to the allocator.
+        let p = unsafe { MiMalloc.realloc(ptr, layout, new_size) };
+        if !p.is_null() && COUNTING.load(Ordering::Relaxed) {
+            count(new_size as isize - layout.size() as isize);
         }
         p
     }
@@ -109,7 +120,7 @@ unsafe impl GlobalAlloc for Counting {
 static ALLOCATOR: Counting = Counting;
 
 /// Heap bytes in use now, after resetting the peak to it.
-fn heap_reset() -> usize {
+fn heap_reset() -> isize {
     let now = IN_USE.load(Ordering::Relaxed);
     PEAK.store(now, Ordering::Relaxed);
     now
