@@ -29,6 +29,7 @@ pub(crate) mod testing;
 use std::collections::BTreeMap;
 
 use jiff::civil::Date;
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::config::SiteConfig;
@@ -146,12 +147,55 @@ pub fn analyse(
 ) -> Result<Analytics, AnalyticsError> {
     let period = time::resolve(site, config, as_of_override)?;
     let customers = in_id_order(&site.customers);
-    let abc = rankings::abc(&customers, &period);
-    let rate = clv::retention_rate(&customers, &period, &config.retention);
+    // The rankings and the complaint statistics depend on nothing else computed here: they
+    // run beside the per-customer metrics (a preview rebuild waits for all of it).
+    let ((rankings, complaints), (metrics, summaries)) = rayon::join(
+        || {
+            rayon::join(
+                || rankings::rankings(&customers, &period, config.ranking.top),
+                || service::complaint_stats(&customers, &period),
+            )
+        },
+        || per_customer(&customers, config, &period),
+    );
+    let (abc, clv, retention, satisfaction, visits) = summaries;
+    let mut metrics = metrics;
+    let playbooks = apply_playbooks(&site.playbooks, &customers, &mut metrics);
+    Ok(Analytics {
+        rankings,
+        retention,
+        clv,
+        satisfaction,
+        complaints,
+        visits,
+        customers: metrics,
+        playbooks,
+        abc,
+        period,
+    })
+}
+
+/// The site-wide summaries [`per_customer`] computes with the customers' metrics.
+type Summaries = (
+    AbcAnalysis,
+    ClvSummary,
+    Retention,
+    SatisfactionSummary,
+    VisitSummary,
+);
+
+/// Every customer's metrics (without playbooks), and the summaries built from them.
+fn per_customer(
+    customers: &[&Customer],
+    config: &SiteConfig,
+    period: &Period,
+) -> (Vec<CustomerMetrics>, Summaries) {
+    let abc = rankings::abc(customers, period);
+    let rate = clv::retention_rate(customers, period, &config.retention);
     let d = config.retention.discount_rate;
     let clvs: Vec<Option<Clv>> = customers
-        .iter()
-        .map(|c| clv::clv(c, &period, &rate, d))
+        .par_iter()
+        .map(|c| clv::clv(c, period, &rate, d))
         .collect();
     let win_back: BTreeMap<String, f64> = customers
         .iter()
@@ -162,24 +206,33 @@ pub fn analyse(
         .collect();
     let weights = &config.satisfaction.weights;
     let csis: Vec<Option<Csi>> = customers
-        .iter()
-        .map(|c| satisfaction::csi(c, &period, weights))
+        .par_iter()
+        .map(|c| satisfaction::csi(c, period, weights))
         .collect();
     let classes: BTreeMap<&str, &AbcEntry> =
         abc.customers.iter().map(|e| (e.id.as_str(), e)).collect();
     let statuses: Vec<Option<VisitStatus>> = customers
-        .iter()
+        .par_iter()
         .map(|c| {
             let class = classes.get(c.id.as_str()).map(|e| e.class);
-            service::visit_status(c, &period, class, &config.visits.interval_days)
+            service::visit_status(c, period, class, &config.visits.interval_days)
         })
         .collect();
 
-    let clv_summary = clv::summary(with(&customers, &clvs), &period, rate, d);
-    let satisfaction = satisfaction::summary(with(&customers, &csis), &period, weights);
-    let visits = service::visit_summary(with(&customers, &statuses));
-    let mut metrics: Vec<CustomerMetrics> = customers
-        .iter()
+    let (retention, (clv_summary, (satisfaction, visits))) = rayon::join(
+        || retention::retention(customers, period, &win_back),
+        || {
+            (
+                clv::summary(with(customers, &clvs), period, rate, d),
+                (
+                    satisfaction::summary(with(customers, &csis), period, weights),
+                    service::visit_summary(with(customers, &statuses)),
+                ),
+            )
+        },
+    );
+    let metrics: Vec<CustomerMetrics> = customers
+        .par_iter()
         .zip(clvs)
         .zip(csis)
         .zip(statuses)
@@ -193,29 +246,17 @@ pub fn analyse(
             stage: time::stage_as_of(c, period.as_of),
             sales: rankings::sales_metrics(c, period.year),
             abc: classes.get(c.id.as_str()).map(|e| (*e).clone()),
-            credit: credit::credit(c, &config.credit, &period),
+            credit: credit::credit(c, &config.credit, period),
             clv,
-            churn: retention::churn_loss(c, &period),
+            churn: retention::churn_loss(c, period),
             satisfaction: csi,
-            man: prospects::man(c, &period),
-            complaints: service::complaints(c, &period),
+            man: prospects::man(c, period),
+            complaints: service::complaints(c, period),
             visits,
             playbooks: Vec::new(),
         })
         .collect();
-    let playbooks = apply_playbooks(&site.playbooks, &customers, &mut metrics);
-    Ok(Analytics {
-        rankings: rankings::rankings(&customers, &period, config.ranking.top),
-        retention: retention::retention(&customers, &period, &win_back),
-        clv: clv_summary,
-        satisfaction,
-        complaints: service::complaint_stats(&customers, &period),
-        visits,
-        customers: metrics,
-        playbooks,
-        abc,
-        period,
-    })
+    (metrics, (abc, clv_summary, retention, satisfaction, visits))
 }
 
 /// Each customer with its value of a per-customer metric.
@@ -230,8 +271,8 @@ fn with<'a, T>(
 }
 
 /// Customers by id (code points), then path, whatever order the site gives.
-fn in_id_order(customers: &[Customer]) -> Vec<&Customer> {
-    let mut sorted: Vec<&Customer> = customers.iter().collect();
+fn in_id_order(customers: &[std::sync::Arc<Customer>]) -> Vec<&Customer> {
+    let mut sorted: Vec<&Customer> = customers.iter().map(|c| &**c).collect();
     sorted.sort_by(|a, b| (&a.id, &a.source.path).cmp(&(&b.id, &b.source.path)));
     sorted
 }

@@ -176,6 +176,8 @@ pub fn retention(
     };
     let mut years = Vec::new();
     let mut by_year = Vec::new();
+    // Every year's losses, in year order: the churn reasons of all years.
+    let mut all: Vec<ChurnLoss> = Vec::new();
     for year in first..=period.year {
         let c = counts(&members, year);
         let losses: Vec<ChurnLoss> = c
@@ -188,13 +190,8 @@ pub fn retention(
             year,
             reasons: reason_counts(&losses),
         });
+        all.extend(losses);
     }
-    let all: Vec<ChurnLoss> = years
-        .iter()
-        .flat_map(|y| &y.lost_ids)
-        .filter_map(|id| members.iter().find(|m| &m.customer.id == id))
-        .filter_map(|m| churn_loss(m.customer, period))
-        .collect();
     Retention {
         years,
         churn_reasons: ChurnReasons {

@@ -335,8 +335,9 @@ proptest! {
         let shuffled: Vec<Customer> = order.iter().map(|i| customers[*i].clone()).collect();
         let config = config_for(Some(2025));
         // Bypass Site::new's sorting: analyse must not depend on the order it is given.
-        let a = analyse(&Site { customers, playbooks: sample_playbooks() }, &config, None).unwrap();
-        let b = analyse(&Site { customers: shuffled, playbooks: sample_playbooks() }, &config, None).unwrap();
+        let shared = |list: Vec<Customer>| list.into_iter().map(std::sync::Arc::new).collect();
+        let a = analyse(&Site { customers: shared(customers), playbooks: sample_playbooks() }, &config, None).unwrap();
+        let b = analyse(&Site { customers: shared(shuffled), playbooks: sample_playbooks() }, &config, None).unwrap();
         prop_assert_eq!(metrics_json(&a), metrics_json(&b));
         prop_assert_eq!(a, b);
     }

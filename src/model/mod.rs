@@ -6,6 +6,7 @@
 mod enums;
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use jiff::civil::Date;
 use serde::Serialize;
@@ -205,14 +206,20 @@ pub struct Selector {
 /// All validated content of a site.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Site {
-    /// Sorted by id (code-point order).
-    pub customers: Vec<Customer>,
+    /// Sorted by id (code-point order). Shared, so the preview's check cache and each build
+    /// hold the same records instead of copies.
+    pub customers: Vec<Arc<Customer>>,
     /// Sorted by order, then title, then path.
     pub playbooks: Vec<Playbook>,
 }
 
 impl Site {
-    pub fn new(mut customers: Vec<Customer>, mut playbooks: Vec<Playbook>) -> Self {
+    pub fn new(customers: Vec<Customer>, playbooks: Vec<Playbook>) -> Self {
+        Site::shared(customers.into_iter().map(Arc::new).collect(), playbooks)
+    }
+
+    /// [`Site::new`] with records that others hold too.
+    pub fn shared(mut customers: Vec<Arc<Customer>>, mut playbooks: Vec<Playbook>) -> Self {
         customers.sort_by(|a, b| {
             a.id.cmp(&b.id)
                 .then_with(|| a.source.path.cmp(&b.source.path))

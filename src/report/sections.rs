@@ -35,7 +35,11 @@ impl<'a> Ctx<'a> {
             language: config.language,
             request,
             top: request.top.unwrap_or(config.ranking.top),
-            records: site.customers.iter().map(|c| (c.id.as_str(), c)).collect(),
+            records: site
+                .customers
+                .iter()
+                .map(|c| (c.id.as_str(), &**c))
+                .collect(),
         }
     }
 

@@ -131,7 +131,7 @@ fn section_json_has_unrounded_values() {
 fn csv_quotes_fields_and_marks_blocks() {
     let mut s = site();
     let kh9 = s.customers.iter_mut().find(|c| c.id == "KH-9").unwrap();
-    kh9.name = "Acme, \"East\" Ltd".to_string();
+    std::sync::Arc::make_mut(kh9).name = "Acme, \"East\" Ltd".to_string();
     let config = config_for(Some(2025));
     let analytics = analyse(&s, &config, None).unwrap();
     let request = ReportRequest::new(Section::Credit, ReportFormat::Csv);

@@ -11,6 +11,7 @@ mod playbook;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::SystemTime;
 
 use rayon::prelude::*;
@@ -69,7 +70,7 @@ struct FileResult {
 /// unchanged. The preview server keeps one across rebuilds, so saving one record re-reads one
 /// file, not the whole site.
 pub struct Cache {
-    files: HashMap<PathBuf, (FileStamp, FileResult)>,
+    files: HashMap<PathBuf, (FileStamp, Arc<FileResult>)>,
     /// A one-off check keeps nothing, so records are moved into the site, not copied.
     keep: bool,
 }
@@ -129,13 +130,13 @@ pub fn check_site_cached(
         .filter_map(|(path, collection)| collection.map(|c| (path, c)))
         .collect();
     let previous = std::mem::take(&mut cache.files);
-    let results: Vec<(PathBuf, Option<FileStamp>, FileResult)> = records
+    let results: Vec<(PathBuf, Option<FileStamp>, Arc<FileResult>)> = records
         .par_iter()
         .map(|(path, collection)| {
             let now = stamp(path);
             let result = match previous.get(*path) {
                 Some((then, result)) if now.is_some() && Some(*then) == now => result.clone(),
-                _ => check_file(root, path, *collection),
+                _ => Arc::new(check_file(root, path, *collection)),
             };
             ((*path).clone(), now, result)
         })
@@ -145,7 +146,7 @@ pub fn check_site_cached(
     let mut customers = Vec::with_capacity(results.len());
     let mut playbooks = Vec::new();
     let mut sources = Sources::new();
-    for (path, file_stamp, mut result) in results {
+    for (path, file_stamp, result) in results {
         diagnostics.extend(result.diagnostics.iter().cloned());
         diagnostics.extend(links::broken(
             &result.display,
@@ -155,14 +156,9 @@ pub fn check_site_cached(
         if let Some(text) = &result.text {
             sources.insert(result.display.clone(), text.clone());
         }
-        let record = if cache.keep {
-            result.record.clone()
-        } else {
-            result.record.take()
-        };
-        match record {
+        match result.record.clone() {
             Some(Record::Customer(c, pos)) => customers.push((c, pos)),
-            Some(Record::Playbook(p)) => playbooks.push(p),
+            Some(Record::Playbook(p)) => playbooks.push((*p).clone()),
             None => {}
         }
         if let (true, Some(file_stamp)) = (cache.keep, file_stamp) {
@@ -170,7 +166,7 @@ pub fn check_site_cached(
         }
     }
     diagnostics.extend(duplicate_ids(&customers));
-    let customers: Vec<Customer> = customers.into_iter().map(|(c, _)| c).collect();
+    let customers: Vec<Arc<Customer>> = customers.into_iter().map(|(c, _)| c).collect();
     if let Some(d) = reporting_year_problem(&config, &customers, &config_display) {
         diagnostics.push(d);
     }
@@ -184,7 +180,7 @@ pub fn check_site_cached(
         }
     }
     Ok(Checked {
-        site: Site::new(customers, playbooks),
+        site: Site::shared(customers, playbooks),
         config,
         report,
         sources,
@@ -232,12 +228,11 @@ fn decode_config(display: &str, text: &str) -> (SiteConfig, Vec<Diagnostic>) {
     }
 }
 
-// Boxing would only add an allocation per record.
-#[allow(clippy::large_enum_variant)]
 #[derive(Clone)]
 enum Record {
-    Customer(Customer, Pos),
-    Playbook(Playbook),
+    /// Shared with the sites built from it: the preview's cache keeps it across builds.
+    Customer(Arc<Customer>, Pos),
+    Playbook(Box<Playbook>),
 }
 
 fn decode_document(document: &Document) -> (Option<Record>, Vec<Diagnostic>) {
@@ -255,7 +250,7 @@ fn decode_document(document: &Document) -> (Option<Record>, Vec<Diagnostic>) {
             &document.body,
             document.body_line,
         )
-        .map(|d| Record::Customer(d.customer, d.id_pos)),
+        .map(|d| Record::Customer(Arc::new(d.customer), d.id_pos)),
         Collection::Playbooks => playbook::decode(
             &mut ctx,
             &document.front,
@@ -263,13 +258,13 @@ fn decode_document(document: &Document) -> (Option<Record>, Vec<Diagnostic>) {
             &document.body,
             document.body_line,
         )
-        .map(Record::Playbook),
+        .map(|p| Record::Playbook(Box::new(p))),
     };
     (record, ctx.diagnostics)
 }
 
 /// Every record after the first (in path order) that reuses an id.
-fn duplicate_ids(customers: &[(Customer, Pos)]) -> Vec<Diagnostic> {
+fn duplicate_ids(customers: &[(Arc<Customer>, Pos)]) -> Vec<Diagnostic> {
     let mut by_id: BTreeMap<&str, Vec<(&Customer, Pos)>> = BTreeMap::new();
     for (customer, pos) in customers {
         by_id
@@ -299,7 +294,7 @@ fn duplicate_ids(customers: &[(Customer, Pos)]) -> Vec<Diagnostic> {
 
 fn reporting_year_problem(
     config: &SiteConfig,
-    customers: &[Customer],
+    customers: &[Arc<Customer>],
     config_display: &str,
 ) -> Option<Diagnostic> {
     let has_sales = customers.iter().any(|c| !c.sales.is_empty());
