@@ -7,7 +7,7 @@ use std::net::{SocketAddr, TcpStream};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use dossier::serve::{Files, Preview, Rebuild, ServeOptions, Update};
+use dossier::serve::{Files, FirstPages, Preview, Rebuild, ServeOptions, Update};
 
 fn stand_in_build(root: &Path) -> Rebuild {
     let page = std::fs::read_to_string(root.join("content/page.txt")).unwrap_or_default();
@@ -45,18 +45,34 @@ fn start() -> (tempfile::TempDir, Preview) {
 }
 
 fn start_watching(poll: bool) -> (tempfile::TempDir, Preview) {
+    let site = site_with_page();
+    let root = site.path().to_path_buf();
+    let preview = start_preview(site.path(), poll, move |_: &FirstPages| {
+        stand_in_build(&root)
+    });
+    (site, preview)
+}
+
+/// A temporary site whose content/ holds one `page.txt` that says "first".
+fn site_with_page() -> tempfile::TempDir {
     let site = tempfile::tempdir().expect("temp");
     std::fs::create_dir_all(site.path().join("content")).expect("content");
     std::fs::write(site.path().join("content/page.txt"), "first").expect("page");
-    let root = site.path().to_path_buf();
+    site
+}
+
+/// Serves `site` on a free loopback port with `build` as its build.
+fn start_preview<F>(site: &Path, poll: bool, build: F) -> Preview
+where
+    F: Fn(&FirstPages) -> Rebuild + Send + Sync + 'static,
+{
     let options = ServeOptions {
-        root: root.clone(),
+        root: site.to_path_buf(),
         bind: "127.0.0.1".parse().expect("ip"),
         port: 0,
         poll,
     };
-    let preview = Preview::start(&options, move || stand_in_build(&root)).expect("starts");
-    (site, preview)
+    Preview::start(&options, build).expect("starts")
 }
 
 /// Sends raw bytes and returns the whole response (the server closes after `Connection: close`).
@@ -343,13 +359,11 @@ fn many_concurrent_clients_get_every_answer() {
 /// ready, and no second reload is announced for it.
 #[test]
 fn pages_are_published_before_the_index_that_follows_them() {
-    let site = tempfile::tempdir().expect("temp");
-    std::fs::create_dir_all(site.path().join("content")).expect("content");
-    std::fs::write(site.path().join("content/page.txt"), "first").expect("page");
+    let site = site_with_page();
     let root = site.path().to_path_buf();
     let (release, released) = std::sync::mpsc::channel::<()>();
     let released = std::sync::Arc::new(std::sync::Mutex::new(released));
-    let build = move || {
+    let build = move |_: &FirstPages| {
         let page = std::fs::read_to_string(root.join("content/page.txt")).unwrap_or_default();
         let mut files = Files::new();
         files.insert(
@@ -376,13 +390,7 @@ fn pages_are_published_before_the_index_that_follows_them() {
         };
         Rebuild::BuiltThen(files, Box::new(then))
     };
-    let options = ServeOptions {
-        root: site.path().to_path_buf(),
-        bind: "127.0.0.1".parse().expect("ip"),
-        port: 0,
-        poll: false,
-    };
-    let preview = Preview::start(&options, build).expect("starts");
+    let preview = start_preview(site.path(), false, build);
     let mut events = TcpStream::connect(preview.address).expect("connect");
     events
         .write_all(b"GET /__dossier/events HTTP/1.1\r\nHost: x\r\n\r\n")
@@ -418,4 +426,92 @@ fn pages_are_published_before_the_index_that_follows_them() {
             assert!(!line.starts_with("data:"), "a reload for the index: {line}");
         }
     }
+}
+
+/// Subscribes to the build events of a tab showing `page`, and reads the version it is sent
+/// when the stream opens.
+fn tab(address: SocketAddr, page: &str) -> (BufReader<TcpStream>, u64) {
+    let mut events = TcpStream::connect(address).expect("connect");
+    let request = format!("GET /__dossier/events?page={page} HTTP/1.1\r\nHost: x\r\n\r\n");
+    events.write_all(request.as_bytes()).expect("subscribe");
+    events
+        .set_read_timeout(Some(Duration::from_millis(100)))
+        .expect("timeout");
+    let mut reader = BufReader::new(events);
+    let version = next_event(&mut reader);
+    (reader, version)
+}
+
+/// Whether a build event arrives within `wait` (keep-alive comments do not count).
+fn event_within(reader: &mut BufReader<TcpStream>, wait: Duration) -> Option<u64> {
+    let deadline = Instant::now() + wait;
+    let mut line = String::new();
+    while Instant::now() < deadline {
+        line.clear();
+        if reader.read_line(&mut line).unwrap_or(0) > 0
+            && let Some(data) = line.strip_prefix("data: ")
+        {
+            return Some(data.trim().parse().expect("version"));
+        }
+    }
+    None
+}
+
+/// A build that publishes an edited page first (as the real build does with the dossier of
+/// an edited record) and the rest when the test lets it: only the tab showing the edited page
+/// reloads at first; the home page's tab reloads when the rest is published; a tab whose page
+/// never changed is left alone, and the edited page's tab is not reloaded twice.
+#[test]
+fn the_edited_page_goes_first_and_only_tabs_of_changed_pages_reload() {
+    let site = site_with_page();
+    let root = site.path().to_path_buf();
+    let (release, released) = std::sync::mpsc::channel::<()>();
+    let released = std::sync::Mutex::new(released);
+    let build = move |first: &FirstPages| {
+        let text = std::fs::read_to_string(root.join("content/page.txt")).unwrap_or_default();
+        let page = |body: &str| format!("<html><body>{body}</body></html>").into_bytes();
+        let dossier = ("customers/甲/index.html".to_string(), page(&text));
+        let mut files = Files::new();
+        files.insert("index.html".into(), page(&format!("home {text}")));
+        files.insert("unchanged/index.html".into(), page("same"));
+        files.insert(dossier.0.clone(), dossier.1.clone());
+        if text != "first" {
+            first(Files::from([dossier]));
+            let _ = released
+                .lock()
+                .expect("lock")
+                .recv_timeout(Duration::from_secs(10));
+        }
+        Rebuild::Built(files)
+    };
+    let preview = start_preview(site.path(), false, build);
+    let (mut edited, v1) = tab(preview.address, "%2Fcustomers%2F%25E7%2594%25B2%2F");
+    let (mut home, h1) = tab(preview.address, "%2F");
+    let (mut unchanged, u1) = tab(preview.address, "%2Funchanged%2F");
+    let served = get(preview.address, "/customers/%E7%94%B2/");
+    assert!(
+        served.contains(&format!("data-generation=\"{v1}\"")),
+        "a page is served with the version its tab is told: {served}"
+    );
+
+    std::fs::write(site.path().join("content/page.txt"), "second").expect("edit");
+    let v2 = event_within(&mut edited, Duration::from_secs(10)).expect("the edited page first");
+    assert!(v2 > v1);
+    assert!(get(preview.address, "/customers/%E7%94%B2/").contains("second"));
+    assert!(
+        get(preview.address, "/").contains("home first"),
+        "the rest waits"
+    );
+    assert_eq!(event_within(&mut home, Duration::from_millis(300)), None);
+
+    release.send(()).expect("release the rest");
+    let h2 = event_within(&mut home, Duration::from_secs(10)).expect("the home page next");
+    assert!(h2 > v2 && h1 < v2);
+    assert!(get(preview.address, "/").contains("home second"));
+    assert_eq!(event_within(&mut edited, Duration::from_millis(300)), None);
+    assert_eq!(
+        event_within(&mut unchanged, Duration::from_millis(300)),
+        None
+    );
+    assert_eq!(tab(preview.address, "%2Funchanged%2F").1, u1);
 }

@@ -83,6 +83,22 @@ pub(super) fn dossiers(ctx: &Ctx) -> Result<Files, RenderError> {
     Ok(Files::new())
 }
 
+/// The dossiers of the customer records at `paths` (`Source::path`), rendered through the
+/// memo like [`dossiers`] renders them, so the full build that follows reuses them.
+pub(super) fn dossiers_of(ctx: &Ctx, paths: &[String]) -> Result<Files, RenderError> {
+    ctx.customers
+        .iter()
+        .filter(|e| paths.binary_search(&e.c.source.path).is_ok())
+        .map(|e| {
+            let html = ctx
+                .r
+                .render_with_inputs("customer.html", dossier_inputs(ctx, e), || dossier(ctx, e))?;
+            let page = crate::render::urls::customer_page(&e.c.source.slug);
+            Ok((crate::render::urls::page_file(&page), html.into_bytes()))
+        })
+        .collect()
+}
+
 /// A fingerprint of everything [`dossier`] reads besides the theme, the configuration and the
 /// `build` global (as-of date, year), which the renderer adds to every key: the record, its
 /// metrics (rankings, ABC share, credit and the rest, recomputed site-wide each build), its

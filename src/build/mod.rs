@@ -215,7 +215,7 @@ pub fn render(
     let start = Instant::now();
     let checked = validate::check_site(root, options.config.as_deref())?;
     phases.push(("check", start.elapsed()));
-    render_to_memory(root, options, checked, None, None, phases)
+    render_to_memory(root, options, checked, None, phases)
 }
 
 /// What the preview keeps between builds: the checks of unchanged files and the rendered
@@ -266,19 +266,37 @@ pub fn render_cached(
     options: &BuildOptions,
     cache: &mut PreviewCache,
 ) -> Result<Result<Rendered, Box<Invalid>>, BuildError> {
+    render_cached_first(root, options, cache, &|_| {})
+}
+
+/// [`render_cached`], handing `first` the dossiers of the customer records that changed since
+/// the last call as soon as they are rendered, before the rest of the site: the preview
+/// publishes them at once, so the page an editor is working on reloads without waiting for
+/// every list and aggregate. `first` is not called on the first build, when no record or
+/// several changed, or when the site is invalid.
+pub fn render_cached_first(
+    root: &Path,
+    options: &BuildOptions,
+    cache: &mut PreviewCache,
+    first: &(dyn Fn(Files) + Sync),
+) -> Result<Result<Rendered, Box<Invalid>>, BuildError> {
     let mut phases = Vec::new();
     let start = Instant::now();
     let checked = validate::check_site_cached(root, options.config.as_deref(), &mut cache.checks)?;
     phases.push(("check", start.elapsed()));
+    let changed = cache
+        .checks
+        .changed_customers()
+        .filter(|changed| (1..=FIRST_PAGES_AT_MOST).contains(&changed.len()))
+        .unwrap_or_default();
     let docs = Mutex::new(None);
-    let rendered = render_to_memory(
-        root,
-        options,
-        checked,
-        Some(cache.pages.clone()),
-        Some(&docs),
-        phases,
-    )?;
+    let preview = Preview {
+        memo: cache.pages.clone(),
+        search_docs: &docs,
+        first: (changed, first),
+        started: start,
+    };
+    let rendered = render_to_memory(root, options, checked, Some(preview), phases)?;
     let Ok(mut rendered) = rendered else {
         return Ok(rendered);
     };
@@ -308,26 +326,37 @@ pub fn render_cached(
     Ok(Ok(rendered))
 }
 
+/// More changed records than this (a checkout, a bulk edit) are not worth a first publication.
+const FIRST_PAGES_AT_MOST: usize = 8;
+
+/// What a preview build uses besides the site: the page memo, where to leave the search
+/// documents, and the changed records whose dossiers go first to `first`.
+struct Preview<'p> {
+    memo: Arc<PageMemo>,
+    search_docs: &'p SearchDocs,
+    first: (&'p [String], &'p (dyn Fn(Files) + Sync)),
+    started: Instant,
+}
+
 fn render_to_memory(
     root: &Path,
     options: &BuildOptions,
     checked: Checked,
-    memo: Option<Arc<PageMemo>>,
-    search_docs: Option<&SearchDocs>,
+    preview: Option<Preview>,
     phases: Vec<(&'static str, Duration)>,
 ) -> Result<Result<Rendered, Box<Invalid>>, BuildError> {
     let open = |_: &SiteConfig| Ok(Memory::default());
     Ok(
-        render_checked(root, options, checked, memo, search_docs, phases, open)?.map(
-            |(memory, done)| Rendered {
+        render_checked(root, options, checked, preview, phases, open)?.map(|(memory, done)| {
+            Rendered {
                 files: memory.0.into_inner().unwrap_or_else(|p| p.into_inner()),
                 config: done.config,
                 history_note: done.history_note,
                 phases: done.phases,
                 groups: done.groups,
                 pending: None,
-            },
-        ),
+            }
+        }),
     )
 }
 
@@ -408,8 +437,7 @@ fn render_checked<S: Sink>(
     root: &Path,
     options: &BuildOptions,
     checked: Checked,
-    memo: Option<Arc<PageMemo>>,
-    search_docs: Option<&SearchDocs>,
+    preview: Option<Preview>,
     mut phases: Vec<(&'static str, Duration)>,
     open: impl FnOnce(&SiteConfig) -> Result<S, BuildError>,
 ) -> Result<Result<(S, Done), Box<Invalid>>, BuildError> {
@@ -440,21 +468,20 @@ fn render_checked<S: Sink>(
         Ok(renderer) => renderer,
         Err(error) => return Ok(Err(Box::new(Invalid::theme(&error, &config.theme, root)))),
     };
-    let mut renderer = match memo {
-        Some(memo) => renderer.with_memo(memo),
+    let mut renderer = match &preview {
+        Some(preview) => renderer.with_memo(preview.memo.clone()),
         None => renderer,
     };
     renderer.set_global("build", &build_global(&analytics, &renderer));
     let sink = open(&config)?;
-    let groups = match render_site_timed(
-        &renderer,
-        &checked.site,
-        &config,
-        &history,
-        &analytics,
-        &sink,
-        search_docs,
-    ) {
+    let inputs = Inputs {
+        renderer: &renderer,
+        site: &checked.site,
+        config: &config,
+        history: &history,
+        analytics: &analytics,
+    };
+    let groups = match render_site_timed(&inputs, &sink, preview.as_ref()) {
         Ok(groups) => groups,
         Err(error) => return Ok(Err(Box::new(Invalid::theme(&error, &config.theme, root)))),
     };
@@ -499,7 +526,7 @@ pub fn build_with_progress(
             error: Mutex::new(None),
         })
     };
-    let (disk, mut done) = match render_checked(root, options, checked, None, None, phases, open)? {
+    let (disk, mut done) = match render_checked(root, options, checked, None, phases, open)? {
         Ok(rendered) => rendered,
         Err(invalid) => return Ok(Outcome::Invalid(invalid)),
     };
@@ -550,6 +577,15 @@ const GROUPS: [(&str, Group); 13] = [
     ("search", extra_files),
 ];
 
+/// Everything a site's pages are rendered from.
+struct Inputs<'s> {
+    renderer: &'s Renderer,
+    site: &'s Site,
+    config: &'s SiteConfig,
+    history: &'s History,
+    analytics: &'s Analytics,
+}
+
 /// Every output file of the site, by path: the theme's static files, every page group and the
 /// exports, rendered in parallel (dossiers and term pages in parallel within their group too).
 pub fn render_site(
@@ -560,35 +596,45 @@ pub fn render_site(
     analytics: &Analytics,
 ) -> Result<Files, RenderError> {
     let memory = Memory::default();
-    render_site_timed(renderer, site, config, history, analytics, &memory, None)?;
+    let inputs = Inputs {
+        renderer,
+        site,
+        config,
+        history,
+        analytics,
+    };
+    render_site_timed(&inputs, &memory, None)?;
     Ok(memory.0.into_inner().unwrap_or_else(|p| p.into_inner()))
 }
 
 /// Renders every file of the site into `out`, and returns the time each page group took
 /// (groups run in parallel, so these overlap and add up to more than the render phase). Large
 /// groups put each page into `out` as it is rendered; the others hand over their files when
-/// done.
+/// done. A preview build first hands the dossiers of the changed records to `preview.first`.
 fn render_site_timed(
-    renderer: &Renderer,
-    site: &Site,
-    config: &SiteConfig,
-    history: &History,
-    analytics: &Analytics,
+    s: &Inputs,
     out: &dyn Sink,
-    search_docs: Option<&SearchDocs>,
+    preview: Option<&Preview>,
 ) -> Result<Vec<(&'static str, Duration)>, RenderError> {
-    let mut ctx = Ctx::new(renderer, site, config, history, analytics, out);
-    ctx.search_docs = search_docs;
-    let start = Instant::now();
-    if renderer.memoised() {
+    let renderer = s.renderer;
+    let mut ctx = Ctx::new(renderer, s.site, s.config, s.history, s.analytics, out);
+    let mut times = Vec::new();
+    if let Some(preview) = preview {
+        ctx.search_docs = Some(preview.search_docs);
+        let (changed, first) = preview.first;
+        if !changed.is_empty() {
+            first(customers::dossiers_of(&ctx, changed)?);
+            times.push(("first pages", preview.started.elapsed()));
+        }
+        let start = Instant::now();
         ctx.set_inputs(customers::dossier_inputs);
+        times.push(("fingerprints", start.elapsed()));
     }
-    let fingerprints = start.elapsed();
     out.expect(ctx.expected_pages());
     for (path, bytes) in renderer.static_files() {
         out.put(path.clone(), bytes.clone());
     }
-    let times: Vec<(&'static str, Duration)> = GROUPS
+    let groups: Vec<(&'static str, Duration)> = GROUPS
         .par_iter()
         .map(|(name, group)| {
             let start = Instant::now();
@@ -598,13 +644,7 @@ fn render_site_timed(
             Ok((*name, start.elapsed()))
         })
         .collect::<Result<_, RenderError>>()?;
-    let times = if renderer.memoised() {
-        std::iter::once(("fingerprints", fingerprints))
-            .chain(times)
-            .collect()
-    } else {
-        times
-    };
+    times.extend(groups);
     out.put(
         "404.html".into(),
         renderer

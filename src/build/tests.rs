@@ -354,3 +354,67 @@ fn dossier_inputs_follow_site_wide_metrics() {
         "the record's history"
     );
 }
+
+/// The dossiers the preview hands over first, in each rebuild (see `render_cached_first`).
+fn preview_first(site: &Path, cache: &mut PreviewCache) -> (Files, Vec<Files>) {
+    let first = Mutex::new(Vec::new());
+    let give = |pages: Files| first.lock().unwrap().push(pages);
+    let rendered = render_cached_first(site, &BuildOptions::default(), cache, &give)
+        .unwrap()
+        .unwrap_or_else(|invalid| panic!("invalid: {:?}", invalid.report.diagnostics()));
+    (rendered.files, first.into_inner().unwrap())
+}
+
+/// Editing records hands their dossiers over before the rest of the site, byte for byte as
+/// the full build then has them; nothing goes first on the first build, without a change,
+/// or when only a playbook changed.
+#[test]
+fn preview_hands_over_the_dossiers_of_edited_records_first() {
+    let site = sample_site();
+    let mut cache = PreviewCache::default();
+    let (_, first) = preview_first(site.path(), &mut cache);
+    assert!(
+        first.is_empty(),
+        "the first build publishes everything at once"
+    );
+
+    let edit = |name: &str, from: &str, to: &str| {
+        let path = site.path().join("content").join(name);
+        let text = fs::read_to_string(&path).unwrap();
+        assert!(text.contains(from), "{name} has {from}");
+        fs::write(&path, text.replacen(from, to, 1)).unwrap();
+    };
+    // A new figure reorders the rankings: other pages change too, later.
+    edit("customers/shenzhen-haixing.md", "revenue: ", "revenue: 1");
+    let (files, first) = preview_first(site.path(), &mut cache);
+    let dossier = "customers/shenzhen-haixing/index.html";
+    assert_eq!(first.len(), 1);
+    assert_eq!(first[0].keys().collect::<Vec<_>>(), [dossier]);
+    assert_eq!(first[0][dossier], files[dossier]);
+    assert_eq!(first[0][dossier], fresh(site.path())[dossier]);
+
+    edit("customers/hangzhou-mingda.md", "\n\n", "\n\n新的一段。\n\n");
+    edit(
+        "customers/chengdu-rongcheng.md",
+        "\n\n",
+        "\n\nAnother paragraph.\n\n",
+    );
+    let (files, first) = preview_first(site.path(), &mut cache);
+    let both = [
+        "customers/chengdu-rongcheng/index.html",
+        "customers/hangzhou-mingda/index.html",
+    ];
+    assert_eq!(first.len(), 1);
+    assert_eq!(first[0].keys().collect::<Vec<_>>(), both);
+    for path in both {
+        assert_eq!(first[0][path], files[path]);
+    }
+
+    assert!(preview_first(site.path(), &mut cache).1.is_empty());
+    edit(
+        "playbooks/complaint-handling.md",
+        "\n\n",
+        "\n\nA new step.\n\n",
+    );
+    assert!(preview_first(site.path(), &mut cache).1.is_empty());
+}

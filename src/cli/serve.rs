@@ -7,7 +7,7 @@ use std::time::Instant;
 use super::{Cli, EXIT_OK, Output};
 use crate::build::{self, BuildOptions, PreviewCache};
 use crate::diagnostics::{Format, RenderOptions, render};
-use crate::serve::{Preview, Rebuild, ServeOptions, Update};
+use crate::serve::{Files, FirstPages, Preview, Rebuild, ServeOptions, Update};
 
 #[derive(Debug, clap::Args)]
 pub struct ServeArgs {
@@ -40,7 +40,7 @@ pub fn run(cli: &Cli, args: &ServeArgs, output: Output) -> anyhow::Result<u8> {
         ..BuildOptions::default()
     };
     let cache = Arc::new(Mutex::new(PreviewCache::default()));
-    let rebuild = move || rebuild(&root, &options, &cache, output);
+    let rebuild = move |first: &FirstPages| rebuild(&root, &options, &cache, output, first);
     let serve_options = ServeOptions {
         root: cli.root.clone(),
         bind: args.bind,
@@ -64,6 +64,7 @@ fn rebuild(
     options: &BuildOptions,
     cache: &Arc<Mutex<PreviewCache>>,
     output: Output,
+    first: &FirstPages,
 ) -> Rebuild {
     let started = Instant::now();
     let lock = || {
@@ -71,7 +72,18 @@ fn rebuild(
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     };
-    let result = build::render_cached(root, options, &mut lock());
+    let first = |pages: Files| {
+        if output.verbose {
+            let names: Vec<&str> = pages.keys().map(String::as_str).collect();
+            eprintln!(
+                "  published {} first, {} ms into the rebuild",
+                names.join(", "),
+                started.elapsed().as_millis()
+            );
+        }
+        first(pages);
+    };
+    let result = build::render_cached_first(root, options, &mut lock(), &first);
     match result {
         Ok(Ok(rendered)) => {
             if !output.quiet {

@@ -47,7 +47,12 @@ impl PageMemo {
     ) -> Result<Arc<str>, E> {
         let reused = {
             let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
-            state.previous.remove(&key)
+            // A page asked for twice in one build (the preview renders edited dossiers first)
+            // is rendered once.
+            match state.current.get(&key) {
+                Some(page) => Some(page.clone()),
+                None => state.previous.remove(&key),
+            }
         };
         let page = match reused {
             Some(page) => page,

@@ -6,18 +6,25 @@ use tiny_http::{Header, Method, Request, Response, StatusCode};
 
 use super::live;
 use super::mime::content_type;
-use super::path::{Refused, site_path};
-use super::site_state::SiteState;
+use super::path::{Refused, query_param, site_path};
+use super::site_state::{SiteState, Snapshot};
 
 type Reply = Response<Cursor<Vec<u8>>>;
 
 /// Handles a request; event streams take over the connection in their own thread.
 pub fn handle(request: Request, state: &SiteState, hub: &live::Hub) {
     if request.url().split('?').next() == Some(live::EVENTS_PATH) {
-        let (_, _, generation) = state.snapshot();
-        let events = hub.subscribe();
+        // The tab names the page it shows (its location's path); a missing or refused one
+        // stands for the home page.
+        let path = query_param(request.url(), "page")
+            .and_then(|page| site_path(&page).ok())
+            .unwrap_or_default();
+        let key = state.snapshot().page(&path).0;
+        // Subscribed before the version is read: a build in between is sent twice, not lost.
+        let events = hub.subscribe(key.clone());
+        let version = state.snapshot().version(&key);
         let writer = request.into_writer();
-        std::thread::spawn(move || live::stream(writer, generation, events));
+        std::thread::spawn(move || live::stream(writer, version, events));
         return;
     }
     let reply = respond(&request, state);
@@ -39,41 +46,38 @@ fn respond(request: &Request, state: &SiteState) -> Reply {
     let path = match site_path(request.url()) {
         Ok(path) => path,
         Err(Refused::BadRequest) => return text(400, "bad request\n"),
-        Err(Refused::Outside) => return not_found(state),
+        Err(Refused::Outside) => return not_found(&state.snapshot(), 0),
     };
-    let (files, problems, generation) = state.snapshot();
+    let shot = state.snapshot();
+    let (key, version) = shot.page(&path);
     let shown = Shown {
-        problems: &problems,
-        generation,
+        problems: &shot.problems,
+        version,
     };
-    if let Some(bytes) = files.get(&path) {
+    if let Some(bytes) = shot.files.get(&path) {
         return file_reply(request, &path, bytes, &shown);
     }
-    let index = if path.is_empty() {
-        "index.html".to_string()
-    } else {
-        format!("{path}/index.html")
-    };
-    match files.get(&index) {
+    match shot.files.get(&key) {
         Some(_) if !request.url().split('?').next().unwrap_or("").ends_with('/') => {
             let location = format!("/{path}/");
             text(301, "moved\n").with_header(header("Location", &location))
         }
-        Some(bytes) => file_reply(request, &index, bytes, &shown),
-        None => not_found(state),
+        Some(bytes) => file_reply(request, &key, bytes, &shown),
+        None => not_found(&shot, version),
     }
 }
 
-/// What an HTML page is served with: the build it comes from and the latest problems.
+/// What an HTML page is served with: its version (see `Snapshot::version`) and the latest
+/// problems.
 struct Shown<'s> {
     problems: &'s [crate::diagnostics::Diagnostic],
-    generation: u64,
+    version: u64,
 }
 
 fn file_reply(request: &Request, path: &str, bytes: &[u8], shown: &Shown<'_>) -> Reply {
     let kind = content_type(path);
     let body = if kind.starts_with("text/html") {
-        live::inject(bytes, shown.problems, shown.generation)
+        live::inject(bytes, shown.problems, shown.version)
     } else {
         bytes.to_vec()
     };
@@ -104,10 +108,11 @@ fn cached(request: &Request, body: Vec<u8>, kind: &str) -> Reply {
         .with_header(header("X-Content-Type-Options", "nosniff"))
 }
 
-fn not_found(state: &SiteState) -> Reply {
-    let (files, problems, generation) = state.snapshot();
-    match files.get("404.html") {
-        Some(page) => Response::from_data(live::inject(page, &problems, generation))
+/// The theme's 404 page, with the version of the page asked for: its tab reloads when that
+/// page appears.
+fn not_found(shot: &Snapshot, version: u64) -> Reply {
+    match shot.files.get("404.html") {
+        Some(page) => Response::from_data(live::inject(page, &shot.problems, version))
             .with_status_code(StatusCode(404))
             .with_header(header("Content-Type", "text/html; charset=utf-8")),
         None => text(404, "not found\n"),

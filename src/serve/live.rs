@@ -6,17 +6,19 @@ use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use super::site_state::Published;
 use crate::diagnostics::Diagnostic;
 
 pub const EVENTS_PATH: &str = "/__dossier/events";
 pub const SCRIPT_PATH: &str = "/__dossier/live.js";
 
-/// The browser side: reconnects by itself (EventSource does), reloads on every new build.
-/// The page knows the build it was rendered from, so a rebuild that happens between the
-/// response and the event stream's first message still reloads it.
+/// The browser side: reconnects by itself (EventSource does) and reloads when the server says
+/// the page it shows has changed. The page knows the version it was served (the build in which
+/// it last changed), and the server sends the current one when the stream opens, so a rebuild
+/// between the response and the stream still reloads it.
 pub const SCRIPT: &str = r#"(() => {
   const shown = document.currentScript && document.currentScript.dataset.generation;
-  const source = new EventSource("/__dossier/events");
+  const source = new EventSource("/__dossier/events?page=" + encodeURIComponent(location.pathname));
   source.addEventListener("build", (event) => {
     if (event.data !== shown) { location.reload(); }
   });
@@ -25,26 +27,32 @@ pub const SCRIPT: &str = r#"(() => {
 })();
 "#;
 
-/// Every open tab's event channel.
+/// Every open tab's event channel, with the page it shows.
 #[derive(Clone, Default)]
 pub struct Hub {
-    clients: Arc<Mutex<Vec<Sender<u64>>>>,
+    clients: Arc<Mutex<Vec<Tab>>>,
 }
 
+/// An open tab: the key of its page and where its events go.
+type Tab = (String, Sender<u64>);
+
 impl Hub {
-    pub fn subscribe(&self) -> Receiver<u64> {
+    /// Events for a tab showing the page `key` (see `site_state::page_key`).
+    pub fn subscribe(&self, key: String) -> Receiver<u64> {
         let (sender, receiver) = channel();
         self.clients
             .lock()
             .unwrap_or_else(|p| p.into_inner())
-            .push(sender);
+            .push((key, sender));
         receiver
     }
 
-    /// Tells every tab about a new build; forgets tabs that have gone.
-    pub fn broadcast(&self, generation: u64) {
+    /// Tells the tabs whose page a build changed; forgets tabs that have gone.
+    pub fn broadcast(&self, published: &Published) {
         let mut clients = self.clients.lock().unwrap_or_else(|p| p.into_inner());
-        clients.retain(|client| client.send(generation).is_ok());
+        clients.retain(|(key, client)| {
+            !published.changed.includes(key) || client.send(published.generation).is_ok()
+        });
     }
 
     #[cfg(test)]
@@ -53,8 +61,8 @@ impl Hub {
     }
 }
 
-/// Streams build events to one tab until it goes away. The current generation is sent first so
-/// a tab that connects after a rebuild still knows which build it shows.
+/// Streams build events to one tab until it goes away. The page's current version is sent
+/// first, so a tab whose page changed before the stream opened reloads.
 pub fn stream(mut writer: Box<dyn Write + Send>, current: u64, events: Receiver<u64>) {
     let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\nConnection: keep-alive\r\nX-Accel-Buffering: no\r\n\r\n";
     if write_flush(&mut writer, head).is_err() || write_flush(&mut writer, &event(current)).is_err()
@@ -83,15 +91,16 @@ fn write_flush(writer: &mut Box<dyn Write + Send>, text: &str) -> std::io::Resul
     writer.flush()
 }
 
-/// Adds the live script, and the overlay when the latest build failed, before `</body>`.
-pub fn inject(html: &[u8], problems: &[Diagnostic], generation: u64) -> Vec<u8> {
+/// Adds the live script (with the page's version), and the overlay when the latest build
+/// failed, before `</body>`.
+pub fn inject(html: &[u8], problems: &[Diagnostic], version: u64) -> Vec<u8> {
     let text = String::from_utf8_lossy(html);
     let mut addition = String::new();
     if !problems.is_empty() {
         addition.push_str(&overlay(problems));
     }
     addition.push_str(&format!(
-        "<script src=\"{SCRIPT_PATH}\" data-generation=\"{generation}\" defer></script>"
+        "<script src=\"{SCRIPT_PATH}\" data-generation=\"{version}\" defer></script>"
     ));
     let at = text.rfind("</body>").unwrap_or(text.len());
     let mut out = String::with_capacity(text.len() + addition.len());
@@ -164,12 +173,25 @@ mod tests {
     }
 
     #[test]
-    fn hub_forgets_gone_tabs() {
+    fn hub_tells_only_the_tabs_whose_page_changed_and_forgets_gone_tabs() {
+        use crate::serve::site_state::Changed;
         let hub = Hub::default();
-        let kept = hub.subscribe();
-        drop(hub.subscribe());
-        hub.broadcast(7);
-        assert_eq!(hub.len(), 1);
-        assert_eq!(kept.recv().unwrap(), 7);
+        let edited = hub.subscribe("customers/a/index.html".into());
+        let home = hub.subscribe("index.html".into());
+        drop(hub.subscribe("customers/a/index.html".into()));
+        let first = Published {
+            generation: 7,
+            changed: Changed::Pages(vec!["customers/a/index.html".into()]),
+        };
+        hub.broadcast(&first);
+        assert_eq!(hub.len(), 2);
+        assert_eq!(edited.try_recv(), Ok(7));
+        assert!(home.try_recv().is_err(), "the home page did not change");
+        hub.broadcast(&Published {
+            generation: 8,
+            changed: Changed::Everything,
+        });
+        assert_eq!(edited.try_recv(), Ok(8));
+        assert_eq!(home.try_recv(), Ok(8));
     }
 }

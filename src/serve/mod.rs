@@ -17,6 +17,9 @@ use anyhow::{Context, bail};
 use site_state::SiteState;
 pub use site_state::{Files, FollowUp, Rebuild, Update};
 
+/// Publishes pages of a build ahead of the rest; see [`Preview::start`].
+pub type FirstPages<'a> = dyn Fn(Files) + Sync + 'a;
+
 /// Threads answering ordinary requests; a slow client holds one of them, not the server.
 const WORKERS: usize = 16;
 
@@ -37,9 +40,11 @@ pub struct Preview {
 
 impl Preview {
     /// Binds, builds once, and starts serving and watching in background threads.
+    /// `rebuild` builds the site; it may hand pages it has ready before the rest (the
+    /// dossiers of edited records) to the function it is given, which publishes them at once.
     pub fn start<F>(options: &ServeOptions, rebuild: F) -> anyhow::Result<Preview>
     where
-        F: Fn() -> Rebuild + Send + Sync + 'static,
+        F: Fn(&FirstPages<'_>) -> Rebuild + Send + Sync + 'static,
     {
         let listener = bind(options.bind, options.port)?;
         let address = listener.local_addr().context("reading the bound address")?;
@@ -49,7 +54,7 @@ impl Preview {
         );
         let state = SiteState::default();
         let hub = live::Hub::default();
-        if let (_, Some(then)) = state.apply(rebuild()) {
+        if let (_, Some(then)) = state.apply(rebuild(&|_| {})) {
             state.update(then());
         }
         for _ in 0..WORKERS {
@@ -60,12 +65,20 @@ impl Preview {
                 }
             });
         }
+        let pool = rebuild_pool();
         let on_change = move || {
-            let (generation, then) = state.apply(rebuild());
-            hub.broadcast(generation);
-            // The search index, after the pages: the reload does not wait for it.
-            if let Some(then) = then {
-                state.update(then());
+            let rebuild_and_publish = || {
+                let first = |pages: Files| hub.broadcast(&state.publish_first(pages));
+                let (published, then) = state.apply(rebuild(&first));
+                hub.broadcast(&published);
+                // The search index, after the pages: the reload does not wait for it.
+                if let Some(then) = then {
+                    state.update(then());
+                }
+            };
+            match &pool {
+                Some(pool) => pool.install(rebuild_and_publish),
+                None => rebuild_and_publish(),
             }
         };
         let watcher = watch::watch(&options.root, options.poll, on_change)?;
@@ -105,3 +118,28 @@ fn bind(ip: IpAddr, port: u16) -> anyhow::Result<TcpListener> {
         Err(e) => Err(e).with_context(|| format!("cannot listen on {ip}:{port}")),
     }
 }
+
+/// The threads that rebuild after a change, at a lower CPU priority than the rest of the
+/// machine: once the edited page is published, the browser reloading it (and the server's
+/// request threads) get the cores before the rest of the rebuild. On an idle machine this
+/// changes nothing.
+fn rebuild_pool() -> Option<rayon::ThreadPool> {
+    rayon::ThreadPoolBuilder::new()
+        .thread_name(|i| format!("dossier-rebuild-{i}"))
+        .start_handler(|_| lower_priority())
+        .build()
+        .ok()
+}
+
+#[cfg(target_os = "linux")]
+fn lower_priority() {
+    // On Linux, PRIO_PROCESS with id 0 sets the nice value of the calling thread only. A
+    // failure leaves the normal priority, which is only slower.
+    // SAFETY: setpriority reads its three integer arguments and nothing else.
+    unsafe {
+        libc::setpriority(libc::PRIO_PROCESS, 0, 10);
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn lower_priority() {}

@@ -38,6 +38,16 @@ pub fn site_path(target: &str) -> Result<String, Refused> {
     Ok(segments.join("/"))
 }
 
+/// The value of the query parameter `name` of a request target, percent-decoded.
+pub fn query_param(target: &str, name: &str) -> Option<String> {
+    let query = target.split('#').next()?.split_once('?')?.1;
+    query
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .find(|(key, _)| *key == name)
+        .and_then(|(_, value)| percent_decode(value))
+}
+
 fn percent_decode(text: &str) -> Option<String> {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());

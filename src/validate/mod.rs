@@ -71,8 +71,12 @@ struct FileResult {
 /// file, not the whole site.
 pub struct Cache {
     files: HashMap<PathBuf, (FileStamp, Arc<FileResult>)>,
-    /// A one-off check keeps nothing, so records are moved into the site, not copied.
+    /// A one-off check keeps nothing.
     keep: bool,
+    /// Paths (`Source::path`) of the customer records the last check read anew.
+    reread: Vec<String>,
+    /// Whether the last check started from an empty cache (the first check reads everything).
+    cold: bool,
 }
 
 impl Default for Cache {
@@ -80,6 +84,8 @@ impl Default for Cache {
         Cache {
             files: HashMap::new(),
             keep: true,
+            reread: Vec::new(),
+            cold: true,
         }
     }
 }
@@ -87,9 +93,15 @@ impl Default for Cache {
 impl Cache {
     fn disabled() -> Self {
         Cache {
-            files: HashMap::new(),
             keep: false,
+            ..Cache::default()
         }
+    }
+
+    /// The customer records that the last check read anew because they are new or changed
+    /// (`Source::path`, sorted), or `None` after a check that read every file.
+    pub fn changed_customers(&self) -> Option<&[String]> {
+        (!self.cold).then_some(&self.reread[..])
     }
 }
 
@@ -130,23 +142,35 @@ pub fn check_site_cached(
         .filter_map(|(path, collection)| collection.map(|c| (path, c)))
         .collect();
     let previous = std::mem::take(&mut cache.files);
-    let results: Vec<(PathBuf, Option<FileStamp>, Arc<FileResult>)> = records
+    cache.cold = previous.is_empty();
+    let results: Vec<(PathBuf, Option<FileStamp>, Arc<FileResult>, bool)> = records
         .par_iter()
         .map(|(path, collection)| {
             let now = stamp(path);
-            let result = match previous.get(*path) {
-                Some((then, result)) if now.is_some() && Some(*then) == now => result.clone(),
-                _ => Arc::new(check_file(root, path, *collection)),
+            let (result, reread) = match previous.get(*path) {
+                Some((then, result)) if now.is_some() && Some(*then) == now => {
+                    (result.clone(), false)
+                }
+                _ => (Arc::new(check_file(root, path, *collection)), true),
             };
-            ((*path).clone(), now, result)
+            ((*path).clone(), now, result, reread)
         })
         .collect();
+    cache.reread = results
+        .iter()
+        .filter(|(.., reread)| *reread)
+        .filter_map(|(_, _, result, _)| match &result.record {
+            Some(Record::Customer(c, _)) => Some(c.source.path.clone()),
+            _ => None,
+        })
+        .collect();
+    cache.reread.sort();
 
     // Records are large: growing the vectors would copy every one of them again.
     let mut customers = Vec::with_capacity(results.len());
     let mut playbooks = Vec::new();
     let mut sources = Sources::new();
-    for (path, file_stamp, result) in results {
+    for (path, file_stamp, result, _) in results {
         diagnostics.extend(result.diagnostics.iter().cloned());
         diagnostics.extend(links::broken(
             &result.display,
