@@ -1,16 +1,16 @@
 //! Rendered pages remembered between preview builds, keyed by template and context.
 //!
 //! A page is re-rendered only when its template or the data it is rendered from changed. The
-//! key is a hash of the template name and the serialised context, written straight into the
-//! hasher (no intermediate JSON string). Pages not asked for in a build are forgotten.
+//! key is a hash of the template name and the serialised context. Pages not asked for in a
+//! build are forgotten.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
-use std::hash::{DefaultHasher, Hasher};
-use std::io;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
+use xxhash_rust::xxh3::xxh3_64;
 
 #[derive(Default)]
 pub struct PageMemo {
@@ -74,28 +74,30 @@ impl PageMemo {
 
 /// The key of a page: its template and everything it is rendered from.
 pub fn key(template: &str, context: &impl Serialize) -> u64 {
-    let mut writer = HashWriter(DefaultHasher::new());
-    writer.0.write(template.as_bytes());
-    // Serialising plain data into a hasher cannot fail; an error would only give another key.
-    let _ = serde_json::to_writer(&mut writer, context);
-    writer.0.finish()
+    // The context is serialised into a reused buffer and hashed in one pass: feeding a hasher
+    // each small piece serde_json writes cost more than the serialising.
+    let hash = |buffer: &mut Vec<u8>| {
+        buffer.clear();
+        buffer.extend_from_slice(template.as_bytes());
+        buffer.push(0);
+        // Serialising plain data into memory cannot fail; an error would only give another key.
+        let _ = serde_json::to_writer(&mut *buffer, context);
+        xxh3_64(buffer)
+    };
+    BUFFER.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut buffer) => hash(&mut buffer),
+        // Only if a context's serialisation asked for a key itself.
+        Err(_) => hash(&mut Vec::new()),
+    })
+}
+
+thread_local! {
+    static BUFFER: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
 }
 
 /// A fingerprint of any serialisable value (theme files, configuration, globals).
 pub fn fingerprint(value: &impl Serialize) -> u64 {
     key("", value)
-}
-
-struct HashWriter(DefaultHasher);
-
-impl io::Write for HashWriter {
-    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
-        self.0.write(bytes);
-        Ok(bytes.len())
-    }
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
 }
 
 #[cfg(test)]
