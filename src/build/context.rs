@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use jiff::civil::Date;
+use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::{Value, json};
 
@@ -267,11 +268,14 @@ impl<'a> Ctx<'a> {
         out: &'a dyn super::Sink,
     ) -> Self {
         let base = r.site().base_url.clone();
+        // Both lists are in id order, so the metrics of the i-th record are usually the i-th.
         let customers: Vec<Entry> = site
             .customers
-            .iter()
-            .filter_map(|c| {
-                a.customer(&c.id).map(|m| Entry {
+            .par_iter()
+            .enumerate()
+            .filter_map(|(i, c)| {
+                let m = a.customers.get(i).filter(|m| m.id == c.id);
+                m.or_else(|| a.customer(&c.id)).map(|m| Entry {
                     c,
                     m,
                     url: urls::page_url(&base, &urls::customer_page(&c.source.slug)),
@@ -324,7 +328,6 @@ impl<'a> Ctx<'a> {
     /// Computes the fingerprints of every customer (its dossier's with `dossier`, its row's),
     /// once per build, for the memo keys of the dossiers and of every page listing customers.
     pub fn set_inputs(&mut self, dossier: impl Fn(&Ctx, &Entry) -> u64 + Sync) {
-        use rayon::prelude::*;
         self.inputs = self
             .customers
             .par_iter()
