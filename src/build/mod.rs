@@ -626,6 +626,9 @@ fn render_site_timed(
             first(customers::dossiers_of(&ctx, changed)?);
             times.push(("first pages", preview.started.elapsed()));
         }
+    }
+    // Without fingerprints, every memoised dossier would have the same key.
+    if renderer.memoised() {
         let start = Instant::now();
         ctx.set_inputs(customers::dossier_inputs);
         times.push(("fingerprints", start.elapsed()));

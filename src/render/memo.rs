@@ -85,7 +85,14 @@ pub fn key(template: &str, context: &impl Serialize) -> u64 {
         xxh3_64(buffer)
     };
     BUFFER.with(|cell| match cell.try_borrow_mut() {
-        Ok(mut buffer) => hash(&mut buffer),
+        Ok(mut buffer) => {
+            let key = hash(&mut buffer);
+            // One huge context should not stay allocated for the life of the thread.
+            if buffer.capacity() > 1 << 20 {
+                *buffer = Vec::new();
+            }
+            key
+        }
         // Only if a context's serialisation asked for a key itself.
         Err(_) => hash(&mut Vec::new()),
     })

@@ -7,24 +7,29 @@ use tiny_http::{Header, Method, Request, Response, StatusCode};
 use super::live;
 use super::mime::content_type;
 use super::path::{Refused, query_param, site_path};
-use super::site_state::{SiteState, Snapshot};
+use super::site_state::{NOT_FOUND, SiteState, Snapshot};
 
 type Reply = Response<Cursor<Vec<u8>>>;
 
 /// Handles a request; event streams take over the connection in their own thread.
 pub fn handle(request: Request, state: &SiteState, hub: &live::Hub) {
     if request.url().split('?').next() == Some(live::EVENTS_PATH) {
-        // The tab names the page it shows (its location's path); a missing or refused one
-        // stands for the home page.
-        let path = query_param(request.url(), "page")
-            .and_then(|page| site_path(&page).ok())
-            .unwrap_or_default();
-        let key = state.snapshot().page(&path).0;
+        // The tab names the page it shows (its location's path; none stands for the home
+        // page). A path outside the site showed the 404 page.
+        let key = match query_param(request.url(), "page").map(|page| site_path(&page)) {
+            Some(Ok(path)) => state.snapshot().page(&path).0,
+            Some(Err(_)) => NOT_FOUND.to_string(),
+            None => state.snapshot().page("").0,
+        };
         // Subscribed before the version is read: a build in between is sent twice, not lost.
-        let events = hub.subscribe(key.clone());
+        let (id, events) = hub.subscribe(key.clone());
         let version = state.snapshot().version(&key);
         let writer = request.into_writer();
-        std::thread::spawn(move || live::stream(writer, version, events));
+        let hub = hub.clone();
+        std::thread::spawn(move || {
+            live::stream(writer, &version, events);
+            hub.forget(id);
+        });
         return;
     }
     let reply = respond(&request, state);
@@ -46,24 +51,28 @@ fn respond(request: &Request, state: &SiteState) -> Reply {
     let path = match site_path(request.url()) {
         Ok(path) => path,
         Err(Refused::BadRequest) => return text(400, "bad request\n"),
-        Err(Refused::Outside) => return not_found(&state.snapshot(), 0),
+        Err(Refused::Outside) => {
+            let shot = state.snapshot();
+            let version = shot.version(NOT_FOUND);
+            return not_found(&shot, &version);
+        }
     };
     let shot = state.snapshot();
     let (key, version) = shot.page(&path);
     let shown = Shown {
         problems: &shot.problems,
-        version,
+        version: &version,
     };
     if let Some(bytes) = shot.files.get(&path) {
         return file_reply(request, &path, bytes, &shown);
     }
     match shot.files.get(&key) {
         Some(_) if !request.url().split('?').next().unwrap_or("").ends_with('/') => {
-            let location = format!("/{path}/");
+            let location = format!("/{}/", percent_encode(&path));
             text(301, "moved\n").with_header(header("Location", &location))
         }
         Some(bytes) => file_reply(request, &key, bytes, &shown),
-        None => not_found(&shot, version),
+        None => not_found(&shot, &version),
     }
 }
 
@@ -71,7 +80,7 @@ fn respond(request: &Request, state: &SiteState) -> Reply {
 /// problems.
 struct Shown<'s> {
     problems: &'s [crate::diagnostics::Diagnostic],
-    version: u64,
+    version: &'s str,
 }
 
 fn file_reply(request: &Request, path: &str, bytes: &[u8], shown: &Shown<'_>) -> Reply {
@@ -109,14 +118,27 @@ fn cached(request: &Request, body: Vec<u8>, kind: &str) -> Reply {
 }
 
 /// The theme's 404 page, with the version of the page asked for: its tab reloads when that
-/// page appears.
-fn not_found(shot: &Snapshot, version: u64) -> Reply {
-    match shot.files.get("404.html") {
-        Some(page) => Response::from_data(live::inject(page, &shot.problems, version))
-            .with_status_code(StatusCode(404))
-            .with_header(header("Content-Type", "text/html; charset=utf-8")),
-        None => text(404, "not found\n"),
+/// page appears. Before any good build there is no theme page: a bare one still carries the
+/// live script (and the problems), so the tab reloads once the site builds.
+fn not_found(shot: &Snapshot, version: &str) -> Reply {
+    let bare = b"<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>404</title></head><body><p>not found</p></body></html>";
+    let page = shot.files.get(NOT_FOUND).map_or(&bare[..], Vec::as_slice);
+    Response::from_data(live::inject(page, &shot.problems, version))
+        .with_status_code(StatusCode(404))
+        .with_header(header("Content-Type", "text/html; charset=utf-8"))
+}
+
+/// A site path as a URL path: bytes outside unreserved ASCII and `/` percent-encoded.
+fn percent_encode(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for byte in path.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~/".contains(&byte) {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
     }
+    out
 }
 
 fn text(status: u16, body: &str) -> Reply {

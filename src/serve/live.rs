@@ -30,40 +30,55 @@ pub const SCRIPT: &str = r#"(() => {
 /// Every open tab's event channel, with the page it shows.
 #[derive(Clone, Default)]
 pub struct Hub {
-    clients: Arc<Mutex<Vec<Tab>>>,
+    tabs: Arc<Mutex<Tabs>>,
 }
 
-/// An open tab: the key of its page and where its events go.
-type Tab = (String, Sender<u64>);
+#[derive(Default)]
+struct Tabs {
+    next: u64,
+    /// By subscription: the key of the tab's page and where its events go.
+    open: Vec<(u64, String, Sender<String>)>,
+}
 
 impl Hub {
-    /// Events for a tab showing the page `key` (see `site_state::page_key`).
-    pub fn subscribe(&self, key: String) -> Receiver<u64> {
-        let (sender, receiver) = channel();
-        self.clients
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .push((key, sender));
-        receiver
+    fn tabs(&self) -> std::sync::MutexGuard<'_, Tabs> {
+        self.tabs.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Tells the tabs whose page a build changed; forgets tabs that have gone.
+    /// Events for a tab showing the page `key` (see `site_state::page_key`), and the
+    /// subscription to [`Hub::forget`] when the tab has gone.
+    pub fn subscribe(&self, key: String) -> (u64, Receiver<String>) {
+        let (sender, receiver) = channel();
+        let mut tabs = self.tabs();
+        tabs.next += 1;
+        let id = tabs.next;
+        tabs.open.push((id, key, sender));
+        (id, receiver)
+    }
+
+    pub fn forget(&self, id: u64) {
+        self.tabs().open.retain(|(tab, ..)| *tab != id);
+    }
+
+    /// Sends the new version of their page to the tabs whose page a build changed.
     pub fn broadcast(&self, published: &Published) {
-        let mut clients = self.clients.lock().unwrap_or_else(|p| p.into_inner());
-        clients.retain(|(key, client)| {
-            !published.changed.includes(key) || client.send(published.generation).is_ok()
-        });
+        let mut tabs = self.tabs();
+        tabs.open
+            .retain(|(_, key, tab)| match published.reaches(key) {
+                Some(version) => tab.send(version).is_ok(),
+                None => true,
+            });
     }
 
     #[cfg(test)]
     fn len(&self) -> usize {
-        self.clients.lock().unwrap_or_else(|p| p.into_inner()).len()
+        self.tabs().open.len()
     }
 }
 
 /// Streams build events to one tab until it goes away. The page's current version is sent
 /// first, so a tab whose page changed before the stream opened reloads.
-pub fn stream(mut writer: Box<dyn Write + Send>, current: u64, events: Receiver<u64>) {
+pub fn stream(mut writer: Box<dyn Write + Send>, current: &str, events: Receiver<String>) {
     let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\nConnection: keep-alive\r\nX-Accel-Buffering: no\r\n\r\n";
     if write_flush(&mut writer, head).is_err() || write_flush(&mut writer, &event(current)).is_err()
     {
@@ -71,7 +86,7 @@ pub fn stream(mut writer: Box<dyn Write + Send>, current: u64, events: Receiver<
     }
     loop {
         let message = match events.recv_timeout(Duration::from_secs(15)) {
-            Ok(generation) => event(generation),
+            Ok(version) => event(&version),
             // A comment line keeps proxies from closing the stream and reveals a vanished tab.
             Err(RecvTimeoutError::Timeout) => ": keep-alive\n\n".to_string(),
             Err(RecvTimeoutError::Disconnected) => return,
@@ -82,8 +97,8 @@ pub fn stream(mut writer: Box<dyn Write + Send>, current: u64, events: Receiver<
     }
 }
 
-fn event(generation: u64) -> String {
-    format!("event: build\ndata: {generation}\n\n")
+fn event(version: &str) -> String {
+    format!("event: build\ndata: {version}\n\n")
 }
 
 fn write_flush(writer: &mut Box<dyn Write + Send>, text: &str) -> std::io::Result<()> {
@@ -93,7 +108,7 @@ fn write_flush(writer: &mut Box<dyn Write + Send>, text: &str) -> std::io::Resul
 
 /// Adds the live script (with the page's version), and the overlay when the latest build
 /// failed, before `</body>`.
-pub fn inject(html: &[u8], problems: &[Diagnostic], version: u64) -> Vec<u8> {
+pub fn inject(html: &[u8], problems: &[Diagnostic], version: &str) -> Vec<u8> {
     let text = String::from_utf8_lossy(html);
     let mut addition = String::new();
     if !problems.is_empty() {
@@ -156,7 +171,7 @@ mod tests {
     #[test]
     fn injects_before_body_end_and_escapes_the_overlay() {
         let html = b"<html><body><p>x</p></body></html>";
-        let plain = String::from_utf8(inject(html, &[], 3)).unwrap();
+        let plain = String::from_utf8(inject(html, &[], "3")).unwrap();
         assert_eq!(
             plain,
             "<html><body><p>x</p><script src=\"/__dossier/live.js\" data-generation=\"3\" defer></script></body></html>"
@@ -167,31 +182,43 @@ mod tests {
             Pos { line: 3, column: 9 },
             "x must be 1..5, found 7",
         );
-        let with = String::from_utf8(inject(html, &[d], 4)).unwrap();
+        let with = String::from_utf8(inject(html, &[d], "4")).unwrap();
         assert!(with.contains("<code>content/customers/&lt;a&gt;.md:3:9</code> <strong>error[E012]</strong> x must be 1..5, found 7"), "{with}");
         assert!(with.find("dossier-overlay").unwrap() < with.find("</body>").unwrap());
     }
 
     #[test]
     fn hub_tells_only_the_tabs_whose_page_changed_and_forgets_gone_tabs() {
-        use crate::serve::site_state::Changed;
-        let hub = Hub::default();
-        let edited = hub.subscribe("customers/a/index.html".into());
-        let home = hub.subscribe("index.html".into());
-        drop(hub.subscribe("customers/a/index.html".into()));
-        let first = Published {
-            generation: 7,
-            changed: Changed::Pages(vec!["customers/a/index.html".into()]),
+        use crate::serve::site_state::{Rebuild, SiteState};
+        let files = |list: &[(&str, &str)]| -> crate::serve::Files {
+            list.iter()
+                .map(|(p, b)| (p.to_string(), b.as_bytes().to_vec()))
+                .collect()
         };
-        hub.broadcast(&first);
-        assert_eq!(hub.len(), 2);
-        assert_eq!(edited.try_recv(), Ok(7));
+        let state = SiteState::default();
+        state.apply(Rebuild::Built(files(&[
+            ("index.html", "home"),
+            ("customers/a/index.html", "a"),
+        ])));
+        let hub = Hub::default();
+        let (_, edited) = hub.subscribe("customers/a/index.html".into());
+        let (_, home) = hub.subscribe("index.html".into());
+        drop(hub.subscribe("customers/a/index.html".into()));
+        let (closed, _kept_open) = hub.subscribe("index.html".into());
+        hub.forget(closed);
+
+        hub.broadcast(&state.publish_first(files(&[("customers/a/index.html", "a2")])));
+        assert_eq!(hub.len(), 2, "the dropped and the forgotten tab are gone");
+        let version = state.snapshot().page("customers/a").1;
+        assert_eq!(edited.try_recv(), Ok(version));
         assert!(home.try_recv().is_err(), "the home page did not change");
-        hub.broadcast(&Published {
-            generation: 8,
-            changed: Changed::Everything,
-        });
-        assert_eq!(edited.try_recv(), Ok(8));
-        assert_eq!(home.try_recv(), Ok(8));
+
+        let (failed, _) = state.apply(Rebuild::Failed(Vec::new()));
+        hub.broadcast(&failed);
+        assert_eq!(
+            edited.try_recv(),
+            Ok(state.snapshot().page("customers/a").1)
+        );
+        assert_eq!(home.try_recv(), Ok(state.snapshot().page("").1));
     }
 }

@@ -41,23 +41,44 @@ pub struct Snapshot {
     /// The generation of the last change every page shows: the problems overlay or the
     /// theme's static files.
     everything_changed_in: u64,
+    /// Tells this server's versions from those of an earlier run, so a tab left open across a
+    /// restart reloads.
+    session: u64,
 }
+
+/// The page every request outside the site gets.
+pub const NOT_FOUND: &str = "404.html";
 
 impl Snapshot {
     /// The key (see [`page_key`]) and version of the page a request for `path` is answered
     /// with.
-    pub fn page(&self, path: &str) -> (String, u64) {
+    pub fn page(&self, path: &str) -> (String, String) {
         let key = page_key(&self.files, path);
         let version = self.version(&key);
         (key, version)
     }
 
-    /// The version of the page at `key` (see [`page_key`]): the generation of the last change
-    /// it shows. The live script reloads a tab when this is not the version it was served.
-    pub fn version(&self, key: &str) -> u64 {
-        let own = self.changed_in.get(key).copied().unwrap_or(0);
-        own.max(self.everything_changed_in)
+    /// The version of the page at `key` (see [`page_key`]): the session and the generation of
+    /// the last change it shows (its own file, or the 404 page while it is missing). The live
+    /// script reloads a tab when this is not the version it was served.
+    pub fn version(&self, key: &str) -> String {
+        let changed = |k: &str| self.changed_in.get(k).copied().unwrap_or(0);
+        let folder = folder_index(key);
+        let mut last = changed(key).max(changed(&folder));
+        if !self.files.contains_key(key) && !self.files.contains_key(&folder) {
+            last = last.max(changed(NOT_FOUND));
+        }
+        version(self.session, last.max(self.everything_changed_in))
     }
+}
+
+fn version(session: u64, generation: u64) -> String {
+    format!("{session:x}.{generation}")
+}
+
+/// `key/index.html`: a missing page whose last segment has a dot may appear as a folder.
+fn folder_index(key: &str) -> String {
+    format!("{key}/index.html")
 }
 
 /// Which open pages a publication changed.
@@ -80,8 +101,30 @@ impl Changed {
 /// What [`SiteState`] tells the open tabs after publishing.
 #[derive(Debug)]
 pub struct Published {
-    pub generation: u64,
     pub changed: Changed,
+    /// The files as published, and their versions.
+    now: Snapshot,
+}
+
+impl Published {
+    /// The new version of the page at `key` when this publication changed it, or `None`.
+    pub fn reaches(&self, key: &str) -> Option<String> {
+        let folder = folder_index(key);
+        let missing = !self.now.files.contains_key(key) && !self.now.files.contains_key(&folder);
+        let changed = self.changed.includes(key)
+            || self.changed.includes(&folder)
+            || (missing && self.changed.includes(NOT_FOUND));
+        changed.then(|| self.now.version(key))
+    }
+}
+
+impl std::fmt::Debug for Snapshot {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Snapshot")
+            .field("files", &self.files.len())
+            .field("generation", &self.generation)
+            .finish_non_exhaustive()
+    }
 }
 
 /// The file a request for `path` (as [`super::path::site_path`] gives it) is answered with
@@ -93,7 +136,7 @@ pub fn page_key(files: &Files, path: &str) -> String {
     if files.contains_key(path) {
         return path.to_string();
     }
-    let index = format!("{path}/index.html");
+    let index = folder_index(path);
     let last = path.rsplit('/').next().unwrap_or(path);
     if files.contains_key(&index) || !last.contains('.') {
         index
@@ -103,9 +146,24 @@ pub fn page_key(files: &Files, path: &str) -> String {
 }
 
 /// Shared between the request threads and the rebuild thread.
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct SiteState {
     inner: Arc<RwLock<Snapshot>>,
+}
+
+impl Default for SiteState {
+    fn default() -> Self {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos() as u64);
+        let snapshot = Snapshot {
+            session: now ^ u64::from(std::process::id()),
+            ..Snapshot::default()
+        };
+        SiteState {
+            inner: Arc::new(RwLock::new(snapshot)),
+        }
+    }
 }
 
 impl SiteState {
@@ -137,8 +195,8 @@ impl SiteState {
                 guard.everything_changed_in = guard.generation;
                 guard.problems = Arc::new(problems);
                 let published = Published {
-                    generation: guard.generation,
                     changed: Changed::Everything,
+                    now: guard.clone(),
                 };
                 (published, None)
             }
@@ -161,7 +219,8 @@ impl SiteState {
     }
 
     /// Publishes some pages of a build ahead of the rest (see `build::render_cached_first`)
-    /// over the current files.
+    /// over the current files. The problems of a failed build stay until the whole build is
+    /// published: the rest of it may still fail.
     pub fn publish_first(&self, pages: Files) -> Published {
         let differ: Vec<String> = {
             let guard = self.read();
@@ -172,10 +231,8 @@ impl SiteState {
                 .collect()
         };
         let mut guard = self.write();
-        let had_problems = !guard.problems.is_empty();
         Arc::make_mut(&mut guard.files).extend(pages);
-        guard.problems = Arc::new(Vec::new());
-        self.record(&mut guard, differ, had_problems)
+        self.record(&mut guard, differ, false)
     }
 
     /// Starts a generation in which the files at `differ` changed.
@@ -196,8 +253,8 @@ impl SiteState {
             Changed::Pages(differ)
         };
         Published {
-            generation,
             changed,
+            now: guard.clone(),
         }
     }
 
@@ -255,14 +312,15 @@ fn changed_paths(old: &Files, new: &Files) -> Vec<String> {
 mod tests {
     use super::*;
 
+    fn files(list: &[(&str, &str)]) -> Files {
+        list.iter()
+            .map(|(p, b)| (p.to_string(), b.as_bytes().to_vec()))
+            .collect()
+    }
+
     #[test]
     fn follow_up_files_replace_the_stale_ones_in_the_same_generation() {
         let state = SiteState::default();
-        let files = |list: &[(&str, &str)]| -> Files {
-            list.iter()
-                .map(|(p, b)| (p.to_string(), b.as_bytes().to_vec()))
-                .collect()
-        };
         let pages = files(&[
             ("index.html", "new"),
             ("search/a.gz", "old"),
@@ -276,7 +334,7 @@ mod tests {
         let held = state.snapshot().files;
         state.update(next.expect("a follow-up")());
         let now = state.snapshot();
-        assert_eq!(now.generation, published.generation);
+        assert_eq!(now.generation, published.now.generation);
         assert!(now.problems.is_empty());
         let listed: Vec<(&str, &[u8])> = now
             .files
@@ -290,10 +348,11 @@ mod tests {
         assert_eq!(held.len(), 3, "a request holding the pages keeps them");
     }
 
-    fn files(list: &[(&str, &str)]) -> Files {
-        list.iter()
-            .map(|(p, b)| (p.to_string(), b.as_bytes().to_vec()))
-            .collect()
+    /// The generation part of the version of the page at `path`.
+    fn generation(state: &SiteState, path: &str) -> u64 {
+        let version = state.snapshot().page(path).1;
+        let (_, generation) = version.split_once('.').expect("session.generation");
+        generation.parse().expect("a number")
     }
 
     #[test]
@@ -303,48 +362,98 @@ mod tests {
             ("index.html", "home"),
             ("customers/a/index.html", "a"),
             ("static/style.css", "css"),
+            ("404.html", "missing"),
         ];
         state.apply(Rebuild::Built(files(&site)));
-        let (key, first) = state.snapshot().page("customers/a");
-        assert_eq!((key.as_str(), first), ("customers/a/index.html", 1));
+        assert_eq!(
+            state.snapshot().page("customers/a").0,
+            "customers/a/index.html"
+        );
+        assert_eq!(generation(&state, "customers/a"), 1);
 
         // The edited dossier goes first; the full build then finds it already published.
-        let published = state.publish_first(files(&[("customers/a/index.html", "a2")]));
+        let first = state.publish_first(files(&[("customers/a/index.html", "a2")]));
         assert_eq!(
-            published.changed,
+            first.changed,
             Changed::Pages(vec!["customers/a/index.html".into()])
         );
-        assert_eq!(state.snapshot().page("customers/a").1, 2);
         assert_eq!(
-            state.snapshot().page("").1,
-            1,
-            "the home page did not change"
+            first.reaches("customers/a/index.html"),
+            Some(state.snapshot().page("customers/a").1)
         );
+        assert_eq!(first.reaches("index.html"), None);
+        assert_eq!(generation(&state, "customers/a"), 2);
+        assert_eq!(generation(&state, ""), 1, "the home page did not change");
         let (published, _) = state.apply(Rebuild::Built(files(&[
             ("index.html", "home2"),
             ("customers/a/index.html", "a2"),
             ("customers/b/index.html", "b"),
             ("static/style.css", "css"),
+            ("404.html", "missing"),
         ])));
         assert_eq!(
             published.changed,
             Changed::Pages(vec!["customers/b/index.html".into(), "index.html".into()])
         );
-        let shot = state.snapshot();
-        assert_eq!(shot.page("customers/a").1, 2);
-        assert_eq!(shot.page("").1, 3);
-        assert_eq!(shot.page("customers/b").1, 3, "a page that appeared");
-        assert_eq!(shot.page("customers/c").0, "customers/c/index.html");
+        assert_eq!(generation(&state, "customers/a"), 2);
+        assert_eq!(generation(&state, ""), 3);
+        assert_eq!(generation(&state, "customers/b"), 3, "a page that appeared");
+        assert_eq!(
+            state.snapshot().page("customers/c").0,
+            "customers/c/index.html"
+        );
+        // A missing page whose name has a dot shows up as a folder.
+        assert_eq!(
+            state.snapshot().page("customers/a.inc").0,
+            "customers/a.inc"
+        );
+        let (dotted, _) = state.apply(Rebuild::Built(files(&[
+            ("index.html", "home2"),
+            ("customers/a/index.html", "a2"),
+            ("customers/b/index.html", "b"),
+            ("customers/a.inc/index.html", "inc"),
+            ("static/style.css", "css"),
+            ("404.html", "missing"),
+        ])));
+        assert!(dotted.reaches("customers/a.inc").is_some());
+        assert_eq!(dotted.reaches("customers/b/index.html"), None);
+
+        // A missing page shows the 404 page, and follows it.
+        let missing = generation(&state, "customers/c");
+        let (not_found, _) = state.apply(Rebuild::Built(files(&[
+            ("index.html", "home2"),
+            ("static/style.css", "css"),
+            ("404.html", "gone"),
+        ])));
+        assert!(not_found.reaches("customers/c/index.html").is_some());
+        assert!(generation(&state, "customers/c") > missing);
 
         // A failed build, and the theme's static files, change every page.
         let (failed, _) = state.apply(Rebuild::Failed(Vec::new()));
         assert_eq!(failed.changed, Changed::Everything);
-        assert_eq!(state.snapshot().page("customers/a").1, 4);
+        assert_eq!(generation(&state, ""), 6);
+        // The first pages of the next build leave the problems until the build is whole.
+        state.apply(Rebuild::Failed(vec![crate::diagnostics::Diagnostic::new(
+            crate::diagnostics::Code::OutOfRange,
+            "content/customers/a.md",
+            crate::yaml::Pos { line: 1, column: 1 },
+            "broken",
+        )]));
+        state.publish_first(files(&[("customers/a/index.html", "a3")]));
+        assert_eq!(state.snapshot().problems.len(), 1);
         let (css, _) = state.apply(Rebuild::Built(files(&[
             ("index.html", "home2"),
             ("static/style.css", "css2"),
         ])));
         assert_eq!(css.changed, Changed::Everything);
-        assert_eq!(state.snapshot().page("").1, 5);
+        assert!(state.snapshot().problems.is_empty());
+    }
+
+    #[test]
+    fn versions_differ_between_server_runs() {
+        let (one, two) = (SiteState::default(), SiteState::default());
+        one.apply(Rebuild::Built(files(&[("index.html", "a")])));
+        two.apply(Rebuild::Built(files(&[("index.html", "a")])));
+        assert_ne!(one.snapshot().page("").1, two.snapshot().page("").1);
     }
 }
