@@ -60,8 +60,10 @@ impl Hub {
         self.tabs().open.retain(|(tab, ..)| *tab != id);
     }
 
-    /// Sends the new version of their page to the tabs whose page a build changed.
-    pub fn broadcast(&self, published: &Published) {
+    /// Sends the new version of their page to the tabs whose page a build changed. Takes the
+    /// publication, which holds the files: kept, it would make the next update of the files
+    /// (the search index) copy them all.
+    pub fn broadcast(&self, published: Published) {
         let mut tabs = self.tabs();
         tabs.open
             .retain(|(_, key, tab)| match published.reaches(key) {
@@ -207,14 +209,14 @@ mod tests {
         let (closed, _kept_open) = hub.subscribe("index.html".into());
         hub.forget(closed);
 
-        hub.broadcast(&state.publish_first(files(&[("customers/a/index.html", "a2")])));
+        hub.broadcast(state.publish_first(files(&[("customers/a/index.html", "a2")])));
         assert_eq!(hub.len(), 2, "the dropped and the forgotten tab are gone");
         let version = state.snapshot().page("customers/a").1;
         assert_eq!(edited.try_recv(), Ok(version));
         assert!(home.try_recv().is_err(), "the home page did not change");
 
         let (failed, _) = state.apply(Rebuild::Failed(Vec::new()));
-        hub.broadcast(&failed);
+        hub.broadcast(failed);
         assert_eq!(
             edited.try_recv(),
             Ok(state.snapshot().page("customers/a").1)

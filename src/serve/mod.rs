@@ -54,7 +54,10 @@ impl Preview {
         );
         let state = SiteState::default();
         let hub = live::Hub::default();
-        if let (_, Some(then)) = state.apply(rebuild(&|_| {})) {
+        let (published, then) = state.apply(rebuild(&|_| {}));
+        // It holds the files: kept, it would make the update below copy them all.
+        drop(published);
+        if let Some(then) = then {
             state.update(then());
         }
         for _ in 0..WORKERS {
@@ -68,9 +71,9 @@ impl Preview {
         let pool = rebuild_pool();
         let on_change = move || {
             let rebuild_and_publish = || {
-                let first = |pages: Files| hub.broadcast(&state.publish_first(pages));
+                let first = |pages: Files| hub.broadcast(state.publish_first(pages));
                 let (published, then) = state.apply(rebuild(&first));
-                hub.broadcast(&published);
+                hub.broadcast(published);
                 // The search index, after the pages: the reload does not wait for it.
                 if let Some(then) = then {
                     state.update(then());

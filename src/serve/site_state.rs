@@ -450,6 +450,22 @@ mod tests {
     }
 
     #[test]
+    fn the_index_that_follows_the_pages_is_added_in_place() {
+        let state = SiteState::default();
+        let pages = files(&[("index.html", "home")]);
+        let then: FollowUp = Box::new(|| Update {
+            remove: Vec::new(),
+            files: files(&[("search/a.gz", "index")]),
+        });
+        let (published, next) = state.apply(Rebuild::BuiltThen(pages, then));
+        drop(published);
+        let before = Arc::as_ptr(&state.snapshot().files) as usize;
+        state.update(next.expect("a follow-up")());
+        let after = Arc::as_ptr(&state.snapshot().files) as usize;
+        assert_eq!(before, after, "the pages were copied to add the index");
+    }
+
+    #[test]
     fn versions_differ_between_server_runs() {
         let (one, two) = (SiteState::default(), SiteState::default());
         one.apply(Rebuild::Built(files(&[("index.html", "a")])));
