@@ -6,6 +6,8 @@
 //! their file list (one record renamed) are built in turn into one output folder; each build is
 //! killed after a delay, from very early to the last moments of its write phase.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -17,22 +19,9 @@ const CUSTOMERS: usize = 300;
 
 type Tree = BTreeMap<String, Vec<u8>>;
 
+/// The files under `dir`, or `None` when it does not exist.
 fn tree(dir: &Path) -> Option<Tree> {
-    if !dir.exists() {
-        return None;
-    }
-    Some(
-        walkdir::WalkDir::new(dir)
-            .into_iter()
-            .map(|e| e.expect("walk"))
-            .filter(|e| e.file_type().is_file())
-            .map(|e| {
-                let rel = e.path().strip_prefix(dir).expect("under dir");
-                let rel = rel.to_str().expect("UTF-8").replace('\\', "/");
-                (rel, fs::read(e.path()).expect("read"))
-            })
-            .collect(),
-    )
+    dir.exists().then(|| common::read_tree(dir))
 }
 
 /// Names in the output's parent folder other than the output itself: what killed builds left.

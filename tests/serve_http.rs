@@ -238,15 +238,7 @@ fn malformed_requests_do_not_stop_the_server() {
 #[test]
 fn a_change_rebuilds_notifies_tabs_and_shows_the_overlay_until_fixed() {
     let (site, preview) = start();
-    let mut events = TcpStream::connect(preview.address).expect("connect");
-    events
-        .write_all(b"GET /__dossier/events HTTP/1.1\r\nHost: x\r\n\r\n")
-        .expect("subscribe");
-    events
-        .set_read_timeout(Some(Duration::from_secs(10)))
-        .expect("timeout");
-    let mut reader = BufReader::new(events);
-    let first = next_event(&mut reader);
+    let (mut reader, first) = tab(preview.address, "%2F");
 
     std::fs::write(site.path().join("content/page.txt"), "second").expect("edit");
     let second = next_event(&mut reader);
@@ -393,15 +385,7 @@ fn pages_are_published_before_the_index_that_follows_them() {
         Rebuild::BuiltThen(files, Box::new(then))
     };
     let preview = start_preview(site.path(), false, build);
-    let mut events = TcpStream::connect(preview.address).expect("connect");
-    events
-        .write_all(b"GET /__dossier/events HTTP/1.1\r\nHost: x\r\n\r\n")
-        .expect("subscribe");
-    events
-        .set_read_timeout(Some(Duration::from_millis(200)))
-        .expect("timeout");
-    let mut reader = BufReader::new(events);
-    let first = next_event(&mut reader);
+    let (mut reader, first) = tab(preview.address, "%2F");
 
     std::fs::write(site.path().join("content/page.txt"), "second").expect("edit");
     let second = next_event(&mut reader);

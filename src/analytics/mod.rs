@@ -149,17 +149,16 @@ pub fn analyse(
     let customers = in_id_order(&site.customers);
     // The rankings and the complaint statistics depend on nothing else computed here: they
     // run beside the per-customer metrics (a preview rebuild waits for all of it).
-    let ((rankings, complaints), (metrics, summaries)) = rayon::join(
-        || {
-            rayon::join(
-                || rankings::rankings(&customers, &period, config.ranking.top),
-                || service::complaint_stats(&customers, &period),
-            )
-        },
-        || per_customer(&customers, config, &period),
-    );
-    let (abc, clv, retention, satisfaction, visits) = summaries;
-    let mut metrics = metrics;
+    let ((rankings, complaints), (mut metrics, (abc, clv, retention, satisfaction, visits))) =
+        rayon::join(
+            || {
+                rayon::join(
+                    || rankings::rankings(&customers, &period, config.ranking.top),
+                    || service::complaint_stats(&customers, &period),
+                )
+            },
+            || per_customer(&customers, config, &period),
+        );
     let playbooks = apply_playbooks(&site.playbooks, &customers, &mut metrics);
     Ok(Analytics {
         rankings,

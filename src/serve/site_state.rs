@@ -2,6 +2,7 @@
 //! latest one when it failed.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 
 use crate::diagnostics::Diagnostic;
@@ -99,7 +100,6 @@ impl Changed {
 }
 
 /// What [`SiteState`] tells the open tabs after publishing.
-#[derive(Debug)]
 pub struct Published {
     pub changed: Changed,
     /// The files as published, and their versions.
@@ -115,15 +115,6 @@ impl Published {
             || self.changed.includes(&folder)
             || (missing && self.changed.includes(NOT_FOUND));
         changed.then(|| self.now.version(key))
-    }
-}
-
-impl std::fmt::Debug for Snapshot {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Snapshot")
-            .field("files", &self.files.len())
-            .field("generation", &self.generation)
-            .finish_non_exhaustive()
     }
 }
 
@@ -153,11 +144,15 @@ pub struct SiteState {
 
 impl Default for SiteState {
     fn default() -> Self {
+        // The clock tells runs apart; the count, states within one process (tests).
+        static STATES: AtomicU64 = AtomicU64::new(0);
         let now = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_nanos() as u64);
+        let session = now.wrapping_add(STATES.fetch_add(1, Ordering::Relaxed))
+            ^ u64::from(std::process::id());
         let snapshot = Snapshot {
-            session: now ^ u64::from(std::process::id()),
+            session,
             ..Snapshot::default()
         };
         SiteState {

@@ -57,7 +57,6 @@ pub fn check_site(root: &Path, config_path: Option<&Path>) -> Result<Checked, Ch
 
 /// What checking one file gave: its record, its own diagnostics, its relative `.md` links (their
 /// existence is checked across files) and its text when it has diagnostics.
-#[derive(Clone)]
 struct FileResult {
     record: Option<Record>,
     diagnostics: Vec<Diagnostic>,
