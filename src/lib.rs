@@ -1,10 +1,9 @@
 //! dossier: a static site generator for customer dossiers and sales playbooks.
 //!
-//! The pipeline reads in one direction: [`load`] → [`validate`] → [`analytics`] → render →
-//! index → write. Each stage is a module with a small public face.
+//! The pipeline reads in one direction: [`load`] → [`validate`] → [`analytics`] → [`site`]
+//! (render every page) → [`index`] → [`write`]. Each stage is a module with a small public face.
 
 pub mod analytics;
-pub mod build;
 pub mod cli;
 pub mod config;
 pub mod corpus;
@@ -18,6 +17,7 @@ pub mod model;
 pub mod render;
 pub mod report;
 pub mod serve;
+pub mod site;
 pub mod validate;
 pub mod write;
 pub mod yaml;

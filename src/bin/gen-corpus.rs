@@ -252,11 +252,11 @@ fn bench_index(site: &std::path::Path, write: Option<&std::path::Path>) -> ExitC
 
 /// Preview rebuilds after editing one record, timed like `dossier serve -v` prints them.
 fn bench_preview(site: &std::path::Path, rebuilds: usize) -> ExitCode {
-    let options = dossier::build::BuildOptions {
+    let options = dossier::site::BuildOptions {
         base_url: Some("/".to_string()),
         ..Default::default()
     };
-    let mut cache = dossier::build::PreviewCache::default();
+    let mut cache = dossier::site::PreviewCache::default();
     let Some(record) = walkdir::WalkDir::new(site.join("content/customers"))
         .sort_by_file_name()
         .into_iter()
@@ -288,7 +288,7 @@ fn bench_preview(site: &std::path::Path, rebuilds: usize) -> ExitCode {
                 start.elapsed().as_secs_f64() * 1000.0
             );
         };
-        match dossier::build::render_cached_first(site, &options, &mut cache, &first) {
+        match dossier::site::render_cached_first(site, &options, &mut cache, &first) {
             Ok(Ok(rendered)) => {
                 let phases: Vec<String> = rendered
                     .phases

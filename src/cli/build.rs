@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use jiff::civil::Date;
 
 use super::{Cli, EXIT_INVALID, EXIT_OK, Output};
-use crate::build::{self, BuildOptions, Invalid, Outcome};
+use crate::site::{self, BuildOptions, Invalid, Outcome};
 use crate::diagnostics::{Format, RenderOptions, render, summary_line};
 
 #[derive(Debug, clap::Args)]
@@ -43,13 +43,13 @@ pub fn run(cli: &Cli, args: &BuildArgs, output: Output) -> anyhow::Result<u8> {
         output.quiet,
         std::env::var_os("CI").is_some(),
     );
-    let progress = build::Progress::default();
+    let progress = site::Progress::default();
     let stop = AtomicBool::new(false);
     let outcome = std::thread::scope(|scope| {
         if watched {
             scope.spawn(|| super::progress::draw(&progress, &stop, started));
         }
-        let outcome = build::build_with_progress(&cli.root, &options, &progress);
+        let outcome = site::build_with_progress(&cli.root, &options, &progress);
         stop.store(true, Ordering::Release);
         outcome
     });

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::build::Progress;
+use crate::site::Progress;
 
 /// A site with more pages than this shows the bar at once.
 pub const MIN_PAGES: usize = 1000;

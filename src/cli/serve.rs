@@ -5,7 +5,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use super::{Cli, EXIT_OK, Output};
-use crate::build::{self, BuildOptions, PreviewCache};
+use crate::site::{self, BuildOptions, PreviewCache};
 use crate::diagnostics::{Format, RenderOptions, render};
 use crate::serve::{Files, FirstPages, Preview, Rebuild, ServeOptions, Update};
 
@@ -83,7 +83,7 @@ fn rebuild(
         }
         first(pages);
     };
-    let result = build::render_cached_first(root, options, &mut lock(), &first);
+    let result = site::render_cached_first(root, options, &mut lock(), &first);
     match result {
         Ok(Ok(rendered)) => {
             if !output.quiet {

@@ -213,7 +213,7 @@ impl SiteState {
         self.record(&mut guard, differ, had_problems)
     }
 
-    /// Publishes some pages of a build ahead of the rest (see `build::render_cached_first`)
+    /// Publishes some pages of a build ahead of the rest (see `site::render_cached_first`)
     /// over the current files. The problems of a failed build stay until the whole build is
     /// published: the rest of it may still fail.
     pub fn publish_first(&self, pages: Files) -> Published {

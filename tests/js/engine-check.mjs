@@ -1,4 +1,4 @@
-// Run by tests/search_js.rs: node tests/js/engine-check.mjs DIR
+// Run by tests/it/search_js.rs: node tests/js/engine-check.mjs DIR
 // DIR holds an index built by Rust (DIR/search/...) and DIR/expected.json, the answers of the
 // Rust reader (src/index/query.rs). The browser client must give the same hits, in the same
 // order, the same facet counts and the same first cards.

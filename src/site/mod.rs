@@ -1,0 +1,683 @@
+//! The site: check → analyse → render → write.
+//!
+//! [`render`] checks the site, runs [`analytics::analyse`] once and renders every page into a
+//! [`Files`] map in memory; [`build`] writes that map atomically. Pages are grouped by topic,
+//! one module each; every group reads the one [`Analytics`] value through a shared [`Ctx`] and
+//! recomputes no metric:
+//!
+//! - [`dashboard`]: home; [`customers`]: the customer index and one dossier per customer;
+//! - [`rankings`], [`credit`], [`retention`], [`satisfaction`], [`service`], [`prospects`]:
+//!   the analysis pages of the main navigation;
+//! - [`taxonomy`]: owner pages and the region, industry, tag, stage and grade pages;
+//! - [`playbooks`]: playbook index and pages; [`exports`]: `data/metrics.json` and the CSVs.
+//!
+//! Other parts of dossier add their files in [`extra_files`] (the search index and page).
+
+mod context;
+mod credit;
+mod customers;
+mod dashboard;
+mod exports;
+mod playbooks;
+mod prospects;
+mod rankings;
+mod retention;
+mod satisfaction;
+mod service;
+mod taxonomy;
+
+#[cfg(test)]
+mod tests;
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use jiff::civil::Date;
+use rayon::prelude::*;
+
+use crate::analytics::{self, Analytics, AnalyticsError};
+use crate::config::SiteConfig;
+use crate::diagnostics::{Code, Diagnostic, Report, Sources};
+use crate::git::{self, History};
+use crate::model::Site;
+use crate::render::{PageMemo, RenderError, Renderer, format};
+use crate::validate::{self, CheckError, Checked};
+use crate::write::{Files, Staging, WriteError};
+use crate::yaml::Pos;
+
+pub(crate) use context::Ctx;
+
+/// Command-line choices that override site.yaml.
+#[derive(Clone, Debug, Default)]
+pub struct BuildOptions {
+    pub config: Option<PathBuf>,
+    pub out: Option<PathBuf>,
+    pub base_url: Option<String>,
+    pub as_of: Option<Date>,
+    /// Warnings fail the build too.
+    pub strict: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    #[error(transparent)]
+    Check(#[from] CheckError),
+    #[error(transparent)]
+    Write(#[from] WriteError),
+}
+
+/// What a build did.
+#[derive(Debug)]
+pub enum Outcome {
+    /// The content or the theme has errors: nothing was written. The caller prints them.
+    Invalid(Box<Invalid>),
+    Built(Summary),
+}
+
+#[derive(Debug)]
+pub struct Summary {
+    pub out: PathBuf,
+    pub pages: usize,
+    pub files: usize,
+    pub bytes: u64,
+    /// A note about record history (no git, shallow clone), to print once.
+    pub history_note: Option<String>,
+    /// Time per phase, in order, for `--verbose`.
+    pub phases: Vec<(&'static str, Duration)>,
+    /// Time per page group within the render phase (they overlap: groups run in parallel).
+    pub groups: Vec<(&'static str, Duration)>,
+}
+
+/// Why a site could not be built, as diagnostics (content, configuration or templates).
+#[derive(Debug)]
+pub struct Invalid {
+    pub report: Report,
+    pub sources: Sources,
+    pub files_checked: usize,
+}
+
+impl From<Checked> for Invalid {
+    fn from(checked: Checked) -> Self {
+        Invalid {
+            report: checked.report,
+            sources: checked.sources,
+            files_checked: checked.files_checked,
+        }
+    }
+}
+
+impl Invalid {
+    fn theme(error: &RenderError, theme: &str, root: &Path) -> Self {
+        let diagnostic = template_diagnostic(error, theme);
+        let mut sources = Sources::new();
+        if let Ok(text) = std::fs::read_to_string(root.join(&diagnostic.file)) {
+            sources.insert(diagnostic.file.clone(), text);
+        }
+        Invalid {
+            report: Report::new(vec![diagnostic]),
+            sources,
+            files_checked: 0,
+        }
+    }
+}
+
+impl Invalid {
+    /// The analytics cannot run (no reporting year): a diagnostic of the configuration file.
+    fn analytics(error: &AnalyticsError, root: &Path, options: &BuildOptions) -> Self {
+        let file = options
+            .config
+            .clone()
+            .unwrap_or_else(|| root.join("site.yaml"));
+        let display = crate::diagnostics::display_path(root, &file);
+        let mut sources = Sources::new();
+        if let Ok(text) = std::fs::read_to_string(&file) {
+            sources.insert(display.clone(), text);
+        }
+        let diagnostic = Diagnostic::new(
+            Code::NoReportingYear,
+            display,
+            Pos { line: 1, column: 1 },
+            error.to_string(),
+        )
+        .help("add `year: 2025` to site.yaml, or build with `--as-of YYYY-MM-DD`");
+        Invalid {
+            report: Report::new(vec![diagnostic]),
+            sources,
+            files_checked: 0,
+        }
+    }
+}
+
+/// A theme problem as a diagnostic at the file, line and column it is in: the template (the
+/// partial or layout, not only the page being rendered), the translation file, or the theme
+/// folder.
+fn template_diagnostic(error: &RenderError, theme: &str) -> Diagnostic {
+    let location = error.location();
+    let file = if location.file.is_empty() {
+        format!("themes/{theme}")
+    } else {
+        format!("themes/{theme}/{}", location.file)
+    };
+    // tera's text carries its own snippet after the first line; the diagnostic shows ours.
+    let message = error.to_string();
+    let first_line = message.lines().next().unwrap_or_default().replacen(
+        "template error: error: ",
+        "template error: ",
+        1,
+    );
+    let help = match error {
+        RenderError::ThemeNotFound { .. } => {
+            "create the theme folder, or set `theme: default` in site.yaml for the built-in theme"
+        }
+        RenderError::ThemeFile { path, .. } if path.starts_with("i18n/") => {
+            "a translation file is one JSON object of strings; remove the override to use the built-in one"
+        }
+        _ => {
+            "fix the template (or remove the override to use the built-in one); docs/themes.md lists the variables"
+        }
+    };
+    let pos = Pos {
+        line: location.line,
+        column: location.column,
+    };
+    Diagnostic::new(Code::TemplateError, file, pos, first_line).help(help)
+}
+
+/// The site rendered in memory, before it is written.
+#[derive(Debug)]
+pub struct Rendered {
+    pub files: Files,
+    pub config: SiteConfig,
+    pub history_note: Option<String>,
+    pub phases: Vec<(&'static str, Duration)>,
+    /// Time per page group within the render phase, for `--verbose`.
+    pub groups: Vec<(&'static str, Duration)>,
+    /// The preview's new search index, to build after publishing `files` (which carry the
+    /// previous one); see [`render_cached`].
+    pub pending: Option<PendingIndex>,
+}
+
+impl Rendered {
+    pub fn pages(&self) -> usize {
+        self.files.keys().filter(|p| p.ends_with(".html")).count()
+    }
+}
+
+/// Checks, analyses and renders the site at `root` into memory; writes nothing. The preview
+/// server uses this through [`render_cached`]; [`build`] writes each page as it is rendered.
+pub fn render(
+    root: &Path,
+    options: &BuildOptions,
+) -> Result<Result<Rendered, Box<Invalid>>, BuildError> {
+    let mut phases = Vec::new();
+    let start = Instant::now();
+    let checked = validate::check_site(root, options.config.as_deref())?;
+    phases.push(("check", start.elapsed()));
+    render_to_memory(root, options, checked, None, phases)
+}
+
+/// What the preview keeps between builds: the checks of unchanged files and the rendered
+/// pages whose inputs are unchanged.
+#[derive(Default)]
+pub struct PreviewCache {
+    checks: validate::Cache,
+    pages: Arc<PageMemo>,
+    /// The search documents of the last index built, and its files.
+    search: Option<(Vec<crate::index::SearchDoc>, Files)>,
+}
+
+/// A search index the preview builds after publishing the pages of a rebuild (which carry
+/// the previous index until then), see [`render_cached`].
+#[derive(Debug)]
+pub struct PendingIndex {
+    docs: Vec<crate::index::SearchDoc>,
+    stale: Vec<String>,
+}
+
+/// The files of a search index built after its pages: remove `remove`, then add `files`.
+#[derive(Debug, Default)]
+pub struct IndexUpdate {
+    pub remove: Vec<String>,
+    pub files: Files,
+}
+
+impl PendingIndex {
+    /// Builds the index, remembers it in `cache` and returns what replaces the previous one.
+    pub fn build(self, cache: &mut PreviewCache) -> IndexUpdate {
+        let files: Files = crate::index::build_index(&self.docs);
+        cache.search = Some((self.docs, files.clone()));
+        IndexUpdate {
+            remove: self.stale,
+            files,
+        }
+    }
+}
+
+/// [`render`], reusing from `cache` what did not change since the last call.
+///
+/// The search index is reused when no search document changed. When one did, the files carry
+/// the previous index and `Rendered::pending` the new one, to build with [`PendingIndex::build`]
+/// once the pages are published (the first call builds it at once). A preview page reloads
+/// without waiting for the index.
+pub fn render_cached(
+    root: &Path,
+    options: &BuildOptions,
+    cache: &mut PreviewCache,
+) -> Result<Result<Rendered, Box<Invalid>>, BuildError> {
+    render_cached_first(root, options, cache, &|_| {})
+}
+
+/// [`render_cached`], handing `first` the dossiers of the customer records that changed since
+/// the last call as soon as they are rendered, before the rest of the site: the preview
+/// publishes them at once, so the page an editor is working on reloads without waiting for
+/// every list and aggregate. `first` is not called on the first build, when no record or
+/// several changed, or when the site is invalid.
+pub fn render_cached_first(
+    root: &Path,
+    options: &BuildOptions,
+    cache: &mut PreviewCache,
+    first: &(dyn Fn(Files) + Sync),
+) -> Result<Result<Rendered, Box<Invalid>>, BuildError> {
+    let mut phases = Vec::new();
+    let start = Instant::now();
+    let checked = validate::check_site_cached(root, options.config.as_deref(), &mut cache.checks)?;
+    phases.push(("check", start.elapsed()));
+    let changed = cache
+        .checks
+        .changed_customers()
+        .filter(|changed| (1..=FIRST_PAGES_AT_MOST).contains(&changed.len()))
+        .unwrap_or_default();
+    let docs = Mutex::new(None);
+    let preview = Preview {
+        memo: cache.pages.clone(),
+        search_docs: &docs,
+        first: (changed, first),
+        started: start,
+    };
+    let rendered = render_to_memory(root, options, checked, Some(preview), phases)?;
+    let Ok(mut rendered) = rendered else {
+        return Ok(rendered);
+    };
+    let docs = docs.into_inner().unwrap_or_else(|p| p.into_inner());
+    if let Some(docs) = docs {
+        match &cache.search {
+            Some((previous, files)) if *previous == docs => {
+                rendered.files.extend(files.clone());
+            }
+            Some((_, files)) => {
+                rendered.files.extend(files.clone());
+                rendered.pending = Some(PendingIndex {
+                    docs,
+                    stale: files.keys().cloned().collect(),
+                });
+            }
+            None => {
+                let update = PendingIndex {
+                    docs,
+                    stale: Vec::new(),
+                }
+                .build(cache);
+                rendered.files.extend(update.files);
+            }
+        }
+    }
+    Ok(Ok(rendered))
+}
+
+/// More changed records than this (a checkout, a bulk edit) are not worth a first publication.
+const FIRST_PAGES_AT_MOST: usize = 8;
+
+/// What a preview build uses besides the site: the page memo, where to leave the search
+/// documents, and the changed records whose dossiers go first to `first`.
+struct Preview<'p> {
+    memo: Arc<PageMemo>,
+    search_docs: &'p SearchDocs,
+    first: (&'p [String], &'p (dyn Fn(Files) + Sync)),
+    started: Instant,
+}
+
+fn render_to_memory(
+    root: &Path,
+    options: &BuildOptions,
+    checked: Checked,
+    preview: Option<Preview>,
+    phases: Vec<(&'static str, Duration)>,
+) -> Result<Result<Rendered, Box<Invalid>>, BuildError> {
+    let open = |_: &SiteConfig| Ok(Memory::default());
+    Ok(
+        render_checked(root, options, checked, preview, phases, open)?.map(|(memory, done)| {
+            Rendered {
+                files: memory.0.into_inner().unwrap_or_else(|p| p.into_inner()),
+                config: done.config,
+                history_note: done.history_note,
+                phases: done.phases,
+                groups: done.groups,
+                pending: None,
+            }
+        }),
+    )
+}
+
+/// Where the search group leaves its documents when the index is built later.
+type SearchDocs = Mutex<Option<Vec<crate::index::SearchDoc>>>;
+
+/// Where rendered files go as soon as each is ready: into memory for the preview, straight
+/// into the new output tree for a build (so a large site is never held in memory whole).
+pub(crate) trait Sink: Sync {
+    fn put(&self, path: String, bytes: Vec<u8>);
+    /// About how many pages the site has, known once rendering starts.
+    fn expect(&self, _pages: usize) {}
+}
+
+/// How far a build is, for a progress display on another thread: `total` is an estimate of
+/// the pages (0 until the site is checked and analysed), `done` counts the pages written.
+#[derive(Debug, Default)]
+pub struct Progress {
+    pub total: AtomicUsize,
+    pub done: AtomicUsize,
+}
+
+/// The site in memory.
+#[derive(Default)]
+struct Memory(Mutex<Files>);
+
+impl Sink for Memory {
+    fn put(&self, path: String, bytes: Vec<u8>) {
+        let mut files = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        let previous = files.insert(path, bytes);
+        debug_assert!(previous.is_none(), "two pages write the same file");
+    }
+}
+
+/// The new output tree; the first write error is kept and ends the build after rendering.
+struct Disk<'p> {
+    staging: Staging,
+    pages: &'p Progress,
+    error: Mutex<Option<WriteError>>,
+}
+
+impl Sink for Disk<'_> {
+    fn put(&self, path: String, bytes: Vec<u8>) {
+        let mut error = self.error.lock().unwrap_or_else(|p| p.into_inner());
+        if error.is_some() {
+            return;
+        }
+        drop(error);
+        match self.staging.put(&path, &bytes) {
+            Ok(()) => {
+                if path.ends_with(".html") {
+                    self.pages.done.fetch_add(1, Ordering::Relaxed);
+                }
+            }
+            Err(e) => {
+                error = self.error.lock().unwrap_or_else(|p| p.into_inner());
+                error.get_or_insert(e);
+            }
+        }
+    }
+
+    fn expect(&self, pages: usize) {
+        self.pages.total.store(pages, Ordering::Relaxed);
+    }
+}
+
+/// What a successful render leaves besides its files.
+struct Done {
+    config: SiteConfig,
+    history_note: Option<String>,
+    phases: Vec<(&'static str, Duration)>,
+    groups: Vec<(&'static str, Duration)>,
+}
+
+/// Analyses and renders a checked site into the sink that `open` makes once the site, its
+/// analytics and its theme are known to be good (so an invalid site touches nothing).
+fn render_checked<S: Sink>(
+    root: &Path,
+    options: &BuildOptions,
+    checked: Checked,
+    preview: Option<Preview>,
+    mut phases: Vec<(&'static str, Duration)>,
+    open: impl FnOnce(&SiteConfig) -> Result<S, BuildError>,
+) -> Result<Result<(S, Done), Box<Invalid>>, BuildError> {
+    if checked.report.fails(options.strict) {
+        return Ok(Err(Box::new(Invalid::from(checked))));
+    }
+    let mut config = checked.config;
+    if let Some(base) = &options.base_url {
+        config.base_url = base.clone();
+    }
+    if let Some(as_of) = options.as_of {
+        config.as_of = Some(as_of);
+    }
+
+    let start = Instant::now();
+    let analytics = match analytics::analyse(&checked.site, &config, options.as_of) {
+        Ok(analytics) => analytics,
+        Err(error) => return Ok(Err(Box::new(Invalid::analytics(&error, root, options)))),
+    };
+    phases.push(("analyse", start.elapsed()));
+
+    let start = Instant::now();
+    let history = git::history(root);
+    phases.push(("history", start.elapsed()));
+
+    let start = Instant::now();
+    let renderer = match Renderer::new(root, &config) {
+        Ok(renderer) => renderer,
+        Err(error) => return Ok(Err(Box::new(Invalid::theme(&error, &config.theme, root)))),
+    };
+    let mut renderer = match &preview {
+        Some(preview) => renderer.with_memo(preview.memo.clone()),
+        None => renderer,
+    };
+    renderer.set_global("build", &build_global(&analytics, &renderer));
+    let sink = open(&config)?;
+    let inputs = Inputs {
+        renderer: &renderer,
+        site: &checked.site,
+        config: &config,
+        history: &history,
+        analytics: &analytics,
+    };
+    let groups = match render_site_timed(&inputs, &sink, preview.as_ref()) {
+        Ok(groups) => groups,
+        Err(error) => return Ok(Err(Box::new(Invalid::theme(&error, &config.theme, root)))),
+    };
+    phases.push(("render", start.elapsed()));
+    Ok(Ok((
+        sink,
+        Done {
+            config,
+            history_note: history.note,
+            phases,
+            groups,
+        },
+    )))
+}
+
+/// Builds the site at `root` and writes it atomically to the output folder, each page as soon
+/// as it is rendered.
+pub fn build(root: &Path, options: &BuildOptions) -> Result<Outcome, BuildError> {
+    build_with_progress(root, options, &Progress::default())
+}
+
+/// [`build`], counting the pages written in `progress` as it goes.
+pub fn build_with_progress(
+    root: &Path,
+    options: &BuildOptions,
+    progress: &Progress,
+) -> Result<Outcome, BuildError> {
+    let mut phases = Vec::new();
+    let start = Instant::now();
+    let checked = validate::check_site(root, options.config.as_deref())?;
+    phases.push(("check", start.elapsed()));
+    let out_of = |config: &SiteConfig| {
+        options
+            .out
+            .clone()
+            .unwrap_or_else(|| root.join(&config.output_dir))
+    };
+    let open = |config: &SiteConfig| -> Result<Disk, BuildError> {
+        Ok(Disk {
+            staging: Staging::new(&out_of(config))?,
+            pages: progress,
+            error: Mutex::new(None),
+        })
+    };
+    let (disk, mut done) = match render_checked(root, options, checked, None, phases, open)? {
+        Ok(rendered) => rendered,
+        Err(invalid) => return Ok(Outcome::Invalid(invalid)),
+    };
+    if let Some(error) = disk.error.into_inner().unwrap_or_else(|p| p.into_inner()) {
+        return Err(error.into());
+    }
+    let start = Instant::now();
+    let written = disk.staging.commit()?;
+    done.phases.push(("swap", start.elapsed()));
+    Ok(Outcome::Built(Summary {
+        out: out_of(&done.config),
+        pages: progress.done.load(Ordering::Relaxed),
+        files: written.files,
+        bytes: written.bytes,
+        history_note: done.history_note,
+        phases: done.phases,
+        groups: done.groups,
+    }))
+}
+
+/// The `build` global of every template: the as-of date and the reporting year.
+fn build_global(analytics: &Analytics, renderer: &Renderer) -> serde_json::Value {
+    let as_of = analytics.as_of();
+    serde_json::json!({
+        "as_of": as_of.to_string(),
+        "as_of_display": format::date(as_of, renderer.language()),
+        "year": analytics.year(),
+    })
+}
+
+/// A group of pages: renders into its own list of files.
+type Group = fn(&Ctx) -> Result<Files, RenderError>;
+
+/// The page groups, named for `--verbose`.
+const GROUPS: [(&str, Group); 13] = [
+    ("dashboard", dashboard::pages),
+    ("index", customers::index),
+    ("dossiers", customers::dossiers),
+    ("rankings", rankings::pages),
+    ("credit", credit::pages),
+    ("retention", retention::pages),
+    ("satisfaction", satisfaction::pages),
+    ("service", service::pages),
+    ("prospects", prospects::pages),
+    ("taxonomy", taxonomy::pages),
+    ("playbooks", playbooks::pages),
+    ("exports", exports::files),
+    ("search", extra_files),
+];
+
+/// Everything a site's pages are rendered from.
+struct Inputs<'s> {
+    renderer: &'s Renderer,
+    site: &'s Site,
+    config: &'s SiteConfig,
+    history: &'s History,
+    analytics: &'s Analytics,
+}
+
+/// Every output file of the site, by path: the theme's static files, every page group and the
+/// exports, rendered in parallel (dossiers and term pages in parallel within their group too).
+pub fn render_site(
+    renderer: &Renderer,
+    site: &Site,
+    config: &SiteConfig,
+    history: &History,
+    analytics: &Analytics,
+) -> Result<Files, RenderError> {
+    let memory = Memory::default();
+    let inputs = Inputs {
+        renderer,
+        site,
+        config,
+        history,
+        analytics,
+    };
+    render_site_timed(&inputs, &memory, None)?;
+    Ok(memory.0.into_inner().unwrap_or_else(|p| p.into_inner()))
+}
+
+/// Renders every file of the site into `out`, and returns the time each page group took
+/// (groups run in parallel, so these overlap and add up to more than the render phase). Large
+/// groups put each page into `out` as it is rendered; the others hand over their files when
+/// done. A preview build first hands the dossiers of the changed records to `preview.first`.
+fn render_site_timed(
+    s: &Inputs,
+    out: &dyn Sink,
+    preview: Option<&Preview>,
+) -> Result<Vec<(&'static str, Duration)>, RenderError> {
+    let renderer = s.renderer;
+    let mut ctx = Ctx::new(renderer, s.site, s.config, s.history, s.analytics, out);
+    let mut times = Vec::new();
+    if let Some(preview) = preview {
+        ctx.search_docs = Some(preview.search_docs);
+        let (changed, first) = preview.first;
+        if !changed.is_empty() {
+            first(customers::dossiers_of(&ctx, changed)?);
+            times.push(("first pages", preview.started.elapsed()));
+        }
+    }
+    // Without fingerprints, every memoised dossier would have the same key.
+    if renderer.memoised() {
+        let start = Instant::now();
+        ctx.set_inputs(customers::dossier_inputs);
+        times.push(("fingerprints", start.elapsed()));
+    }
+    out.expect(ctx.expected_pages());
+    for (path, bytes) in renderer.static_files() {
+        out.put(path.clone(), bytes.clone());
+    }
+    let groups: Vec<(&'static str, Duration)> = GROUPS
+        .par_iter()
+        .map(|(name, group)| {
+            let start = Instant::now();
+            for (path, bytes) in group(&ctx)? {
+                out.put(path, bytes);
+            }
+            Ok((*name, start.elapsed()))
+        })
+        .collect::<Result<_, RenderError>>()?;
+    times.extend(groups);
+    out.put(
+        "404.html".into(),
+        renderer
+            .render(
+                "404.html",
+                &serde_json::json!({"page": ctx.page(renderer.t("not_found_title"), "")}),
+            )?
+            .into_bytes(),
+    );
+    Ok(times)
+}
+
+/// Files that other parts of dossier add to the site, with the same [`Ctx`] as every page
+/// (site, analytics, renderer, base URL). The search index and its page go here; the preview
+/// takes the search documents to index them itself (see [`render_cached`]).
+fn extra_files(ctx: &Ctx) -> Result<Files, RenderError> {
+    let docs = crate::index::site_docs(ctx.site, ctx.a, &ctx.base);
+    let mut files: Files = match ctx.search_docs {
+        Some(slot) => {
+            *slot.lock().unwrap_or_else(|p| p.into_inner()) = Some(docs);
+            Files::new()
+        }
+        None => crate::index::build_index(&docs).into_iter().collect(),
+    };
+    let page = ctx.page(ctx.t("search"), "search");
+    files.insert(
+        "search/index.html".into(),
+        ctx.r
+            .render("search.html", &serde_json::json!({ "page": page }))?
+            .into_bytes(),
+    );
+    Ok(files)
+}

@@ -1,0 +1,16 @@
+//! The integration tests, one crate with a module per area (one binary to link, not a dozen).
+
+mod build_atomic;
+mod check_rules;
+mod cli;
+mod common;
+mod formats;
+mod metrics_export;
+mod report;
+mod search_index;
+mod search_js;
+mod search_tokenizer;
+mod serve_e2e;
+mod serve_http;
+mod site_integrity;
+mod site_pages;
