@@ -7,8 +7,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use jiff::civil::Date;
 
 use super::{Cli, EXIT_INVALID, EXIT_OK, Output};
-use crate::site::{self, BuildOptions, Invalid, Outcome};
 use crate::diagnostics::{Format, RenderOptions, render, summary_line};
+use crate::site::{self, BuildOptions, Invalid, Outcome};
 
 #[derive(Debug, clap::Args)]
 pub struct BuildArgs {
@@ -67,11 +67,24 @@ pub fn run(cli: &Cli, args: &BuildArgs, output: Output) -> anyhow::Result<u8> {
             {
                 eprintln!("note: {note}");
             }
+            if summary.replaced_unmarked && !output.quiet {
+                eprintln!(
+                    "note: {} held an earlier dossier build without a {} marker and was replaced; \
+                     builds now mark their output",
+                    crate::diagnostics::display_path(&cli.root, &summary.out),
+                    crate::write::MARKER
+                );
+            }
             if output.verbose {
                 print_phases(&summary.phases, &summary.groups);
             }
             if !output.quiet {
-                let shown = crate::diagnostics::display_path(&cli.root, &summary.out);
+                let mut shown = crate::diagnostics::display_path(&cli.root, &summary.out);
+                let linked = std::fs::symlink_metadata(&summary.out)
+                    .is_ok_and(|m| m.file_type().is_symlink());
+                if linked {
+                    shown = format!("{shown} -> {}", summary.written_to.display());
+                }
                 eprintln!(
                     "built {} pages ({} files, {:.1} MB) into {shown} in {:.2} s",
                     summary.pages,

@@ -81,10 +81,37 @@ impl Output {
     }
 }
 
+/// Puts back the published site when a build was killed in the middle of its swap and left no
+/// output folder, before a command that reads the site (a build does it itself).
+fn restore_published_site(cli: &Cli, output: Output) {
+    let Some(config) = crate::validate::read_config(&cli.root, cli.config.as_deref()) else {
+        return;
+    };
+    let out = cli.root.join(&config.output_dir);
+    match crate::write::restore_interrupted(&out) {
+        Ok(Some(from)) if !output.quiet => eprintln!(
+            "note: restored {} from {}, where a build stopped in the middle of its swap had left it",
+            out.display(),
+            from.display()
+        ),
+        Ok(_) => {}
+        Err(error) => eprintln!(
+            "warning: {} is missing and could not be restored: {error}",
+            out.display()
+        ),
+    }
+}
+
 /// Parses the command line, runs the command, and returns the exit status.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let output = Output::detect(&cli);
+    if matches!(
+        cli.command,
+        Command::Check(_) | Command::Report(_) | Command::Serve(_)
+    ) {
+        restore_published_site(&cli, output);
+    }
     let result = match &cli.command {
         Command::Check(args) => check::run(&cli, args, output),
         Command::Report(args) => report::run(&cli, args, output),

@@ -5,9 +5,9 @@ use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use super::{Cli, EXIT_OK, Output};
-use crate::site::{self, BuildOptions, PreviewCache};
 use crate::diagnostics::{Format, RenderOptions, render};
 use crate::serve::{Files, FirstPages, Preview, Rebuild, ServeOptions, Update};
+use crate::site::{self, BuildOptions, PreviewCache};
 
 #[derive(Debug, clap::Args)]
 pub struct ServeArgs {

@@ -44,7 +44,7 @@ use crate::git::{self, History};
 use crate::model::Site;
 use crate::render::{PageMemo, RenderError, Renderer, format};
 use crate::validate::{self, CheckError, Checked};
-use crate::write::{Files, Staging, WriteError};
+use crate::write::{Files, Protected, Staging, WriteError};
 use crate::yaml::Pos;
 
 pub(crate) use context::Ctx;
@@ -79,6 +79,10 @@ pub enum Outcome {
 #[derive(Debug)]
 pub struct Summary {
     pub out: PathBuf,
+    /// The folder written: `out`, or the folder it links to.
+    pub written_to: PathBuf,
+    /// `out` held an earlier build without the marker of today's builds, and was replaced.
+    pub replaced_unmarked: bool,
     pub pages: usize,
     pub files: usize,
     pub bytes: u64,
@@ -519,9 +523,13 @@ pub fn build_with_progress(
             .clone()
             .unwrap_or_else(|| root.join(&config.output_dir))
     };
+    let site = Protected {
+        root,
+        config: options.config.as_deref(),
+    };
     let open = |config: &SiteConfig| -> Result<Disk, BuildError> {
         Ok(Disk {
-            staging: Staging::new(&out_of(config))?,
+            staging: Staging::new(&out_of(config), &site)?,
             pages: progress,
             error: Mutex::new(None),
         })
@@ -538,6 +546,8 @@ pub fn build_with_progress(
     done.phases.push(("swap", start.elapsed()));
     Ok(Outcome::Built(Summary {
         out: out_of(&done.config),
+        written_to: written.dir,
+        replaced_unmarked: written.replaced_unmarked,
         pages: progress.done.load(Ordering::Relaxed),
         files: written.files,
         bytes: written.bytes,

@@ -211,6 +211,14 @@ pub fn check_site_cached(
     })
 }
 
+/// The site's configuration alone, with the defaults in place of what is invalid; `None` when
+/// it cannot be read.
+pub fn read_config(root: &Path, config_path: Option<&Path>) -> Option<SiteConfig> {
+    let file = config_path.map_or_else(|| root.join("site.yaml"), Path::to_path_buf);
+    let text = std::fs::read_to_string(&file).ok()?;
+    Some(decode_config("site.yaml", &text).0)
+}
+
 fn source_text(root: &Path, file: &str, config_display: &str, config_text: &str) -> Option<String> {
     if file == config_display {
         return Some(config_text.to_string());

@@ -1,6 +1,6 @@
 //! A build killed at any moment (SIGKILL: no destructor, no cleanup) leaves the output folder
-//! exactly as it was or exactly as the new build makes it, never a mix; and what it leaves
-//! beside the output does not stop the next build, which cleans it up.
+//! exactly as it was or exactly as the new build makes it, never a mix and never missing; and
+//! what it leaves beside the output does not stop the next command, which repairs it.
 //!
 //! Two generated sites (`dossier::corpus`) that differ on every page (another title) and in
 //! their file list (one record renamed) are built in turn into one output folder; each build is
@@ -95,12 +95,9 @@ fn two_sites(dir: &Path) -> (PathBuf, PathBuf) {
 enum After {
     /// The build was killed before it touched the output folder or anything beside it.
     Untouched,
-    /// The build was killed while writing its temporary tree (or removing the previous one):
-    /// the output is the previous site, with the leftovers beside it.
+    /// The build was killed while writing its temporary tree: the output is the previous
+    /// site, with the leftovers beside it.
     Interrupted(Vec<String>),
-    /// Killed between the two renames of the swap: no output folder, the previous site whole
-    /// under its `.old-` name, which the next build puts back.
-    BetweenRenames(Vec<String>),
     /// The new site is in place (with, if killed while removing the previous one, what is left
     /// of that beside it).
     Replaced(Vec<String>),
@@ -112,8 +109,8 @@ enum Kill {
     AfterStart(Duration),
     /// After its temporary tree appears beside the output.
     AfterWriteStarts(Duration),
-    /// As soon as the previous site has been renamed away (the swap), if that can be seen.
-    WhenSwapped,
+    /// As soon as the new tree is complete and marked, the instant before the swap.
+    WhenSwapping,
 }
 
 /// Polls until `seen` or until the build ends by itself (bounded: a minute).
@@ -179,7 +176,7 @@ fn a_killed_build_leaves_the_previous_or_the_complete_new_site_never_a_mix() {
     for ms in [0, 20, 100, 300] {
         kills.push(Kill::AfterWriteStarts(Duration::from_millis(ms)));
     }
-    kills.push(Kill::WhenSwapped);
+    kills.push(Kill::WhenSwapping);
     let mut current_is_a = true;
     let mut log = Vec::new();
     for kill in kills {
@@ -191,14 +188,13 @@ fn a_killed_build_leaves_the_previous_or_the_complete_new_site_never_a_mix() {
         let mut child = build_command(site, &out).spawn().expect("spawn");
         let pid = child.id();
         let tmp = out_parent.join(format!(".public.tmp-{pid}"));
-        let old = out_parent.join(format!(".public.old-{pid}"));
         match kill {
             Kill::AfterStart(delay) => std::thread::sleep(delay),
             Kill::AfterWriteStarts(delay) => {
                 wait_for(&mut child, || tmp.exists());
                 std::thread::sleep(delay);
             }
-            Kill::WhenSwapped => wait_for(&mut child, || old.exists()),
+            Kill::WhenSwapping => wait_for(&mut child, || tmp.join(".dossier-build").exists()),
         }
         // SIGKILL; the build may already have finished, which is fine.
         let _ = child.kill();
@@ -227,15 +223,7 @@ fn a_killed_build_leaves_the_previous_or_the_complete_new_site_never_a_mix() {
                 "killed {kill:?}, the output is a mix: {}; beside it: {left:?}",
                 describe_mix(&found, previous, next)
             ),
-            None => {
-                let old: Vec<&String> = left.iter().filter(|n| n.contains(".old-")).collect();
-                assert!(
-                    old.len() == 1 && tree(&out_parent.join(old[0])).as_ref() == Some(previous),
-                    "killed {kill:?}, the output folder is gone and no whole previous site is \
-                     kept beside it: {left:?}"
-                );
-                After::BetweenRenames(own)
-            }
+            None => panic!("killed {kill:?}, the output folder is missing; beside it: {left:?}"),
         };
         log.push(format!("{kill:?}: {after:?}"));
     }
@@ -261,4 +249,63 @@ fn a_killed_build_leaves_the_previous_or_the_complete_new_site_never_a_mix() {
         Vec::<String>::new(),
         "no temporary folder is left beside the output; rounds: {log:#?}"
     );
+}
+
+/// The state a build killed between the two renames of its swap leaves where the file system
+/// cannot exchange two folders in one step (the swap then takes two renames): no output folder,
+/// the previous site whole under its `.old-` name, the new tree beside it. Its process is a
+/// zombie here (killed, not yet reaped), which must not stop the repair. The next command,
+/// even a `check`, puts the site back before anything else; the next build cleans up.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_swap_killed_between_its_renames_is_restored_by_the_next_command() {
+    let dir = tempfile::tempdir().expect("temp");
+    let site = dir.path().join("site");
+    dossier::corpus::write_site(&site, 20, 1).expect("corpus");
+    let out = site.join("public");
+    build_fully(&site, &dir.path().join("reference"));
+    build_fully(&site, &out);
+    let published = tree(&out).expect("built");
+
+    let mut zombie = Command::new("sleep").arg("600").spawn().expect("sleep");
+    let pid = zombie.id();
+    zombie.kill().expect("killed");
+    // Not reaped until the end: its id stays taken, as a killed build's does until its parent
+    // waits for it.
+    let old = site.join(format!(".public.old-{pid}"));
+    let tmp = site.join(format!(".public.tmp-{pid}"));
+    fs::rename(&out, &old).expect("the first rename");
+    fs::create_dir_all(tmp.join("customers")).expect("the new tree");
+    fs::write(tmp.join("index.html"), "half").expect("half");
+
+    let check = Command::new(env!("CARGO_BIN_EXE_dossier"))
+        .args(["check", "--root"])
+        .arg(&site)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("check runs");
+    let stderr = String::from_utf8_lossy(&check.stderr);
+    assert_eq!(check.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.starts_with(&format!(
+            "note: restored {} from {}",
+            out.display(),
+            old.display()
+        )),
+        "{stderr}"
+    );
+    assert!(
+        tree(&out).as_ref() == Some(&published),
+        "the previous site is back, byte for byte"
+    );
+    assert!(tmp.exists(), "check only puts back; it removes nothing");
+
+    build_fully(&site, &out);
+    assert!(tree(&out) == tree(&dir.path().join("reference")));
+    let left: Vec<String> = leftovers(&out)
+        .into_iter()
+        .filter(|n| n.starts_with(".public."))
+        .collect();
+    assert_eq!(left, Vec::<String>::new(), "the build cleaned up");
+    zombie.wait().expect("reaped");
 }

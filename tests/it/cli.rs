@@ -5,7 +5,7 @@ use std::fs;
 use assert_cmd::Command;
 use predicates::prelude::*;
 
-fn dossier() -> Command {
+pub(crate) fn dossier() -> Command {
     let mut cmd = Command::cargo_bin("dossier").expect("binary");
     cmd.env("NO_COLOR", "1");
     cmd
@@ -68,7 +68,7 @@ fn warnings_fail_only_under_strict() {
         .code(1);
 }
 
-fn init_site() -> tempfile::TempDir {
+pub(crate) fn init_site() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp");
     dossier().arg("init").arg(dir.path()).assert().code(0);
     dir

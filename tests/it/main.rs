@@ -1,6 +1,7 @@
 //! The integration tests, one crate with a module per area (one binary to link, not a dozen).
 
 mod build_atomic;
+mod build_output;
 mod check_rules;
 mod cli;
 mod common;
