@@ -116,7 +116,8 @@ pub fn discover(root: &Path, content: &Path) -> (Vec<Candidate>, Vec<Diagnostic>
         });
     for entry in walker {
         match entry {
-            Ok(entry) if entry.file_type().is_file() && is_markdown(entry.path()) => {
+            Ok(entry) if is_markdown(entry.path()) && !entry.file_type().is_dir() => {
+                // A FIFO or device named `.md` is read as a file, which refuses it.
                 let collection = collection_of(content, entry.path());
                 files.push((entry.path().to_path_buf(), collection));
             }
@@ -193,6 +194,14 @@ pub fn read_document(
             );
             return (display, None, Err(error));
         }
+        Err(ReadError::NotAFile(kind)) => {
+            let error = fail(
+                Code::Unreadable,
+                format!("cannot read: it is {kind}, not a regular file"),
+                "only regular files are read; replace it with a file, or move it out of content/",
+            );
+            return (display, None, Err(error));
+        }
         Err(ReadError::Io(e)) => {
             let error = fail(
                 Code::Unreadable,
@@ -223,15 +232,76 @@ pub fn read_document(
 
 enum ReadError {
     TooLarge(u64),
+    NotAFile(&'static str),
     Io(std::io::Error),
 }
 
+/// Reads a content file: a regular file only (a FIFO would block, a device never end), never
+/// more than [`MAX_FILE_BYTES`] whatever its size claims to be, never blocking on open.
 fn read_limited(path: &Path) -> Result<Vec<u8>, ReadError> {
-    let size = std::fs::metadata(path).map_err(ReadError::Io)?.len();
-    if size > MAX_FILE_BYTES {
-        return Err(ReadError::TooLarge(size));
+    use std::io::Read;
+    check_regular(&std::fs::metadata(path).map_err(ReadError::Io)?)?;
+    let file = open_nonblocking(path).map_err(ReadError::Io)?;
+    // What was opened may not be what was looked at: look again, at the open file.
+    check_regular(&file.metadata().map_err(ReadError::Io)?)?;
+    let mut bytes = Vec::new();
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(ReadError::Io)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(ReadError::TooLarge(bytes.len() as u64));
     }
-    std::fs::read(path).map_err(ReadError::Io)
+    Ok(bytes)
+}
+
+fn check_regular(meta: &std::fs::Metadata) -> Result<(), ReadError> {
+    if !meta.is_file() {
+        return Err(ReadError::NotAFile(kind_of(&meta.file_type())));
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(ReadError::TooLarge(meta.len()));
+    }
+    Ok(())
+}
+
+/// Opens for reading without waiting: opening a FIFO otherwise blocks until a writer comes.
+fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    options.open(path)
+}
+
+/// What a file that is not a regular file is, for a message.
+fn kind_of(file_type: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if file_type.is_fifo() {
+            return "a named pipe (FIFO)";
+        }
+        if file_type.is_char_device() || file_type.is_block_device() {
+            return "a device";
+        }
+        if file_type.is_socket() {
+            return "a socket";
+        }
+    }
+    if file_type.is_dir() {
+        "a folder"
+    } else {
+        "not a regular file"
+    }
+}
+
+/// The text of a file that the loader accepted, for the snippet of a diagnostic: read the same
+/// bounded way; `None` if it cannot be.
+pub fn source_text(path: &Path) -> Option<String> {
+    String::from_utf8(read_limited(path).ok()?).ok()
 }
 
 /// The position just after `text`, where an invalid byte starts.

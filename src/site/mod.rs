@@ -116,7 +116,7 @@ impl Invalid {
     fn theme(error: &RenderError, theme: &str, root: &Path) -> Self {
         let diagnostic = template_diagnostic(error, theme);
         let mut sources = Sources::new();
-        if let Ok(text) = std::fs::read_to_string(root.join(&diagnostic.file)) {
+        if let Some(text) = crate::load::source_text(&root.join(&diagnostic.file)) {
             sources.insert(diagnostic.file.clone(), text);
         }
         Invalid {
@@ -136,7 +136,7 @@ impl Invalid {
             .unwrap_or_else(|| root.join("site.yaml"));
         let display = crate::diagnostics::display_path(root, &file);
         let mut sources = Sources::new();
-        if let Ok(text) = std::fs::read_to_string(&file) {
+        if let Some(text) = crate::load::source_text(&file) {
             sources.insert(display.clone(), text);
         }
         let diagnostic = Diagnostic::new(

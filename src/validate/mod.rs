@@ -194,11 +194,20 @@ pub fn check_site_cached(
         diagnostics.push(d);
     }
     let report = Report::new(diagnostics);
-    // Broken links and duplicate ids are found across files: keep the texts they need too.
+    // Broken links and duplicate ids are found across files: keep the texts they need too, of
+    // the files the loader accepted only (never a link out of content/, nor a file it refused).
     for d in report.diagnostics() {
-        if !sources.contains_key(&d.file)
-            && let Some(text) = source_text(root, &d.file, &config_display, &config_text)
-        {
+        if sources.contains_key(&d.file) {
+            continue;
+        }
+        let text = if d.file == config_display {
+            Some(config_text.clone())
+        } else if markdown_files.contains(&d.file) {
+            load::source_text(&root.join(&d.file))
+        } else {
+            None
+        };
+        if let Some(text) = text {
             sources.insert(d.file.clone(), text);
         }
     }
@@ -217,13 +226,6 @@ pub fn read_config(root: &Path, config_path: Option<&Path>) -> Option<SiteConfig
     let file = config_path.map_or_else(|| root.join("site.yaml"), Path::to_path_buf);
     let text = std::fs::read_to_string(&file).ok()?;
     Some(decode_config("site.yaml", &text).0)
-}
-
-fn source_text(root: &Path, file: &str, config_display: &str, config_text: &str) -> Option<String> {
-    if file == config_display {
-        return Some(config_text.to_string());
-    }
-    std::fs::read_to_string(root.join(file)).ok()
 }
 
 /// Reads, parses and decodes one record file.

@@ -5,6 +5,7 @@ mod build_output;
 mod check_rules;
 mod cli;
 mod common;
+mod content_files;
 mod formats;
 mod metrics_export;
 mod report;
