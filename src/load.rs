@@ -184,6 +184,16 @@ pub fn read_document(
     let fail = |code, message: String, help: &str| {
         Diagnostic::new(code, display.clone(), at_start, message).help(help)
     };
+    if !is_page_address(&slug_of(&display, collection)) {
+        let error = fail(
+            Code::NoPageAddress,
+            "the file name gives no page address: a record's page is named after its file, and \
+             `.` or `..` is no name"
+                .to_string(),
+            "rename the file after the record, with letters or digits (`hangzhou-huadong.md`)",
+        );
+        return (display, None, Err(error));
+    }
     let bytes = match read_limited(path) {
         Ok(bytes) => bytes,
         Err(ReadError::TooLarge(size)) => {
@@ -389,6 +399,12 @@ pub fn yaml_error(display: &str, error: yaml::SyntaxError) -> Diagnostic {
         format!("invalid YAML: {}", error.message),
     )
     .help(help)
+}
+
+/// Whether a record's slug can name its page folder: no part of it is `.` or `..` (the files
+/// `..md` and `...md`, which the file system allows but an address cannot hold).
+fn is_page_address(slug: &str) -> bool {
+    slug.split('/').all(|part| part != "." && part != "..")
 }
 
 /// `content/customers/east/acme.md` → `east/acme`.

@@ -39,6 +39,7 @@ codes! {
     NotAMapping = "E006", Error, "the front matter is not a mapping of fields";
     FileTooLarge = "E007", Error, "the file is larger than the 5 MiB limit";
     Unreadable = "E008", Error, "the file or folder cannot be read (permissions, symlink loop, link out of the site)";
+    NoPageAddress = "E009", Error, "a file name that cannot be a page address (`..md`)";
     UnknownField = "E010", Error, "a field that the format does not know";
     MissingField = "E011", Error, "a required field is missing";
     OutOfRange = "E012", Error, "a number outside its allowed range";

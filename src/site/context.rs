@@ -169,7 +169,9 @@ impl Terms {
 }
 
 /// A path segment from any text: letters and digits of any script, `-` and `_` kept, runs of
-/// anything else turned into one `-`.
+/// anything else turned into one `-`. A long one is cut and suffixed with a hash of the whole
+/// text, so that it stays a valid file name (at most 255 bytes on most file systems, less on
+/// some encrypted ones) and distinct terms keep distinct pages.
 pub(crate) fn slugify(term: &str) -> String {
     let mut out = String::with_capacity(term.len());
     for ch in term.chars() {
@@ -182,9 +184,24 @@ pub(crate) fn slugify(term: &str) -> String {
     let out = out.trim_matches('-');
     if out.is_empty() {
         "term".to_string()
+    } else if out.len() > MAX_SLUG_BYTES {
+        bounded(out, term)
     } else {
         out.to_string()
     }
+}
+
+/// The longest slug kept whole, in bytes (40 Chinese characters, 100 ASCII ones).
+pub(crate) const MAX_SLUG_BYTES: usize = 100;
+
+/// `slug` cut to at most [`MAX_SLUG_BYTES`] with `-` and 16 hex digits of a hash of `term`.
+fn bounded(slug: &str, term: &str) -> String {
+    let hash = format!("{:016x}", xxhash_rust::xxh3::xxh3_64(term.as_bytes()));
+    let mut end = MAX_SLUG_BYTES - hash.len() - 1;
+    while !slug.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}-{hash}", slug[..end].trim_end_matches('-'))
 }
 
 /// A closed vocabulary shown with a label: the theme's `<prefix>_<code>` string when it has
@@ -533,5 +550,24 @@ mod tests {
         assert_eq!(slugify("../x"), "x");
         assert_eq!(slugify("?#"), "term");
         assert_eq!(slugify("a_b-c"), "a_b-c");
+    }
+
+    #[test]
+    fn long_slugs_are_bounded_and_stay_distinct() {
+        let short = "标".repeat(MAX_SLUG_BYTES / 3);
+        assert_eq!(slugify(&short), short, "up to the bound a slug is whole");
+        let long = "重点客户".repeat(100);
+        let slug = slugify(&long);
+        assert!(slug.len() <= MAX_SLUG_BYTES, "{} bytes", slug.len());
+        assert!(slug.starts_with("重点客户重点客户"), "{slug}");
+        let (_, hash) = slug.rsplit_once('-').expect("hash suffix");
+        assert_eq!(hash.len(), 16);
+        assert_eq!(slugify(&long), slug, "the same every build");
+        let other = format!("{long}!");
+        assert_ne!(slugify(&format!("{long}x")), slug);
+        // Punctuation is not part of the slug, but is part of the text hashed.
+        assert_ne!(slugify(&other), slug);
+        let ascii = "a".repeat(300);
+        assert_eq!(slugify(&ascii).len(), MAX_SLUG_BYTES);
     }
 }

@@ -114,6 +114,31 @@ fn oversized_file_is_refused_without_reading_it() {
 }
 
 #[test]
+fn file_names_that_give_no_page_address() {
+    let record = b"---\nid: KH-1\nname: N\nstage: prospect\nowner: O\n---\n";
+    for name in ["..md", "...md", "east/..md"] {
+        let site = tempfile::tempdir().expect("temp dir");
+        fs::write(site.path().join("site.yaml"), MINIMAL_CONFIG).expect("site.yaml");
+        let path = site.path().join("content/customers").join(name);
+        fs::create_dir_all(path.parent().expect("folder")).expect("content");
+        fs::write(&path, record).expect("record");
+        let checked = check_site(site.path(), None).expect("check runs");
+        let options = RenderOptions {
+            format: Format::Concise,
+            color: false,
+        };
+        assert_eq!(
+            render(&checked.report, &checked.sources, options),
+            format!(
+                "content/customers/{name}:1:1: error[E009] the file name gives no page address: a \
+                 record's page is named after its file, and `.` or `..` is no name (help: rename \
+                 the file after the record, with letters or digits (`hangzhou-huadong.md`))\n"
+            )
+        );
+    }
+}
+
+#[test]
 fn duplicate_ids_across_files_name_the_first_file() {
     let site = tempfile::tempdir().expect("temp dir");
     fs::write(site.path().join("site.yaml"), MINIMAL_CONFIG).expect("config");
@@ -185,7 +210,7 @@ fn every_code_has_a_test() {
         })
         .collect();
     // Covered by the dedicated tests above.
-    covered.extend(["E001", "E007", "E008", "E020", "E070"].map(String::from));
+    covered.extend(["E001", "E007", "E008", "E009", "E020", "E070"].map(String::from));
     for code in Code::ALL {
         assert!(
             covered.iter().any(|c| c == code.as_str()),

@@ -6,6 +6,7 @@ mod check_rules;
 mod cli;
 mod common;
 mod content_files;
+mod file_names;
 mod formats;
 mod metrics_export;
 mod report;
