@@ -30,6 +30,15 @@ pub struct SiteConfig {
     pub visits: VisitsConfig,
 }
 
+/// Whether `name` can name a theme: a folder of the site's `themes/` folder, so a plain name,
+/// not a path (no `/` or `\\`, not `.` or `..`, not hidden, no control characters).
+pub fn is_theme_name(name: &str) -> bool {
+    !name.is_empty()
+        && !name.starts_with('.')
+        && !name.contains(['/', '\\', ':'])
+        && !name.chars().any(char::is_control)
+}
+
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 pub enum Language {
     #[default]
@@ -218,6 +227,23 @@ impl Default for SiteConfig {
             retention: RetentionConfig::default(),
             satisfaction: SatisfactionConfig::default(),
             visits: VisitsConfig::default(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn theme_names_are_names_not_paths() {
+        for good in ["default", "corporate-2025", "品牌", "a.b"] {
+            assert!(is_theme_name(good), "{good}");
+        }
+        for bad in [
+            "", ".", "..", "../x", "/etc", "a/b", "a\\b", "C:x", ".hidden", "a\nb",
+        ] {
+            assert!(!is_theme_name(bad), "{bad:?}");
         }
     }
 }

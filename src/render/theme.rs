@@ -27,7 +27,8 @@ pub fn load(root: &Path, name: &str) -> Result<ThemeFiles, RenderError> {
         }
     }
     let dir = root.join("themes").join(name);
-    if !dir.is_dir() {
+    // A path in place of a name would reach out of themes/ (`../x`, `/etc`); checks report it.
+    if !crate::config::is_theme_name(name) || !dir.is_dir() {
         if name == "default" {
             return Ok(theme);
         }

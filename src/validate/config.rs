@@ -1,5 +1,7 @@
 //! `site.yaml`: decoding with the same diagnostics as records.
 
+use std::path::Path;
+
 use super::decode::{Ctx, Map};
 use crate::config::*;
 use crate::diagnostics::Code;
@@ -64,8 +66,22 @@ pub(crate) fn decode(ctx: &mut Ctx<'_>, root: &Node) -> SiteConfig {
             None => {}
         }
     }
-    if let Some(theme) = ctx.text(&map, "theme") {
-        config.theme = theme;
+    if let Some(node) = map.get("theme")
+        && let Some(theme) = ctx.text_node(node, "theme")
+    {
+        if is_theme_name(&theme) {
+            config.theme = theme;
+        } else {
+            ctx.report(
+                Code::NotAllowed,
+                node.pos,
+                "theme",
+                format!(
+                    "theme must be the name of a folder in themes/, not a path, found \"{theme}\""
+                ),
+                Some(THEME_HELP.into()),
+            );
+        }
     }
     if let Some(output_dir) = ctx.text(&map, "output_dir") {
         config.output_dir = output_dir;
@@ -105,6 +121,46 @@ pub(crate) fn decode(ctx: &mut Ctx<'_>, root: &Node) -> SiteConfig {
         };
     }
     config
+}
+
+const THEME_HELP: &str = "a theme is a folder in the site's themes/ folder: put it in themes/<name>/ \
+     and write `theme: <name>`";
+
+/// The one rule of site.yaml that looks at the disk: the theme's folder must be inside the
+/// site's themes/ folder. A link out of it would publish what it points to (its static/).
+pub(crate) fn check_theme_folder(ctx: &mut Ctx<'_>, root_node: &Node, root: &Path, theme: &str) {
+    let folder = root.join("themes").join(theme);
+    if std::fs::symlink_metadata(&folder).is_err() {
+        return;
+    }
+    let (Ok(themes), Ok(resolved)) = (
+        crate::write::canonical(root).map(|r| r.join("themes")),
+        crate::write::canonical(&folder),
+    ) else {
+        return;
+    };
+    if resolved.starts_with(&themes) {
+        return;
+    }
+    let pos = match &root_node.value {
+        Value::Map(entries) => entries
+            .iter()
+            .find(|e| e.key == "theme")
+            .map_or(root_node.pos, |e| e.value.pos),
+        _ => root_node.pos,
+    };
+    ctx.report(
+        Code::NotAllowed,
+        pos,
+        "theme",
+        format!(
+            "theme \"{theme}\" leads out of the site's themes/ folder, to {}",
+            resolved.display()
+        ),
+        Some(format!(
+            "copy the theme into themes/{theme}/ instead of linking to it"
+        )),
+    );
 }
 
 fn section<'n>(ctx: &mut Ctx<'_>, map: &Map<'n>, key: &str, known: &[&str]) -> Option<Map<'n>> {

@@ -128,7 +128,7 @@ pub fn check_site_cached(
             source,
         })?;
     let config_display = crate::diagnostics::display_path(root, &config_file);
-    let (config, mut diagnostics) = decode_config(&config_display, &config_text);
+    let (config, mut diagnostics) = decode_config(&config_display, &config_text, Some(root));
 
     let (candidates, walk_problems) = load::discover(root, &content);
     diagnostics.extend(walk_problems);
@@ -225,7 +225,7 @@ pub fn check_site_cached(
 pub fn read_config(root: &Path, config_path: Option<&Path>) -> Option<SiteConfig> {
     let file = config_path.map_or_else(|| root.join("site.yaml"), Path::to_path_buf);
     let text = std::fs::read_to_string(&file).ok()?;
-    Some(decode_config("site.yaml", &text).0)
+    Some(decode_config("site.yaml", &text, None).0)
 }
 
 /// Reads, parses and decodes one record file.
@@ -249,12 +249,16 @@ fn check_file(root: &Path, path: &Path, collection: Collection) -> FileResult {
     }
 }
 
-fn decode_config(display: &str, text: &str) -> (SiteConfig, Vec<Diagnostic>) {
+/// Decodes site.yaml; with the site's `root`, also checks where its theme folder leads.
+fn decode_config(display: &str, text: &str, root: Option<&Path>) -> (SiteConfig, Vec<Diagnostic>) {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     match yaml::parse(text, 0) {
         Ok(node) => {
             let mut ctx = decode::Ctx::new(display);
             let config = config::decode(&mut ctx, &node);
+            if let Some(root) = root {
+                config::check_theme_folder(&mut ctx, &node, root, &config.theme);
+            }
             (config, ctx.diagnostics)
         }
         Err(e) => (SiteConfig::default(), vec![load::yaml_error(display, e)]),

@@ -273,3 +273,84 @@ fn build_refuses_invalid_content_and_keeps_the_previous_site() {
         before
     );
 }
+
+/// site.yaml `theme:` names a folder of the site's themes/ folder; a path, or a link out of
+/// themes/, would publish another folder's static/ (a private key, say).
+#[test]
+fn a_theme_outside_the_sites_themes_folder_is_refused() {
+    let outside = tempfile::tempdir().expect("outside");
+    let stolen = outside.path().join("stolen");
+    fs::create_dir_all(stolen.join("static")).expect("static");
+    fs::write(stolen.join("static/id_rsa"), "PRIVATE KEY").expect("key");
+    let dir = init_site();
+    let config = dir.path().join("site.yaml");
+    let text = fs::read_to_string(&config).expect("site.yaml");
+    let line = text
+        .lines()
+        .position(|l| l.starts_with("theme:"))
+        .expect("a theme line")
+        + 1;
+    let with_theme = |theme: &str| {
+        let replaced: Vec<String> = text
+            .lines()
+            .map(|l| {
+                if l.starts_with("theme:") {
+                    format!("theme: {theme}")
+                } else {
+                    l.to_string()
+                }
+            })
+            .collect();
+        fs::write(&config, replaced.join("\n") + "\n").expect("write");
+    };
+    let absolute = stolen.display().to_string();
+    let relative = format!(
+        "../{}/stolen",
+        outside.path().file_name().expect("name").to_string_lossy()
+    );
+    for theme in [absolute.as_str(), relative.as_str()] {
+        with_theme(theme);
+        for command in ["check", "build"] {
+            dossier()
+                .arg(command)
+                .arg("--root")
+                .arg(dir.path())
+                .assert()
+                .code(1)
+                .stdout(predicate::str::contains(format!(
+                    "site.yaml:{line}:8: error[E014] theme must be the name of a folder in themes/, \
+                     not a path, found \"{theme}\" (help: a theme is a folder in the site's themes/ folder"
+                )));
+        }
+    }
+    // A theme folder that is a link out of themes/.
+    #[cfg(unix)]
+    {
+        fs::create_dir_all(dir.path().join("themes")).expect("themes");
+        std::os::unix::fs::symlink(&stolen, dir.path().join("themes/linked")).expect("link");
+        with_theme("linked");
+        dossier()
+            .args(["build", "--root"])
+            .arg(dir.path())
+            .assert()
+            .code(1)
+            .stdout(predicate::str::contains(format!(
+                "site.yaml:{line}:8: error[E014] theme \"linked\" leads out of the site's themes/ \
+                 folder, to {} (help: copy the theme into themes/linked/ instead of linking to it)",
+                stolen.canonicalize().expect("canonical").display()
+            )));
+        assert!(!dir.path().join("public").exists(), "nothing was published");
+        // A link inside a theme folder is not followed.
+        let mine = dir.path().join("themes/mine/static");
+        fs::create_dir_all(&mine).expect("theme");
+        std::os::unix::fs::symlink(stolen.join("static/id_rsa"), mine.join("key")).expect("link");
+        with_theme("mine");
+        dossier()
+            .args(["build", "--root"])
+            .arg(dir.path())
+            .assert()
+            .code(0);
+        assert!(dir.path().join("public/index.html").is_file());
+        assert!(!dir.path().join("public/static/key").exists());
+    }
+}
