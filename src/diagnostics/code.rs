@@ -68,6 +68,7 @@ codes! {
     TooPrecise = "E062", Error, "a weight with more than 4 decimal places";
     NoReportingYear = "E063", Error, "no reporting year: set `year` in site.yaml or give sales rows";
     TemplateError = "E070", Error, "a theme template that fails to parse or render";
+    Internal = "E099", Error, "dossier failed on this input (a bug in dossier); the preview keeps the last good build";
 }
 
 impl fmt::Display for Code {

@@ -12,7 +12,12 @@ use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use std::panic::AssertUnwindSafe;
+
 use anyhow::{Context, bail};
+
+use crate::diagnostics::{Code, Diagnostic};
+use crate::yaml::Pos;
 
 use site_state::SiteState;
 pub use site_state::{Files, FollowUp, Rebuild, Update};
@@ -54,7 +59,7 @@ impl Preview {
         );
         let state = SiteState::default();
         let hub = live::Hub::default();
-        let (published, then) = state.apply(rebuild(&|_| {}));
+        let (published, then) = state.apply(guarded(&[], || rebuild(&|_| {})));
         // It holds the files: kept, it would make the update below copy them all.
         drop(published);
         if let Some(then) = then {
@@ -69,14 +74,16 @@ impl Preview {
             });
         }
         let pool = rebuild_pool();
-        let on_change = move || {
+        let on_change = move |changed: &[String]| {
             let rebuild_and_publish = || {
                 let first = |pages: Files| hub.broadcast(state.publish_first(pages));
-                let (published, then) = state.apply(rebuild(&first));
+                let (published, then) = state.apply(guarded(changed, || rebuild(&first)));
                 hub.broadcast(published);
                 // The search index, after the pages: the reload does not wait for it.
-                if let Some(then) = then {
-                    state.update(then());
+                if let Some(then) = then
+                    && let Ok(update) = std::panic::catch_unwind(AssertUnwindSafe(then))
+                {
+                    state.update(update);
                 }
             };
             match &pool {
@@ -107,6 +114,38 @@ impl Preview {
 impl Drop for Preview {
     fn drop(&mut self) {
         self.server.unblock();
+    }
+}
+
+/// Runs a rebuild; one that panics (a bug of dossier on some input) becomes a failed build, so
+/// that its overlay shows and the watcher, whose thread would otherwise die with it, keeps
+/// watching. `changed` names the sources whose change started it.
+fn guarded(changed: &[String], rebuild: impl FnOnce() -> Rebuild) -> Rebuild {
+    match std::panic::catch_unwind(AssertUnwindSafe(rebuild)) {
+        Ok(rebuild) => rebuild,
+        Err(payload) => {
+            let what = payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "no message".to_string());
+            let file = changed.first().map_or("content", String::as_str);
+            eprintln!(
+                "error: dossier failed while rebuilding ({what}); still serving the last good build"
+            );
+            Rebuild::Failed(vec![
+                Diagnostic::new(
+                    Code::Internal,
+                    file,
+                    Pos { line: 1, column: 1 },
+                    format!("dossier failed while rebuilding after this change: {what}"),
+                )
+                .help(
+                    "this is a bug in dossier, not in the file: please report it with the file; \
+                     meanwhile undo the change, the preview keeps watching",
+                ),
+            ])
+        }
     }
 }
 

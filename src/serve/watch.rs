@@ -20,23 +20,33 @@ pub enum Watcher {
     Poll(Debouncer<PollWatcher, NoCache>),
 }
 
+/// Watches the sources of the site at `root` and calls `on_change` with the site-relative paths
+/// (`/`-separated, sorted) of the sources that changed, once per debounced batch.
 pub fn watch<F>(root: &Path, poll: bool, on_change: F) -> anyhow::Result<Watcher>
 where
-    F: Fn() + Send + 'static,
+    F: Fn(&[String]) + Send + 'static,
 {
-    let root = root.to_path_buf();
+    // Event paths are absolute (and the watcher resolves links): compared with a relative root
+    // such as the default `.`, none of them would be a source and no save would rebuild.
+    let root = root
+        .canonicalize()
+        .with_context(|| format!("watching {}", root.display()))?;
     let watched_root = root.clone();
     let handler = move |result: DebounceEventResult| {
         let Ok(events) = result else { return };
         // Reading a file is an event too (inotify's open and close): a build reads every source,
         // so only changes count, or each build would trigger the next.
-        let changed = events
+        let mut changed: Vec<String> = events
             .iter()
             .filter(|e| !matches!(e.kind, EventKind::Access(_) | EventKind::Other))
             .flat_map(|e| e.paths.iter())
-            .any(|p| is_source(&watched_root, p));
-        if changed {
-            on_change();
+            .filter(|p| is_source(&watched_root, p))
+            .map(|p| crate::diagnostics::display_path(&watched_root, p))
+            .collect();
+        changed.sort();
+        changed.dedup();
+        if !changed.is_empty() {
+            on_change(&changed);
         }
     };
     let config = notify::Config::default().with_poll_interval(Duration::from_millis(300));

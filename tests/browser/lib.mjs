@@ -58,7 +58,13 @@ export async function browser() {
 
 /** Starts `dossier serve` on a free port and resolves to { url, process } once it prints its URL. */
 export function startServe(root, extra = []) {
-  const child = spawn(dossier, ["serve", "--root", root, "--port", "0", ...extra], { stdio: ["ignore", "pipe", "pipe"] });
+  return startDossier(["serve", "--root", root, "--port", "0", ...extra]);
+}
+
+/** Runs dossier with `args` in the folder `cwd` (this one by default) until it prints the URL it
+ * serves; resolves to { url, process }. */
+export function startDossier(args, cwd = undefined) {
+  const child = spawn(dossier, args, { cwd, stdio: ["ignore", "pipe", "pipe"] });
   return new Promise((ok, fail) => {
     let out = "";
     const timer = setTimeout(() => fail(new Error(`dossier serve printed no URL:\n${out}`)), 30000);

@@ -1,10 +1,11 @@
 // An open tab reloads by itself when a record is saved, and shows the diagnostics overlay while
-// the site is invalid (issue: live preview).
+// the site is invalid (issue: live preview); also when the preview is started the way README
+// says, from the site folder with relative paths (issue 11).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { browser, run, startServe, tempDir } from "./lib.mjs";
+import { browser, repo, run, startDossier, startServe, tempDir } from "./lib.mjs";
 
 test("the open page reloads on save, other tabs only when their page changed, and all show the overlay while broken", async () => {
   const site = tempDir();
@@ -43,6 +44,65 @@ test("the open page reloads on save, other tabs only when their page changed, an
     await page.waitForFunction(() => !document.getElementById("dossier-overlay") && document.querySelector("h1")?.innerText.includes("杭州明达医疗器械有限公司"), null, { timeout: 15000 });
   } finally {
     await chromium.close();
+    server.process.kill();
+  }
+});
+
+/** The arguments of README's preview command, `cargo run --release -- serve`: what follows `--`. */
+function readmeServeArgs() {
+  const readme = readFileSync(join(repo, "README.md"), "utf8");
+  const line = readme.split("\n").find((l) => l.startsWith("cargo run --release -- serve"));
+  assert.ok(line, "README shows the preview command");
+  return line.split("#")[0].trim().split(/\s+/).slice(4);
+}
+
+/** A copy of the example site of the repository (README's command previews the clone itself). */
+function exampleSite() {
+  const dir = tempDir();
+  const site = join(dir, "example");
+  mkdirSync(site);
+  cpSync(join(repo, "site.yaml"), join(site, "site.yaml"));
+  cpSync(join(repo, "content"), join(site, "content"), { recursive: true });
+  return { dir, site };
+}
+
+/** Opens a dossier of `site` served at `url`, saves the record under a new name and waits for
+ * the page to reload by itself and show it. */
+async function reloadsOnSave(url, site) {
+  const chromium = await browser();
+  try {
+    const page = await chromium.newPage();
+    await page.goto(`${url}customers/hangzhou-huadong-pharma/`);
+    assert.match(await page.locator("h1").innerText(), /杭州华东医药商业有限公司/);
+    await page.evaluate(() => { window.__notReloaded = true; });
+    const record = join(site, "content/customers/hangzhou-huadong-pharma.md");
+    writeFileSync(record, readFileSync(record, "utf8").replace("杭州华东医药商业有限公司", "杭州华东医药集团"));
+    await page.waitForFunction(() => !window.__notReloaded && document.querySelector("h1")?.innerText.includes("杭州华东医药集团"), null, { timeout: 15000 });
+  } finally {
+    await chromium.close();
+  }
+}
+
+test("README's preview command, run in the site folder, reloads the page on save (native watcher)", async () => {
+  const args = readmeServeArgs();
+  assert.deepEqual(args, ["serve"]);
+  const { site } = exampleSite();
+  // As README says, from the site folder with relative paths; only the port differs, so that
+  // tests running side by side do not collide on 1111.
+  const server = await startDossier([...args, "--port", "0"], site);
+  try {
+    await reloadsOnSave(server.url, site);
+  } finally {
+    server.process.kill();
+  }
+});
+
+test("a relative --root reloads the page on save (native watcher)", async () => {
+  const { dir, site } = exampleSite();
+  const server = await startDossier(["serve", "--root", "example", "--port", "0"], dir);
+  try {
+    await reloadsOnSave(server.url, site);
+  } finally {
     server.process.kill();
   }
 });

@@ -15,5 +15,6 @@ mod search_js;
 mod search_tokenizer;
 mod serve_e2e;
 mod serve_http;
+mod serve_watch;
 mod site_integrity;
 mod site_pages;

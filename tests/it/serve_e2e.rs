@@ -6,9 +6,9 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-struct Server {
+pub(crate) struct Server {
     child: Child,
-    address: String,
+    pub(crate) address: String,
 }
 
 impl Drop for Server {
@@ -23,9 +23,16 @@ fn dossier() -> Command {
 }
 
 fn start(root: &Path) -> Server {
+    let root = root.to_str().expect("UTF-8 path");
+    start_in(Path::new("."), &["--root", root])
+}
+
+/// Starts `dossier serve --port 0` with `args`, in the folder `cwd`.
+pub(crate) fn start_in(cwd: &Path, args: &[&str]) -> Server {
     let mut child = dossier()
-        .args(["serve", "--port", "0", "--root"])
-        .arg(root)
+        .current_dir(cwd)
+        .args(["serve", "--port", "0"])
+        .args(args)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -43,7 +50,7 @@ fn start(root: &Path) -> Server {
     Server { child, address }
 }
 
-fn get(address: &str, path: &str) -> (u16, String) {
+pub(crate) fn get(address: &str, path: &str) -> (u16, String) {
     let mut stream = TcpStream::connect(address).expect("connect");
     stream
         .set_read_timeout(Some(Duration::from_secs(5)))
@@ -64,7 +71,7 @@ fn get(address: &str, path: &str) -> (u16, String) {
 }
 
 /// Polls until the page satisfies `ready`, for at most ten seconds.
-fn eventually(address: &str, path: &str, ready: impl Fn(&str) -> bool) -> String {
+pub(crate) fn eventually(address: &str, path: &str, ready: impl Fn(&str) -> bool) -> String {
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
         let (_, page) = get(address, path);
