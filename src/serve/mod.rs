@@ -9,10 +9,9 @@ mod site_state;
 mod watch;
 
 use std::net::{IpAddr, SocketAddr, TcpListener};
+use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
 use std::sync::Arc;
-
-use std::panic::AssertUnwindSafe;
 
 use anyhow::{Context, bail};
 

@@ -26,8 +26,8 @@ pub fn watch<F>(root: &Path, poll: bool, on_change: F) -> anyhow::Result<Watcher
 where
     F: Fn(&[String]) + Send + 'static,
 {
-    // Event paths are absolute (and the watcher resolves links): compared with a relative root
-    // such as the default `.`, none of them would be a source and no save would rebuild.
+    // Event paths are absolute: compared with a relative root such as the default `.`, none of
+    // them would be a source and no save would rebuild.
     let root = root
         .canonicalize()
         .with_context(|| format!("watching {}", root.display()))?;
