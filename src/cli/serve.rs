@@ -23,6 +23,11 @@ pub struct ServeArgs {
     /// Poll for changes instead of using the file system's events (network drives, some VMs).
     #[arg(long)]
     pub poll: bool,
+    /// Also answer requests for this host name (repeatable). The preview answers only
+    /// localhost and IP addresses by default, so that other web sites cannot read it through
+    /// DNS rebinding; allow a name you reach it by (a tunnel, a name in /etc/hosts).
+    #[arg(long = "allow-host", value_name = "NAME", value_parser = crate::serve::host::parse_allowed_name)]
+    pub allow_host: Vec<String>,
 }
 
 pub fn run(cli: &Cli, args: &ServeArgs, output: Output) -> anyhow::Result<u8> {
@@ -46,6 +51,8 @@ pub fn run(cli: &Cli, args: &ServeArgs, output: Output) -> anyhow::Result<u8> {
         bind: args.bind,
         port: args.port,
         poll: args.poll,
+        allowed_hosts: args.allow_host.clone(),
+        limits: crate::serve::Limits::default(),
     };
     let preview = Preview::start(&serve_options, rebuild)?;
     let url = preview.url();

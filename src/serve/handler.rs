@@ -1,56 +1,74 @@
-//! Answering one HTTP request from the current snapshot.
+//! Answering one HTTP request from the current snapshot, for allowed hosts only.
 
-use std::io::Cursor;
-
-use tiny_http::{Header, Method, Request, Response, StatusCode};
-
+use super::host::{AllowedHosts, Refused as HostRefused, explain};
+use super::http::{Answer, Method, Request, Response};
 use super::live;
 use super::mime::content_type;
 use super::path::{Refused, query_param, site_path};
 use super::site_state::{NOT_FOUND, SiteState, Snapshot};
 
-type Reply = Response<Cursor<Vec<u8>>>;
-
-/// Handles a request; event streams take over the connection in their own thread.
-pub fn handle(request: Request, state: &SiteState, hub: &live::Hub) {
-    if request.url().split('?').next() == Some(live::EVENTS_PATH) {
-        // The tab names the page it shows (its location's path; none stands for the home
-        // page). A path outside the site showed the 404 page.
-        let key = match query_param(request.url(), "page").map(|page| site_path(&page)) {
-            Some(Ok(path)) => state.snapshot().page(&path).0,
-            Some(Err(_)) => NOT_FOUND.to_string(),
-            None => state.snapshot().page("").0,
-        };
-        // Subscribed before the version is read: a build in between is sent twice, not lost.
-        let (id, events) = hub.subscribe(key.clone());
-        let version = state.snapshot().version(&key);
-        let writer = request.into_writer();
-        let hub = hub.clone();
-        std::thread::spawn(move || {
-            live::stream(writer, &version, events);
-            hub.forget(id);
-        });
-        return;
-    }
-    let reply = respond(&request, state);
-    // A client that has gone away cannot be answered; nothing else is affected.
-    let _ = request.respond(reply);
+/// What requests are answered from.
+pub struct Site {
+    pub state: SiteState,
+    pub hub: live::Hub,
+    pub hosts: AllowedHosts,
 }
 
-fn respond(request: &Request, state: &SiteState) -> Reply {
-    if !matches!(request.method(), Method::Get | Method::Head) {
-        return text(405, "method not allowed\n").with_header(header("Allow", "GET, HEAD"));
+/// Answers a request; an event stream takes the connection over.
+pub fn answer(request: &Request, site: &Site) -> Answer {
+    let http_1_0 = request.minor_version == 0;
+    if let Err(refused) = site.hosts.check(request.headers("Host"), http_1_0) {
+        let status = match refused {
+            HostRefused::MissingOrRepeated => 400,
+            HostRefused::Name(_) => 403,
+        };
+        return Answer::Reply(Response::text(status, &explain(&refused)));
     }
-    if request.url().split('?').next() == Some(live::SCRIPT_PATH) {
+    if request.path() == live::EVENTS_PATH {
+        return events(request, site);
+    }
+    Answer::Reply(respond(request, &site.state))
+}
+
+/// The live-reload event stream of one tab.
+fn events(request: &Request, site: &Site) -> Answer {
+    // The tab names the page it shows (its location's path; none stands for the home page).
+    // A path outside the site showed the 404 page.
+    let key = match query_param(&request.target, "page").map(|page| site_path(&page)) {
+        Some(Ok(path)) => site.state.snapshot().page(&path).0,
+        Some(Err(_)) => NOT_FOUND.to_string(),
+        None => site.state.snapshot().page("").0,
+    };
+    // Subscribed before the version is read: a build in between is sent twice, not lost.
+    let Some(subscription) = site.hub.subscribe(key.clone()) else {
+        return Answer::Reply(
+            Response::text(
+                503,
+                "too many preview tabs are open: this one will not reload by itself; close some and reload it\n",
+            )
+            .with_header("Retry-After", "5"),
+        );
+    };
+    let version = site.state.snapshot().version(&key);
+    Answer::TakeOver(Box::new(move |stream| {
+        live::stream(stream, &version, subscription);
+    }))
+}
+
+fn respond(request: &Request, state: &SiteState) -> Response {
+    if !matches!(request.method, Method::Get | Method::Head) {
+        return Response::text(405, "method not allowed\n").with_header("Allow", "GET, HEAD");
+    }
+    if request.path() == live::SCRIPT_PATH {
         return cached(
             request,
             live::SCRIPT.as_bytes().to_vec(),
             "text/javascript; charset=utf-8",
         );
     }
-    let path = match site_path(request.url()) {
+    let path = match site_path(&request.target) {
         Ok(path) => path,
-        Err(Refused::BadRequest) => return text(400, "bad request\n"),
+        Err(Refused::BadRequest) => return Response::text(400, "bad request\n"),
         Err(Refused::Outside) => {
             let shot = state.snapshot();
             let version = shot.version(NOT_FOUND);
@@ -67,9 +85,9 @@ fn respond(request: &Request, state: &SiteState) -> Reply {
         return file_reply(request, &path, bytes, &shown);
     }
     match shot.files.get(&key) {
-        Some(_) if !request.url().split('?').next().unwrap_or("").ends_with('/') => {
+        Some(_) if !request.path().ends_with('/') => {
             let location = format!("/{}/", percent_encode(&path));
-            text(301, "moved\n").with_header(header("Location", &location))
+            Response::text(301, "moved\n").with_header("Location", &location)
         }
         Some(bytes) => file_reply(request, &key, bytes, &shown),
         None => not_found(&shot, &version),
@@ -83,7 +101,7 @@ struct Shown<'s> {
     version: &'s str,
 }
 
-fn file_reply(request: &Request, path: &str, bytes: &[u8], shown: &Shown<'_>) -> Reply {
+fn file_reply(request: &Request, path: &str, bytes: &[u8], shown: &Shown<'_>) -> Response {
     let kind = content_type(path);
     let body = if kind.starts_with("text/html") {
         live::inject(bytes, shown.problems, shown.version)
@@ -94,38 +112,32 @@ fn file_reply(request: &Request, path: &str, bytes: &[u8], shown: &Shown<'_>) ->
 }
 
 /// A 200 with an ETag, or a 304 when the client already has these bytes.
-fn cached(request: &Request, body: Vec<u8>, kind: &str) -> Reply {
+fn cached(request: &Request, body: Vec<u8>, kind: &str) -> Response {
     let etag = format!("\"{:08x}-{:x}\"", crc32(&body), body.len());
-    let matches = request
-        .headers()
-        .iter()
-        .filter(|h| h.field.equiv("If-None-Match"))
-        .any(|h| {
-            h.value
-                .as_str()
-                .split(',')
-                .any(|tag| tag.trim() == etag || tag.trim() == "*")
-        });
+    let matches = request.headers("If-None-Match").any(|value| {
+        value
+            .split(',')
+            .any(|tag| tag.trim() == etag || tag.trim() == "*")
+    });
     let reply = if matches {
-        Response::from_data(Vec::new()).with_status_code(StatusCode(304))
+        Response::new(304, Vec::new())
     } else {
-        Response::from_data(body).with_header(header("Content-Type", kind))
+        Response::new(200, body).with_header("Content-Type", kind)
     };
     reply
-        .with_header(header("ETag", &etag))
-        .with_header(header("Cache-Control", "no-cache"))
-        .with_header(header("X-Content-Type-Options", "nosniff"))
+        .with_header("ETag", &etag)
+        .with_header("Cache-Control", "no-cache")
+        .with_header("X-Content-Type-Options", "nosniff")
 }
 
 /// The theme's 404 page, with the version of the page asked for: its tab reloads when that
 /// page appears. Before any good build there is no theme page: a bare one still carries the
 /// live script (and the problems), so the tab reloads once the site builds.
-fn not_found(shot: &Snapshot, version: &str) -> Reply {
+fn not_found(shot: &Snapshot, version: &str) -> Response {
     let bare = b"<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>404</title></head><body><p>not found</p></body></html>";
     let page = shot.files.get(NOT_FOUND).map_or(&bare[..], Vec::as_slice);
-    Response::from_data(live::inject(page, &shot.problems, version))
-        .with_status_code(StatusCode(404))
-        .with_header(header("Content-Type", "text/html; charset=utf-8"))
+    Response::new(404, live::inject(page, &shot.problems, version))
+        .with_header("Content-Type", "text/html; charset=utf-8")
 }
 
 /// A site path as a URL path: bytes outside unreserved ASCII and `/` percent-encoded.
@@ -139,20 +151,6 @@ fn percent_encode(path: &str) -> String {
         }
     }
     out
-}
-
-fn text(status: u16, body: &str) -> Reply {
-    Response::from_data(body.as_bytes().to_vec())
-        .with_status_code(StatusCode(status))
-        .with_header(header("Content-Type", "text/plain; charset=utf-8"))
-}
-
-fn header(name: &str, value: &str) -> Header {
-    // Names and values here are ASCII constants or built from ASCII, so this cannot fail;
-    // a fallback keeps the server from panicking if that ever changes.
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).unwrap_or_else(|_| {
-        Header::from_bytes(&b"X-Invalid"[..], &b"1"[..]).expect("constant header")
-    })
 }
 
 fn crc32(bytes: &[u8]) -> u32 {

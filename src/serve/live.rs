@@ -1,10 +1,11 @@
 //! Live reload: Server-Sent Events on the same port, a small script injected into HTML in serve
 //! mode only, and an overlay listing the diagnostics of a failed build.
 
-use std::io::Write;
+use std::io::{ErrorKind, Read, Write};
+use std::net::TcpStream;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use super::site_state::Published;
 use crate::diagnostics::Diagnostic;
@@ -28,36 +29,64 @@ pub const SCRIPT: &str = r#"(() => {
 "#;
 
 /// Every open tab's event channel, with the page it shows.
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct Hub {
     tabs: Arc<Mutex<Tabs>>,
+    /// The most tabs subscribed at once.
+    max: usize,
 }
 
-#[derive(Default)]
 struct Tabs {
     next: u64,
     /// By subscription: the key of the tab's page and where its events go.
     open: Vec<(u64, String, Sender<String>)>,
 }
 
+/// One tab's events; dropping it unsubscribes the tab.
+pub struct Subscription {
+    id: u64,
+    hub: Hub,
+    events: Receiver<String>,
+}
+
+impl Drop for Subscription {
+    fn drop(&mut self) {
+        self.hub.tabs().open.retain(|(tab, ..)| *tab != self.id);
+    }
+}
+
 impl Hub {
+    /// A hub for at most `max` tabs at once.
+    pub fn new(max: usize) -> Hub {
+        Hub {
+            tabs: Arc::new(Mutex::new(Tabs {
+                next: 0,
+                open: Vec::new(),
+            })),
+            max,
+        }
+    }
+
     fn tabs(&self) -> std::sync::MutexGuard<'_, Tabs> {
         self.tabs.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Events for a tab showing the page `key` (see `site_state::page_key`), and the
-    /// subscription to [`Hub::forget`] when the tab has gone.
-    pub fn subscribe(&self, key: String) -> (u64, Receiver<String>) {
-        let (sender, receiver) = channel();
+    /// Events for a tab showing the page `key` (see `site_state::page_key`), or `None` when
+    /// as many tabs as allowed are subscribed.
+    pub fn subscribe(&self, key: String) -> Option<Subscription> {
+        let (sender, events) = channel();
         let mut tabs = self.tabs();
+        if tabs.open.len() >= self.max {
+            return None;
+        }
         tabs.next += 1;
         let id = tabs.next;
         tabs.open.push((id, key, sender));
-        (id, receiver)
-    }
-
-    pub fn forget(&self, id: u64) {
-        self.tabs().open.retain(|(tab, ..)| *tab != id);
+        Some(Subscription {
+            id,
+            hub: self.clone(),
+            events,
+        })
     }
 
     /// Sends the new version of their page to the tabs whose page a build changed. Takes the
@@ -78,32 +107,58 @@ impl Hub {
     }
 }
 
-/// Streams build events to one tab until it goes away. The page's current version is sent
-/// first, so a tab whose page changed before the stream opened reloads.
-pub fn stream(mut writer: Box<dyn Write + Send>, current: &str, events: Receiver<String>) {
+/// How often a stream looks whether its tab has gone, and how often it writes a comment line
+/// (which keeps proxies from closing it).
+const CHECK_GONE: Duration = Duration::from_secs(1);
+const KEEP_ALIVE: Duration = Duration::from_secs(15);
+
+/// Streams build events to one tab until it goes away (each write within the connection's
+/// write timeout). The page's current version is sent first, so a tab whose page changed
+/// before the stream opened reloads.
+pub fn stream(mut stream: TcpStream, current: &str, subscription: Subscription) {
     let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\nConnection: keep-alive\r\nX-Accel-Buffering: no\r\n\r\n";
-    if write_flush(&mut writer, head).is_err() || write_flush(&mut writer, &event(current)).is_err()
+    if write_flush(&mut stream, head).is_err() || write_flush(&mut stream, &event(current)).is_err()
     {
         return;
     }
+    let mut quiet_since = Instant::now();
     loop {
-        let message = match events.recv_timeout(Duration::from_secs(15)) {
+        let message = match subscription.events.recv_timeout(CHECK_GONE) {
             Ok(version) => event(&version),
-            // A comment line keeps proxies from closing the stream and reveals a vanished tab.
-            Err(RecvTimeoutError::Timeout) => ": keep-alive\n\n".to_string(),
+            Err(RecvTimeoutError::Timeout) if has_gone(&mut stream) => return,
+            Err(RecvTimeoutError::Timeout) if quiet_since.elapsed() >= KEEP_ALIVE => {
+                ": keep-alive\n\n".to_string()
+            }
+            Err(RecvTimeoutError::Timeout) => continue,
             Err(RecvTimeoutError::Disconnected) => return,
         };
-        if write_flush(&mut writer, &message).is_err() {
+        if write_flush(&mut stream, &message).is_err() {
             return;
         }
+        quiet_since = Instant::now();
     }
+}
+
+/// Whether the tab closed its end (a tab never sends anything on its stream). Its place
+/// counts against the cap on streams, so it is given back within a second.
+fn has_gone(stream: &mut TcpStream) -> bool {
+    if stream.set_nonblocking(true).is_err() {
+        return true;
+    }
+    let mut scratch = [0u8; 512];
+    let gone = match stream.read(&mut scratch) {
+        Ok(0) => true,
+        Ok(_) => false,
+        Err(e) => e.kind() != ErrorKind::WouldBlock && e.kind() != ErrorKind::Interrupted,
+    };
+    gone || stream.set_nonblocking(false).is_err()
 }
 
 fn event(version: &str) -> String {
     format!("event: build\ndata: {version}\n\n")
 }
 
-fn write_flush(writer: &mut Box<dyn Write + Send>, text: &str) -> std::io::Result<()> {
+fn write_flush(writer: &mut TcpStream, text: &str) -> std::io::Result<()> {
     writer.write_all(text.as_bytes())?;
     writer.flush()
 }
@@ -190,7 +245,7 @@ mod tests {
     }
 
     #[test]
-    fn hub_tells_only_the_tabs_whose_page_changed_and_forgets_gone_tabs() {
+    fn hub_tells_only_the_tabs_whose_page_changed_within_its_cap() {
         use crate::serve::site_state::{Rebuild, SiteState};
         let files = |list: &[(&str, &str)]| -> crate::serve::Files {
             list.iter()
@@ -202,25 +257,29 @@ mod tests {
             ("index.html", "home"),
             ("customers/a/index.html", "a"),
         ])));
-        let hub = Hub::default();
-        let (_, edited) = hub.subscribe("customers/a/index.html".into());
-        let (_, home) = hub.subscribe("index.html".into());
-        drop(hub.subscribe("customers/a/index.html".into()));
-        let (closed, _kept_open) = hub.subscribe("index.html".into());
-        hub.forget(closed);
+        let hub = Hub::new(3);
+        let edited = hub.subscribe("customers/a/index.html".into()).unwrap();
+        let home = hub.subscribe("index.html".into()).unwrap();
+        let closed = hub.subscribe("customers/a/index.html".into()).unwrap();
+        assert!(hub.subscribe("index.html".into()).is_none(), "over the cap");
+        drop(closed);
+        assert_eq!(hub.len(), 2, "a closed tab is forgotten");
+        let _kept_open = hub.subscribe("index.html".into()).expect("a place again");
 
         hub.broadcast(state.publish_first(files(&[("customers/a/index.html", "a2")])));
-        assert_eq!(hub.len(), 2, "the dropped and the forgotten tab are gone");
         let version = state.snapshot().page("customers/a").1;
-        assert_eq!(edited.try_recv(), Ok(version));
-        assert!(home.try_recv().is_err(), "the home page did not change");
+        assert_eq!(edited.events.try_recv(), Ok(version));
+        assert!(
+            home.events.try_recv().is_err(),
+            "the home page did not change"
+        );
 
         let (failed, _) = state.apply(Rebuild::Failed(Vec::new()));
         hub.broadcast(failed);
         assert_eq!(
-            edited.try_recv(),
+            edited.events.try_recv(),
             Ok(state.snapshot().page("customers/a").1)
         );
-        assert_eq!(home.try_recv(), Ok(state.snapshot().page("").1));
+        assert_eq!(home.events.try_recv(), Ok(state.snapshot().page("").1));
     }
 }

@@ -1,7 +1,10 @@
 //! `dossier serve`: a live preview. Builds into memory (never over the output folder), serves it
-//! with tiny_http, watches the sources, rebuilds on change and makes open tabs reload.
+//! with its own small HTTP/1.1 server (`http`) to localhost only (`host`), watches the sources,
+//! rebuilds on change and makes open tabs reload.
 
 mod handler;
+pub mod host;
+mod http;
 mod live;
 pub mod mime;
 pub mod path;
@@ -18,14 +21,12 @@ use anyhow::{Context, bail};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::yaml::Pos;
 
+pub use http::Limits;
 use site_state::SiteState;
 pub use site_state::{Files, FollowUp, Rebuild, Update};
 
 /// Publishes pages of a build ahead of the rest; see [`Preview::start`].
 pub type FirstPages<'a> = dyn Fn(Files) + Sync + 'a;
-
-/// Threads answering ordinary requests; a slow client holds one of them, not the server.
-const WORKERS: usize = 16;
 
 #[derive(Clone, Debug)]
 pub struct ServeOptions {
@@ -33,12 +34,15 @@ pub struct ServeOptions {
     pub bind: IpAddr,
     pub port: u16,
     pub poll: bool,
+    /// Host names answered besides `localhost` and IP addresses (see [`host`]).
+    pub allowed_hosts: Vec<String>,
+    pub limits: Limits,
 }
 
 /// A running preview server, for the CLI and for tests.
 pub struct Preview {
     pub address: SocketAddr,
-    server: Arc<tiny_http::Server>,
+    _server: http::Server,
     _watcher: watch::Watcher,
 }
 
@@ -52,26 +56,25 @@ impl Preview {
     {
         let listener = bind(options.bind, options.port)?;
         let address = listener.local_addr().context("reading the bound address")?;
-        let server = Arc::new(
-            tiny_http::Server::from_listener(listener, None)
-                .map_err(|e| anyhow::anyhow!("starting the HTTP server: {e}"))?,
-        );
         let state = SiteState::default();
-        let hub = live::Hub::default();
+        let hub = live::Hub::new(options.limits.max_event_streams);
         let (published, then) = state.apply(guarded(&[], || rebuild(&|_| {})));
         // It holds the files: kept, it would make the update below copy them all.
         drop(published);
         if let Some(then) = then {
             state.update(then());
         }
-        for _ in 0..WORKERS {
-            let (server, state, hub) = (server.clone(), state.clone(), hub.clone());
-            std::thread::spawn(move || {
-                while let Ok(request) = server.recv() {
-                    handler::handle(request, &state, &hub);
-                }
-            });
-        }
+        let site = handler::Site {
+            state: state.clone(),
+            hub: hub.clone(),
+            hosts: host::AllowedHosts::new(&options.allowed_hosts),
+        };
+        let server = http::Server::start(
+            listener,
+            options.limits,
+            Arc::new(move |request: &http::Request| handler::answer(request, &site)),
+        )
+        .context("starting the HTTP server")?;
         let pool = rebuild_pool();
         let on_change = move |changed: &[String]| {
             let rebuild_and_publish = || {
@@ -93,7 +96,7 @@ impl Preview {
         let watcher = watch::watch(&options.root, options.poll, on_change)?;
         Ok(Preview {
             address,
-            server,
+            _server: server,
             _watcher: watcher,
         })
     }
@@ -107,12 +110,6 @@ impl Preview {
         loop {
             std::thread::park();
         }
-    }
-}
-
-impl Drop for Preview {
-    fn drop(&mut self) {
-        self.server.unblock();
     }
 }
 

@@ -13,6 +13,7 @@ mod report;
 mod search_index;
 mod search_js;
 mod search_tokenizer;
+mod serve_defences;
 mod serve_e2e;
 mod serve_http;
 mod serve_watch;

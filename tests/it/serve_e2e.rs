@@ -23,8 +23,14 @@ fn dossier() -> Command {
 }
 
 fn start(root: &Path) -> Server {
+    start_with(root, &[])
+}
+
+fn start_with(root: &Path, extra: &[&str]) -> Server {
     let root = root.to_str().expect("UTF-8 path");
-    start_in(Path::new("."), &["--root", root])
+    let mut args = vec!["--root", root];
+    args.extend_from_slice(extra);
+    start_in(Path::new("."), &args)
 }
 
 /// Starts `dossier serve --port 0` with `args`, in the folder `cwd`.
@@ -51,13 +57,17 @@ pub(crate) fn start_in(cwd: &Path, args: &[&str]) -> Server {
 }
 
 pub(crate) fn get(address: &str, path: &str) -> (u16, String) {
+    get_as(address, "127.0.0.1", path)
+}
+
+fn get_as(address: &str, host: &str, path: &str) -> (u16, String) {
     let mut stream = TcpStream::connect(address).expect("connect");
     stream
         .set_read_timeout(Some(Duration::from_secs(5)))
         .expect("timeout");
     write!(
         stream,
-        "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+        "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
     )
     .expect("send");
     let mut response = String::new();
@@ -88,13 +98,7 @@ pub(crate) fn eventually(address: &str, path: &str, ready: impl Fn(&str) -> bool
 
 #[test]
 fn edit_break_and_fix_a_record_while_serving() {
-    let site = tempfile::tempdir().expect("temp");
-    dossier()
-        .arg("init")
-        .arg(site.path())
-        .arg("-q")
-        .status()
-        .expect("init");
+    let site = example_site();
     let server = start(site.path());
     let page_path = "/customers/hangzhou-mingda/";
     let (status, page) = get(&server.address, page_path);
@@ -142,13 +146,7 @@ fn edit_break_and_fix_a_record_while_serving() {
 fn a_port_in_use_is_a_clear_error() {
     let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     let port = taken.local_addr().expect("addr").port().to_string();
-    let site = tempfile::tempdir().expect("temp");
-    dossier()
-        .arg("init")
-        .arg(site.path())
-        .arg("-q")
-        .status()
-        .expect("init");
+    let site = example_site();
     let output = dossier()
         .args(["serve", "--port", &port, "--root"])
         .arg(site.path())
@@ -165,13 +163,7 @@ fn a_port_in_use_is_a_clear_error() {
 #[cfg(unix)]
 #[test]
 fn ctrl_c_stops_the_server_promptly_and_leaves_nothing_behind() {
-    let site = tempfile::tempdir().expect("temp");
-    dossier()
-        .arg("init")
-        .arg(site.path())
-        .arg("-q")
-        .status()
-        .expect("init");
+    let site = example_site();
     let before: Vec<_> = walkdir::WalkDir::new(site.path())
         .sort_by_file_name()
         .into_iter()
@@ -194,4 +186,69 @@ fn ctrl_c_stops_the_server_promptly_and_leaves_nothing_behind() {
         .map(|e| e.expect("entry").into_path())
         .collect();
     assert_eq!(before, after, "serve wrote nothing into the site");
+}
+
+fn example_site() -> tempfile::TempDir {
+    let site = tempfile::tempdir().expect("temp");
+    dossier()
+        .arg("init")
+        .arg(site.path())
+        .arg("-q")
+        .status()
+        .expect("init");
+    site
+}
+
+#[test]
+fn allow_host_adds_a_name_to_localhost_and_addresses() {
+    let site = example_site();
+    let server = start_with(site.path(), &["--allow-host", "dossier.test"]);
+    assert_eq!(get_as(&server.address, "dossier.test", "/").0, 200);
+    assert_eq!(get_as(&server.address, "localhost:1111", "/").0, 200);
+    assert_eq!(get_as(&server.address, "evil.example", "/").0, 403);
+    let refused = dossier()
+        .args([
+            "serve",
+            "--port",
+            "0",
+            "--allow-host",
+            "http://dossier.test:80",
+            "--root",
+        ])
+        .arg(site.path())
+        .output()
+        .expect("runs");
+    assert_eq!(refused.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(stderr.contains("without scheme or port"), "{stderr}");
+}
+
+/// The peak resident memory of a process, in KiB.
+#[cfg(target_os = "linux")]
+fn peak_kib(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("status");
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .expect("VmHWM")
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_300_mb_header_line_is_refused_without_growing_the_server() {
+    let site = example_site();
+    let server = start(site.path());
+    assert_eq!(get(&server.address, "/").0, 200);
+    let before = peak_kib(server.child.id());
+    let address = server.address.parse().expect("address");
+    let response = crate::serve_defences::send_endlessly(
+        address,
+        "GET / HTTP/1.1\r\nHost: localhost\r\nX-Long: ",
+        b'a',
+    );
+    assert!(response.starts_with("HTTP/1.1 431 "), "{response}");
+    let grown = peak_kib(server.child.id()).saturating_sub(before);
+    assert!(grown < 16 * 1024, "the server grew by {grown} KiB");
+    assert_eq!(get(&server.address, "/").0, 200);
 }

@@ -71,12 +71,14 @@ where
         bind: "127.0.0.1".parse().expect("ip"),
         port: 0,
         poll,
+        allowed_hosts: Vec::new(),
+        limits: Default::default(),
     };
     Preview::start(&options, build).expect("starts")
 }
 
 /// Sends raw bytes and returns the whole response (the server closes after `Connection: close`).
-fn raw(address: SocketAddr, request: &[u8]) -> String {
+pub(crate) fn raw(address: SocketAddr, request: &[u8]) -> String {
     raw_within(address, request, Duration::from_secs(5))
 }
 
@@ -92,11 +94,11 @@ fn raw_within(address: SocketAddr, request: &[u8], timeout: Duration) -> String 
 fn get(address: SocketAddr, target: &str) -> String {
     raw(
         address,
-        format!("GET {target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").as_bytes(),
+        format!("GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").as_bytes(),
     )
 }
 
-fn status(response: &str) -> u16 {
+pub(crate) fn status(response: &str) -> u16 {
     response
         .split(' ')
         .nth(1)
@@ -104,7 +106,7 @@ fn status(response: &str) -> u16 {
         .unwrap_or(0)
 }
 
-fn header<'r>(response: &'r str, name: &str) -> Option<&'r str> {
+pub(crate) fn header<'r>(response: &'r str, name: &str) -> Option<&'r str> {
     response
         .lines()
         .take_while(|l| !l.is_empty())
@@ -165,18 +167,18 @@ fn head_and_conditional_requests() {
     let etag = header(&full, "ETag").expect("etag").to_string();
     let head = raw(
         preview.address,
-        b"HEAD /style.css HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        b"HEAD /style.css HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
     );
     assert_eq!(status(&head), 200);
     assert!(head.ends_with("\r\n\r\n"), "no body for HEAD: {head:?}");
     let again = raw(
         preview.address,
-        format!("GET /style.css HTTP/1.1\r\nHost: x\r\nIf-None-Match: {etag}\r\nConnection: close\r\n\r\n").as_bytes(),
+        format!("GET /style.css HTTP/1.1\r\nHost: 127.0.0.1\r\nIf-None-Match: {etag}\r\nConnection: close\r\n\r\n").as_bytes(),
     );
     assert_eq!(status(&again), 304);
     let post = raw(
         preview.address,
-        b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+        b"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
     );
     assert_eq!(status(&post), 405);
 }
@@ -209,7 +211,7 @@ fn traversal_is_refused_in_every_spelling() {
     }
     let absolute = raw(
         preview.address,
-        b"GET http://x/../../etc/passwd HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        b"GET http://x/../../etc/passwd HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
     );
     assert!(matches!(status(&absolute), 400 | 404), "{absolute}");
 }
@@ -223,7 +225,7 @@ fn malformed_requests_do_not_stop_the_server() {
         b"GET\r\n\r\n",
         b"GET / HTTP/9.9\r\n\r\n",
         &[0xff; 64][..],
-        b"GET / HTTP/1.1\r\nHost: x\r\nContent-Length: nope\r\n\r\n",
+        b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: nope\r\n\r\n",
     ] {
         // Some of these leave the server waiting for more bytes; the client gives up first.
         let _ = raw_within(preview.address, junk, Duration::from_millis(300));
@@ -418,7 +420,7 @@ fn pages_are_published_before_the_index_that_follows_them() {
 /// when the stream opens.
 fn tab(address: SocketAddr, page: &str) -> (BufReader<TcpStream>, String) {
     let mut events = TcpStream::connect(address).expect("connect");
-    let request = format!("GET /__dossier/events?page={page} HTTP/1.1\r\nHost: x\r\n\r\n");
+    let request = format!("GET /__dossier/events?page={page} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
     events.write_all(request.as_bytes()).expect("subscribe");
     events
         .set_read_timeout(Some(Duration::from_millis(100)))

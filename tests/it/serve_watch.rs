@@ -75,6 +75,8 @@ fn preview_of(site: &Path) -> Preview {
         bind: "127.0.0.1".parse().expect("ip"),
         port: 0,
         poll: false,
+        allowed_hosts: Vec::new(),
+        limits: Default::default(),
     };
     Preview::start(&options, move |_: &FirstPages| build_or_panic(&root)).expect("starts")
 }
