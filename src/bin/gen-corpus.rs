@@ -169,9 +169,11 @@ fn bench_index(site: &std::path::Path, write: Option<&std::path::Path>) -> ExitC
         .unwrap_or_default();
     let mut by_dir: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
     for (path, bytes) in &files {
+        // search/<id>/<dir>/<file>, or the manifest.
         let dir = path
             .strip_prefix("search/")
             .and_then(|p| p.split_once('/'))
+            .and_then(|(_, p)| p.split_once('/'))
             .map_or("manifest", |(d, _)| d);
         let e = by_dir.entry(dir).or_default();
         e.0 += 1;

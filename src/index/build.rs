@@ -13,7 +13,24 @@ use super::doc::{DocKind, SearchDoc, TIERS};
 use super::tokenize::{TokenKind, for_each_term, for_each_token};
 
 /// Format version, in the manifest; the client refuses other versions.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
+
+/// The manifest: the one index file with a fixed name, read first. Every other file is under
+/// `search/<id>/`, where `id` (in the manifest) is a hash of the whole index: a rebuild that
+/// changes the index publishes it under new names, so a reader that loaded one manifest never
+/// mixes its files with those of another build (see docs/search.md, "Files").
+pub const MANIFEST: &str = "search/index.json";
+
+/// The path of an index file (`t/0.bin.gz`) of the index `id`.
+pub fn data_path(id: &str, name: &str) -> String {
+    format!("search/{id}/{name}")
+}
+
+/// The `id` of an index, read from its manifest.
+pub fn manifest_id(manifest: &[u8]) -> Option<String> {
+    let value: Value = serde_json::from_slice(manifest).ok()?;
+    value.get("id")?.as_str().map(str::to_string)
+}
 
 /// Size targets of the files. A term shard of 24 KB (uncompressed) is about 10 KB on the wire.
 #[derive(Clone, Copy, Debug)]
@@ -43,7 +60,7 @@ impl Default for Limits {
 pub const SNIPPET_CHARS: usize = 48;
 
 /// Builds the index files of `docs`: paths relative to the site root (all under `search/`)
-/// with their bytes. Same documents, same bytes.
+/// with their bytes. Same documents, same bytes (and names).
 pub fn build_index(docs: &[SearchDoc]) -> BTreeMap<String, Vec<u8>> {
     build_index_with(docs, Limits::default())
 }
@@ -74,14 +91,14 @@ pub fn build_index_with(docs: &[SearchDoc], limits: Limits) -> BTreeMap<String, 
         for (term, acc) in &terms[range.clone()] {
             acc.encode(term, &mut out);
         }
-        binary.push((format!("search/t/{i}.bin.gz"), out));
+        binary.push((format!("t/{i}.bin.gz"), out));
     }
 
     // Document metadata, in chunks.
     for (k, group) in docs.chunks(chunk).enumerate() {
         let cards: Vec<Value> = group.iter().map(|d| card(d)).collect();
         jobs.push((
-            format!("search/d/{k}.json.gz"),
+            format!("d/{k}.json.gz"),
             serde_json::to_string(&cards).unwrap_or_default(),
         ));
     }
@@ -125,7 +142,7 @@ pub fn build_index_with(docs: &[SearchDoc], limits: Limits) -> BTreeMap<String, 
                 let _ = write!(text, "{key}:[{}]", list.trim_end_matches(','));
             }
             text.push('}');
-            jobs.push((format!("search/f/{field}-{p}.json.gz"), text));
+            jobs.push((format!("f/{field}-{p}.json.gz"), text));
         }
     }
 
@@ -144,16 +161,16 @@ pub fn build_index_with(docs: &[SearchDoc], limits: Limits) -> BTreeMap<String, 
             .map(|d| d.sort.grade.map_or(-1, i64::from))
             .collect();
         jobs.push((
-            format!("search/s/grade-{p}.json.gz"),
+            format!("s/grade-{p}.json.gz"),
             serde_json::to_string(&grades).unwrap_or_default(),
         ));
         jobs.push((
-            format!("search/s/name-{p}.json.gz"),
+            format!("s/name-{p}.json.gz"),
             serde_json::to_string(&name_rank[lo..hi]).unwrap_or_default(),
         ));
     }
 
-    let manifest = json!({
+    let mut manifest = json!({
         "version": VERSION,
         "docs": n,
         "chunk": chunk,
@@ -164,10 +181,6 @@ pub fn build_index_with(docs: &[SearchDoc], limits: Limits) -> BTreeMap<String, 
         "facets": fields,
         "sorts": ["revenue", "grade", "name"],
     });
-    files.push((
-        "search/index.json".to_string(),
-        serde_json::to_vec(&manifest).unwrap_or_default(),
-    ));
     files.extend(
         jobs.into_par_iter()
             .map(|(path, text)| (path, gzip(text.as_bytes())))
@@ -179,7 +192,32 @@ pub fn build_index_with(docs: &[SearchDoc], limits: Limits) -> BTreeMap<String, 
             .map(|(path, bytes)| (path, gzip(&bytes)))
             .collect::<Vec<_>>(),
     );
-    files.into_iter().collect()
+    files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let id = index_id(&manifest, &files);
+    manifest["id"] = Value::String(id.clone());
+    let mut out: BTreeMap<String, Vec<u8>> = files
+        .into_iter()
+        .map(|(name, bytes)| (data_path(&id, &name), bytes))
+        .collect();
+    out.insert(
+        MANIFEST.to_string(),
+        serde_json::to_vec(&manifest).unwrap_or_default(),
+    );
+    out
+}
+
+/// A hash of the manifest (before it has an id) and of every file's name and bytes, in
+/// name order: 16 hex digits.
+fn index_id(manifest: &Value, files: &[(String, Vec<u8>)]) -> String {
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    hasher.update(&serde_json::to_vec(manifest).unwrap_or_default());
+    for (name, bytes) in files {
+        hasher.update(&(name.len() as u64).to_le_bytes());
+        hasher.update(name.as_bytes());
+        hasher.update(&(bytes.len() as u64).to_le_bytes());
+        hasher.update(bytes);
+    }
+    format!("{:016x}", hasher.digest())
 }
 
 /// Documents are numbered by revenue (largest first, absent last), then name, then URL: the

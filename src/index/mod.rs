@@ -9,7 +9,7 @@
 //!     .iter()
 //!     .map(|c| customer_doc(c, CustomerFacts::from_record(c, format!("/customers/{}/", c.source.slug))))
 //!     .collect();
-//! let files = build_index(&docs); // "search/index.json" → bytes, …
+//! let files = build_index(&docs); // "search/index.json", "search/<id>/t/0.bin.gz" → bytes, …
 //! ```
 
 pub mod build;
@@ -17,7 +17,7 @@ pub mod doc;
 pub mod query;
 pub mod tokenize;
 
-pub use build::{Limits, build_index, build_index_with};
+pub use build::{Limits, MANIFEST, build_index, build_index_with, manifest_id};
 pub use doc::{
     Card, CustomerFacts, DocKind, SearchDoc, SortKeys, customer_doc, markdown_text, playbook_doc,
     site_docs,

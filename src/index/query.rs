@@ -22,7 +22,7 @@ use std::rc::Rc;
 
 use serde_json::Value;
 
-use super::build::{KEY_TIERS, TEXT_TIER, VERSION};
+use super::build::{KEY_TIERS, MANIFEST, TEXT_TIER, VERSION, data_path};
 
 const TEXT_BIT: u8 = 1 << TEXT_TIER;
 use super::tokenize::{TokenKind, tokenize};
@@ -81,6 +81,8 @@ pub struct Hit {
 /// Reads index files held in memory (as `build_index` returns them, or read from disk).
 pub struct Reader<'a> {
     files: &'a BTreeMap<String, Vec<u8>>,
+    /// The index's id, from its manifest: its files are under `search/<id>/`.
+    pub id: String,
     pub docs: usize,
     pub chunk: usize,
     pub part: usize,
@@ -122,6 +124,7 @@ impl<'a> Reader<'a> {
     pub fn open(files: &'a BTreeMap<String, Vec<u8>>) -> Result<Self, ReadError> {
         let mut reader = Reader {
             files,
+            id: String::new(),
             docs: 0,
             chunk: 1,
             part: 1,
@@ -132,11 +135,12 @@ impl<'a> Reader<'a> {
             cache: RefCell::new(HashMap::new()),
             shards_cache: RefCell::new(HashMap::new()),
         };
-        let m = reader.json("search/index.json")?;
+        let m = reader.json(MANIFEST)?;
         let version = m["version"].as_u64().unwrap_or(0);
         if version != u64::from(VERSION) {
             return Err(ReadError::Version(version));
         }
+        reader.id = m["id"].as_str().unwrap_or_default().to_string();
         let num = |k: &str| m[k].as_u64().unwrap_or(1) as usize;
         reader.docs = m["docs"].as_u64().unwrap_or(0) as usize;
         reader.chunk = num("chunk");
@@ -202,7 +206,7 @@ impl<'a> Reader<'a> {
 
     /// Term shard `i`, decoded.
     pub fn shard(&self, i: usize) -> Result<Rc<Shard>, ReadError> {
-        let path = format!("search/t/{i}.bin.gz");
+        let path = data_path(&self.id, &format!("t/{i}.bin.gz"));
         self.fetched.borrow_mut().insert(path.clone());
         if let Some(s) = self.shards_cache.borrow().get(&i) {
             return Ok(s.clone());
@@ -327,7 +331,9 @@ impl<'a> Reader<'a> {
     pub fn facet(&self, field: &str) -> Result<BTreeMap<String, Vec<u32>>, ReadError> {
         let mut out: BTreeMap<String, Vec<u32>> = BTreeMap::new();
         for p in 0..self.parts {
-            if let Value::Object(map) = &*self.json(&format!("search/f/{field}-{p}.json.gz"))? {
+            if let Value::Object(map) =
+                &*self.json(&data_path(&self.id, &format!("f/{field}-{p}.json.gz")))?
+            {
                 for (value, list) in map {
                     let mut cur = (p * self.part) as i64 - 1;
                     let docs = out.entry(value.clone()).or_default();
@@ -345,7 +351,7 @@ impl<'a> Reader<'a> {
     pub fn column(&self, key: &str) -> Result<Vec<i64>, ReadError> {
         let mut out = Vec::with_capacity(self.docs);
         for p in 0..self.parts {
-            let v = self.json(&format!("search/s/{key}-{p}.json.gz"))?;
+            let v = self.json(&data_path(&self.id, &format!("s/{key}-{p}.json.gz")))?;
             out.extend(
                 v.as_array()
                     .into_iter()
@@ -359,7 +365,7 @@ impl<'a> Reader<'a> {
     /// The card of one document.
     pub fn card(&self, doc: u32) -> Result<Value, ReadError> {
         let chunk = doc as usize / self.chunk;
-        let cards = self.json(&format!("search/d/{chunk}.json.gz"))?;
+        let cards = self.json(&data_path(&self.id, &format!("d/{chunk}.json.gz")))?;
         Ok(cards[doc as usize % self.chunk].clone())
     }
 

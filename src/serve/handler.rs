@@ -49,9 +49,14 @@ fn events(request: &Request, site: &Site) -> Answer {
             .with_header("Retry-After", "5"),
         );
     };
-    let version = site.state.snapshot().version(&key);
+    let shot = site.state.snapshot();
+    let first = live::First {
+        version: shot.version(&key),
+        index: shot.index.as_deref().map(str::to_string),
+    };
+    drop(shot);
     Answer::TakeOver(Box::new(move |stream| {
-        live::stream(stream, &version, subscription);
+        live::stream(stream, &first, subscription);
     }))
 }
 

@@ -16,12 +16,16 @@ pub const SCRIPT_PATH: &str = "/__dossier/live.js";
 /// The browser side: reconnects by itself (EventSource does) and reloads when the server says
 /// the page it shows has changed. The page knows the version it was served (the build in which
 /// it last changed), and the server sends the current one when the stream opens, so a rebuild
-/// between the response and the stream still reloads it.
+/// between the response and the stream still reloads it. The id of each new search index goes
+/// to the theme's search script as a `dossier:search-index` event (it reloads its index).
 pub const SCRIPT: &str = r#"(() => {
   const shown = document.currentScript && document.currentScript.dataset.generation;
   const source = new EventSource("/__dossier/events?page=" + encodeURIComponent(location.pathname));
   source.addEventListener("build", (event) => {
     if (event.data !== shown) { location.reload(); }
+  });
+  source.addEventListener("index", (event) => {
+    window.dispatchEvent(new CustomEvent("dossier:search-index", { detail: event.data }));
   });
   const dismiss = document.getElementById("dossier-overlay-close");
   if (dismiss) { dismiss.addEventListener("click", () => document.getElementById("dossier-overlay").remove()); }
@@ -39,14 +43,39 @@ pub struct Hub {
 struct Tabs {
     next: u64,
     /// By subscription: the key of the tab's page and where its events go.
-    open: Vec<(u64, String, Sender<String>)>,
+    open: Vec<(u64, String, Sender<Event>)>,
+}
+
+/// What a tab is told.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Event {
+    /// The version of its page: the tab reloads when it is not the one it shows.
+    Build(String),
+    /// The id of the search index: a search tab reloads its index when it is not the one it
+    /// loaded.
+    Index(String),
+}
+
+impl Event {
+    fn text(&self) -> String {
+        match self {
+            Event::Build(version) => format!("event: build\ndata: {version}\n\n"),
+            Event::Index(id) => format!("event: index\ndata: {id}\n\n"),
+        }
+    }
+}
+
+/// What a tab is told when its stream opens.
+pub struct First {
+    pub version: String,
+    pub index: Option<String>,
 }
 
 /// One tab's events; dropping it unsubscribes the tab.
 pub struct Subscription {
     id: u64,
     hub: Hub,
-    events: Receiver<String>,
+    events: Receiver<Event>,
 }
 
 impl Drop for Subscription {
@@ -89,16 +118,22 @@ impl Hub {
         })
     }
 
-    /// Sends the new version of their page to the tabs whose page a build changed. Takes the
-    /// publication, which holds the files: kept, it would make the next update of the files
-    /// (the search index) copy them all.
+    /// Sends the new version of their page to the tabs whose page a build changed, and the
+    /// id of a new search index to every tab. Takes the publication, which holds the files:
+    /// kept, it would make the next update of the files (the search index) copy them all.
     pub fn broadcast(&self, published: Published) {
         let mut tabs = self.tabs();
-        tabs.open
-            .retain(|(_, key, tab)| match published.reaches(key) {
-                Some(version) => tab.send(version).is_ok(),
-                None => true,
-            });
+        tabs.open.retain(|(_, key, tab)| {
+            let build = published.reaches(key).map(Event::Build);
+            let index = published
+                .index
+                .as_deref()
+                .map(|id| Event::Index(id.to_string()));
+            build
+                .into_iter()
+                .chain(index)
+                .all(|event| tab.send(event).is_ok())
+        });
     }
 
     #[cfg(test)]
@@ -112,19 +147,22 @@ impl Hub {
 const CHECK_GONE: Duration = Duration::from_secs(1);
 const KEEP_ALIVE: Duration = Duration::from_secs(15);
 
-/// Streams build events to one tab until it goes away (each write within the connection's
-/// write timeout). The page's current version is sent first, so a tab whose page changed
-/// before the stream opened reloads.
-pub fn stream(mut stream: TcpStream, current: &str, subscription: Subscription) {
-    let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\nConnection: keep-alive\r\nX-Accel-Buffering: no\r\n\r\n";
-    if write_flush(&mut stream, head).is_err() || write_flush(&mut stream, &event(current)).is_err()
-    {
+/// Streams events to one tab until it goes away (each write within the connection's write
+/// timeout). The page's current version and the search index's id are sent first, so a tab
+/// whose page or index changed before the stream opened catches up.
+pub fn stream(mut stream: TcpStream, first: &First, subscription: Subscription) {
+    let mut head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\nConnection: keep-alive\r\nX-Accel-Buffering: no\r\n\r\n".to_string();
+    head.push_str(&Event::Build(first.version.clone()).text());
+    if let Some(id) = &first.index {
+        head.push_str(&Event::Index(id.clone()).text());
+    }
+    if write_flush(&mut stream, &head).is_err() {
         return;
     }
     let mut quiet_since = Instant::now();
     loop {
         let message = match subscription.events.recv_timeout(CHECK_GONE) {
-            Ok(version) => event(&version),
+            Ok(event) => event.text(),
             Err(RecvTimeoutError::Timeout) if has_gone(&mut stream) => return,
             Err(RecvTimeoutError::Timeout) if quiet_since.elapsed() >= KEEP_ALIVE => {
                 ": keep-alive\n\n".to_string()
@@ -152,10 +190,6 @@ fn has_gone(stream: &mut TcpStream) -> bool {
         Err(e) => e.kind() != ErrorKind::WouldBlock && e.kind() != ErrorKind::Interrupted,
     };
     gone || stream.set_nonblocking(false).is_err()
-}
-
-fn event(version: &str) -> String {
-    format!("event: build\ndata: {version}\n\n")
 }
 
 fn write_flush(writer: &mut TcpStream, text: &str) -> std::io::Result<()> {
@@ -268,7 +302,7 @@ mod tests {
 
         hub.broadcast(state.publish_first(files(&[("customers/a/index.html", "a2")])));
         let version = state.snapshot().page("customers/a").1;
-        assert_eq!(edited.events.try_recv(), Ok(version));
+        assert_eq!(edited.events.try_recv(), Ok(Event::Build(version)));
         assert!(
             home.events.try_recv().is_err(),
             "the home page did not change"
@@ -278,8 +312,24 @@ mod tests {
         hub.broadcast(failed);
         assert_eq!(
             edited.events.try_recv(),
-            Ok(state.snapshot().page("customers/a").1)
+            Ok(Event::Build(state.snapshot().page("customers/a").1))
         );
-        assert_eq!(home.events.try_recv(), Ok(state.snapshot().page("").1));
+        assert_eq!(
+            home.events.try_recv(),
+            Ok(Event::Build(state.snapshot().page("").1))
+        );
+
+        // A new search index is announced to every tab, without a reload.
+        let index = |id: &str| crate::serve::Update {
+            remove: Vec::new(),
+            files: files(&[(crate::index::MANIFEST, &format!("{{\"id\":\"{id}\"}}"))]),
+        };
+        hub.broadcast(state.update(index("a1")));
+        for tab in [&edited, &home] {
+            assert_eq!(tab.events.try_recv(), Ok(Event::Index("a1".into())));
+            assert!(tab.events.try_recv().is_err());
+        }
+        hub.broadcast(state.update(index("a1")));
+        assert!(home.events.try_recv().is_err(), "the same index again");
     }
 }

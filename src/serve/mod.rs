@@ -62,7 +62,7 @@ impl Preview {
         // It holds the files: kept, it would make the update below copy them all.
         drop(published);
         if let Some(then) = then {
-            state.update(then());
+            drop(state.update(then()));
         }
         let site = handler::Site {
             state: state.clone(),
@@ -85,7 +85,7 @@ impl Preview {
                 if let Some(then) = then
                     && let Ok(update) = std::panic::catch_unwind(AssertUnwindSafe(then))
                 {
-                    state.update(update);
+                    hub.broadcast(state.update(update));
                 }
             };
             match &pool {

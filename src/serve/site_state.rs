@@ -6,6 +6,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 
 use crate::diagnostics::Diagnostic;
+use crate::index::{MANIFEST, manifest_id};
 
 /// Output files by site-relative path (`customers/kh-001/index.html`).
 pub type Files = BTreeMap<String, Vec<u8>>;
@@ -45,6 +46,9 @@ pub struct Snapshot {
     /// Tells this server's versions from those of an earlier run, so a tab left open across a
     /// restart reloads.
     session: u64,
+    /// The id of the search index in `files` (from its manifest), which search tabs compare
+    /// with the one they loaded.
+    pub index: Option<Arc<str>>,
 }
 
 /// The page every request outside the site gets.
@@ -102,6 +106,8 @@ impl Changed {
 /// What [`SiteState`] tells the open tabs after publishing.
 pub struct Published {
     pub changed: Changed,
+    /// The id of the new search index, when this publication changed it.
+    pub index: Option<Arc<str>>,
     /// The files as published, and their versions.
     now: Snapshot,
 }
@@ -191,6 +197,7 @@ impl SiteState {
                 guard.problems = Arc::new(problems);
                 let published = Published {
                     changed: Changed::Everything,
+                    index: None,
                     now: guard.clone(),
                 };
                 (published, None)
@@ -242,6 +249,7 @@ impl SiteState {
         for path in &differ {
             changed_in.insert(path.clone(), generation);
         }
+        let index = new_index(guard, differ.iter().any(|p| p == MANIFEST));
         let changed = if everything {
             Changed::Everything
         } else {
@@ -249,21 +257,48 @@ impl SiteState {
         };
         Published {
             changed,
+            index,
             now: guard.clone(),
         }
     }
 
     /// Publishes files made after a build's pages, in the same generation and without
-    /// reloading anything (the search index: no page shows it until it is queried). The files
-    /// are copied only if a request still holds the current ones.
-    pub fn update(&self, update: Update) {
+    /// reloading any page (the search index: search tabs are told its new id instead). The
+    /// files are copied only if a request still holds the current ones.
+    pub fn update(&self, update: Update) -> Published {
         let mut guard = self.write();
+        let manifest =
+            update.remove.iter().any(|p| p == MANIFEST) || update.files.contains_key(MANIFEST);
         let files = Arc::make_mut(&mut guard.files);
         for path in &update.remove {
             files.remove(path);
         }
         files.extend(update.files);
+        let index = new_index(&mut guard, manifest);
+        Published {
+            changed: Changed::Pages(Vec::new()),
+            index,
+            now: guard.clone(),
+        }
     }
+}
+
+/// Records the id of the search index after a publication that touched its manifest, and
+/// returns it when it changed.
+fn new_index(snapshot: &mut Snapshot, manifest_touched: bool) -> Option<Arc<str>> {
+    if !manifest_touched {
+        return None;
+    }
+    let id: Option<Arc<str>> = snapshot
+        .files
+        .get(MANIFEST)
+        .and_then(|m| manifest_id(m))
+        .map(Arc::from);
+    if id == snapshot.index {
+        return None;
+    }
+    snapshot.index = id.clone();
+    id
 }
 
 /// The paths of the files that appeared, changed or went between `old` and `new`, sorted.
@@ -458,6 +493,40 @@ mod tests {
         state.update(next.expect("a follow-up")());
         let after = Arc::as_ptr(&state.snapshot().files) as usize;
         assert_eq!(before, after, "the pages were copied to add the index");
+    }
+
+    #[test]
+    fn a_new_search_index_is_announced_once_by_its_id() {
+        let state = SiteState::default();
+        fn manifest(id: &str) -> String {
+            format!("{{\"version\":2,\"id\":\"{id}\"}}")
+        }
+        let site = |id: &str| {
+            files(&[
+                ("index.html", "home"),
+                (MANIFEST, &manifest(id)),
+                (&format!("search/{id}/t/0.bin.gz"), "shard"),
+            ])
+        };
+        let (first, _) = state.apply(Rebuild::Built(site("aaaa")));
+        assert_eq!(first.index.as_deref(), Some("aaaa"));
+        assert_eq!(state.snapshot().index.as_deref(), Some("aaaa"));
+        let (same, _) = state.apply(Rebuild::Built(site("aaaa")));
+        assert_eq!(same.index, None);
+        // The pages first, with the previous index; then the new one replaces it.
+        let then: FollowUp = Box::new(|| Update {
+            remove: vec![MANIFEST.into(), "search/aaaa/t/0.bin.gz".into()],
+            files: files(&[
+                (MANIFEST, &manifest("bbbb")),
+                ("search/bbbb/t/0.bin.gz", "x"),
+            ]),
+        });
+        let (pages, next) = state.apply(Rebuild::BuiltThen(site("aaaa"), then));
+        assert_eq!(pages.index, None);
+        let index = state.update(next.expect("a follow-up")());
+        assert_eq!(index.index.as_deref(), Some("bbbb"));
+        assert_eq!(index.changed, Changed::Pages(Vec::new()), "no page reloads");
+        assert_eq!(state.snapshot().index.as_deref(), Some("bbbb"));
     }
 
     #[test]

@@ -7,7 +7,7 @@ import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { browser, repo, run, startDossier, startServe, tempDir } from "./lib.mjs";
 
-test("the open page reloads on save, other tabs only when their page changed, and all show the overlay while broken", async () => {
+test("the open page reloads on save, other tabs only when their page changed, open results use the new index, and all show the overlay while broken", async () => {
   const site = tempDir();
   run(["init", site, "-q"]);
   const server = await startServe(site);
@@ -19,10 +19,17 @@ test("the open page reloads on save, other tabs only when their page changed, an
     // The search page does not show the record: its tab is left alone.
     const other = await chromium.newPage();
     await other.goto(`${server.url}search/`);
+    // A search tab with results for the record: after the save it must query the new index.
+    const searching = await chromium.newPage();
+    await searching.goto(`${server.url}search/?q=${encodeURIComponent("明达")}`);
+    const names = () => [...document.querySelectorAll("#search-results .search-card h3")].map((h) => h.innerText);
+    await searching.waitForFunction(() => document.documentElement.dataset.searchReady === "1", null, { timeout: 15000 });
+    assert.equal((await searching.evaluate(names))[0], "杭州明达医疗器械有限公司");
     // A marker that only survives if the page is NOT reloaded.
     const mark = () => { window.__notReloaded = true; };
     await page.evaluate(mark);
     await other.evaluate(mark);
+    await searching.evaluate(mark);
 
     const record = join(site, "content/customers/hangzhou-mingda.md");
     const original = readFileSync(record, "utf8");
@@ -31,6 +38,11 @@ test("the open page reloads on save, other tabs only when their page changed, an
     // The rest of the site follows the dossier within milliseconds on this small site.
     await new Promise((done) => setTimeout(done, 1000));
     assert.equal(await other.evaluate(() => window.__notReloaded), true, "the search tab was reloaded");
+    // The open results pick up the new index in place: the new name, found by the same query.
+    await searching.waitForFunction(() => document.documentElement.dataset.searchReady === "1" &&
+      document.querySelector("#search-results .search-card h3")?.innerText === "杭州明达医疗集团", null, { timeout: 15000 });
+    assert.ok(!(await searching.evaluate(names)).includes("杭州明达医疗器械有限公司"));
+    assert.equal(await searching.evaluate(() => window.__notReloaded), true, "the results tab was reloaded");
 
     writeFileSync(record, original.replace("stage: active", "stage: activ"));
     await page.waitForSelector("#dossier-overlay", { timeout: 15000 });
@@ -103,6 +115,41 @@ test("a relative --root reloads the page on save (native watcher)", async () => 
   try {
     await reloadsOnSave(server.url, site);
   } finally {
+    server.process.kill();
+  }
+});
+
+test("a results tab that missed the new index's announcement switches to it when the old one's files are gone", async () => {
+  const site = tempDir();
+  run(["init", site, "-q"]);
+  const server = await startServe(site);
+  const chromium = await browser();
+  try {
+    const deaf = await chromium.newPage();
+    // No live-reload stream for this tab: like a deployed site updated under an open tab.
+    await deaf.route("**/__dossier/events*", (route) => route.abort());
+    await deaf.goto(`${server.url}search/?q=${encodeURIComponent("明达")}`);
+    const ready = () => document.documentElement.dataset.searchReady === "1";
+    await deaf.waitForFunction(ready, null, { timeout: 15000 });
+    const loaded = await deaf.evaluate(() => fetch("/search/index.json").then((r) => r.json()).then((m) => m.id));
+
+    const record = join(site, "content/customers/hangzhou-mingda.md");
+    writeFileSync(record, readFileSync(record, "utf8").replace("杭州明达医疗器械有限公司", "杭州明达医疗集团"));
+    const probe = await chromium.newPage();
+    await probe.goto(server.url);
+    await probe.waitForFunction((old) => fetch("/search/index.json").then((r) => r.json()).then((m) => m.id !== old), loaded, { timeout: 15000, polling: 200 });
+
+    // The same query sorted by name in the same tab: the tab holds the old index's manifest,
+    // shard and cards, but the old name column is gone (404), so the client reads the manifest
+    // again and answers from the new index.
+    await deaf.evaluate(() => {
+      history.pushState(null, "", "?q=" + encodeURIComponent("明达") + "&sort=name");
+      window.dispatchEvent(new PopStateEvent("popstate"));
+    });
+    await deaf.waitForFunction(() => document.documentElement.dataset.searchReady === "1" &&
+      document.querySelector("#search-results .search-card h3")?.innerText === "杭州明达医疗集团", null, { timeout: 15000 });
+  } finally {
+    await chromium.close();
     server.process.kill();
   }
 });

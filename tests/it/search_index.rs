@@ -448,6 +448,39 @@ fn same_documents_same_bytes_whatever_their_order() {
     assert_eq!(&build_index(docs), files);
 }
 
+/// A rebuild that changes the index publishes it under new names, so a reader holding the old
+/// manifest never mixes in files of the new index (issue 11, item 14).
+#[test]
+fn index_files_are_named_by_a_hash_of_the_whole_index() {
+    let (docs, _) = corpus();
+    let some: Vec<SearchDoc> = docs.iter().take(300).cloned().collect();
+    let before = build_index(&some);
+    let id = dossier::index::manifest_id(&before["search/index.json"]).expect("an id");
+    assert_eq!(id.len(), 16, "{id}");
+    assert!(id.bytes().all(|b| b.is_ascii_hexdigit()), "{id}");
+    for path in before.keys().filter(|p| *p != "search/index.json") {
+        assert!(path.starts_with(&format!("search/{id}/")), "{path}");
+    }
+    assert_eq!(Reader::open(&before).unwrap().id, id);
+
+    let mut renamed = some.clone();
+    renamed[7].name.push_str("集团");
+    let after = build_index(&renamed);
+    let new_id = dossier::index::manifest_id(&after["search/index.json"]).expect("an id");
+    assert_ne!(new_id, id);
+    let shared: Vec<&String> = after
+        .keys()
+        .filter(|p| before.contains_key(*p) && *p != "search/index.json")
+        .collect();
+    assert!(shared.is_empty(), "reused names: {shared:?}");
+    let reader = Reader::open(&after).unwrap();
+    let hits = reader.search(&Query::text(&renamed[7].name)).unwrap();
+    assert_eq!(
+        reader.card(hits[0].doc).unwrap()["n"],
+        renamed[7].name.as_str()
+    );
+}
+
 #[test]
 fn files_stay_small() {
     let (docs, files) = corpus();

@@ -313,19 +313,7 @@ fn generation(version: &str) -> u64 {
 
 /// Reads server-sent events until a `build` event and returns its page version.
 fn next_event(reader: &mut BufReader<TcpStream>) -> String {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    let mut line = String::new();
-    // read_line returns an error on a read timeout; the deadline decides.
-    while Instant::now() < deadline {
-        line.clear();
-        if reader.read_line(&mut line).unwrap_or(0) == 0 {
-            continue;
-        }
-        if let Some(data) = line.strip_prefix("data: ") {
-            return data.trim().to_string();
-        }
-    }
-    panic!("no build event within 10 s");
+    event_within(reader, Duration::from_secs(10)).expect("a build event within 10 s")
 }
 
 #[test]
@@ -352,21 +340,34 @@ fn many_concurrent_clients_get_every_answer() {
 
 /// A build whose search index comes after its pages (`Rebuild::BuiltThen`): the tabs are told
 /// to reload as soon as the pages are published, the index replaces the old one when it is
-/// ready, and no second reload is announced for it.
+/// ready, and every tab is told the new index's id (search tabs reload their index), without a
+/// second reload.
 #[test]
 fn pages_are_published_before_the_index_that_follows_them() {
     let site = site_with_page();
     let root = site.path().to_path_buf();
     let (release, released) = std::sync::mpsc::channel::<()>();
     let released = std::sync::Arc::new(std::sync::Mutex::new(released));
+    // An index as `dossier::index` lays it out: a manifest naming its id, files under it.
+    let index = |id: &str| -> Files {
+        Files::from([
+            (
+                "search/index.json".to_string(),
+                format!("{{\"version\":2,\"id\":\"{id}\"}}").into_bytes(),
+            ),
+            (
+                format!("search/{id}/d/0.json"),
+                format!("\"{id}\"").into_bytes(),
+            ),
+        ])
+    };
     let build = move |_: &FirstPages| {
         let page = std::fs::read_to_string(root.join("content/page.txt")).unwrap_or_default();
-        let mut files = Files::new();
+        let mut files = index("first");
         files.insert(
             "index.html".into(),
             format!("<html><body><p>{page}</p></body></html>").into_bytes(),
         );
-        files.insert("search/old.json".into(), b"\"first\"".to_vec());
         if page == "first" {
             return Rebuild::Built(files);
         }
@@ -377,43 +378,46 @@ fn pages_are_published_before_the_index_that_follows_them() {
                 .lock()
                 .expect("lock")
                 .recv_timeout(Duration::from_secs(10));
-            let mut files = Files::new();
-            files.insert("search/new.json".into(), format!("\"{page}\"").into_bytes());
             Update {
-                remove: vec!["search/old.json".into()],
-                files,
+                remove: index("first").into_keys().collect(),
+                files: index(&page),
             }
         };
         Rebuild::BuiltThen(files, Box::new(then))
     };
     let preview = start_preview(site.path(), false, build);
     let (mut reader, first) = tab(preview.address, "%2F");
+    assert_eq!(
+        named_event_within(&mut reader, "index", Duration::from_secs(10)).as_deref(),
+        Some("first"),
+        "a tab is told the index's id when its stream opens"
+    );
 
     std::fs::write(site.path().join("content/page.txt"), "second").expect("edit");
     let second = next_event(&mut reader);
     assert!(generation(&second) > generation(&first));
     assert!(get(preview.address, "/").contains("<p>second</p>"));
-    assert_eq!(status(&get(preview.address, "/search/old.json")), 200);
-    assert_eq!(status(&get(preview.address, "/search/new.json")), 404);
+    assert_eq!(status(&get(preview.address, "/search/first/d/0.json")), 200);
+    assert_eq!(
+        status(&get(preview.address, "/search/second/d/0.json")),
+        404
+    );
 
     release.send(()).expect("release the index");
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while status(&get(preview.address, "/search/new.json")) != 200 {
-        assert!(Instant::now() < deadline, "the index never came");
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    assert!(get(preview.address, "/search/new.json").contains("\"second\""));
-    assert_eq!(status(&get(preview.address, "/search/old.json")), 404);
+    assert_eq!(
+        named_event_within(&mut reader, "index", Duration::from_secs(10)).as_deref(),
+        Some("second"),
+        "the new index is announced"
+    );
+    assert!(get(preview.address, "/search/second/d/0.json").contains("\"second\""));
+    assert_eq!(status(&get(preview.address, "/search/first/d/0.json")), 404);
+    assert!(get(preview.address, "/search/index.json").contains("\"second\""));
     assert!(get(preview.address, "/").contains("<p>second</p>"));
-    // No build event for the index: read for a while, expect only keep-alive comments.
-    let deadline = Instant::now() + Duration::from_millis(500);
-    let mut line = String::new();
-    while Instant::now() < deadline {
-        line.clear();
-        if reader.read_line(&mut line).unwrap_or(0) > 0 {
-            assert!(!line.starts_with("data:"), "a reload for the index: {line}");
-        }
-    }
+    assert_eq!(
+        event_within(&mut reader, Duration::from_millis(500)),
+        None,
+        "a reload for the index"
+    );
 }
 
 /// Subscribes to the build events of a tab showing `page`, and reads the version it is sent
@@ -430,14 +434,31 @@ fn tab(address: SocketAddr, page: &str) -> (BufReader<TcpStream>, String) {
     (reader, version)
 }
 
-/// Whether a build event arrives within `wait` (keep-alive comments do not count).
+/// The version of the next build event within `wait` (keep-alive comments and other events
+/// do not count).
 fn event_within(reader: &mut BufReader<TcpStream>, wait: Duration) -> Option<String> {
+    named_event_within(reader, "build", wait)
+}
+
+/// The data of the next event called `name` within `wait`.
+pub(crate) fn named_event_within(
+    reader: &mut BufReader<TcpStream>,
+    name: &str,
+    wait: Duration,
+) -> Option<String> {
     let deadline = Instant::now() + wait;
     let mut line = String::new();
+    let mut current = String::new();
+    // read_line returns an error on a read timeout; the deadline decides.
     while Instant::now() < deadline {
         line.clear();
-        if reader.read_line(&mut line).unwrap_or(0) > 0
-            && let Some(data) = line.strip_prefix("data: ")
+        if reader.read_line(&mut line).unwrap_or(0) == 0 {
+            continue;
+        }
+        if let Some(event) = line.strip_prefix("event: ") {
+            current = event.trim().to_string();
+        } else if let Some(data) = line.strip_prefix("data: ")
+            && current == name
         {
             return Some(data.trim().to_string());
         }

@@ -10,7 +10,7 @@
 
 import { tokenize, normalizeWithMap, compareCodePoints } from './search-tokenize.js';
 
-export const VERSION = 1;
+export const VERSION = 2;
 export const PAGE = 10;
 export const TIER_SCORES = [6, 4, 1];
 const KEY_TIERS = 3;
@@ -145,24 +145,28 @@ function decodeTerm(shard, term) {
   return data;
 }
 
+// One index, as named by the manifest it loaded first: its other files are under `<id>/`
+// beside the manifest, so files of a later build (published under another id) never mix in.
 export class SearchIndex {
   // `base`: absolute URL of the folder holding index.json (ends with '/').
   constructor(base, fetchImpl) {
     this.base = base;
-    this.fetchImpl = fetchImpl || ((url) => fetch(url));
+    this.fetchImpl = fetchImpl || ((url, init) => fetch(url, init));
     this.cache = new Map();
     this.fetched = new Map(); // path -> bytes on the wire
   }
 
+  async fetchBytes(path, init) {
+    const response = await this.fetchImpl(new URL(path, this.base).href, init);
+    if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
+    const raw = new Uint8Array(await response.arrayBuffer());
+    this.fetched.set(path, raw.length);
+    return gunzip(raw);
+  }
+
   load(path, decode) {
     if (!this.cache.has(path)) {
-      const promise = (async () => {
-        const response = await this.fetchImpl(new URL(path, this.base).href);
-        if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
-        const raw = new Uint8Array(await response.arrayBuffer());
-        this.fetched.set(path, raw.length);
-        return decode(await gunzip(raw));
-      })();
+      const promise = this.fetchBytes(path).then(decode);
       this.cache.set(path, promise);
       promise.catch(() => this.cache.delete(path));
     }
@@ -179,6 +183,23 @@ export class SearchIndex {
     return m;
   }
 
+  // A file of this index (`t/0.bin.gz`), decoded.
+  async file(name, decode) {
+    const { id } = await this.manifest();
+    return this.load(`${id}/${name}`, decode);
+  }
+
+  async data(name) {
+    return this.file(name, (bytes) => JSON.parse(utf8.decode(bytes)));
+  }
+
+  // The id of the index the server has now, past any HTTP cache: differs from this one's
+  // after a rebuild.
+  async latestId() {
+    const bytes = await this.fetchBytes('index.json', { cache: 'no-cache' });
+    return JSON.parse(utf8.decode(bytes)).id;
+  }
+
   async shardOf(term) {
     const { shards } = await this.manifest();
     // The last shard whose first term is <= term (code-point order, as Rust sorts).
@@ -193,7 +214,7 @@ export class SearchIndex {
   }
 
   shard(i) {
-    return this.load(`t/${i}.bin.gz`, indexShard);
+    return this.file(`t/${i}.bin.gz`, indexShard);
   }
 
   async term(term) {
@@ -223,7 +244,7 @@ export class SearchIndex {
     const m = await this.manifest();
     if (!m.facets.includes(field)) return new Map();
     const parts = await Promise.all(
-      Array.from({ length: m.parts }, (_, p) => this.json(`f/${field}-${p}.json.gz`)),
+      Array.from({ length: m.parts }, (_, p) => this.data(`f/${field}-${p}.json.gz`)),
     );
     const lists = new Map();
     parts.forEach((part, p) => {
@@ -244,14 +265,14 @@ export class SearchIndex {
   async column(key) {
     const m = await this.manifest();
     const parts = await Promise.all(
-      Array.from({ length: m.parts }, (_, p) => this.json(`s/${key}-${p}.json.gz`)),
+      Array.from({ length: m.parts }, (_, p) => this.data(`s/${key}-${p}.json.gz`)),
     );
     return Int32Array.from(parts.flat());
   }
 
   async card(doc) {
     const m = await this.manifest();
-    const chunk = await this.json(`d/${Math.floor(doc / m.chunk)}.json.gz`);
+    const chunk = await this.data(`d/${Math.floor(doc / m.chunk)}.json.gz`);
     return chunk[doc % m.chunk];
   }
 
@@ -646,13 +667,23 @@ class Page {
     this.run = 0;
   }
 
+  // Starts over with the index the server has now, if it is not the one loaded: after a
+  // rebuild (the preview announces the new id) or when a file of this index has gone.
+  async renewIndex(id) {
+    const loaded = await this.index.manifest().then((m) => m.id, () => null);
+    const latest = id || await this.index.latestId().catch(() => loaded);
+    if (latest === loaded) return false;
+    this.index = new SearchIndex(this.index.base);
+    return true;
+  }
+
   navigate(query, push) {
     const url = location.pathname + writeQuery(query);
     if (push) history.pushState(null, '', url);
     this.render(query);
   }
 
-  async render(query) {
+  async render(query, renewed) {
     const run = ++this.run;
     const started = performance.now();
     ready('0');
@@ -667,19 +698,22 @@ class Page {
       return;
     }
     let hits;
+    let cards;
     try {
       hits = await search(this.index, query);
+      cards = await Promise.all(hits.slice(0, PAGE).map((h) => this.index.card(h.doc)));
     } catch (e) {
       if (run !== this.run) return;
+      if (!renewed && await this.renewIndex()) {
+        if (run === this.run) this.render(query, true);
+        return;
+      }
       this.root.innerHTML = `<p class="search-summary" role="alert">${escapeHtml(T.error + e.message)}</p>`;
       ready('1');
       return;
     }
     if (run !== this.run) return;
     const tokens = tokenize(query.q);
-    const shown = hits.slice(0, PAGE);
-    const cards = await Promise.all(shown.map((h) => this.index.card(h.doc)));
-    if (run !== this.run) return;
 
     const summary = hits.length
       ? `<p class="search-summary" role="status">${escapeHtml(T.results(hits.length, query.q))}</p>`
@@ -828,6 +862,10 @@ export function init() {
     });
   }
   window.addEventListener('popstate', () => page.render(readQuery(location.search)));
+  // The live preview (dossier serve) tells open tabs the id of each new index.
+  window.addEventListener('dossier:search-index', async (event) => {
+    if (await page.renewIndex(event.detail)) page.render(readQuery(location.search));
+  });
   page.render(readQuery(location.search));
 }
 
