@@ -12,6 +12,7 @@ mod metrics_export;
 mod report;
 mod search_index;
 mod search_js;
+mod search_relevance;
 mod search_tokenizer;
 mod serve_defences;
 mod serve_e2e;
