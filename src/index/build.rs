@@ -9,28 +9,16 @@ use flate2::write::GzEncoder;
 use rayon::prelude::*;
 use serde_json::{Map, Value, json};
 
-use super::doc::{DocKind, SearchDoc, TIERS};
+use super::chinese::{self, fold_text};
+use super::doc::{DocKind, SearchDoc};
+use super::fields::{DataGroup, Field, FieldClass};
+use super::normalize::{
+    PINYIN_MARK, id_number, phone_digits, phone_term, whole_term, without_legal_suffix,
+};
 use super::tokenize::{TokenKind, for_each_term, for_each_token};
 
 /// Format version, in the manifest; the client refuses other versions.
 pub const VERSION: u32 = 2;
-
-/// The manifest: the one index file with a fixed name, read first. Every other file is under
-/// `search/<id>/`, where `id` (in the manifest) is a hash of the whole index: a rebuild that
-/// changes the index publishes it under new names, so a reader that loaded one manifest never
-/// mixes its files with those of another build (see docs/search.md, "Files").
-pub const MANIFEST: &str = "search/index.json";
-
-/// The path of an index file (`t/0.bin.gz`) of the index `id`.
-pub fn data_path(id: &str, name: &str) -> String {
-    format!("search/{id}/{name}")
-}
-
-/// The `id` of an index, read from its manifest.
-pub fn manifest_id(manifest: &[u8]) -> Option<String> {
-    let value: Value = serde_json::from_slice(manifest).ok()?;
-    value.get("id")?.as_str().map(str::to_string)
-}
 
 /// Size targets of the files. A term shard of 24 KB (uncompressed) is about 10 KB on the wire.
 #[derive(Clone, Copy, Debug)]
@@ -60,7 +48,7 @@ impl Default for Limits {
 pub const SNIPPET_CHARS: usize = 48;
 
 /// Builds the index files of `docs`: paths relative to the site root (all under `search/`)
-/// with their bytes. Same documents, same bytes (and names).
+/// with their bytes. Same documents, same bytes.
 pub fn build_index(docs: &[SearchDoc]) -> BTreeMap<String, Vec<u8>> {
     build_index_with(docs, Limits::default())
 }
@@ -91,14 +79,14 @@ pub fn build_index_with(docs: &[SearchDoc], limits: Limits) -> BTreeMap<String, 
         for (term, acc) in &terms[range.clone()] {
             acc.encode(term, &mut out);
         }
-        binary.push((format!("t/{i}.bin.gz"), out));
+        binary.push((format!("search/t/{i}.bin.gz"), out));
     }
 
     // Document metadata, in chunks.
     for (k, group) in docs.chunks(chunk).enumerate() {
         let cards: Vec<Value> = group.iter().map(|d| card(d)).collect();
         jobs.push((
-            format!("d/{k}.json.gz"),
+            format!("search/d/{k}.json.gz"),
             serde_json::to_string(&cards).unwrap_or_default(),
         ));
     }
@@ -142,7 +130,7 @@ pub fn build_index_with(docs: &[SearchDoc], limits: Limits) -> BTreeMap<String, 
                 let _ = write!(text, "{key}:[{}]", list.trim_end_matches(','));
             }
             text.push('}');
-            jobs.push((format!("f/{field}-{p}.json.gz"), text));
+            jobs.push((format!("search/f/{field}-{p}.json.gz"), text));
         }
     }
 
@@ -161,26 +149,38 @@ pub fn build_index_with(docs: &[SearchDoc], limits: Limits) -> BTreeMap<String, 
             .map(|d| d.sort.grade.map_or(-1, i64::from))
             .collect();
         jobs.push((
-            format!("s/grade-{p}.json.gz"),
+            format!("search/s/grade-{p}.json.gz"),
             serde_json::to_string(&grades).unwrap_or_default(),
         ));
         jobs.push((
-            format!("s/name-{p}.json.gz"),
+            format!("search/s/name-{p}.json.gz"),
             serde_json::to_string(&name_rank[lo..hi]).unwrap_or_default(),
         ));
     }
 
-    let mut manifest = json!({
+    // The folding and pinyin tables, per block of code points, for queries that found nothing.
+    let mut blocks = Vec::new();
+    for (block, bytes) in chinese::fallback_files() {
+        blocks.push(*block);
+        files.push((format!("search/z/{block}.json.gz"), bytes.clone()));
+    }
+
+    let manifest = json!({
         "version": VERSION,
         "docs": n,
         "chunk": chunk,
         "part": part,
         "parts": parts,
-        "tiers": TIERS,
+        "classes": FieldClass::ALL.len(),
         "shards": firsts,
+        "z": blocks,
         "facets": fields,
         "sorts": ["revenue", "grade", "name"],
     });
+    files.push((
+        "search/index.json".to_string(),
+        serde_json::to_vec(&manifest).unwrap_or_default(),
+    ));
     files.extend(
         jobs.into_par_iter()
             .map(|(path, text)| (path, gzip(text.as_bytes())))
@@ -192,32 +192,7 @@ pub fn build_index_with(docs: &[SearchDoc], limits: Limits) -> BTreeMap<String, 
             .map(|(path, bytes)| (path, gzip(&bytes)))
             .collect::<Vec<_>>(),
     );
-    files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    let id = index_id(&manifest, &files);
-    manifest["id"] = Value::String(id.clone());
-    let mut out: BTreeMap<String, Vec<u8>> = files
-        .into_iter()
-        .map(|(name, bytes)| (data_path(&id, &name), bytes))
-        .collect();
-    out.insert(
-        MANIFEST.to_string(),
-        serde_json::to_vec(&manifest).unwrap_or_default(),
-    );
-    out
-}
-
-/// A hash of the manifest (before it has an id) and of every file's name and bytes, in
-/// name order: 16 hex digits.
-fn index_id(manifest: &Value, files: &[(String, Vec<u8>)]) -> String {
-    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
-    hasher.update(&serde_json::to_vec(manifest).unwrap_or_default());
-    for (name, bytes) in files {
-        hasher.update(&(name.len() as u64).to_le_bytes());
-        hasher.update(name.as_bytes());
-        hasher.update(&(bytes.len() as u64).to_le_bytes());
-        hasher.update(bytes);
-    }
-    format!("{:016x}", hasher.digest())
+    files.into_iter().collect()
 }
 
 /// Documents are numbered by revenue (largest first, absent last), then name, then URL: the
@@ -241,23 +216,22 @@ fn doc_order(docs: &[SearchDoc]) -> Vec<usize> {
     order
 }
 
-/// The postings of one term, grouped by tier mask (the set of tiers the term occurs in, in a
-/// document). Encoded in a term shard as LEB128 varints:
+/// The postings of one term, grouped by class mask (the set of field classes the term occurs
+/// in, in a document: bit [`FieldClass`] as u16). Encoded in a term shard as LEB128 varints:
 ///
 /// ```text
 /// shard:    term count, terms… (sorted by code point)
 /// term:     byte length, UTF-8 bytes, data byte length, data (so a reader can skip it)
-/// data:     group count, groups…, positions byte length, positions…
-/// group:    mask (1..7), n, n × (doc − previous doc of the group; previous starts at −1)
-/// positions (Han pairs only): for each document of each group whose mask has a key tier
-///           (in group order, then document order): count, then the codes
-///           (offset × 4 + tier), delta-coded within the document
+/// data:     group count, groups… (by mask, ascending), positions byte length, positions…
+/// group:    mask, n, n × (doc − previous doc of the group; previous starts at −1)
+/// positions (Han pairs only): for each document of each group whose mask has a positional
+///           class (in group order, then document order): count, then the codes
+///           (offset × 8 + class), delta-coded within the document
 /// ```
 #[derive(Debug, Default)]
 pub(crate) struct TermAcc {
-    groups: [Group; 8],
-    /// Positions in the key fields, per group (see above).
-    positions: [Vec<u8>; 8],
+    /// (mask, group), sorted by mask.
+    groups: Vec<(u16, Group)>,
 }
 
 #[derive(Debug, Default)]
@@ -265,23 +239,32 @@ struct Group {
     prev: i64,
     count: u64,
     docs: Vec<u8>,
+    /// Positions in positional classes, per document of the group (see above).
+    positions: Vec<u8>,
 }
 
 impl TermAcc {
-    fn add(&mut self, doc: i64, mask: u8, positions: Option<&[u32]>) {
-        let g = &mut self.groups[usize::from(mask & 7)];
-        if g.count == 0 {
-            g.prev = -1;
-        }
+    fn add(&mut self, doc: i64, mask: u16, positions: Option<&[u32]>) {
+        let at = match self.groups.binary_search_by_key(&mask, |(m, _)| *m) {
+            Ok(at) => at,
+            Err(at) => {
+                let group = Group {
+                    prev: -1,
+                    ..Group::default()
+                };
+                self.groups.insert(at, (mask, group));
+                at
+            }
+        };
+        let g = &mut self.groups[at].1;
         varint(&mut g.docs, (doc - g.prev) as u64);
         g.prev = doc;
         g.count += 1;
         if let Some(positions) = positions {
-            let out = &mut self.positions[usize::from(mask & 7)];
-            varint(out, positions.len() as u64);
+            varint(&mut g.positions, positions.len() as u64);
             let mut last = 0;
             for &code in positions {
-                varint(out, u64::from(code - last));
+                varint(&mut g.positions, u64::from(code - last));
                 last = code;
             }
         }
@@ -291,8 +274,11 @@ impl TermAcc {
     fn size(&self, term: &str) -> usize {
         term.len()
             + 4
-            + self.groups.iter().map(|g| g.docs.len() + 4).sum::<usize>()
-            + self.positions.iter().map(Vec::len).sum::<usize>()
+            + self
+                .groups
+                .iter()
+                .map(|(_, g)| g.docs.len() + g.positions.len() + 6)
+                .sum::<usize>()
     }
 
     fn encode(&self, term: &str, out: &mut Vec<u8>) {
@@ -305,22 +291,16 @@ impl TermAcc {
     }
 
     fn encode_data(&self, out: &mut Vec<u8>) {
-        let groups: Vec<(usize, &Group)> = self
-            .groups
-            .iter()
-            .enumerate()
-            .filter(|(_, g)| g.count > 0)
-            .collect();
-        varint(out, groups.len() as u64);
-        for (mask, g) in &groups {
-            out.push(*mask as u8);
+        varint(out, self.groups.len() as u64);
+        for (mask, g) in &self.groups {
+            varint(out, u64::from(*mask));
             varint(out, g.count);
             out.extend_from_slice(&g.docs);
         }
-        let positions: usize = self.positions.iter().map(Vec::len).sum();
+        let positions: usize = self.groups.iter().map(|(_, g)| g.positions.len()).sum();
         varint(out, positions as u64);
-        for p in &self.positions {
-            out.extend_from_slice(p);
+        for (_, g) in &self.groups {
+            out.extend_from_slice(&g.positions);
         }
     }
 }
@@ -337,17 +317,21 @@ pub fn varint(out: &mut Vec<u8>, mut x: u64) {
 /// One document's hits of one term.
 struct Entry {
     term: String,
-    mask: u8,
+    mask: u16,
     positions: Vec<u32>,
 }
 
 const PARTITIONS: usize = 16;
 
-/// The tier bits of the key fields (name and id, then the other key fields).
-pub const KEY_TIERS: u8 = 0b011;
-/// The tier of text: Han single characters are not indexed there, and pairs carry no
-/// positions (see docs/search.md, "What is exact").
-pub const TEXT_TIER: usize = 2;
+/// The class bits whose Han pairs keep positions (see [`FieldClass::positional`]).
+pub const POSITIONAL: u16 = 0b111_1111;
+/// Bits of the class in a position code: `offset × 32 + start × 16 + end × 8 + class`, where
+/// `start` and `end` say that the pair begins or ends a field whose whole value is one Han run
+/// (so a run can be told to be the field's whole value: `华东` the region, `张雅琴` a contact).
+pub const CLASS_BITS: u32 = 3;
+pub const FLAG_START: u32 = 1 << 4;
+pub const FLAG_END: u32 = 1 << 3;
+pub const OFFSET_SHIFT: u32 = 5;
 const BATCH: usize = 2048;
 
 /// The inverted index: every term with its postings, sorted by term (code-point order).
@@ -367,7 +351,7 @@ fn invert(docs: &[&SearchDoc]) -> Vec<(String, TermAcc)> {
                     let Some(acc) = map.get_mut(e.term.as_str()) else {
                         continue;
                     };
-                    let positions = (e.mask & KEY_TIERS != 0 && is_pair(&e.term))
+                    let positions = (e.mask & POSITIONAL != 0 && is_pair(&e.term))
                         .then_some(e.positions.as_slice());
                     acc.add(d, e.mask, positions);
                 }
@@ -379,55 +363,51 @@ fn invert(docs: &[&SearchDoc]) -> Vec<(String, TermAcc)> {
     terms
 }
 
-fn is_pair(term: &str) -> bool {
+pub(crate) fn is_pair(term: &str) -> bool {
     let mut chars = term.chars();
     matches!((chars.next(), chars.next(), chars.next()), (Some(a), Some(_), None) if super::tokenize::is_han(a))
 }
 
-/// The distinct terms of one document with their tier masks and pair positions, grouped by
-/// partition.
-fn doc_terms(doc: &SearchDoc) -> Vec<Vec<Entry>> {
-    let mut map: HashMap<String, (u8, Vec<u32>)> = HashMap::new();
-    let mut base: usize = 0;
-    let tier0 = [doc.name.as_str(), doc.id.as_str()]
-        .into_iter()
-        .chain(doc.names.iter().map(String::as_str));
-    let tier1 = doc.key.iter().map(String::as_str);
-    let tier2 = doc
-        .text
-        .iter()
-        .map(String::as_str)
-        .chain(std::iter::once(doc.body.as_str()));
-    let fields: [Box<dyn Iterator<Item = &str>>; TIERS] =
-        [Box::new(tier0), Box::new(tier1), Box::new(tier2)];
-    for (tier, texts) in fields.into_iter().enumerate() {
-        let bit = 1u8 << tier;
-        for text in texts {
-            let len = for_each_token(text, |kind, token, start| {
-                for_each_term(kind, token, |term, offset| {
-                    let pair = kind == TokenKind::Han && is_pair(term);
-                    if tier == TEXT_TIER && kind == TokenKind::Han && !pair {
-                        return;
-                    }
-                    if !map.contains_key(term) {
-                        map.insert(term.to_string(), (0, Vec::new()));
-                    }
-                    let Some(slot) = map.get_mut(term) else {
-                        return;
-                    };
-                    slot.0 |= bit;
-                    if pair && tier != TEXT_TIER {
-                        let pos = (base + start + offset) as u32;
-                        slot.1.push(pos * 4 + tier as u32);
-                    }
-                });
-            });
-            // One position of gap, so that no match spans two fields.
-            base += len + 1;
+/// A document's terms while they are collected: term → (class mask, position codes).
+#[derive(Default)]
+struct DocTerms {
+    map: HashMap<String, (u16, Vec<u32>)>,
+}
+
+impl DocTerms {
+    fn add(&mut self, term: &str, class: FieldClass, position: Option<u32>) {
+        if !self.map.contains_key(term) {
+            self.map.insert(term.to_string(), (0, Vec::new()));
+        }
+        if let Some(slot) = self.map.get_mut(term) {
+            slot.0 |= class.bit();
+            if let Some(p) = position {
+                slot.1.push(p);
+            }
         }
     }
+}
+
+/// The distinct terms of one document with their class masks and pair positions, grouped by
+/// partition.
+fn doc_terms(doc: &SearchDoc) -> Vec<Vec<Entry>> {
+    let mut terms = DocTerms::default();
+    let mut base: usize = 0;
+    for field in &doc.fields {
+        // One position of gap, so that no match spans two fields.
+        base += field_terms(field, base, &mut terms) + 1;
+    }
+    let city = doc
+        .fields
+        .iter()
+        .find(|f| f.class == FieldClass::City)
+        .map(|f| fold_text(&f.text));
+    for field in doc.fields.iter().filter(|f| f.class.has_pinyin()) {
+        pinyin_terms(field, city.as_deref(), &mut terms);
+    }
     let mut out: Vec<Vec<Entry>> = (0..PARTITIONS).map(|_| Vec::new()).collect();
-    for (term, (mask, positions)) in map {
+    for (term, (mask, mut positions)) in terms.map {
+        positions.sort_unstable();
         out[partition(&term)].push(Entry {
             term,
             mask,
@@ -435,6 +415,99 @@ fn doc_terms(doc: &SearchDoc) -> Vec<Vec<Entry>> {
         });
     }
     out
+}
+
+/// Adds the pinyin terms of a name, a person or the owner: full pinyin and initials of the
+/// whole value; for a company name, of its core (the name without its legal form) without the
+/// city it starts with (people type the brand first, `huadong yiyao`, `hdyy`), and the full
+/// pinyin of the core with the city (`changsha antai`).
+fn pinyin_terms(field: &Field, city: Option<&str>, terms: &mut DocTerms) {
+    let text = fold_text(&field.text);
+    let mut add = |spellings: &[String]| {
+        for spelling in spellings {
+            terms.add(
+                &format!("{PINYIN_MARK}{spelling}"),
+                FieldClass::Pinyin,
+                None,
+            );
+        }
+    };
+    if field.class == FieldClass::Name {
+        let core = without_legal_suffix(&text);
+        let brand = city
+            .and_then(|c| core.strip_prefix(c))
+            .filter(|b| !b.is_empty());
+        if brand.is_some() {
+            add(&chinese::spellings(core).0);
+        }
+        let (full, initials) = chinese::spellings(brand.unwrap_or(core));
+        add(&full);
+        add(&initials);
+    } else {
+        let (full, initials) = chinese::spellings(&text);
+        add(&full);
+        add(&initials);
+    }
+}
+
+/// Adds the terms of one field, its positions counted from `base`; returns the field's length
+/// in positions. Phones give their digits reversed, pinyin fields their spellings, the other
+/// classes their words, Han characters and pairs (single characters of text only when they
+/// stand alone: `2304号`), an id its compact forms, short fields their whole value.
+fn field_terms(field: &Field, base: usize, terms: &mut DocTerms) -> usize {
+    let class = field.class;
+    let text = fold_text(&field.text);
+    match class {
+        FieldClass::Phone => {
+            if let Some(digits) = phone_digits(&text) {
+                terms.add(&phone_term(&digits), class, None);
+            }
+            return 0;
+        }
+        FieldClass::Pinyin => return 0,
+        _ => {}
+    }
+    let positional = class.positional();
+    // A field that is one Han run of two or more characters: its pairs carry the start and
+    // end flags, and it needs no whole-value term.
+    let mut shape = (0, false);
+    for_each_token(&text, |kind, token, _| {
+        shape.0 += 1;
+        shape.1 = kind == TokenKind::Han && token.chars().nth(1).is_some();
+    });
+    let one_run = shape == (1, true);
+    let len = for_each_token(&text, |kind, token, start| {
+        let run = token.chars().count();
+        for_each_term(kind, token, |term, offset| {
+            let pair = kind == TokenKind::Han && is_pair(term);
+            if kind == TokenKind::Han && !pair && class == FieldClass::Text && run > 1 {
+                return;
+            }
+            let position = (pair && positional).then(|| {
+                let mut flags = 0;
+                if one_run && offset == 0 {
+                    flags |= FLAG_START;
+                }
+                if one_run && offset + 2 == run {
+                    flags |= FLAG_END;
+                }
+                (((base + start + offset) as u32) << OFFSET_SHIFT) | flags | class as u32
+            });
+            terms.add(term, class, position);
+        });
+    });
+    if class == FieldClass::Id
+        && let Some(number) = id_number(&text)
+    {
+        terms.add(&number, class, None);
+    }
+    if class.whole_values()
+        && !one_run
+        && let Some(whole) = whole_term(&text)
+    {
+        terms.add(&whole, class, None);
+    }
+    len
 }
 
 /// A fixed hash (FNV-1a): which partition merges a term. It decides only who does the work,
@@ -497,7 +570,15 @@ fn card(d: &SearchDoc) -> Value {
             m.insert("v".into(), Value::Number(n));
         }
     }
-    let snippet = snippet(c.snippet.as_deref().unwrap_or(&d.body));
+    if let Some(id) = &c.id {
+        m.insert("i".into(), id.clone().into());
+    }
+    let body = d
+        .fields
+        .iter()
+        .find(|f| f.group == DataGroup::Body)
+        .map_or("", |f| f.text.as_str());
+    let snippet = snippet(c.snippet.as_deref().unwrap_or(body));
     if !snippet.is_empty() {
         m.insert("x".into(), snippet.into());
     }

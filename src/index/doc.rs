@@ -5,12 +5,10 @@ use std::collections::BTreeMap;
 
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
+use super::fields::{DataGroup, Field, FieldClass};
 use crate::analytics::Analytics;
 use crate::model::{Customer, Grade, Playbook, Site, Stage};
 use crate::render::urls;
-
-/// The field tiers, best first. A hit in a lower tier number ranks before a hit in a higher one.
-pub const TIERS: usize = 3;
 
 /// What a document is.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
@@ -34,19 +32,13 @@ impl DocKind {
 pub struct SearchDoc {
     /// The page URL as the site links it (with the base URL), e.g. `/customers/east/acme/`.
     pub url: String,
-    /// The record id (customers) or slug (playbooks); searchable in tier 0.
+    /// The record id (customers) or slug (playbooks).
     pub id: String,
-    /// Company name or playbook title; searchable in tier 0.
+    /// Company name or playbook title (the name sort).
     pub name: String,
     pub kind: DocKind,
-    /// Tier 0 besides name and id: other names (an English name, a former name).
-    pub names: Vec<String>,
-    /// Tier 1: city, region, owner, tags, contact names, legal representative.
-    pub key: Vec<String>,
-    /// Tier 2: industry, address, contact titles, notes, summaries.
-    pub text: Vec<String>,
-    /// Tier 2: the body as plain text (see [`markdown_text`]).
-    pub body: String,
+    /// Everything searchable, each value with its class and data group (see [`Field`]).
+    pub fields: Vec<Field>,
     /// What a result card shows.
     pub card: Card,
     /// Facet values by field (`region`, `stage`, `grade`, `owner`, `industry`, `tag`); a
@@ -54,6 +46,16 @@ pub struct SearchDoc {
     pub facets: BTreeMap<String, Vec<String>>,
     /// Sort keys; the name sort uses `name`.
     pub sort: SortKeys,
+}
+
+impl SearchDoc {
+    /// The texts of the fields of `class`.
+    pub fn texts(&self, class: FieldClass) -> impl Iterator<Item = &str> {
+        self.fields
+            .iter()
+            .filter(move |f| f.class == class)
+            .map(|f| f.text.as_str())
+    }
 }
 
 /// The fields of a result card.
@@ -70,6 +72,11 @@ pub struct Card {
     pub revenue: Option<f64>,
     /// A short text under the name; when absent, the start of the body.
     pub snippet: Option<String>,
+    /// The record id, shown when a query matched it.
+    pub id: Option<String>,
+    /// Contacts as `name · title`, shown when a query matched one of them (data group
+    /// contacts, like the contact fields).
+    pub people: Vec<String>,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -173,28 +180,58 @@ pub fn site_docs(site: &Site, analytics: &Analytics, base_url: &str) -> Vec<Sear
     docs
 }
 
-/// The search document of a customer. Sensitive fields (phones, emails, financials, credit
-/// details, payments) are never indexed.
+/// The search document of a customer. Every searchable value and the data group it comes
+/// from are listed here (see [`Field`]); financials, credit and payments are never indexed.
 pub fn customer_doc(c: &Customer, facts: CustomerFacts) -> SearchDoc {
+    use DataGroup as G;
+    use FieldClass as F;
     let p = &c.profile;
-    let mut key = Vec::new();
-    key.extend(p.city.clone());
-    key.extend(p.region.clone());
-    key.push(c.owner.clone());
-    key.extend(c.tags.iter().cloned());
-    key.extend(c.contacts.iter().map(|x| x.name.clone()));
-    key.extend(p.legal_rep.clone());
-    let mut text = Vec::new();
-    text.extend(p.industry.clone());
-    text.extend(p.address.clone());
-    text.extend(p.website.clone());
-    for contact in &c.contacts {
-        text.extend(contact.title.clone());
-        text.extend(contact.note.clone());
+    let mut fields = Vec::new();
+    let mut add = |class: F, group: G, text: Option<&str>| {
+        if let Some(t) = text.filter(|t| !t.trim().is_empty()) {
+            fields.push(Field::new(class, group, t));
+        }
+    };
+    add(F::Name, G::Card, Some(&c.name));
+    add(F::Id, G::Card, Some(&c.id));
+    add(F::City, G::Card, p.city.as_deref());
+    add(F::Region, G::Card, p.region.as_deref());
+    add(F::Owner, G::Card, Some(&c.owner));
+    for tag in &c.tags {
+        add(F::Tag, G::Card, Some(tag));
     }
-    text.extend(c.complaints.iter().filter_map(|x| x.summary.clone()));
-    text.extend(c.visits.iter().filter_map(|x| x.note.clone()));
-    text.extend(c.churn.as_ref().and_then(|x| x.note.clone()));
+    add(F::Text, G::Card, p.industry.as_deref());
+    add(F::Person, G::Profile, p.legal_rep.as_deref());
+    add(F::Text, G::Profile, p.address.as_deref());
+    add(F::Email, G::Profile, p.website.as_deref());
+    add(F::Phone, G::Phone, p.phone.as_deref());
+    for contact in &c.contacts {
+        add(F::Person, G::Contacts, Some(&contact.name));
+        add(F::Text, G::Contacts, contact.title.as_deref());
+        add(F::Phone, G::ContactsPhone, contact.phone.as_deref());
+        add(F::Email, G::ContactsEmail, contact.email.as_deref());
+        add(F::Text, G::Notes, contact.note.as_deref());
+    }
+    for complaint in &c.complaints {
+        add(F::Text, G::Notes, complaint.summary.as_deref());
+    }
+    for visit in &c.visits {
+        add(F::Text, G::Notes, visit.note.as_deref());
+    }
+    add(
+        F::Text,
+        G::Notes,
+        c.churn.as_ref().and_then(|x| x.note.as_deref()),
+    );
+    add(F::Text, G::Body, Some(&markdown_text(&c.body)));
+    let people = c
+        .contacts
+        .iter()
+        .map(|x| match &x.title {
+            Some(title) => format!("{} · {title}", x.name),
+            None => x.name.clone(),
+        })
+        .collect();
 
     let stage = facts.stage.unwrap_or(c.stage);
     let mut facets: BTreeMap<String, Vec<String>> = BTreeMap::new();
@@ -217,10 +254,7 @@ pub fn customer_doc(c: &Customer, facts: CustomerFacts) -> SearchDoc {
         id: c.id.clone(),
         name: c.name.clone(),
         kind: DocKind::Customer,
-        names: Vec::new(),
-        key,
-        text,
-        body: markdown_text(&c.body),
+        fields,
         card: Card {
             grade: facts.grade,
             stage: Some(stage.as_str().to_string()),
@@ -229,6 +263,8 @@ pub fn customer_doc(c: &Customer, facts: CustomerFacts) -> SearchDoc {
             region: p.region.clone(),
             revenue: facts.revenue,
             snippet: None,
+            id: Some(c.id.clone()),
+            people,
         },
         facets,
         sort: SortKeys {
@@ -245,8 +281,23 @@ pub fn playbook_doc(p: &Playbook, url: String) -> SearchDoc {
         id: p.source.slug.clone(),
         name: p.title.clone(),
         kind: DocKind::Playbook,
-        text: p.summary.iter().cloned().collect(),
-        body: markdown_text(&p.body),
+        fields: [
+            Field::new(FieldClass::Name, DataGroup::Card, p.title.clone()),
+            Field::new(FieldClass::Id, DataGroup::Card, p.source.slug.clone()),
+        ]
+        .into_iter()
+        .chain(
+            p.summary
+                .iter()
+                .map(|s| Field::new(FieldClass::Text, DataGroup::Card, s.clone())),
+        )
+        .chain([Field::new(
+            FieldClass::Text,
+            DataGroup::Body,
+            markdown_text(&p.body),
+        )])
+        .filter(|f| !f.text.trim().is_empty())
+        .collect(),
         card: Card {
             snippet: p.summary.clone(),
             ..Card::default()

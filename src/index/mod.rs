@@ -13,8 +13,12 @@
 //! ```
 
 pub mod build;
+pub mod chinese;
 pub mod doc;
+pub mod fields;
+pub mod normalize;
 pub mod query;
+pub mod score;
 pub mod tokenize;
 
 pub use build::{Limits, MANIFEST, build_index, build_index_with, manifest_id};
@@ -22,4 +26,5 @@ pub use doc::{
     Card, CustomerFacts, DocKind, SearchDoc, SortKeys, customer_doc, markdown_text, playbook_doc,
     site_docs,
 };
+pub use fields::{DataGroup, Field, FieldClass};
 pub use query::{Hit, PAGE, Query, Reader, Sort};

@@ -1,19 +1,12 @@
 //! Reading the index files and answering queries, in Rust, with the same semantics as the
-//! browser client (`themes/default/static/search.js`): for round-trip and ground-truth tests,
-//! for benchmarks (which files a query fetches), and for tools.
+//! browser client (`themes/default/static/search.js`): for round-trip, relevance and
+//! ground-truth tests, for benchmarks (which files a query fetches), and for tools. What a
+//! query matches and how it scores is in [`super::score`].
 //!
-//! Semantics (docs/search.md):
-//! - The query is cut by the tokenizer; every token must match (AND).
-//! - A word of two or more characters matches every indexed word it is a prefix of; a
-//!   one-character word matches that word only.
-//! - A Han run of one or two characters matches its term (a single character is indexed in
-//!   the key fields only). A longer run matches a key field where all its pairs occur at
-//!   consecutive positions of that field (exact substring), and matches the text (tier 2) where
-//!   all its pairs occur in it (no positions are kept for text: see docs/search.md).
 //! - Filters: values of one facet field are alternatives (OR), fields combine with AND. A query
 //!   with filters and no tokens lists every document that passes the filters.
-//! - Relevance: per token, its best tier (name/id 6, key fields 4, text 1) plus 1 for an exact
-//!   word in that tier; summed over tokens; ties in document order (revenue, largest first).
+//! - Order (relevance): hits before fallback hits, then score, largest first, then document
+//!   order (revenue, largest first). The other sorts keep fallback hits last too.
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -22,17 +15,11 @@ use std::rc::Rc;
 
 use serde_json::Value;
 
-use super::build::{KEY_TIERS, MANIFEST, TEXT_TIER, VERSION, data_path};
-
-const TEXT_BIT: u8 = 1 << TEXT_TIER;
-use super::tokenize::{TokenKind, tokenize};
+use super::build::{POSITIONAL, VERSION};
 
 /// Results on the first page of the client (`PAGE` in search.js): the cards a first query
 /// fetches.
 pub const PAGE: usize = 10;
-
-/// Score of a token's best tier, by tier.
-pub const TIER_SCORES: [u32; 3] = [6, 4, 1];
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Sort {
@@ -76,19 +63,23 @@ impl Query {
 pub struct Hit {
     pub doc: u32,
     pub score: u32,
+    /// The field class of the best match (what the card says was matched).
+    pub class: u8,
+    /// Found only by sound (a homophone of the query): "did you mean".
+    pub fallback: bool,
 }
 
 /// Reads index files held in memory (as `build_index` returns them, or read from disk).
 pub struct Reader<'a> {
     files: &'a BTreeMap<String, Vec<u8>>,
-    /// The index's id, from its manifest: its files are under `search/<id>/`.
-    pub id: String,
     pub docs: usize,
     pub chunk: usize,
     pub part: usize,
     pub parts: usize,
     pub shards: Vec<String>,
     pub facets: Vec<String>,
+    /// Blocks of code points with folding and reading tables (`search/z/<block>.json.gz`).
+    pub blocks: Vec<u32>,
     /// Every file read so far, for measuring what a query fetches.
     pub fetched: RefCell<BTreeSet<String>>,
     cache: RefCell<HashMap<String, Rc<Value>>>,
@@ -104,7 +95,7 @@ pub struct Shard {
 
 #[derive(Debug, Default)]
 pub struct TermData {
-    pub postings: Vec<(u32, u8)>,
+    pub postings: Vec<(u32, u16)>,
     pub positions: HashMap<u32, Vec<u32>>,
 }
 
@@ -118,29 +109,28 @@ pub enum ReadError {
     Version(u64),
 }
 
-type Postings = Vec<(u32, u8)>;
+type Postings = Vec<(u32, u16)>;
 
 impl<'a> Reader<'a> {
     pub fn open(files: &'a BTreeMap<String, Vec<u8>>) -> Result<Self, ReadError> {
         let mut reader = Reader {
             files,
-            id: String::new(),
             docs: 0,
             chunk: 1,
             part: 1,
             parts: 1,
             shards: Vec::new(),
             facets: Vec::new(),
+            blocks: Vec::new(),
             fetched: RefCell::new(BTreeSet::new()),
             cache: RefCell::new(HashMap::new()),
             shards_cache: RefCell::new(HashMap::new()),
         };
-        let m = reader.json(MANIFEST)?;
+        let m = reader.json("search/index.json")?;
         let version = m["version"].as_u64().unwrap_or(0);
         if version != u64::from(VERSION) {
             return Err(ReadError::Version(version));
         }
-        reader.id = m["id"].as_str().unwrap_or_default().to_string();
         let num = |k: &str| m[k].as_u64().unwrap_or(1) as usize;
         reader.docs = m["docs"].as_u64().unwrap_or(0) as usize;
         reader.chunk = num("chunk");
@@ -148,6 +138,12 @@ impl<'a> Reader<'a> {
         reader.parts = num("parts");
         reader.shards = strings(&m["shards"]);
         reader.facets = strings(&m["facets"]);
+        reader.blocks = m["z"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|b| b.as_u64().map(|b| b as u32))
+            .collect();
         Ok(reader)
     }
 
@@ -206,7 +202,7 @@ impl<'a> Reader<'a> {
 
     /// Term shard `i`, decoded.
     pub fn shard(&self, i: usize) -> Result<Rc<Shard>, ReadError> {
-        let path = data_path(&self.id, &format!("t/{i}.bin.gz"));
+        let path = format!("search/t/{i}.bin.gz");
         self.fetched.borrow_mut().insert(path.clone());
         if let Some(s) = self.shards_cache.borrow().get(&i) {
             return Ok(s.clone());
@@ -256,8 +252,9 @@ impl<'a> Reader<'a> {
         Ok(out)
     }
 
-    /// Positions in the key fields (codes `offset × 4 + tier`) of a pair term, per document.
-    fn positions(&self, term: &str) -> Result<HashMap<u32, Vec<u32>>, ReadError> {
+    /// Positions in positional fields (codes `offset × 8 + class`) of a pair term, per
+    /// document.
+    pub(crate) fn positions(&self, term: &str) -> Result<HashMap<u32, Vec<u32>>, ReadError> {
         let shard = self.shard(self.shard_of(term))?;
         Ok(shard
             .terms
@@ -266,74 +263,11 @@ impl<'a> Reader<'a> {
             .unwrap_or_default())
     }
 
-    /// For one token, the matching documents with (tier mask, exact mask).
-    fn token_hits(&self, kind: TokenKind, text: &str) -> Result<HashMap<u32, (u8, u8)>, ReadError> {
-        let mut hits: HashMap<u32, (u8, u8)> = HashMap::new();
-        let chars: Vec<char> = text.chars().collect();
-        match kind {
-            TokenKind::Word if chars.len() >= 2 => {
-                for (term, postings) in self.prefixed(text)? {
-                    let exact = term == text;
-                    for (doc, mask) in postings {
-                        let e = hits.entry(doc).or_default();
-                        e.0 |= mask;
-                        if exact {
-                            e.1 |= mask;
-                        }
-                    }
-                }
-            }
-            TokenKind::Word => {
-                for (doc, mask) in self.postings(text)? {
-                    hits.insert(doc, (mask, mask));
-                }
-            }
-            TokenKind::Han if chars.len() <= 2 => {
-                for (doc, mask) in self.postings(text)? {
-                    hits.insert(doc, (mask, mask));
-                }
-            }
-            TokenKind::Han => {
-                let pairs: Vec<String> = chars.windows(2).map(|w| w.iter().collect()).collect();
-                // Candidates: documents that have every pair; in text, that is the match.
-                let mut candidates: Option<BTreeMap<u32, u8>> = None;
-                for pair in &pairs {
-                    let docs = self.postings(pair)?;
-                    candidates = Some(match candidates {
-                        None => docs.into_iter().collect(),
-                        Some(c) => docs
-                            .into_iter()
-                            .filter_map(|(d, m)| c.get(&d).map(|prev| (d, prev & m)))
-                            .collect(),
-                    });
-                }
-                let candidates = candidates.unwrap_or_default();
-                if candidates.is_empty() {
-                    return Ok(hits);
-                }
-                // In the key fields: the pairs one after another, by their positions.
-                let positions: Vec<HashMap<u32, Vec<u32>>> = pairs
-                    .iter()
-                    .map(|p| self.positions(p))
-                    .collect::<Result<_, _>>()?;
-                for (doc, common) in candidates {
-                    let mask = verify(&positions, doc) | (common & TEXT_BIT);
-                    if mask != 0 {
-                        hits.insert(doc, (mask, mask));
-                    }
-                }
-            }
-        }
-        Ok(hits)
-    }
-
     /// The documents of `field`'s values (for filters and counts).
     pub fn facet(&self, field: &str) -> Result<BTreeMap<String, Vec<u32>>, ReadError> {
         let mut out: BTreeMap<String, Vec<u32>> = BTreeMap::new();
         for p in 0..self.parts {
-            if let Value::Object(map) =
-                &*self.json(&data_path(&self.id, &format!("f/{field}-{p}.json.gz")))?
-            {
+            if let Value::Object(map) = &*self.json(&format!("search/f/{field}-{p}.json.gz"))? {
                 for (value, list) in map {
                     let mut cur = (p * self.part) as i64 - 1;
                     let docs = out.entry(value.clone()).or_default();
@@ -351,7 +285,7 @@ impl<'a> Reader<'a> {
     pub fn column(&self, key: &str) -> Result<Vec<i64>, ReadError> {
         let mut out = Vec::with_capacity(self.docs);
         for p in 0..self.parts {
-            let v = self.json(&data_path(&self.id, &format!("s/{key}-{p}.json.gz")))?;
+            let v = self.json(&format!("search/s/{key}-{p}.json.gz"))?;
             out.extend(
                 v.as_array()
                     .into_iter()
@@ -362,42 +296,19 @@ impl<'a> Reader<'a> {
         Ok(out)
     }
 
+    /// The details of one document: `[id, [contact · title, …]]`, fetched for the hits whose
+    /// card says that an id or a person matched.
+    pub fn details(&self, doc: u32) -> Result<Value, ReadError> {
+        let chunk = doc as usize / self.chunk;
+        let details = self.json(&format!("search/x/{chunk}.json.gz"))?;
+        Ok(details[doc as usize % self.chunk].clone())
+    }
+
     /// The card of one document.
     pub fn card(&self, doc: u32) -> Result<Value, ReadError> {
         let chunk = doc as usize / self.chunk;
-        let cards = self.json(&data_path(&self.id, &format!("d/{chunk}.json.gz")))?;
+        let cards = self.json(&format!("search/d/{chunk}.json.gz"))?;
         Ok(cards[doc as usize % self.chunk].clone())
-    }
-
-    /// The documents that match the query text alone, with their relevance score; `None` for
-    /// a query with no tokens.
-    pub fn matches(&self, text: &str) -> Result<Option<HashMap<u32, u32>>, ReadError> {
-        let tokens = tokenize(text);
-        if tokens.is_empty() {
-            return Ok(None);
-        }
-        let mut scores: Option<HashMap<u32, u32>> = None;
-        for token in &tokens {
-            let hits = self.token_hits(token.kind, &token.text)?;
-            let mut next = HashMap::new();
-            for (doc, (mask, exact)) in hits {
-                let tier = mask.trailing_zeros() as usize;
-                let s = TIER_SCORES.get(tier).copied().unwrap_or(0)
-                    + u32::from(exact & (1 << tier) != 0 && token.kind == TokenKind::Word);
-                match &scores {
-                    None => {
-                        next.insert(doc, s);
-                    }
-                    Some(prev) => {
-                        if let Some(p) = prev.get(&doc) {
-                            next.insert(doc, p + s);
-                        }
-                    }
-                }
-            }
-            scores = Some(next);
-        }
-        Ok(scores)
     }
 
     /// The documents passing the filters of every field except `except`.
@@ -428,20 +339,29 @@ impl<'a> Reader<'a> {
 
     /// Every hit of the query, in the order the client shows them.
     pub fn search(&self, query: &Query) -> Result<Vec<Hit>, ReadError> {
-        let matches = self.matches(&query.text)?;
+        let matches = self.evaluate(&query.text)?;
         let allowed = self.filtered(&query.filters, None)?;
         let mut hits: Vec<Hit> = match (matches, allowed) {
             (None, None) => return Ok(Vec::new()),
-            (None, Some(a)) => a.into_iter().map(|doc| Hit { doc, score: 0 }).collect(),
+            (None, Some(a)) => a
+                .into_iter()
+                .map(|doc| Hit {
+                    doc,
+                    score: 0,
+                    class: 0,
+                    fallback: false,
+                })
+                .collect(),
             (Some(m), a) => m
                 .into_iter()
-                .filter(|(d, _)| a.as_ref().is_none_or(|a| a.contains(d)))
-                .map(|(doc, score)| Hit { doc, score })
+                .filter(|h| a.as_ref().is_none_or(|a| a.contains(&h.doc)))
                 .collect(),
         };
         match query.sort {
-            Sort::Relevance => hits.sort_by(|a, b| b.score.cmp(&a.score).then(a.doc.cmp(&b.doc))),
-            Sort::Revenue => hits.sort_by_key(|h| h.doc),
+            Sort::Relevance => {
+                hits.sort_by_key(|h| (h.fallback, std::cmp::Reverse(h.score), h.doc))
+            }
+            Sort::Revenue => hits.sort_by_key(|h| (h.fallback, h.doc)),
             Sort::Grade | Sort::Name => {
                 let key = if query.sort == Sort::Grade {
                     "grade"
@@ -453,20 +373,22 @@ impl<'a> Reader<'a> {
                     Some(v) if *v >= 0 => *v,
                     _ => i64::MAX,
                 };
-                hits.sort_by_key(|h| (value(h.doc), h.doc));
+                hits.sort_by_key(|h| (h.fallback, value(h.doc), h.doc));
             }
         }
         Ok(hits)
     }
 
-    /// Facet counts of `field` for the query: over the documents that match the text and the
-    /// filters of the other fields.
+    /// Facet counts of `field` for the query: over the documents that match the text
+    /// (fallback hits included) and the filters of the other fields.
     pub fn counts(&self, query: &Query, field: &str) -> Result<BTreeMap<String, usize>, ReadError> {
-        let matches = self.matches(&query.text)?;
+        let matches: Option<BTreeSet<u32>> = self
+            .evaluate(&query.text)?
+            .map(|hits| hits.into_iter().map(|h| h.doc).collect());
         let allowed = self.filtered(&query.filters, Some(field))?;
         let facet = self.facet(field)?;
         let passes = |d: &u32| {
-            matches.as_ref().is_none_or(|m| m.contains_key(d))
+            matches.as_ref().is_none_or(|m| m.contains(d))
                 && allowed.as_ref().is_none_or(|a| a.contains(d))
         };
         Ok(facet
@@ -475,25 +397,6 @@ impl<'a> Reader<'a> {
             .filter(|(_, n)| *n > 0)
             .collect())
     }
-}
-
-/// The tier mask of the places where the pairs occur one after another in `doc`.
-fn verify(positions: &[HashMap<u32, Vec<u32>>], doc: u32) -> u8 {
-    let Some(first) = positions.first().and_then(|p| p.get(&doc)) else {
-        return 0;
-    };
-    let mut mask = 0u8;
-    'start: for &code in first {
-        for (i, p) in positions.iter().enumerate().skip(1) {
-            let want = code + 4 * i as u32;
-            match p.get(&doc) {
-                Some(list) if list.binary_search(&want).is_ok() => {}
-                _ => continue 'start,
-            }
-        }
-        mask |= 1 << (code & 3);
-    }
-    mask
 }
 
 /// Decodes a term shard (format: `build::TermAcc`).
@@ -509,12 +412,12 @@ pub fn decode_shard(bytes: &[u8]) -> Option<Shard> {
         let mut data = TermData::default();
         let mut key_docs = Vec::new();
         for _ in 0..r.varint()? {
-            let mask = r.take(1)?[0];
+            let mask = u16::try_from(r.varint()?).ok()?;
             let mut doc: i64 = -1;
             for _ in 0..r.varint()? {
                 doc += r.varint()? as i64;
                 data.postings.push((doc as u32, mask));
-                if mask & KEY_TIERS != 0 {
+                if mask & POSITIONAL != 0 {
                     key_docs.push(doc as u32);
                 }
             }

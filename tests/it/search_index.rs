@@ -7,8 +7,8 @@ use std::sync::OnceLock;
 
 use dossier::index::tokenize::{TokenKind, is_han, normalize, tokenize};
 use dossier::index::{
-    Card, CustomerFacts, DocKind, Query, Reader, SearchDoc, Sort, SortKeys, build_index,
-    customer_doc, playbook_doc,
+    Card, CustomerFacts, DataGroup, DocKind, Field, FieldClass, Query, Reader, SearchDoc, Sort,
+    SortKeys, build_index, customer_doc, playbook_doc,
 };
 
 fn docs_of_site(root: &std::path::Path) -> Vec<SearchDoc> {
@@ -62,18 +62,17 @@ fn scan(docs: &[SearchDoc], query: &str, text: Text) -> BTreeSet<String> {
     let tokens = tokenize(query);
     docs.iter()
         .filter(|d| {
-            let key: Vec<String> = [d.name.as_str(), d.id.as_str()]
-                .into_iter()
-                .chain(d.names.iter().map(String::as_str))
-                .chain(d.key.iter().map(String::as_str))
-                .map(normalize)
+            let key: Vec<String> = d
+                .fields
+                .iter()
+                .filter(|f| f.class.positional())
+                .map(|f| normalize(&f.text))
                 .collect();
             let body: Vec<String> = d
-                .text
+                .fields
                 .iter()
-                .map(String::as_str)
-                .chain(std::iter::once(d.body.as_str()))
-                .map(normalize)
+                .filter(|f| matches!(f.class, FieldClass::Text | FieldClass::Email))
+                .map(|f| normalize(&f.text))
                 .collect();
             let has_word = |f: &String, w: &str| {
                 f.split(|c: char| !(c.is_alphanumeric()) || is_han(c))
@@ -136,7 +135,11 @@ fn hits_equal_a_plain_scan_of_the_same_fields() {
         .find(|d| d.name.is_ascii() && d.kind == DocKind::Customer)
         .unwrap();
     let owner = chinese.card.owner.clone().unwrap();
-    let contact = chinese.key.last().unwrap().clone();
+    let contact = chinese
+        .texts(FieldClass::Person)
+        .last()
+        .unwrap()
+        .to_string();
     let queries: Vec<String> = [
         "华东",
         "医药",
@@ -169,11 +172,25 @@ fn hits_equal_a_plain_scan_of_the_same_fields() {
     .iter()
     .map(|s| s.to_string())
     .collect();
+    // Queries that the rules of issue 15 widen (a last single character also starts a pair,
+    // legal-form words may be left out, digits are also the end of a phone, ids compact,
+    // long words tolerate a typo): nothing the scan finds is missed, more may be found.
+    let widened = |q: &str| {
+        q == "杭"
+            || q.contains("有限")
+            || q.contains("公司")
+            || q.chars().filter(char::is_ascii_digit).count() >= 4
+            || q.split(' ').any(|w| w.len() >= 5 && w.is_ascii())
+    };
     for q in &queries {
         let expected = scan(docs, q, Text::Pairs);
         let got: BTreeSet<String> = hit_urls(&reader, &Query::text(q)).into_iter().collect();
-        assert_eq!(got.len(), expected.len(), "hit count of {q:?}");
-        assert_eq!(got, expected, "hits of {q:?}");
+        if widened(q) {
+            assert!(expected.is_subset(&got), "{q:?} misses a scan hit");
+        } else {
+            assert_eq!(got.len(), expected.len(), "hit count of {q:?}");
+            assert_eq!(got, expected, "hits of {q:?}");
+        }
         // Nothing a plain substring scan finds is ever missed.
         let substring = scan(docs, q, Text::Substring);
         assert!(substring.is_subset(&got), "{q:?} misses a substring hit");
@@ -191,7 +208,7 @@ fn hits_equal_a_plain_scan_of_the_same_fields() {
         "pha",
         "华东 医药",
     ];
-    for q in issue {
+    for q in issue.into_iter().filter(|q| !widened(q)) {
         let got: BTreeSet<String> = hit_urls(&reader, &Query::text(q)).into_iter().collect();
         assert_eq!(got, scan(docs, q, Text::Substring), "{q:?}");
     }
@@ -239,7 +256,9 @@ fn key_field_hits_rank_before_body_hits() {
     };
     let first_body_only = urls.iter().position(|u| {
         let d = docs.iter().find(|d| d.url == *u).unwrap();
-        !d.name.contains("华东") && !d.key.iter().any(|k| k.contains("华东"))
+        !d.fields
+            .iter()
+            .any(|f| f.class.positional() && f.text.contains("华东"))
     });
     let last_name = urls.iter().rposition(|u| in_name(u)).unwrap();
     if let Some(first_body_only) = first_body_only {
@@ -253,13 +272,23 @@ fn key_field_hits_rank_before_body_hits() {
 }
 
 fn doc(url: &str, name: &str, body: &str) -> SearchDoc {
+    let id = url.trim_matches('/');
     SearchDoc {
         url: url.into(),
-        id: url.trim_matches('/').into(),
+        id: id.into(),
         name: name.into(),
-        body: body.into(),
+        fields: vec![
+            Field::new(FieldClass::Name, DataGroup::Card, name),
+            Field::new(FieldClass::Id, DataGroup::Card, id),
+            Field::new(FieldClass::Text, DataGroup::Body, body),
+        ],
         ..SearchDoc::default()
     }
+}
+
+fn tag(d: &mut SearchDoc, text: &str) {
+    d.fields
+        .push(Field::new(FieldClass::Tag, DataGroup::Card, text));
 }
 
 #[test]
@@ -268,16 +297,17 @@ fn long_chinese_queries_need_the_characters_in_a_row_in_one_key_field() {
     a.sort.revenue = Some(1.0);
     // Every pair of 华东医药 in key fields, but never in a row.
     let mut b = doc("/b/", "华东贸易", "");
-    b.key = vec!["东医堂".into(), "医药代表".into()];
+    tag(&mut b, "东医堂");
+    tag(&mut b, "医药代表");
     // 华东 at the end of the name and 医药 at the start of a key field: not in a row.
     let mut c = doc("/c/", "上海华东", "");
-    c.key = vec!["医药".into()];
+    tag(&mut c, "医药");
     // In text (tier 2) no positions are kept: every pair present is a match, ranked last.
     let d = doc("/d/", "无关", "东医堂的医药代表，华东，东医，医药");
     let files = build_index(&[a, b, c, d]);
     let reader = Reader::open(&files).unwrap();
     assert_eq!(hit_urls(&reader, &Query::text("华东医药")), ["/a/", "/d/"]);
-    // Both in the name (a), in name and key field (c, b: equal scores, by name), in text (d).
+    // Both in the name (a), in name and a tag that is 医药 (c) or contains it (b), in text (d).
     assert_eq!(
         hit_urls(&reader, &Query::text("华东 医药")),
         ["/a/", "/c/", "/b/", "/d/"]
@@ -285,9 +315,13 @@ fn long_chinese_queries_need_the_characters_in_a_row_in_one_key_field() {
     assert_eq!(hit_urls(&reader, &Query::text("东医堂")), ["/b/", "/d/"]);
     assert_eq!(hit_urls(&reader, &Query::text("州华东医")), ["/a/"]);
     assert_eq!(hit_urls(&reader, &Query::text("医药代")), ["/b/", "/d/"]);
-    assert!(hit_urls(&reader, &Query::text("医药有限公司杭州")).is_empty());
-    // Single characters are looked up in key fields only.
-    assert_eq!(hit_urls(&reader, &Query::text("堂")), ["/b/"]);
+    // Legal-form words left out: the pieces around them in the name, in any order.
+    assert_eq!(hit_urls(&reader, &Query::text("医药有限公司杭州")), ["/a/"]);
+    assert!(hit_urls(&reader, &Query::text("医药有限公司上海")).is_empty());
+    // A single character is looked up in key fields, and when it ends the query also as the
+    // first character of a pair (堂的 in d's text).
+    assert_eq!(hit_urls(&reader, &Query::text("堂")), ["/b/", "/d/"]);
+    assert_eq!(hit_urls(&reader, &Query::text("堂 东医")), ["/b/"]);
 }
 
 fn customer(url: &str, name: &str, revenue: Option<f64>, grade: Option<(&str, u32)>) -> SearchDoc {

@@ -244,13 +244,13 @@ fn pinyin_of_each(text: &str) -> Vec<String> {
 }
 
 /// Deterministic picks: every `step`-th record (from `start`) that passes `keep`.
-fn picks<'a>(
-    customers: &'a [Customer],
+fn picks(
+    customers: &[Customer],
     start: usize,
     step: usize,
     n: usize,
     keep: impl Fn(&Customer) -> bool,
-) -> Vec<&'a Customer> {
+) -> Vec<&Customer> {
     customers
         .iter()
         .skip(start)
@@ -346,7 +346,7 @@ fn cases(customers: &[Customer]) -> Vec<Case> {
             .char_indices()
             .filter(|(_, ch)| matches!(ch, '区' | '城'))
             .map(|(i, ch)| i + ch.len_utf8())
-            .last()
+            .next_back()
             .unwrap_or(0);
         let q = address[start..].to_string();
         let expect = urls_where(customers, |x| {
@@ -421,7 +421,20 @@ fn cases(customers: &[Customer]) -> Vec<Case> {
                 None => (company.clone(), "company line as written"),
             },
         };
-        push("phone", q.clone(), with_phone_suffix(&digits(&q)), note);
+        // A bare number is also an id: the record with that number is a right answer too.
+        let mut expect = with_phone_suffix(&digits(&q));
+        if q.chars().all(|ch| ch.is_ascii_digit()) {
+            let number = q.trim_start_matches('0');
+            expect.extend(
+                customers
+                    .iter()
+                    .filter(|x| digits(&x.id).trim_start_matches('0') == number)
+                    .map(url),
+            );
+            expect.sort();
+            expect.dedup();
+        }
+        push("phone", q.clone(), expect, note);
     }
     for c in picks(customers, 19, 157, 2, |c| {
         c.contacts
@@ -532,13 +545,15 @@ fn cases(customers: &[Customer]) -> Vec<Case> {
         );
     }
 
-    // Owners: their portfolio.
+    // Owners: their portfolio, and the records where someone of that name is a contact.
     for c in picks(customers, 41, 401, 3, chinese) {
         let owner = c.owner.clone();
         push(
             "owner",
             owner.clone(),
-            urls_where(customers, |x| x.owner == owner),
+            urls_where(customers, |x| {
+                x.owner == owner || people(x).contains(&owner.as_str())
+            }),
             "an account manager",
         );
     }
