@@ -7,7 +7,9 @@ use std::collections::BTreeMap;
 use std::process::Command;
 
 use dossier::index::query::Sort;
-use dossier::index::{CustomerFacts, PAGE, Query, Reader, build_index, customer_doc, playbook_doc};
+use dossier::index::{
+    CustomerFacts, FieldClass, PAGE, Query, Reader, build_index, customer_doc, playbook_doc,
+};
 use serde_json::{Value, json};
 
 fn node_available() -> bool {
@@ -52,6 +54,18 @@ fn the_browser_client_answers_like_the_rust_reader() {
 
     let name = docs.iter().find(|d| d.name.contains("有限公司")).unwrap();
     let owner = name.card.owner.clone().unwrap();
+    // The kinds of issue 15, from the records: phones, ids, emails, pinyin, shortened names.
+    let field = |class: FieldClass| name.texts(class).next().unwrap_or_default().to_string();
+    let phone = field(FieldClass::Phone);
+    let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
+    let last4 = digits[digits.len() - 4..].to_string();
+    let email = field(FieldClass::Email);
+    let core = dossier::index::normalize::without_legal_suffix(&name.name).to_string();
+    let shortened = format!("{core}公司");
+    let (full, initials) = dossier::index::chinese::spellings(&core);
+    let english = docs.iter().find(|d| d.name.is_ascii() && d.name.contains(' ')).unwrap();
+    let typo = english.name.replacen("a", "aa", 1);
+    let person = name.texts(FieldClass::Person).last().unwrap_or_default().to_string();
     let texts = [
         "华东",
         "医药",
@@ -75,6 +89,29 @@ fn the_browser_client_answers_like_the_rust_reader() {
         "量子引力",
         "zzzz",
         "",
+        &phone,
+        &digits,
+        &last4,
+        &email,
+        "KH000123",
+        "kh 123",
+        "123",
+        &shortened,
+        &full[0],
+        &initials[0],
+        "huadong yiyao",
+        "Huádōng",
+        "華東醫藥",
+        "杭州華東",
+        "长沙安太",
+        "华东医要",
+        &typo,
+        "Atlas Pharmx",
+        "重点客户 华东",
+        &person,
+        "中山路1号",
+        "人民路",
+        "采购总",
     ];
     let filter_sets: Vec<BTreeMap<String, Vec<String>>> = vec![
         BTreeMap::new(),
@@ -119,6 +156,8 @@ fn the_browser_client_answers_like_the_rust_reader() {
                     "sort": sort,
                     "docs": hits.iter().map(|h| h.doc).collect::<Vec<_>>(),
                     "scores": hits.iter().map(|h| h.score).collect::<Vec<_>>(),
+                    "classes": hits.iter().map(|h| h.class).collect::<Vec<_>>(),
+                    "fallback": hits.iter().map(|h| h.fallback).collect::<Vec<_>>(),
                     "urls": urls,
                     "counts": counts,
                     "bytes": bytes,
@@ -130,6 +169,20 @@ fn the_browser_client_answers_like_the_rust_reader() {
         cases
             .iter()
             .any(|c| c["docs"].as_array().unwrap().len() > 100)
+    );
+    // The new kinds are not vacuous: phones, pinyin, traditional and sound find something,
+    // and the sound of 长沙安太 or 华东医要 gives fallback hits.
+    for text in [phone.as_str(), &last4, "KH000123", &full[0], "華東醫藥", &typo] {
+        assert!(
+            cases.iter().any(|c| c["q"] == text && !c["docs"].as_array().unwrap().is_empty()),
+            "{text:?} finds nothing"
+        );
+    }
+    assert!(
+        cases
+            .iter()
+            .any(|c| c["fallback"].as_array().unwrap().iter().any(|f| f == true)),
+        "no query fell back to its sound"
     );
     std::fs::write(
         dir.path().join("expected.json"),

@@ -27,7 +27,17 @@ for (const c of expected) {
   const scores = hits.map((h) => h.score);
   if (c.scores && JSON.stringify(scores) !== JSON.stringify(c.scores)) {
     failures++;
-    console.error(`scores differ for ${label}`);
+    console.error(`scores differ for ${label}:\n  js   ${scores.slice(0, 20)}\n  rust ${c.scores.slice(0, 20)}`);
+  }
+  const classes = hits.map((h) => h.cls);
+  if (c.classes && JSON.stringify(classes) !== JSON.stringify(c.classes)) {
+    failures++;
+    console.error(`classes differ for ${label}:\n  js   ${classes.slice(0, 20)}\n  rust ${c.classes.slice(0, 20)}`);
+  }
+  const fallback = hits.map((h) => h.fallback);
+  if (c.fallback && JSON.stringify(fallback) !== JSON.stringify(c.fallback)) {
+    failures++;
+    console.error(`fallback flags differ for ${label}`);
   }
   for (const [field, want] of Object.entries(c.counts || {})) {
     const got = Object.fromEntries(await counts(index, c, field));

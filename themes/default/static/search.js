@@ -1,20 +1,42 @@
 // dossier search: a small, dependency-free client for the static index under search/.
-// Design and file formats: docs/search.md. The query semantics are the same as the Rust
-// reader's (src/index/query.rs); tests/search_js.rs checks that both give the same hits.
+// Design, file formats and scoring: docs/search.md. The query semantics are the Rust reader's
+// (src/index/score.rs and query.rs); tests/it/search_js.rs checks that both give the same
+// hits, scores and fetched bytes.
 //
 // On every page: `/` focuses the header search box. On the results page (an element with id
 // `search-results`): reads ?q=, facet parameters (region, stage, grade, owner, industry, tag)
 // and ?sort= from the URL, fetches only the shards of its terms and the cards it shows, and
-// renders result cards, facet counts (fetched when a facet is opened), sort and paging.
+// renders result cards (with the field that matched), facet counts, sort and paging; typing
+// in the box searches after a short pause.
 // `document.documentElement.dataset.searchReady` is "1" once results are on screen.
 
-import { tokenize, normalizeWithMap, compareCodePoints } from './search-tokenize.js';
+import {
+  tokenize, normalizeWithMap, compareCodePoints, isHan, phoneDigits, phoneTerm, idQuery,
+  legalPieces, pinyinQuery, wholeTerm, withinOneEdit, spellingsOf, PINYIN_MARK, WHOLE_MARK,
+} from './search-tokenize.js';
 
 export const VERSION = 2;
 export const PAGE = 10;
-export const TIER_SCORES = [6, 4, 1];
-const KEY_TIERS = 3;
-const TEXT_BIT = 4;
+// Field classes, by bit (src/index/fields.rs): weights and whole-value bonuses.
+export const CLASSES = ['id', 'name', 'person', 'owner', 'city', 'region', 'tag', 'phone', 'email', 'text', 'pinyin'];
+export const WEIGHTS = [60, 50, 40, 30, 26, 22, 22, 55, 34, 6, 14];
+export const WHOLE_BONUS = [20, 0, 20, 12, 12, 12, 12, 20, 0, 0, 0];
+const ID = 0;
+const NAME = 1;
+const TEXT_CLASS = 9;
+const POSITIONAL = 0x7f;
+const CLASS_BITS = 3;
+const FLAG_START = 16;
+const FLAG_END = 8;
+const OFFSET_SHIFT = 5;
+const EXACT_WORD = 2;
+const LEGAL_PENALTY = 12;
+const ALL_VALUES = 40;
+const JOINED_VALUE = 30;
+const SAME_FIELD = 15;
+const TYPO_MIN = 5;
+const FEW = 10;
+const BLOCK = 1024;
 export const FACETS = ['region', 'stage', 'grade', 'owner', 'industry', 'tag'];
 export const SORTS = ['relevance', 'revenue', 'grade', 'name'];
 
@@ -96,7 +118,8 @@ function growTo(array, size) {
   return out;
 }
 
-// {postings: {docs: Int32Array, masks: Uint8Array} by doc, positions: Positions (key fields)}.
+// {postings: {docs: Int32Array, masks: Uint16Array} by doc, positions: Positions (positional
+// classes)}.
 function decodeTerm(shard, term) {
   if (shard.decoded.has(term)) return shard.decoded.get(term);
   const range = shard.terms.get(term);
@@ -104,28 +127,28 @@ function decodeTerm(shard, term) {
   const bytes = shard.bytes;
   const r = new Cursor(bytes);
   r.at = range[0];
-  // Postings packed as doc * 8 + mask, sorted by doc.
+  // Postings packed as doc * 65536 + mask, sorted by doc.
   const keyDocs = [];
   const groups = r.varint();
   let packed = null;
   let filled = 0;
   for (let g = 0; g < groups; g++) {
-    const mask = bytes[r.at++];
+    const mask = r.varint();
     const count = r.varint();
     packed = packed ? growTo(packed, filled + count) : new Float64Array(count);
     let doc = -1;
     for (let i = 0; i < count; i++) {
       doc += r.varint();
-      packed[filled++] = doc * 8 + mask;
-      if (mask & KEY_TIERS) keyDocs.push(doc);
+      packed[filled++] = doc * 65536 + mask;
+      if (mask & POSITIONAL) keyDocs.push(doc);
     }
   }
   packed = packed || new Float64Array(0);
   if (groups > 1) packed.sort();
-  const postings = { docs: new Int32Array(packed.length), masks: new Uint8Array(packed.length) };
+  const postings = { docs: new Int32Array(packed.length), masks: new Uint16Array(packed.length) };
   for (let i = 0; i < packed.length; i++) {
-    postings.docs[i] = Math.floor(packed[i] / 8);
-    postings.masks[i] = packed[i] % 8;
+    postings.docs[i] = Math.floor(packed[i] / 65536);
+    postings.masks[i] = packed[i] % 65536;
   }
   const positionBytes = r.varint();
   const offsets = new Map();
@@ -283,112 +306,316 @@ export class SearchIndex {
   }
 }
 
-// ---------------------------------------------------------------------------------------------
-// Queries (same semantics as src/index/query.rs)
+// Queries (same semantics and the same fetches as src/index/score.rs)
 
-function lowestTier(mask) {
-  for (let t = 0; t < 8; t++) if (mask & (1 << t)) return t;
-  return 8;
+const EMPTY = { docs: new Int32Array(0), masks: new Uint16Array(0) };
+
+function better(a, b) {
+  // (score, lower class) of `a` beats that of `b`.
+  return a.score > b.score || (a.score === b.score && a.cls < b.cls);
 }
 
-// The tier mask of the places in the key fields where the pairs occur one after another.
+// Keeps the better of two matches of a document; `whole` is kept if either was.
+function keep(map, doc, m) {
+  const old = map.get(doc);
+  if (!old) {
+    map.set(doc, { ...m });
+    return;
+  }
+  if (better(m, old)) {
+    old.score = m.score;
+    old.cls = m.cls;
+  }
+  old.whole = old.whole || m.whole;
+}
+
+// The best class of a mask: {score, cls} or null.
+function best(mask, points) {
+  let out = null;
+  for (let c = 0; c < CLASSES.length; c++) {
+    if (!(mask & (1 << c))) continue;
+    const p = points(c);
+    if (!out || p > out.score) out = { score: p, cls: c };
+  }
+  return out;
+}
+
+function addPostings(map, postings, whole, points) {
+  const { docs, masks } = postings;
+  for (let i = 0; i < docs.length; i++) {
+    const b = best(masks[i], points);
+    if (b) keep(map, docs[i], { score: b.score, cls: b.cls, whole });
+  }
+}
+
+const weight = (c) => WEIGHTS[c];
+const withWhole = (c) => WEIGHTS[c] + WHOLE_BONUS[c];
+const isWholeOrSpaced = (term) => term.includes(WHOLE_MARK) || term.includes(' ');
+
+async function postingsOf(index, term) {
+  const data = await index.term(term);
+  return data ? data.postings : EMPTY;
+}
+
+async function addWhole(index, map, key) {
+  addPostings(map, await postingsOf(index, key), true, withWhole);
+}
+
+// The class masks where the pairs occur in a row in `doc`, and where they are a whole field.
 function verify(positions, doc) {
   const first = positions[0].get(doc);
-  if (!first) return 0;
+  if (!first) return [0, 0];
+  const classOf = (code) => code & ((1 << CLASS_BITS) - 1);
   let mask = 0;
+  let whole = 0;
   outer: for (const code of first) {
+    const offset = code >>> OFFSET_SHIFT;
+    let last = code;
     for (let i = 1; i < positions.length; i++) {
       const list = positions[i].get(doc);
-      if (!list || !sortedHas(list, code + 4 * i)) continue outer;
+      if (!list) continue outer;
+      const want = offset + i;
+      let lo = 0;
+      let hi = list.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (list[mid] >>> OFFSET_SHIFT < want) lo = mid + 1;
+        else hi = mid;
+      }
+      let next = -1;
+      for (let k = lo; k < list.length && list[k] >>> OFFSET_SHIFT === want; k++) {
+        if (classOf(list[k]) === classOf(code)) {
+          next = list[k];
+          break;
+        }
+      }
+      if (next < 0) continue outer;
+      last = next;
     }
-    mask |= 1 << (code & 3);
+    mask |= 1 << classOf(code);
+    if (code & FLAG_START && last & FLAG_END) whole |= 1 << classOf(code);
   }
-  return mask;
+  return [mask, whole];
 }
 
-function sortedHas(list, x) {
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (list[mid] < x) lo = mid + 1;
-    else hi = mid;
+// Documents where a Han run of two or more characters occurs: [[doc, mask, wholeMask]].
+async function run(index, chars) {
+  const pairs = [];
+  for (let i = 0; i + 1 < chars.length; i++) pairs.push(chars[i] + chars[i + 1]);
+  const datas = [];
+  for (const p of pairs) datas.push(await index.term(p));
+  let candidates = null;
+  for (const data of datas) {
+    const { docs, masks } = data ? data.postings : EMPTY;
+    const next = new Map();
+    for (let i = 0; i < docs.length; i++) {
+      if (candidates === null) next.set(docs[i], masks[i]);
+      else if (candidates.has(docs[i])) next.set(docs[i], candidates.get(docs[i]) & masks[i]);
+    }
+    candidates = next;
   }
-  return lo < list.length && list[lo] === x;
+  const out = [];
+  if (!candidates || candidates.size === 0) return out;
+  const positions = datas.map((d) => d.positions);
+  const docs = [...candidates.keys()].sort((a, b) => a - b);
+  for (const doc of docs) {
+    const [found, whole] = verify(positions, doc);
+    const mask = found | (candidates.get(doc) & ~POSITIONAL);
+    if (mask !== 0) out.push([doc, mask, whole]);
+  }
+  return out;
 }
 
-// For one token, per document: the tiers it matches in (mask) and those with an exact word.
-async function tokenHits(index, token, n) {
-  const mask = new Uint8Array(n);
-  const exact = new Uint8Array(n);
+async function typos(index, map, word) {
+  for (const [term, data] of await index.prefixed(word[0])) {
+    const t = Array.from(term);
+    if (t.length + 1 < TYPO_MIN || isWholeOrSpaced(term) || !withinOneEdit(word, t)) continue;
+    addPostings(map, data.postings, false, (c) => Math.floor(WEIGHTS[c] / 2));
+  }
+}
+
+async function legal(index, map, pieces) {
+  const name = 1 << NAME;
+  let docs = null;
+  for (const piece of pieces) {
+    const chars = Array.from(piece);
+    let found = [];
+    if (chars.length === 1) {
+      const { docs: ds, masks } = await postingsOf(index, piece);
+      for (let i = 0; i < ds.length; i++) if (masks[i] & name) found.push(ds[i]);
+    } else {
+      found = (await run(index, chars)).filter(([, m]) => m & name).map(([d]) => d);
+    }
+    docs = docs === null ? found : docs.filter((d) => found.includes(d));
+  }
+  for (const doc of docs || []) keep(map, doc, { score: WEIGHTS[NAME] - LEGAL_PENALTY, cls: NAME, whole: false });
+}
+
+async function tokenMatches(index, token, last) {
+  const map = new Map();
   const chars = Array.from(token.text);
   if (token.kind === 'word' && chars.length >= 2) {
     for (const [term, data] of await index.prefixed(token.text)) {
-      const same = term === token.text;
-      const { docs, masks } = data.postings;
-      for (let i = 0; i < docs.length; i++) {
-        mask[docs[i]] |= masks[i];
-        if (same) exact[docs[i]] |= masks[i];
-      }
+      if (isWholeOrSpaced(term)) continue;
+      const bonus = term === token.text ? EXACT_WORD : 0;
+      addPostings(map, data.postings, false, (c) => WEIGHTS[c] + bonus);
     }
-  } else if (token.kind === 'word' || chars.length <= 2) {
-    const data = await index.term(token.text);
-    if (data) {
-      const { docs, masks } = data.postings;
-      for (let i = 0; i < docs.length; i++) {
-        mask[docs[i]] = masks[i];
-        exact[docs[i]] = masks[i];
-      }
+    if (map.size < FEW && chars.length >= TYPO_MIN && chars.every((c) => c >= 'a' && c <= 'z')) {
+      await typos(index, map, chars);
     }
+  } else if (token.kind === 'word') {
+    addPostings(map, await postingsOf(index, token.text), false, (c) => WEIGHTS[c] + EXACT_WORD);
+  } else if (chars.length === 1 && last) {
+    for (const [term, data] of await index.prefixed(token.text)) {
+      if (!isWholeOrSpaced(term)) addPostings(map, data.postings, false, weight);
+    }
+  } else if (chars.length === 1) {
+    addPostings(map, await postingsOf(index, token.text), false, weight);
   } else {
-    const pairs = [];
-    for (let i = 0; i + 1 < chars.length; i++) pairs.push(chars[i] + chars[i + 1]);
-    const datas = await Promise.all(pairs.map((p) => index.term(p)));
-    if (datas.some((d) => d === null)) return { mask, exact };
-    // Candidates: documents with every pair (in text, that is the match).
-    const seen = new Uint16Array(n);
-    const common = new Uint8Array(n).fill(7);
-    for (const data of datas) {
-      const { docs, masks } = data.postings;
-      for (let i = 0; i < docs.length; i++) {
-        seen[docs[i]] += 1;
-        common[docs[i]] &= masks[i];
-      }
-    }
-    // In the key fields: the pairs one after another, by their positions.
-    const positions = datas.map((d) => d.positions);
-    for (const doc of datas[0].postings.docs) {
-      if (seen[doc] !== pairs.length) continue;
-      const m = verify(positions, doc) | (common[doc] & TEXT_BIT);
-      mask[doc] = m;
-      exact[doc] = m;
+    for (const [doc, mask, whole] of await run(index, chars)) {
+      const b = best(mask, weight);
+      if (b) keep(map, doc, { score: b.score, cls: b.cls, whole: false });
+      const w = best(whole, withWhole);
+      if (w) keep(map, doc, { score: w.score, cls: w.cls, whole: true });
     }
   }
-  return { mask, exact };
+  if (token.kind === 'han') {
+    const pieces = legalPieces(token.text);
+    if (pieces) await legal(index, map, pieces);
+  }
+  if (token.kind === 'word' || chars.length === 1) await addWhole(index, map, token.text + WHOLE_MARK);
+  return map;
 }
 
-// Per document, the relevance score of the query text (-1: no match), or null when the text
-// has no tokens.
-export async function matches(index, text) {
+function merge(hits, doc, hit) {
+  const old = hits.get(doc);
+  if (!old) hits.set(doc, hit);
+  else if (better(hit, old)) {
+    old.score = hit.score;
+    old.cls = hit.cls;
+  }
+}
+
+const SINGLE_INSTANCE = [0, 1, 3, 4, 5]; // id, name, owner, city, region
+
+// The matches of the query as typed: Map doc -> {score, cls, fallback}.
+async function exact(index, text, tokens) {
+  const perToken = [];
+  for (let i = 0; i < tokens.length; i++) perToken.push(await tokenMatches(index, tokens[i], i + 1 === tokens.length));
+  const joined = new Map();
+  if (tokens.length >= 2) {
+    const key = wholeTerm(text);
+    if (key) await addWhole(index, joined, key);
+  }
+  const hits = new Map();
+  const [first, ...rest] = perToken;
+  docs: for (const [doc, m] of first) {
+    let score = m.score;
+    let top = m;
+    let allWhole = m.whole;
+    let sameClass = true;
+    for (const other of rest) {
+      const o = other.get(doc);
+      if (!o) continue docs;
+      score += o.score;
+      allWhole = allWhole && o.whole;
+      sameClass = sameClass && o.cls === m.cls;
+      if (better(o, top)) top = o;
+    }
+    if (rest.length > 0) {
+      if (allWhole) score += ALL_VALUES;
+      if (joined.has(doc)) score += JOINED_VALUE;
+      if (sameClass && SINGLE_INSTANCE.includes(m.cls)) score += SAME_FIELD;
+    }
+    hits.set(doc, { score, cls: top.cls, fallback: false });
+  }
+  const alternatives = new Map();
+  const digits = phoneDigits(text);
+  if (digits !== null) {
+    const query = phoneTerm(digits);
+    for (const [term, data] of await index.prefixed(query)) {
+      const whole = term === query;
+      addPostings(alternatives, data.postings, whole, (c) => WEIGHTS[c] + (whole ? WHOLE_BONUS[c] : 0));
+    }
+  }
+  const id = idQuery(text);
+  if (id) {
+    const bit = 1 << ID;
+    const letters = await postingsOf(index, id[0]);
+    const withLetters = new Set();
+    for (let i = 0; i < letters.docs.length; i++) if (letters.masks[i] & bit) withLetters.add(letters.docs[i]);
+    const number = await postingsOf(index, id[1]);
+    const docs = [];
+    for (let i = 0; i < number.docs.length; i++) {
+      if (number.masks[i] & bit && withLetters.has(number.docs[i])) docs.push(number.docs[i]);
+    }
+    addPostings(alternatives, { docs, masks: docs.map(() => bit) }, true, withWhole);
+  }
+  const letters = pinyinQuery(text);
+  if (letters !== null) {
+    const query = PINYIN_MARK + letters;
+    for (const [term, data] of await index.prefixed(query)) {
+      const bonus = term === query ? EXACT_WORD : 0;
+      addPostings(alternatives, data.postings, false, (c) => WEIGHTS[c] + bonus);
+    }
+  }
+  for (const [doc, m] of alternatives) merge(hits, doc, { score: m.score, cls: m.cls, fallback: false });
+  return hits;
+}
+
+function strong(hits) {
+  if (hits.size >= FEW) return true;
+  for (const h of hits.values()) if (h.cls !== TEXT_CLASS) return true;
+  return false;
+}
+
+// The folding and reading tables of the Han characters of `tokens` (files z/<block>).
+async function tables(index, tokens) {
+  const m = await index.manifest();
+  const blocks = new Set();
+  for (const t of tokens) {
+    for (const c of t.text) {
+      const cp = c.codePointAt(0);
+      if (isHan(cp) && m.z.includes(Math.floor(cp / BLOCK))) blocks.add(Math.floor(cp / BLOCK));
+    }
+  }
+  const folded = new Map();
+  const readings = new Map();
+  for (const block of [...blocks].sort((a, b) => a - b)) {
+    const data = await index.json(`z/${block}.json.gz`);
+    const pairs = Array.from(data.t || '');
+    for (let i = 0; i + 1 < pairs.length; i += 2) folded.set(pairs[i], pairs[i + 1]);
+    for (const [c, r] of Object.entries(data.p || {})) readings.set(c, r.split(' '));
+  }
+  return { folded, readings };
+}
+
+// Every document the query text matches (fallbacks included): Map doc -> {score, cls,
+// fallback}, or null when the text has no tokens.
+export async function evaluate(index, text) {
   const tokens = tokenize(text);
   if (tokens.length === 0) return null;
-  const n = (await index.manifest()).docs;
-  const all = await Promise.all(tokens.map((t) => tokenHits(index, t, n)));
-  const scores = new Int32Array(n);
-  tokens.forEach((token, i) => {
-    const { mask, exact } = all[i];
-    const word = token.kind === 'word';
-    for (let d = 0; d < n; d++) {
-      const m = mask[d];
-      if (m === 0 || scores[d] < 0) {
-        scores[d] = -1;
-        continue;
+  const hits = await exact(index, text, tokens);
+  if (strong(hits) || !tokens.some((t) => t.kind === 'han')) return hits;
+  const t = await tables(index, tokens);
+  const folded = Array.from(text).map((c) => t.folded.get(c) || c).join('');
+  if (folded !== text) {
+    for (const [doc, hit] of await exact(index, folded, tokenize(folded))) merge(hits, doc, hit);
+  }
+  if (!strong(hits)) {
+    const foldedTokens = tokenize(folded);
+    if (foldedTokens.every((tk) => tk.kind === 'han')) {
+      const readings = foldedTokens.flatMap((tk) => Array.from(tk.text)).map((c) => t.readings.get(c) || []);
+      const sounds = new Map();
+      for (const spelling of spellingsOf(readings)[0]) {
+        for (const [, data] of await index.prefixed(PINYIN_MARK + spelling)) addPostings(sounds, data.postings, false, weight);
       }
-      const tier = lowestTier(m);
-      scores[d] += (TIER_SCORES[tier] || 0) + (word && exact[d] & (1 << tier) ? 1 : 0);
+      for (const [doc, m] of sounds) {
+        if (!hits.has(doc)) hits.set(doc, { score: m.score, cls: m.cls, fallback: true });
+      }
     }
-  });
-  return scores;
+  }
+  return hits;
 }
 
 // Uint8Array marks (1 = passes) of the filters of every field but `except`, or null.
@@ -406,18 +633,23 @@ async function filtered(index, filters, except) {
   return allowed;
 }
 
-// Every hit, in display order: [{doc, score}]. Sorting is by buckets, in linear time.
+// Every hit, in display order: [{doc, score, cls, fallback}]. Fallback hits come last in every
+// sort. Sorting is by buckets, in linear time.
 export async function search(index, query) {
   const filters = query.filters || {};
-  const [scores, allowed, m] = await Promise.all([
-    matches(index, query.q || ''),
+  const [matched, allowed, m] = await Promise.all([
+    evaluate(index, query.q || ''),
     filtered(index, filters, null),
     index.manifest(),
   ]);
-  if (!scores && !allowed) return [];
+  if (!matched && !allowed) return [];
   const n = m.docs;
-  const hit = (d) => (!scores || scores[d] >= 0) && (!allowed || allowed[d] === 1);
-  const score = (d) => (scores ? scores[d] : 0);
+  const hitOf = (d) => {
+    if (allowed && allowed[d] !== 1) return null;
+    if (!matched) return { doc: d, score: 0, cls: 0, fallback: false };
+    const h = matched.get(d);
+    return h ? { doc: d, score: h.score, cls: h.cls, fallback: h.fallback } : null;
+  };
   const sort = query.sort || 'relevance';
   const hits = [];
   if (sort === 'name') {
@@ -425,27 +657,30 @@ export async function search(index, query) {
     const rank = await index.column('name');
     const byRank = new Int32Array(n).fill(-1);
     for (let d = 0; d < n; d++) if (rank[d] >= 0) byRank[rank[d]] = d;
+    const later = [];
     for (let r = 0; r < n; r++) {
       const d = byRank[r];
-      if (d >= 0 && hit(d)) hits.push({ doc: d, score: score(d) });
+      const h = d >= 0 ? hitOf(d) : null;
+      if (h) (h.fallback ? later : hits).push(h);
     }
-    return hits;
+    return hits.concat(later);
   }
   // Buckets of documents in document order (= revenue order), keyed by score or grade.
-  let key = null;
+  let key = () => 0;
   if (sort === 'grade') {
     const grade = await index.column('grade');
-    key = (d) => (grade[d] >= 0 ? grade[d] : 1e9);
-  } else if (sort === 'relevance' && scores) {
-    key = (d) => -scores[d];
+    key = (h) => (grade[h.doc] >= 0 ? grade[h.doc] : 1e9);
+  } else if (sort === 'relevance' && matched) {
+    key = (h) => -h.score;
   }
   const buckets = new Map();
   for (let d = 0; d < n; d++) {
-    if (!hit(d)) continue;
-    const k = key ? key(d) : 0;
+    const h = hitOf(d);
+    if (!h) continue;
+    const k = (h.fallback ? 1e12 : 0) + key(h);
     let b = buckets.get(k);
     if (!b) buckets.set(k, (b = []));
-    b.push({ doc: d, score: score(d) });
+    b.push(h);
   }
   for (const k of [...buckets.keys()].sort((a, b) => a - b)) hits.push(...buckets.get(k));
   return hits;
@@ -454,15 +689,15 @@ export async function search(index, query) {
 // Counts of `field`'s values over the documents matching the text and the other filters.
 export async function counts(index, query, field) {
   const filters = query.filters || {};
-  const [scores, allowed, facet] = await Promise.all([
-    matches(index, query.q || ''),
+  const [matched, allowed, facet] = await Promise.all([
+    evaluate(index, query.q || ''),
     filtered(index, filters, field),
     index.facet(field),
   ]);
   const out = new Map();
   for (const [value, docs] of facet) {
     let c = 0;
-    for (const d of docs) if ((!scores || scores[d] >= 0) && (!allowed || allowed[d])) c += 1;
+    for (const d of docs) if ((!matched || matched.has(d)) && (!allowed || allowed[d])) c += 1;
     if (c > 0) out.set(value, c);
   }
   return out;
