@@ -41,3 +41,50 @@ fn tokenizer_matches_shared_vectors() {
         assert_eq!(terms(&tokens), expected, "terms of vector {name:?}");
     }
 }
+
+/// The normalisations shared by the index and the queries, against the same vectors as the JS
+/// client (`tests/js/tokenizer.test.mjs`).
+#[test]
+fn normalisations_match_shared_vectors() {
+    use dossier::index::normalize::*;
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/tokenizer-vectors.json"
+    ))
+    .unwrap();
+    let doc: Value = serde_json::from_str(&text).unwrap();
+    let vectors = doc["normalize"].as_array().unwrap();
+    assert!(vectors.len() >= 30);
+    let strings = |v: &Value| -> Vec<String> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s.as_str().unwrap().to_string())
+            .collect()
+    };
+    for v in vectors {
+        let input = &v["input"];
+        let text = input.as_str().unwrap_or_default();
+        let got = match v["fn"].as_str().unwrap() {
+            "phone_digits" => serde_json::json!(phone_digits(text)),
+            "phone_term" => serde_json::json!(phone_term(text)),
+            "id_query" => serde_json::json!(id_query(text).map(|(l, n)| [l, n])),
+            "legal_pieces" => serde_json::json!(legal_pieces(text)),
+            "pinyin_query" => serde_json::json!(pinyin_query(text)),
+            "whole_term" => serde_json::json!(whole_term(text)),
+            "within_one_edit" => {
+                let words = strings(input);
+                let a: Vec<char> = words[0].chars().collect();
+                let b: Vec<char> = words[1].chars().collect();
+                serde_json::json!(within_one_edit(&a, &b))
+            }
+            "spellings_of" => {
+                let readings: Vec<Vec<String>> =
+                    input.as_array().unwrap().iter().map(strings).collect();
+                serde_json::json!(spellings_of(&readings))
+            }
+            other => panic!("unknown function {other}"),
+        };
+        assert_eq!(got, v["output"], "{v}");
+    }
+}

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { tokenize, terms, compareCodePoints } from '../../themes/default/static/search-tokenize.js';
+import * as N from '../../themes/default/static/search-tokenize.js';
 
 const vectors = JSON.parse(
   readFileSync(fileURLToPath(new URL('../fixtures/tokenizer-vectors.json', import.meta.url)), 'utf8'),
@@ -24,3 +25,26 @@ test('code-point order matches Rust for astral characters', () => {
   const sorted = [...words].sort(compareCodePoints);
   assert.deepEqual(sorted, ['', 'a', '华', '\uF900', '\uFFFF', '\u{20000}']);
 });
+
+const normalizeVectors = JSON.parse(
+  readFileSync(fileURLToPath(new URL('../fixtures/tokenizer-vectors.json', import.meta.url)), 'utf8'),
+).normalize;
+
+test('there are normalisation vectors', () => assert.ok(normalizeVectors.length >= 30));
+
+for (const v of normalizeVectors) {
+  test(`normalisation vector: ${v.fn} ${JSON.stringify(v.input)}`, () => {
+    const f = {
+      phone_digits: N.phoneDigits,
+      phone_term: N.phoneTerm,
+      id_query: N.idQuery,
+      legal_pieces: N.legalPieces,
+      pinyin_query: N.pinyinQuery,
+      whole_term: N.wholeTerm,
+      within_one_edit: ([a, b]) => N.withinOneEdit(Array.from(a), Array.from(b)),
+      spellings_of: N.spellingsOf,
+    }[v.fn];
+    assert.ok(f, v.fn);
+    assert.deepEqual(f(v.input), v.output);
+  });
+}
