@@ -205,20 +205,11 @@ fn bench_index(site: &std::path::Path, write: Option<&std::path::Path>) -> ExitC
             return ExitCode::FAILURE;
         }
     };
-    let first_chinese = docs
-        .iter()
-        .find(|d| !d.name.is_ascii())
-        .map(|d| d.name.clone());
-    let owner = docs.iter().find_map(|d| d.card.owner.clone());
-    let mut queries: Vec<String> = ["华东", "医药", "东医", "州华", "杭", "pharma", "采购总监"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-    queries.extend(first_chinese);
-    queries.extend(owner);
+    let queries = bench_queries(&docs);
     println!(
         "bytes fetched by a first query (manifest, term shards, cards of the first {PAGE} hits):"
     );
+    let mut fetched = Vec::new();
     for q in &queries {
         let reader = Reader::open(&files).expect("opened once already");
         let t = Instant::now();
@@ -227,6 +218,7 @@ fn bench_index(site: &std::path::Path, write: Option<&std::path::Path>) -> ExitC
             let _ = reader.card(hit.doc);
         }
         let took = t.elapsed();
+        fetched.push(reader.fetched_bytes());
         println!(
             "  {q:<24} {:>6} hits {:>8.1} KB in {:>3} files  ({:.1} ms in Rust)",
             hits.len(),
@@ -235,6 +227,12 @@ fn bench_index(site: &std::path::Path, write: Option<&std::path::Path>) -> ExitC
             took.as_secs_f64() * 1e3
         );
     }
+    fetched.sort_unstable();
+    println!(
+        "median of the {} queries: {:.1} KB",
+        fetched.len(),
+        fetched[fetched.len() / 2] as f64 / 1e3
+    );
     drop(reader);
     if let Some(out) = write {
         for (path, bytes) in &files {
@@ -250,6 +248,41 @@ fn bench_index(site: &std::path::Path, write: Option<&std::path::Path>) -> ExitC
         println!("wrote the index under {}", out.display());
     }
     ExitCode::SUCCESS
+}
+
+/// The queries whose first-query bytes `--bench-index` reports: fragments, a full name, an
+/// owner, an English word, and one of each kind of issue 15 taken from the first records
+/// (phone, its last digits, id, email, pinyin, initials, traditional, sound, typo).
+fn bench_queries(docs: &[SearchDoc]) -> Vec<String> {
+    use index::FieldClass;
+    let mut queries: Vec<String> = ["华东", "医药", "东医", "州华", "杭", "pharma", "采购总监"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let Some(chinese) = docs.iter().find(|d| !d.name.is_ascii()) else {
+        return queries;
+    };
+    let first = |class: FieldClass| chinese.texts(class).next().unwrap_or_default().to_string();
+    let phone = first(FieldClass::Phone);
+    let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
+    let core = index::normalize::without_legal_suffix(&chinese.name);
+    let (full, initials) = index::chinese::spellings(core);
+    queries.extend([
+        chinese.name.clone(),
+        first(FieldClass::Owner),
+        first(FieldClass::Person),
+        phone.clone(),
+        digits[digits.len().saturating_sub(4)..].to_string(),
+        chinese.id.replace('-', ""),
+        first(FieldClass::Email),
+        full.first().cloned().unwrap_or_default(),
+        initials.first().cloned().unwrap_or_default(),
+        "華東醫藥".to_string(),
+        "长沙安太".to_string(),
+        "Atlas Chemcials".to_string(),
+    ]);
+    queries.retain(|q| !q.is_empty());
+    queries
 }
 
 /// Preview rebuilds after editing one record, timed like `dossier serve -v` prints them.

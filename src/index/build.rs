@@ -12,6 +12,7 @@ use serde_json::{Map, Value, json};
 use super::chinese::{self, fold_text};
 use super::doc::{DocKind, SearchDoc};
 use super::fields::{DataGroup, Field, FieldClass};
+use super::paths;
 use super::normalize::{
     PINYIN_MARK, id_number, phone_digits, phone_term, whole_term, without_legal_suffix,
 };
@@ -54,6 +55,7 @@ pub fn build_index(docs: &[SearchDoc]) -> BTreeMap<String, Vec<u8>> {
 }
 
 pub fn build_index_with(docs: &[SearchDoc], limits: Limits) -> BTreeMap<String, Vec<u8>> {
+    let (_, tables) = rayon::join(chinese::prepare, chinese::fallback_files);
     let order = doc_order(docs);
     let docs: Vec<&SearchDoc> = order.iter().map(|&i| &docs[i]).collect();
     let n = docs.len();
@@ -79,14 +81,14 @@ pub fn build_index_with(docs: &[SearchDoc], limits: Limits) -> BTreeMap<String, 
         for (term, acc) in &terms[range.clone()] {
             acc.encode(term, &mut out);
         }
-        binary.push((format!("search/t/{i}.bin.gz"), out));
+        binary.push((paths::shard(i), out));
     }
 
     // Document metadata, in chunks.
     for (k, group) in docs.chunks(chunk).enumerate() {
         let cards: Vec<Value> = group.iter().map(|d| card(d)).collect();
         jobs.push((
-            format!("search/d/{k}.json.gz"),
+            paths::cards(k),
             serde_json::to_string(&cards).unwrap_or_default(),
         ));
     }
@@ -130,7 +132,7 @@ pub fn build_index_with(docs: &[SearchDoc], limits: Limits) -> BTreeMap<String, 
                 let _ = write!(text, "{key}:[{}]", list.trim_end_matches(','));
             }
             text.push('}');
-            jobs.push((format!("search/f/{field}-{p}.json.gz"), text));
+            jobs.push((paths::facet(field, p), text));
         }
     }
 
@@ -149,20 +151,20 @@ pub fn build_index_with(docs: &[SearchDoc], limits: Limits) -> BTreeMap<String, 
             .map(|d| d.sort.grade.map_or(-1, i64::from))
             .collect();
         jobs.push((
-            format!("search/s/grade-{p}.json.gz"),
+            paths::column("grade", p),
             serde_json::to_string(&grades).unwrap_or_default(),
         ));
         jobs.push((
-            format!("search/s/name-{p}.json.gz"),
+            paths::column("name", p),
             serde_json::to_string(&name_rank[lo..hi]).unwrap_or_default(),
         ));
     }
 
     // The folding and pinyin tables, per block of code points, for queries that found nothing.
     let mut blocks = Vec::new();
-    for (block, bytes) in chinese::fallback_files() {
+    for (block, bytes) in tables {
         blocks.push(*block);
-        files.push((format!("search/z/{block}.json.gz"), bytes.clone()));
+        files.push((paths::tables(*block), bytes.clone()));
     }
 
     let manifest = json!({
@@ -178,7 +180,7 @@ pub fn build_index_with(docs: &[SearchDoc], limits: Limits) -> BTreeMap<String, 
         "sorts": ["revenue", "grade", "name"],
     });
     files.push((
-        "search/index.json".to_string(),
+        paths::MANIFEST.to_string(),
         serde_json::to_vec(&manifest).unwrap_or_default(),
     ));
     files.extend(
@@ -418,9 +420,9 @@ fn doc_terms(doc: &SearchDoc) -> Vec<Vec<Entry>> {
 }
 
 /// Adds the pinyin terms of a name, a person or the owner: full pinyin and initials of the
-/// whole value; for a company name, of its core (the name without its legal form) without the
-/// city it starts with (people type the brand first, `huadong yiyao`, `hdyy`), and the full
-/// pinyin of the core with the city (`changsha antai`).
+/// whole value; for a company name, of its core (the name without its legal form), with the
+/// city it starts with (`changsha antai`, `csat`) and without (people type the brand first:
+/// `huadong yiyao`, `hdyy`).
 fn pinyin_terms(field: &Field, city: Option<&str>, terms: &mut DocTerms) {
     let text = fold_text(&field.text);
     let mut add = |spellings: &[String]| {
@@ -438,7 +440,9 @@ fn pinyin_terms(field: &Field, city: Option<&str>, terms: &mut DocTerms) {
             .and_then(|c| core.strip_prefix(c))
             .filter(|b| !b.is_empty());
         if brand.is_some() {
-            add(&chinese::spellings(core).0);
+            let (full, initials) = chinese::spellings(core);
+            add(&full);
+            add(&initials);
         }
         let (full, initials) = chinese::spellings(brand.unwrap_or(core));
         add(&full);
@@ -569,9 +573,6 @@ fn card(d: &SearchDoc) -> Value {
         if let Some(n) = number {
             m.insert("v".into(), Value::Number(n));
         }
-    }
-    if let Some(id) = &c.id {
-        m.insert("i".into(), id.clone().into());
     }
     let body = d
         .fields

@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::OnceLock;
 
 use pinyin::ToPinyinMulti;
+use rayon::prelude::*;
 
 use super::normalize::spellings_of;
 use super::tokenize::is_han;
@@ -41,6 +42,12 @@ fn t2s() -> &'static BTreeMap<char, char> {
         }
         map
     })
+}
+
+/// Makes the folding and reading tables now, side by side (they are made once per process;
+/// otherwise the first document to need one makes it while the other threads wait).
+pub fn prepare() {
+    rayon::join(t2s, || readings('一'));
 }
 
 /// `c` in simplified form.
@@ -109,7 +116,7 @@ pub fn fallback_files() -> &'static [(u32, Vec<u8>)] {
     static FILES: OnceLock<Vec<(u32, Vec<u8>)>> = OnceLock::new();
     FILES.get_or_init(|| {
         tables()
-            .into_iter()
+            .into_par_iter()
             .map(|(block, text)| (block, super::build::gzip(text.as_bytes())))
             .collect()
     })

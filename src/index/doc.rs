@@ -72,11 +72,6 @@ pub struct Card {
     pub revenue: Option<f64>,
     /// A short text under the name; when absent, the start of the body.
     pub snippet: Option<String>,
-    /// The record id, shown when a query matched it.
-    pub id: Option<String>,
-    /// Contacts as `name · title`, shown when a query matched one of them (data group
-    /// contacts, like the contact fields).
-    pub people: Vec<String>,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -224,15 +219,6 @@ pub fn customer_doc(c: &Customer, facts: CustomerFacts) -> SearchDoc {
         c.churn.as_ref().and_then(|x| x.note.as_deref()),
     );
     add(F::Text, G::Body, Some(&markdown_text(&c.body)));
-    let people = c
-        .contacts
-        .iter()
-        .map(|x| match &x.title {
-            Some(title) => format!("{} · {title}", x.name),
-            None => x.name.clone(),
-        })
-        .collect();
-
     let stage = facts.stage.unwrap_or(c.stage);
     let mut facets: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut facet = |field: &str, value: Option<String>| {
@@ -263,8 +249,6 @@ pub fn customer_doc(c: &Customer, facts: CustomerFacts) -> SearchDoc {
             region: p.region.clone(),
             revenue: facts.revenue,
             snippet: None,
-            id: Some(c.id.clone()),
-            people,
         },
         facets,
         sort: SortKeys {

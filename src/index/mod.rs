@@ -17,6 +17,7 @@ pub mod chinese;
 pub mod doc;
 pub mod fields;
 pub mod normalize;
+pub mod paths;
 pub mod query;
 pub mod score;
 pub mod tokenize;

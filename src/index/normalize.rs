@@ -212,6 +212,16 @@ pub const SPELLINGS: usize = 4;
 /// [`SPELLINGS`] of each; full spellings cut at [`PINYIN_MAX`] letters, initials at
 /// [`INITIALS_MAX`]; fewer than two letters dropped.
 pub fn spellings_of(readings: &[impl AsRef<[String]>]) -> (Vec<String>, Vec<String>) {
+    // Most texts have one reading per character: one spelling of each kind.
+    if readings.iter().all(|rs| rs.as_ref().len() <= 1) {
+        let mut full = String::new();
+        let mut initials = String::new();
+        for r in readings.iter().filter_map(|rs| rs.as_ref().first()) {
+            full.push_str(r);
+            initials.push_str(&r[..1]);
+        }
+        return (cut(vec![full], PINYIN_MAX), cut(vec![initials], INITIALS_MAX));
+    }
     let mut full: Vec<String> = vec![String::new()];
     let mut initials: Vec<String> = vec![String::new()];
     for rs in readings

@@ -16,6 +16,7 @@ use std::rc::Rc;
 use serde_json::Value;
 
 use super::build::{POSITIONAL, VERSION};
+use super::paths;
 
 /// Results on the first page of the client (`PAGE` in search.js): the cards a first query
 /// fetches.
@@ -126,7 +127,7 @@ impl<'a> Reader<'a> {
             cache: RefCell::new(HashMap::new()),
             shards_cache: RefCell::new(HashMap::new()),
         };
-        let m = reader.json("search/index.json")?;
+        let m = reader.json(paths::MANIFEST)?;
         let version = m["version"].as_u64().unwrap_or(0);
         if version != u64::from(VERSION) {
             return Err(ReadError::Version(version));
@@ -202,7 +203,7 @@ impl<'a> Reader<'a> {
 
     /// Term shard `i`, decoded.
     pub fn shard(&self, i: usize) -> Result<Rc<Shard>, ReadError> {
-        let path = format!("search/t/{i}.bin.gz");
+        let path = paths::shard(i);
         self.fetched.borrow_mut().insert(path.clone());
         if let Some(s) = self.shards_cache.borrow().get(&i) {
             return Ok(s.clone());
@@ -267,7 +268,7 @@ impl<'a> Reader<'a> {
     pub fn facet(&self, field: &str) -> Result<BTreeMap<String, Vec<u32>>, ReadError> {
         let mut out: BTreeMap<String, Vec<u32>> = BTreeMap::new();
         for p in 0..self.parts {
-            if let Value::Object(map) = &*self.json(&format!("search/f/{field}-{p}.json.gz"))? {
+            if let Value::Object(map) = &*self.json(&paths::facet(field, p))? {
                 for (value, list) in map {
                     let mut cur = (p * self.part) as i64 - 1;
                     let docs = out.entry(value.clone()).or_default();
@@ -285,7 +286,7 @@ impl<'a> Reader<'a> {
     pub fn column(&self, key: &str) -> Result<Vec<i64>, ReadError> {
         let mut out = Vec::with_capacity(self.docs);
         for p in 0..self.parts {
-            let v = self.json(&format!("search/s/{key}-{p}.json.gz"))?;
+            let v = self.json(&paths::column(key, p))?;
             out.extend(
                 v.as_array()
                     .into_iter()
@@ -296,18 +297,10 @@ impl<'a> Reader<'a> {
         Ok(out)
     }
 
-    /// The details of one document: `[id, [contact · title, …]]`, fetched for the hits whose
-    /// card says that an id or a person matched.
-    pub fn details(&self, doc: u32) -> Result<Value, ReadError> {
-        let chunk = doc as usize / self.chunk;
-        let details = self.json(&format!("search/x/{chunk}.json.gz"))?;
-        Ok(details[doc as usize % self.chunk].clone())
-    }
-
     /// The card of one document.
     pub fn card(&self, doc: u32) -> Result<Value, ReadError> {
         let chunk = doc as usize / self.chunk;
-        let cards = self.json(&format!("search/d/{chunk}.json.gz"))?;
+        let cards = self.json(&paths::cards(chunk))?;
         Ok(cards[doc as usize % self.chunk].clone())
     }
 

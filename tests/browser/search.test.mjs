@@ -77,3 +77,83 @@ test("nonsense shows no results with a hint", async () => {
   assert.equal(cards.length, 0);
   assert.ok(none);
 });
+
+/** Opens the results page with no query, types `text` into the header search box like a
+ * person (key by key), waits for the results to follow, and returns what is on screen. */
+async function typeQuery(text, viewport) {
+  const page = await chromium.newPage(viewport ? { viewport } : undefined);
+  await page.goto(`${server.url}search/`);
+  await page.waitForFunction(() => document.documentElement.dataset.searchReady === "1", null, { timeout: 20000 });
+  await page.click("#search-input, form[role=search] input[name=q]");
+  await page.keyboard.type(text, { delay: 40 });
+  // Search as you type: no Enter; the results follow after the pause.
+  await page.waitForFunction(
+    (q) => new URLSearchParams(location.search).get("q") === q && document.documentElement.dataset.searchReady === "1",
+    text,
+    { timeout: 20000 },
+  );
+  const cards = await page.$$eval("#search-results .search-card", (items) => items.map((item) => ({
+    name: item.querySelector("h3").innerText,
+    matched: item.querySelector(".matched")?.innerText ?? "",
+    sounds: item.classList.contains("fallback"),
+  })));
+  const guess = await page.$eval("#search-results", (root) => root.querySelector(".search-guess")?.innerText ?? "");
+  return { page, cards, guess };
+}
+
+test("typing the last digits of a contact's phone finds the customer and says it was the phone", async () => {
+  const { page, cards } = await typeQuery("1235");
+  assert.equal(cards[0].name, "杭州华东医药商业有限公司", JSON.stringify(cards));
+  assert.match(cards[0].matched, /…1235/);
+  await page.close();
+});
+
+test("a contact's name shows the contact on the card", async () => {
+  const { page, cards } = await typeQuery("周建国");
+  assert.equal(cards[0].name, "杭州华东医药商业有限公司", JSON.stringify(cards));
+  assert.match(cards[0].matched, /周建国/);
+  await page.close();
+});
+
+test("pinyin, traditional characters and an id without its dash find the company", async () => {
+  for (const q of ["huadong yiyao", "華東醫藥", "KH001", "hdyy"]) {
+    const { page, cards } = await typeQuery(q);
+    assert.equal(cards[0].name, "杭州华东医药商业有限公司", `${q}: ${JSON.stringify(cards)}`);
+    await page.close();
+  }
+});
+
+test("a homophone typo is answered by sound, marked, with a did-you-mean", async () => {
+  const { page, cards, guess } = await typeQuery("华东医要");
+  assert.equal(cards[0].name, "杭州华东医药商业有限公司", JSON.stringify(cards));
+  assert.ok(cards[0].sounds, JSON.stringify(cards[0]));
+  assert.match(guess, /杭州华东医药商业有限公司/);
+  await page.close();
+});
+
+test("an address ending in a single character finds it", async () => {
+  const { page, cards } = await typeQuery("莫干山路1088号");
+  assert.equal(cards[0].name, "杭州华东医药商业有限公司", JSON.stringify(cards));
+  await page.close();
+});
+
+test("facet counts are visible without opening a facet", async () => {
+  const { page } = await typeQuery("华东");
+  await page.waitForFunction(() => document.querySelectorAll('.search-facets details[data-field="region"] li').length > 0, null, { timeout: 20000 });
+  const region = await page.$eval('.search-facets details[data-field="region"]', (d) => ({
+    open: d.open,
+    counts: [...d.querySelectorAll(".count")].map((c) => Number(c.innerText)),
+  }));
+  assert.ok(region.open);
+  assert.ok(region.counts.length > 0 && region.counts.every((n) => n > 0), JSON.stringify(region));
+  await page.close();
+});
+
+test("on a phone the first result is above the fold", async () => {
+  const viewport = { width: 390, height: 844 };
+  const { page, cards } = await typeQuery("华东", viewport);
+  assert.ok(cards.length > 0);
+  const top = await page.$eval("#search-results .search-card", (card) => card.getBoundingClientRect().top + window.scrollY);
+  assert.ok(top + 40 < viewport.height, `first card starts at ${top}px`);
+  await page.close();
+});

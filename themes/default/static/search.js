@@ -37,7 +37,18 @@ const SAME_FIELD = 15;
 const TYPO_MIN = 5;
 const FEW = 10;
 const BLOCK = 1024;
+// The names of the index files, relative to the index folder (src/index/paths.rs).
+export const PATHS = {
+  manifest: 'index.json',
+  shard: (i) => `t/${i}.bin.gz`,
+  cards: (k) => `d/${k}.json.gz`,
+  facet: (field, p) => `f/${field}-${p}.json.gz`,
+  column: (key, p) => `s/${key}-${p}.json.gz`,
+  tables: (block) => `z/${block}.json.gz`,
+};
 export const FACETS = ['region', 'stage', 'grade', 'owner', 'industry', 'tag'];
+// Milliseconds without typing before the results follow the search box.
+export const TYPING_PAUSE = 300;
 export const SORTS = ['relevance', 'revenue', 'grade', 'name'];
 
 // ---------------------------------------------------------------------------------------------
@@ -168,28 +179,24 @@ function decodeTerm(shard, term) {
   return data;
 }
 
-// One index, as named by the manifest it loaded first: its other files are under `<id>/`
-// beside the manifest, so files of a later build (published under another id) never mix in.
 export class SearchIndex {
   // `base`: absolute URL of the folder holding index.json (ends with '/').
   constructor(base, fetchImpl) {
     this.base = base;
-    this.fetchImpl = fetchImpl || ((url, init) => fetch(url, init));
+    this.fetchImpl = fetchImpl || ((url) => fetch(url));
     this.cache = new Map();
     this.fetched = new Map(); // path -> bytes on the wire
   }
 
-  async fetchBytes(path, init) {
-    const response = await this.fetchImpl(new URL(path, this.base).href, init);
-    if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
-    const raw = new Uint8Array(await response.arrayBuffer());
-    this.fetched.set(path, raw.length);
-    return gunzip(raw);
-  }
-
   load(path, decode) {
     if (!this.cache.has(path)) {
-      const promise = this.fetchBytes(path).then(decode);
+      const promise = (async () => {
+        const response = await this.fetchImpl(new URL(path, this.base).href);
+        if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
+        const raw = new Uint8Array(await response.arrayBuffer());
+        this.fetched.set(path, raw.length);
+        return decode(await gunzip(raw));
+      })();
       this.cache.set(path, promise);
       promise.catch(() => this.cache.delete(path));
     }
@@ -201,26 +208,9 @@ export class SearchIndex {
   }
 
   async manifest() {
-    const m = await this.json('index.json');
+    const m = await this.json(PATHS.manifest);
     if (m.version !== VERSION) throw new Error(`search index version ${m.version}, expected ${VERSION}`);
     return m;
-  }
-
-  // A file of this index (`t/0.bin.gz`), decoded.
-  async file(name, decode) {
-    const { id } = await this.manifest();
-    return this.load(`${id}/${name}`, decode);
-  }
-
-  async data(name) {
-    return this.file(name, (bytes) => JSON.parse(utf8.decode(bytes)));
-  }
-
-  // The id of the index the server has now, past any HTTP cache: differs from this one's
-  // after a rebuild.
-  async latestId() {
-    const bytes = await this.fetchBytes('index.json', { cache: 'no-cache' });
-    return JSON.parse(utf8.decode(bytes)).id;
   }
 
   async shardOf(term) {
@@ -237,7 +227,7 @@ export class SearchIndex {
   }
 
   shard(i) {
-    return this.file(`t/${i}.bin.gz`, indexShard);
+    return this.load(PATHS.shard(i), indexShard);
   }
 
   async term(term) {
@@ -267,7 +257,7 @@ export class SearchIndex {
     const m = await this.manifest();
     if (!m.facets.includes(field)) return new Map();
     const parts = await Promise.all(
-      Array.from({ length: m.parts }, (_, p) => this.data(`f/${field}-${p}.json.gz`)),
+      Array.from({ length: m.parts }, (_, p) => this.json(PATHS.facet(field, p))),
     );
     const lists = new Map();
     parts.forEach((part, p) => {
@@ -288,14 +278,14 @@ export class SearchIndex {
   async column(key) {
     const m = await this.manifest();
     const parts = await Promise.all(
-      Array.from({ length: m.parts }, (_, p) => this.data(`s/${key}-${p}.json.gz`)),
+      Array.from({ length: m.parts }, (_, p) => this.json(PATHS.column(key, p))),
     );
     return Int32Array.from(parts.flat());
   }
 
   async card(doc) {
     const m = await this.manifest();
-    const chunk = await this.data(`d/${Math.floor(doc / m.chunk)}.json.gz`);
+    const chunk = await this.json(PATHS.cards(Math.floor(doc / m.chunk)));
     return chunk[doc % m.chunk];
   }
 
@@ -582,7 +572,7 @@ async function tables(index, tokens) {
   const folded = new Map();
   const readings = new Map();
   for (const block of [...blocks].sort((a, b) => a - b)) {
-    const data = await index.json(`z/${block}.json.gz`);
+    const data = await index.json(PATHS.tables(block));
     const pairs = Array.from(data.t || '');
     for (let i = 0; i + 1 < pairs.length; i += 2) folded.set(pairs[i], pairs[i + 1]);
     for (const [c, r] of Object.entries(data.p || {})) readings.set(c, r.split(' '));
@@ -591,8 +581,19 @@ async function tables(index, tokens) {
 }
 
 // Every document the query text matches (fallbacks included): Map doc -> {score, cls,
-// fallback}, or null when the text has no tokens.
-export async function evaluate(index, text) {
+// fallback}, or null when the text has no tokens. Remembered per index and text: the facet
+// counts of a results page ask for the same query six times.
+export function evaluate(index, text) {
+  if (!index.evaluated) index.evaluated = new Map();
+  if (!index.evaluated.has(text)) {
+    const promise = evaluateOnce(index, text);
+    index.evaluated.set(text, promise);
+    promise.catch(() => index.evaluated.delete(text));
+  }
+  return index.evaluated.get(text);
+}
+
+async function evaluateOnce(index, text) {
   const tokens = tokenize(text);
   if (tokens.length === 0) return null;
   const hits = await exact(index, text, tokens);
@@ -747,8 +748,11 @@ const TEXT = {
   zh: {
     results: (n, q) => (q ? `“${q}”：${n} 条结果` : `${n} 条结果`),
     none: (q) => (q ? `没有找到“${q}”。` : '没有符合筛选条件的记录。'),
-    hint: '试试更短的片段（两个字就够，如“华东”“东医”），换一个写法（英文单词的开头也可以），或去掉筛选条件。',
-    empty: '输入公司名称的任意片段、城市、客户经理、联系人、编号或英文单词。',
+    hint: '试试更短的片段（两个字就够，如“华东”“东医”）、拼音（huadong）或首字母（hdyy）、电话号码的后几位、编号（2350），或去掉筛选条件。',
+    empty: '输入公司名称的任意片段、拼音、城市、客户经理、联系人、电话、邮箱、编号或英文单词。',
+    matched: { id: '编号', person: '联系人', phone: '电话', email: '邮箱/网址', pinyin: '拼音', tag: '标签' },
+    soundsLike: '读音相近',
+    didYouMean: '您是不是要找：',
     error: '搜索索引无法读取：',
     sort: '排序',
     more: '更多结果',
@@ -762,8 +766,11 @@ const TEXT = {
   en: {
     results: (n, q) => (q ? `${n} result${n === 1 ? '' : 's'} for “${q}”` : `${n} result${n === 1 ? '' : 's'}`),
     none: (q) => (q ? `Nothing found for “${q}”.` : 'No record matches these filters.'),
-    hint: 'Try a shorter fragment (two Chinese characters are enough), the start of an English word, or fewer filters.',
-    empty: 'Type any fragment of a company name, a city, an account manager, a contact, an id or an English word.',
+    hint: 'Try a shorter fragment (two Chinese characters are enough), pinyin (huadong) or initials (hdyy), the last digits of a phone, an id (2350), the start of an English word, or fewer filters.',
+    empty: 'Type any fragment of a company name, pinyin, a city, an account manager, a contact, a phone, an email, an id or an English word.',
+    matched: { id: 'Id', person: 'Contact', phone: 'Phone', email: 'Email/website', pinyin: 'Pinyin', tag: 'Tag' },
+    soundsLike: 'sounds like',
+    didYouMean: 'Did you mean',
     error: 'The search index cannot be read: ',
     sort: 'Sort by',
     more: 'More results',
@@ -830,7 +837,11 @@ export function writeQuery(query) {
 const STYLE = `
 .search-summary { margin: .5rem 0 1rem; }
 .search-layout { display: grid; grid-template-columns: minmax(12rem, 16rem) 1fr; gap: 1.5rem; align-items: start; }
-@media (max-width: 48rem) { .search-layout { grid-template-columns: 1fr; } }
+@media (max-width: 48rem) {
+  .search-layout { display: flex; flex-direction: column; }
+  /* On a phone the results come first, the facets after them. */
+  .search-facets { order: 2; }
+}
 .search-facets details { border-bottom: 1px solid var(--line, #d0d7de); padding: .4rem 0; }
 .search-facets summary { cursor: pointer; font-weight: 600; }
 .search-facets ul { list-style: none; margin: .4rem 0; padding: 0; max-height: 16rem; overflow: auto; }
@@ -844,6 +855,10 @@ const STYLE = `
 .search-card a:focus { outline: 3px solid var(--accent, #0550ae); outline-offset: 2px; }
 .search-card .meta { display: flex; flex-wrap: wrap; gap: .4rem .8rem; color: var(--muted, #57606a); font-size: .875rem; }
 .search-card .snippet { margin: .3rem 0 0; }
+.search-card .matched { margin: .3rem 0 0; font-size: .875rem; }
+.search-card .matched .label { color: var(--muted, #57606a); }
+.search-card .badge.sounds { font-style: italic; }
+.search-guess { margin: -.5rem 0 1rem; }
 .search-card mark { background: #fff1a8; color: inherit; padding: 0 .05em; }
 @media (prefers-color-scheme: dark) { .search-card mark { background: #6b5a00; } }
 .search-more { margin-top: 1rem; }
@@ -878,8 +893,22 @@ function ready(value) {
   document.documentElement.dataset.searchReady = value;
 }
 
-function cardHtml(card, tokens, T, zh) {
+// The line that says what matched when it is not on the card already: an id, a contact, a
+// phone's last digits, an email or website, pinyin, a tag.
+function matchedHtml(hit, card, q, tokens, T) {
+  const label = T.matched[CLASSES[hit.cls]];
+  if (!label || hit.fallback) return '';
+  let value;
+  if (CLASSES[hit.cls] === 'phone') {
+    const digits = phoneDigits(q) || '';
+    value = escapeHtml(`…${digits.slice(-4)}`);
+  } else value = `<mark>${escapeHtml(q)}</mark>`;
+  return `<p class="matched"><span class="label">${escapeHtml(label)}</span> ${value}</p>`;
+}
+
+function cardHtml(card, hit, q, tokens, T, zh) {
   const parts = [];
+  if (hit.fallback) parts.push(`<span class="badge sounds">${escapeHtml(T.soundsLike)}</span>`);
   if (card.k === 'p') parts.push(`<span class="badge">${escapeHtml(T.playbook)}</span>`);
   if (card.g) parts.push(`<span class="badge grade grade-${escapeHtml(card.g)}" title="${escapeHtml(T.facets.grade)}">${escapeHtml(card.g)}</span>`);
   if (card.s) parts.push(`<span class="badge stage stage-${escapeHtml(card.s)}">${escapeHtml(T.stages[card.s] || card.s)}</span>`);
@@ -887,8 +916,8 @@ function cardHtml(card, tokens, T, zh) {
   if (card.c) parts.push(`<span class="city">${highlight(card.c, tokens)}</span>`);
   if (card.r) parts.push(`<span class="region">${highlight(card.r, tokens)}</span>`);
   if (typeof card.v === 'number') parts.push(`<span class="revenue">${escapeHtml(money(card.v, zh))}</span>`);
-  return `<li class="search-card"><h3><a href="${escapeHtml(card.u)}">${highlight(card.n, tokens)}</a></h3>` +
-    `<div class="meta">${parts.join('')}</div>` +
+  return `<li class="search-card${hit.fallback ? ' fallback' : ''}"><h3><a href="${escapeHtml(card.u)}">${highlight(card.n, tokens)}</a></h3>` +
+    `<div class="meta">${parts.join('')}</div>` + matchedHtml(hit, card, q, tokens, T) +
     (card.x ? `<p class="snippet">${highlight(card.x, tokens)}</p>` : '') + '</li>';
 }
 
@@ -898,18 +927,9 @@ class Page {
     this.index = new SearchIndex(indexBase(root));
     this.T = strings();
     this.zh = this.T === TEXT.zh;
-    this.open = new Set();
+    // Facet panels the reader closed (all are open at first).
+    this.closed = new Set();
     this.run = 0;
-  }
-
-  // Starts over with the index the server has now, if it is not the one loaded: after a
-  // rebuild (the preview announces the new id) or when a file of this index has gone.
-  async renewIndex(id) {
-    const loaded = await this.index.manifest().then((m) => m.id, () => null);
-    const latest = id || await this.index.latestId().catch(() => loaded);
-    if (latest === loaded) return false;
-    this.index = new SearchIndex(this.index.base);
-    return true;
   }
 
   navigate(query, push) {
@@ -918,14 +938,14 @@ class Page {
     this.render(query);
   }
 
-  async render(query, renewed) {
+  async render(query) {
     const run = ++this.run;
     const started = performance.now();
     ready('0');
     const T = this.T;
     const box = searchBox();
     if (box && document.activeElement !== box) box.value = query.q;
-    for (const field of Object.keys(query.filters)) this.open.add(field);
+    for (const field of Object.keys(query.filters)) this.closed.delete(field);
     const hasFilters = Object.keys(query.filters).length > 0;
     if (!query.q && !hasFilters) {
       this.root.innerHTML = `<p class="search-summary">${escapeHtml(T.empty)}</p>`;
@@ -933,28 +953,31 @@ class Page {
       return;
     }
     let hits;
-    let cards;
     try {
       hits = await search(this.index, query);
-      cards = await Promise.all(hits.slice(0, PAGE).map((h) => this.index.card(h.doc)));
     } catch (e) {
       if (run !== this.run) return;
-      if (!renewed && await this.renewIndex()) {
-        if (run === this.run) this.render(query, true);
-        return;
-      }
       this.root.innerHTML = `<p class="search-summary" role="alert">${escapeHtml(T.error + e.message)}</p>`;
       ready('1');
       return;
     }
     if (run !== this.run) return;
     const tokens = tokenize(query.q);
+    const shown = hits.slice(0, PAGE);
+    const cards = await Promise.all(shown.map((h) => this.index.card(h.doc)));
+    if (run !== this.run) return;
 
+    // Only hits by sound: say so, and offer the first of them as what was meant.
+    const guess = hits.length > 0 && hits[0].fallback
+      ? `<p class="search-guess">${escapeHtml(T.none(query.q))} ${escapeHtml(T.didYouMean)} ` +
+        `<a href="${escapeHtml(writeQuery({ q: cards[0].n, filters: {}, sort: query.sort }))}">${escapeHtml(cards[0].n)}</a></p>`
+      : '';
     const summary = hits.length
-      ? `<p class="search-summary" role="status">${escapeHtml(T.results(hits.length, query.q))}</p>`
+      ? `<p class="search-summary" role="status">${escapeHtml(T.results(hits.length, query.q))}</p>${guess}`
       : `<div class="search-summary search-none" role="status"><p>${escapeHtml(T.none(query.q))}</p><p>${escapeHtml(T.hint)}</p></div>`;
+    // Every facet open with its counts: they load right after the results are on screen.
     const facetHtml = FACETS.map((field) =>
-      `<details data-field="${field}"${this.open.has(field) ? ' open' : ''}><summary>${escapeHtml(T.facets[field])}</summary><ul aria-busy="true"></ul></details>`,
+      `<details data-field="${field}"${this.closed.has(field) ? '' : ' open'}><summary>${escapeHtml(T.facets[field])}</summary><ul aria-busy="true"></ul></details>`,
     ).join('');
     const sortHtml = SORTS.map((s) =>
       `<option value="${s}"${s === query.sort ? ' selected' : ''}>${escapeHtml(T.sorts[s])}</option>`,
@@ -973,7 +996,7 @@ class Page {
     this.root.innerHTML = summary +
       `<div class="search-layout"><aside class="search-facets">${clear}${facetHtml}</aside>` +
       `<div class="search-main"><div class="search-toolbar"><label>${escapeHtml(T.sort)} <select name="sort">${sortHtml}</select></label></div>` +
-      `<ol class="search-list">${cards.map((c) => cardHtml(c, tokens, T, this.zh)).join('')}</ol>` +
+      `<ol class="search-list">${cards.map((c, i) => cardHtml(c, shown[i], query.q, tokens, T, this.zh)).join('')}</ol>` +
       (hits.length > PAGE ? `<button type="button" class="search-more">${escapeHtml(T.more)}</button>` : '') +
       '</div></div>';
     this.root.dataset.total = String(hits.length);
@@ -994,7 +1017,7 @@ class Page {
         if (run !== this.run) return;
         const list = this.root.querySelector('.search-list');
         const first = list.children.length;
-        list.insertAdjacentHTML('beforeend', more_cards.map((c) => cardHtml(c, tokens, T, this.zh)).join(''));
+        list.insertAdjacentHTML('beforeend', more_cards.map((c, i) => cardHtml(c, page[i], query.q, tokens, T, this.zh)).join(''));
         const link = list.children[first] && list.children[first].querySelector('a');
         if (link) link.focus();
         if (next >= hits.length) more.remove();
@@ -1003,10 +1026,10 @@ class Page {
     for (const details of this.root.querySelectorAll('.search-facets details')) {
       details.addEventListener('toggle', () => {
         if (details.open) {
-          this.open.add(details.dataset.field);
+          this.closed.delete(details.dataset.field);
           this.fillFacet(details, query, run);
         } else {
-          this.open.delete(details.dataset.field);
+          this.closed.add(details.dataset.field);
         }
       });
     }
@@ -1096,11 +1119,25 @@ export function init() {
       page.navigate({ q: box.value.trim(), filters: {}, sort: current.sort }, true);
     });
   }
+  // Search as you type: after a short pause, the results follow the box (one history entry
+  // per pause, replaced while typing goes on).
+  if (box) {
+    let timer = 0;
+    let typing = false;
+    box.addEventListener('input', () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        const current = readQuery(location.search);
+        const q = box.value.trim();
+        if (q === current.q) return;
+        page.navigate({ q, filters: current.filters, sort: current.sort }, !typing);
+        if (!typing) typing = true;
+        else history.replaceState(null, '', location.pathname + writeQuery({ q, filters: current.filters, sort: current.sort }));
+      }, TYPING_PAUSE);
+    });
+    box.addEventListener('blur', () => { typing = false; });
+  }
   window.addEventListener('popstate', () => page.render(readQuery(location.search)));
-  // The live preview (dossier serve) tells open tabs the id of each new index.
-  window.addEventListener('dossier:search-index', async (event) => {
-    if (await page.renewIndex(event.detail)) page.render(readQuery(location.search));
-  });
   page.render(readQuery(location.search));
 }
 
