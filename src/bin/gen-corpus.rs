@@ -197,6 +197,37 @@ fn bench_index(site: &std::path::Path, write: Option<&std::path::Path>) -> ExitC
     for (dir, (n, bytes)) in &by_dir {
         println!("  {dir:<8} {n:>6} files {:>10.1} KB", *bytes as f64 / 1e3);
     }
+    println!("term shards by kind of term (each kind's records gzipped on their own):");
+    for (kind, (terms, bytes)) in term_kinds(&files) {
+        println!(
+            "  {kind:<8} {terms:>7} terms {:>10.1} KB",
+            index::build::gzip(&bytes).len() as f64 / 1e3
+        );
+    }
+    println!("what a data group costs (the bundle built without its fields):");
+    for (label, groups) in [
+        (
+            "phones",
+            &[index::DataGroup::Phone, index::DataGroup::ContactsPhone][..],
+        ),
+        ("emails", &[index::DataGroup::ContactsEmail][..]),
+        ("contacts", &[index::DataGroup::Contacts][..]),
+        ("notes", &[index::DataGroup::Notes][..]),
+    ] {
+        let without: Vec<SearchDoc> = docs
+            .iter()
+            .map(|d| {
+                let mut d = d.clone();
+                d.fields.retain(|f| !groups.contains(&f.group));
+                d
+            })
+            .collect();
+        let smaller: usize = index::build_index(&without).values().map(Vec::len).sum();
+        println!(
+            "  {label:<8} {:>8.1} KB",
+            (total as f64 - smaller as f64) / 1e3
+        );
+    }
 
     let reader = match Reader::open(&files) {
         Ok(r) => r,
@@ -248,6 +279,64 @@ fn bench_index(site: &std::path::Path, write: Option<&std::path::Path>) -> ExitC
         println!("wrote the index under {}", out.display());
     }
     ExitCode::SUCCESS
+}
+
+/// The records of the term shards by kind of term (phone, pinyin, whole value, Han pair, Han
+/// character, digits, word): number of terms and their bytes as stored, before gzip.
+fn term_kinds(files: &BTreeMap<String, Vec<u8>>) -> BTreeMap<&'static str, (usize, Vec<u8>)> {
+    fn varint(bytes: &[u8], at: &mut usize) -> usize {
+        let (mut x, mut shift) = (0usize, 0);
+        while let Some(&b) = bytes.get(*at) {
+            *at += 1;
+            x |= usize::from(b & 0x7f) << shift;
+            if b < 0x80 {
+                break;
+            }
+            shift += 7;
+        }
+        x
+    }
+    let mut out: BTreeMap<&'static str, (usize, Vec<u8>)> = BTreeMap::new();
+    for (path, gz) in files.iter().filter(|(p, _)| p.starts_with("search/t/")) {
+        let mut bytes = Vec::new();
+        if std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&gz[..]), &mut bytes)
+            .is_err()
+        {
+            eprintln!("warning: {path} is not gzip");
+            continue;
+        }
+        let mut at = 0;
+        for _ in 0..varint(&bytes, &mut at) {
+            let start = at;
+            let len = varint(&bytes, &mut at);
+            let term = String::from_utf8_lossy(&bytes[at..at + len]).into_owned();
+            at += len;
+            let data = varint(&bytes, &mut at);
+            at += data;
+            let first = term.chars().next().unwrap_or(' ');
+            let kind = if first == '#' {
+                "phone"
+            } else if first == '\'' {
+                "pinyin"
+            } else if term.contains('\u{1}') {
+                "whole"
+            } else if index::tokenize::is_han(first) {
+                if term.chars().count() == 2 {
+                    "pair"
+                } else {
+                    "han"
+                }
+            } else if term.bytes().all(|b| b.is_ascii_digit()) {
+                "digits"
+            } else {
+                "word"
+            };
+            let e = out.entry(kind).or_default();
+            e.0 += 1;
+            e.1.extend_from_slice(&bytes[start..at]);
+        }
+    }
+    out
 }
 
 /// The queries whose first-query bytes `--bench-index` reports: fragments, a full name, an

@@ -12,10 +12,10 @@ use serde_json::{Map, Value, json};
 use super::chinese::{self, fold_text};
 use super::doc::{DocKind, SearchDoc};
 use super::fields::{DataGroup, Field, FieldClass};
-use super::paths;
 use super::normalize::{
     PINYIN_MARK, id_number, phone_digits, phone_term, whole_term, without_legal_suffix,
 };
+use super::paths;
 use super::tokenize::{TokenKind, for_each_term, for_each_token};
 
 /// Format version, in the manifest; the client refuses other versions.

@@ -220,7 +220,10 @@ pub fn spellings_of(readings: &[impl AsRef<[String]>]) -> (Vec<String>, Vec<Stri
             full.push_str(r);
             initials.push_str(&r[..1]);
         }
-        return (cut(vec![full], PINYIN_MAX), cut(vec![initials], INITIALS_MAX));
+        return (
+            cut(vec![full], PINYIN_MAX),
+            cut(vec![initials], INITIALS_MAX),
+        );
     }
     let mut full: Vec<String> = vec![String::new()];
     let mut initials: Vec<String> = vec![String::new()];

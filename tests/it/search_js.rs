@@ -63,9 +63,16 @@ fn the_browser_client_answers_like_the_rust_reader() {
     let core = dossier::index::normalize::without_legal_suffix(&name.name).to_string();
     let shortened = format!("{core}公司");
     let (full, initials) = dossier::index::chinese::spellings(&core);
-    let english = docs.iter().find(|d| d.name.is_ascii() && d.name.contains(' ')).unwrap();
+    let english = docs
+        .iter()
+        .find(|d| d.name.is_ascii() && d.name.contains(' '))
+        .unwrap();
     let typo = english.name.replacen("a", "aa", 1);
-    let person = name.texts(FieldClass::Person).last().unwrap_or_default().to_string();
+    let person = name
+        .texts(FieldClass::Person)
+        .last()
+        .unwrap_or_default()
+        .to_string();
     let texts = [
         "华东",
         "医药",
@@ -172,9 +179,18 @@ fn the_browser_client_answers_like_the_rust_reader() {
     );
     // The new kinds are not vacuous: phones, pinyin, traditional and sound find something,
     // and the sound of 长沙安太 or 华东医要 gives fallback hits.
-    for text in [phone.as_str(), &last4, "KH000123", &full[0], "華東醫藥", &typo] {
+    for text in [
+        phone.as_str(),
+        &last4,
+        "KH000123",
+        &full[0],
+        "華東醫藥",
+        &typo,
+    ] {
         assert!(
-            cases.iter().any(|c| c["q"] == text && !c["docs"].as_array().unwrap().is_empty()),
+            cases
+                .iter()
+                .any(|c| c["q"] == text && !c["docs"].as_array().unwrap().is_empty()),
             "{text:?} finds nothing"
         );
     }
