@@ -523,9 +523,10 @@ fn files_stay_small() {
         assert!(bytes.len() < 150 * 1024, "{path} has {} bytes", bytes.len());
     }
     let total: usize = files.values().map(Vec::len).sum();
-    // The issue's budget is 2 MB per 10k records.
+    // The budget of issue 15 is 3 MB per 10k records; the folding and reading tables (about
+    // 100 KB) are the same whatever the number of records.
     assert!(
-        total < 2_000_000 * docs.len() / 10_000 + 200_000,
+        total < 3_000_000 * docs.len() / 10_000 + 200_000,
         "{total} bytes"
     );
 }
