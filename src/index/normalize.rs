@@ -10,6 +10,9 @@ use super::tokenize::{TokenKind, fold, tokenize};
 pub const PHONE_MARK: char = '#';
 /// The first character of pinyin terms (`'huadongyiyao…`, `'hdyy…`).
 pub const PINYIN_MARK: char = '\'';
+/// The first character of id-number terms (`=2350` for `KH-002350`): a number typed alone or
+/// after the id's letters is looked up there, a number among other words is not an id.
+pub const ID_MARK: char = '=';
 /// The last character of whole-value terms (`华东\u{1}`): they sort right after the term of
 /// their first word or pair, in the same shard.
 pub const WHOLE_MARK: char = '\u{1}';
@@ -88,17 +91,16 @@ fn id_parts(text: &str) -> Option<(String, String)> {
     Some((letters, number.to_string()))
 }
 
-/// The extra term of an id: its number without leading zeros (`2350` for `KH-002350`; its
-/// words `kh` and `002350` are indexed as for any text).
+/// The extra term of an id: the mark and its number without leading zeros (`=2350` for
+/// `KH-002350`; its words `kh` and `002350` are indexed as for any text).
 pub fn id_number(id: &str) -> Option<String> {
-    id_parts(id).map(|(_, number)| number)
+    id_parts(id).map(|(_, number)| format!("{ID_MARK}{number}"))
 }
 
-/// The letters and number of an id a query may be (`KH002350`, `kh-2350` → `kh`, `2350`),
-/// letters required (a bare number is a word of the id already).
+/// The letters (maybe none) and the number term of an id a query may be (`KH002350`,
+/// `kh-2350` → `kh`, `=2350`; `002350` → ``, `=2350`).
 pub fn id_query(text: &str) -> Option<(String, String)> {
-    let (letters, number) = id_parts(text)?;
-    (!letters.is_empty()).then_some((letters, number))
+    id_parts(text).map(|(letters, number)| (letters, format!("{ID_MARK}{number}")))
 }
 
 /// The pieces of a Han run between legal-form words (`福州安泰光伏公司` → `福州安泰光伏`), when
@@ -316,13 +318,13 @@ mod tests {
 
     #[test]
     fn ids_with_and_without_separators_and_zeros() {
-        assert_eq!(id_number("KH-002350").as_deref(), Some("2350"));
-        assert_eq!(id_number("000").as_deref(), Some("0"));
+        assert_eq!(id_number("KH-002350").as_deref(), Some("=2350"));
+        assert_eq!(id_number("000").as_deref(), Some("=0"));
         assert_eq!(id_number("acme-co"), None);
         let q = |s: &str| id_query(s).map(|(l, n)| format!("{l}|{n}"));
-        assert_eq!(q("KH002350").as_deref(), Some("kh|2350"));
-        assert_eq!(q("kh 2350").as_deref(), Some("kh|2350"));
-        assert_eq!(q("2350"), None);
+        assert_eq!(q("KH002350").as_deref(), Some("kh|=2350"));
+        assert_eq!(q("kh 2350").as_deref(), Some("kh|=2350"));
+        assert_eq!(q("002350").as_deref(), Some("|=2350"));
     }
 
     #[test]

@@ -394,16 +394,26 @@ impl Reader<'_> {
         }
         if let Some((letters, number)) = id_query(text) {
             let id = FieldClass::Id.bit();
-            let with_letters: Vec<u32> = self
-                .postings(&letters)?
-                .into_iter()
-                .filter(|(_, m)| m & id != 0)
-                .map(|(d, _)| d)
-                .collect();
+            let with_letters: Option<Vec<u32>> = if letters.is_empty() {
+                None
+            } else {
+                Some(
+                    self.postings(&letters)?
+                        .into_iter()
+                        .filter(|(_, m)| m & id != 0)
+                        .map(|(d, _)| d)
+                        .collect(),
+                )
+            };
             let postings: Vec<(u32, u16)> = self
                 .postings(&number)?
                 .into_iter()
-                .filter(|(d, m)| m & id != 0 && with_letters.binary_search(d).is_ok())
+                .filter(|(d, m)| {
+                    m & id != 0
+                        && with_letters
+                            .as_ref()
+                            .is_none_or(|w| w.binary_search(d).is_ok())
+                })
                 .map(|(d, _)| (d, id))
                 .collect();
             add_postings(&mut alternatives, &postings, true, |c| {

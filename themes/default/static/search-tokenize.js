@@ -143,9 +143,12 @@ function idParts(text) {
   return [letters, rest.replace(/^0+/, '') || '0'];
 }
 
+export const ID_MARK = '=';
+
+// [letters (maybe ''), number term] of an id a query may be, or null (see id_query).
 export function idQuery(text) {
   const parts = idParts(text);
-  return parts && parts[0] !== '' ? parts : null;
+  return parts ? [parts[0], ID_MARK + parts[1]] : null;
 }
 
 export function legalPieces(run) {

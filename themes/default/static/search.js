@@ -531,13 +531,16 @@ async function exact(index, text, tokens) {
   const id = idQuery(text);
   if (id) {
     const bit = 1 << ID;
-    const letters = await postingsOf(index, id[0]);
-    const withLetters = new Set();
-    for (let i = 0; i < letters.docs.length; i++) if (letters.masks[i] & bit) withLetters.add(letters.docs[i]);
+    let withLetters = null;
+    if (id[0] !== '') {
+      const letters = await postingsOf(index, id[0]);
+      withLetters = new Set();
+      for (let i = 0; i < letters.docs.length; i++) if (letters.masks[i] & bit) withLetters.add(letters.docs[i]);
+    }
     const number = await postingsOf(index, id[1]);
     const docs = [];
     for (let i = 0; i < number.docs.length; i++) {
-      if (number.masks[i] & bit && withLetters.has(number.docs[i])) docs.push(number.docs[i]);
+      if (number.masks[i] & bit && (!withLetters || withLetters.has(number.docs[i]))) docs.push(number.docs[i]);
     }
     addPostings(alternatives, { docs, masks: docs.map(() => bit) }, true, withWhole);
   }
