@@ -36,6 +36,8 @@ pub const LEGAL_PENALTY: u32 = 12;
 pub const ALL_VALUES: u32 = 40;
 pub const JOINED_VALUE: u32 = 30;
 pub const SAME_FIELD: u32 = 15;
+/// Points of a fallback hit for each pair of the query its name has.
+pub const SHARED_PAIR: u32 = 2;
 /// Fewest letters of a word matched with one typo.
 pub const TYPO_MIN: usize = 5;
 /// Fewer hits than this are "few": a word then also matches words one typo away, and a
@@ -312,10 +314,26 @@ impl Reader<'_> {
                         add_postings(&mut sounds, &postings, false, FieldClass::weight);
                     }
                 }
+                // Among names that sound the same, those that share more of the query's pairs
+                // come first (长沙安太 → 长沙安泰 before 长沙安台…).
+                let name = FieldClass::Name.bit();
+                let mut shared: HashMap<u32, u32> = HashMap::new();
+                for token in &folded_tokens {
+                    let chars: Vec<char> = token.text.chars().collect();
+                    for pair in chars.windows(2) {
+                        let pair: String = pair.iter().collect();
+                        for (doc, mask) in self.postings(&pair)? {
+                            if mask & name != 0 && sounds.contains_key(&doc) {
+                                *shared.entry(doc).or_default() += SHARED_PAIR;
+                            }
+                        }
+                    }
+                }
                 for (doc, m) in sounds {
+                    let bonus = shared.get(&doc).copied().unwrap_or(0);
                     hits.entry(doc).or_insert(Hit {
                         doc,
-                        score: m.score,
+                        score: m.score + bonus,
                         class: m.class,
                         fallback: true,
                     });

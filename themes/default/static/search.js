@@ -35,6 +35,7 @@ const ALL_VALUES = 40;
 const JOINED_VALUE = 30;
 const SAME_FIELD = 15;
 const TYPO_MIN = 5;
+const SHARED_PAIR = 2;
 const FEW = 10;
 const BLOCK = 1024;
 // The names of the index files, relative to the index folder (src/index/paths.rs).
@@ -614,8 +615,19 @@ async function evaluateOnce(index, text) {
       for (const spelling of spellingsOf(readings)[0]) {
         for (const [, data] of await index.prefixed(PINYIN_MARK + spelling)) addPostings(sounds, data.postings, false, weight);
       }
+      // Among names that sound the same, those that share more of the query's pairs first.
+      const shared = new Map();
+      for (const tk of foldedTokens) {
+        const chars = Array.from(tk.text);
+        for (let i = 0; i + 1 < chars.length; i++) {
+          const { docs, masks } = await postingsOf(index, chars[i] + chars[i + 1]);
+          for (let k = 0; k < docs.length; k++) {
+            if (masks[k] & (1 << NAME) && sounds.has(docs[k])) shared.set(docs[k], (shared.get(docs[k]) || 0) + SHARED_PAIR);
+          }
+        }
+      }
       for (const [doc, m] of sounds) {
-        if (!hits.has(doc)) hits.set(doc, { score: m.score, cls: m.cls, fallback: true });
+        if (!hits.has(doc)) hits.set(doc, { score: m.score + (shared.get(doc) || 0), cls: m.cls, fallback: true });
       }
     }
   }
