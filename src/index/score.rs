@@ -150,28 +150,10 @@ impl Reader<'_> {
             }
             TokenKind::Han => {
                 for (doc, mask, whole) in self.run(&chars)? {
-                    if let Some((score, class)) = best(mask, FieldClass::weight) {
-                        keep(
-                            &mut map,
-                            doc,
-                            Match {
-                                score,
-                                class,
-                                whole: false,
-                            },
-                        );
-                    }
-                    if let Some((score, class)) = best(whole, |c| c.weight() + c.whole_bonus()) {
-                        keep(
-                            &mut map,
-                            doc,
-                            Match {
-                                score,
-                                class,
-                                whole: true,
-                            },
-                        );
-                    }
+                    add_postings(&mut map, &[(doc, mask)], false, FieldClass::weight);
+                    add_postings(&mut map, &[(doc, whole)], true, |c| {
+                        c.weight() + c.whole_bonus()
+                    });
                 }
             }
         }

@@ -17,3 +17,18 @@ pub fn read_tree(out: &Path) -> BTreeMap<String, Vec<u8>> {
         })
         .collect()
 }
+
+/// The page URLs of a search's hits, in order (from their cards).
+pub fn hit_urls(reader: &dossier::index::Reader, query: &dossier::index::Query) -> Vec<String> {
+    reader
+        .search(query)
+        .unwrap()
+        .iter()
+        .map(|h| {
+            reader.card(h.doc).unwrap()["u"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect()
+}

@@ -5,6 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
 
+use crate::common::hit_urls;
 use dossier::index::tokenize::{TokenKind, is_han, normalize, tokenize};
 use dossier::index::{
     Card, CustomerFacts, DataGroup, DocKind, Field, FieldClass, Query, Reader, SearchDoc, Sort,
@@ -105,20 +106,6 @@ fn scan(docs: &[SearchDoc], query: &str, text: Text) -> BTreeSet<String> {
                 })
         })
         .map(|d| d.url.clone())
-        .collect()
-}
-
-fn hit_urls(reader: &Reader, query: &Query) -> Vec<String> {
-    reader
-        .search(query)
-        .unwrap()
-        .iter()
-        .map(|h| {
-            reader.card(h.doc).unwrap()["u"]
-                .as_str()
-                .unwrap()
-                .to_string()
-        })
         .collect()
 }
 

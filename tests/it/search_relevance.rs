@@ -12,6 +12,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
 
+use crate::common::hit_urls;
 use dossier::index::{CustomerFacts, Query, Reader, SearchDoc, build_index, customer_doc};
 use dossier::model::Customer;
 use pinyin::ToPinyin;
@@ -243,6 +244,22 @@ fn pinyin_of_each(text: &str) -> Vec<String> {
         .collect::<Vec<_>>()
 }
 
+/// The core of a name without the city it starts with (`杭州华东医药商业有限公司` → `华东医药商业`).
+fn brand_and_trade(c: &Customer) -> &str {
+    let city = c.profile.city.as_deref().unwrap_or("");
+    let core = core_name(&c.name);
+    core.strip_prefix(city).unwrap_or(core)
+}
+
+/// The first contact with a Chinese name.
+fn chinese_contact(c: &Customer) -> String {
+    c.contacts
+        .iter()
+        .find(|x| !x.name.is_ascii())
+        .map(|x| x.name.clone())
+        .unwrap_or_default()
+}
+
 /// Deterministic picks: every `step`-th record (from `start`) that passes `keep`.
 fn picks(
     customers: &[Customer],
@@ -313,9 +330,7 @@ fn cases(customers: &[Customer]) -> Vec<Case> {
         );
     }
     for c in picks(customers, 11, 89, 3, chinese) {
-        let city = c.profile.city.as_deref().unwrap_or("");
-        let core = core_name(&c.name);
-        let rest = core.strip_prefix(city).unwrap_or(core);
+        let rest = brand_and_trade(c);
         push(
             "name",
             rest.to_string(),
@@ -610,8 +625,7 @@ fn cases(customers: &[Customer]) -> Vec<Case> {
         .enumerate()
     {
         let city = c.profile.city.as_deref().unwrap_or("");
-        let core = core_name(&c.name);
-        let rest = core.strip_prefix(city).unwrap_or(core);
+        let rest = brand_and_trade(c);
         let brand: String = rest.chars().take(2).collect();
         let phrase: String = rest.chars().skip(2).take(2).collect();
         let (q, fragment, note) = match i {
@@ -648,12 +662,7 @@ fn cases(customers: &[Customer]) -> Vec<Case> {
     for c in picks(customers, 53, 211, 2, |c| {
         chinese(c) && c.contacts.iter().any(|x| !x.name.is_ascii())
     }) {
-        let name = c
-            .contacts
-            .iter()
-            .find(|x| !x.name.is_ascii())
-            .map(|x| x.name.clone())
-            .unwrap_or_default();
+        let name = chinese_contact(c);
         let syllables = pinyin_of_each(&name);
         let q = format!("{} {}", syllables[0], syllables[1..].join(""));
         push(
@@ -667,9 +676,7 @@ fn cases(customers: &[Customer]) -> Vec<Case> {
         .into_iter()
         .enumerate()
     {
-        let city = c.profile.city.as_deref().unwrap_or("");
-        let core = core_name(&c.name);
-        let rest = core.strip_prefix(city).unwrap_or(core);
+        let rest = brand_and_trade(c);
         let fragment: String = rest.chars().take(4).collect();
         if i < 3 {
             push(
@@ -706,8 +713,7 @@ fn cases(customers: &[Customer]) -> Vec<Case> {
     }
     for c in picks(customers, 61, 103, 5, chinese) {
         let city = c.profile.city.as_deref().unwrap_or("");
-        let core = core_name(&c.name);
-        let rest = core.strip_prefix(city).unwrap_or(core);
+        let rest = brand_and_trade(c);
         let fragment: String = format!("{city}{}", rest.chars().take(2).collect::<String>());
         let chars: Vec<char> = fragment.chars().collect();
         let at = chars.len() - 1;
@@ -796,27 +802,12 @@ struct Metrics {
     mrr: f64,
 }
 
-fn ranked_urls(reader: &Reader, q: &str) -> Vec<String> {
-    reader
-        .search(&Query::text(q))
-        .unwrap()
-        .iter()
-        .take(100)
-        .map(|h| {
-            reader.card(h.doc).unwrap()["u"]
-                .as_str()
-                .unwrap()
-                .to_string()
-        })
-        .collect()
-}
-
 fn evaluate(corpus: &Corpus, cases: &[Case]) -> (BTreeMap<String, Metrics>, Vec<String>) {
     let reader = Reader::open(&corpus.files).unwrap();
     let mut by: BTreeMap<String, Metrics> = BTreeMap::new();
     let mut misses = Vec::new();
     for case in cases {
-        let got = ranked_urls(&reader, &case.q);
+        let got = hit_urls(&reader, &Query::text(&case.q));
         let expect: BTreeSet<&str> = case.expect.iter().map(String::as_str).collect();
         let first = got.iter().position(|u| expect.contains(u.as_str()));
         let top10 = got

@@ -4,14 +4,19 @@
 use dossier::index::tokenize::{TokenKind, terms, tokenize};
 use serde_json::Value;
 
-#[test]
-fn tokenizer_matches_shared_vectors() {
+/// `tests/fixtures/tokenizer-vectors.json`.
+fn shared_vectors() -> Value {
     let text = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/tests/fixtures/tokenizer-vectors.json"
     ))
     .unwrap();
-    let doc: Value = serde_json::from_str(&text).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+#[test]
+fn tokenizer_matches_shared_vectors() {
+    let doc = shared_vectors();
     let vectors = doc["vectors"].as_array().unwrap();
     assert!(vectors.len() >= 20);
     for v in vectors {
@@ -47,12 +52,7 @@ fn tokenizer_matches_shared_vectors() {
 #[test]
 fn normalisations_match_shared_vectors() {
     use dossier::index::normalize::*;
-    let text = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/tokenizer-vectors.json"
-    ))
-    .unwrap();
-    let doc: Value = serde_json::from_str(&text).unwrap();
+    let doc = shared_vectors();
     let vectors = doc["normalize"].as_array().unwrap();
     assert!(vectors.len() >= 30);
     let strings = |v: &Value| -> Vec<String> {

@@ -464,10 +464,8 @@ async function tokenMatches(index, token, last) {
     addPostings(map, await postingsOf(index, token.text), false, weight);
   } else {
     for (const [doc, mask, whole] of await run(index, chars)) {
-      const b = best(mask, weight);
-      if (b) keep(map, doc, { score: b.score, cls: b.cls, whole: false });
-      const w = best(whole, withWhole);
-      if (w) keep(map, doc, { score: w.score, cls: w.cls, whole: true });
+      addPostings(map, { docs: [doc], masks: [mask] }, false, weight);
+      addPostings(map, { docs: [doc], masks: [whole] }, true, withWhole);
     }
   }
   if (token.kind === 'han') {
