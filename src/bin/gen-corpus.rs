@@ -297,7 +297,10 @@ fn term_kinds(files: &BTreeMap<String, Vec<u8>>) -> BTreeMap<&'static str, (usiz
         x
     }
     let mut out: BTreeMap<&'static str, (usize, Vec<u8>)> = BTreeMap::new();
-    for (path, gz) in files.iter().filter(|(p, _)| p.starts_with("search/t/")) {
+    for (path, gz) in files
+        .iter()
+        .filter(|(p, _)| p.starts_with("search/") && p.contains("/t/"))
+    {
         let mut bytes = Vec::new();
         if std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&gz[..]), &mut bytes)
             .is_err()

@@ -19,7 +19,7 @@ use super::paths;
 use super::tokenize::{TokenKind, for_each_term, for_each_token};
 
 /// Format version, in the manifest; the client refuses other versions.
-pub const VERSION: u32 = 2;
+pub const VERSION: u32 = 3;
 
 /// Size targets of the files. A term shard of 24 KB (uncompressed) is about 10 KB on the wire.
 #[derive(Clone, Copy, Debug)]
@@ -167,7 +167,7 @@ pub fn build_index_with(docs: &[SearchDoc], limits: Limits) -> BTreeMap<String, 
         files.push((paths::tables(*block), bytes.clone()));
     }
 
-    let manifest = json!({
+    let mut manifest = json!({
         "version": VERSION,
         "docs": n,
         "chunk": chunk,
@@ -179,10 +179,6 @@ pub fn build_index_with(docs: &[SearchDoc], limits: Limits) -> BTreeMap<String, 
         "facets": fields,
         "sorts": ["revenue", "grade", "name"],
     });
-    files.push((
-        paths::MANIFEST.to_string(),
-        serde_json::to_vec(&manifest).unwrap_or_default(),
-    ));
     files.extend(
         jobs.into_par_iter()
             .map(|(path, text)| (path, gzip(text.as_bytes())))
@@ -194,7 +190,32 @@ pub fn build_index_with(docs: &[SearchDoc], limits: Limits) -> BTreeMap<String, 
             .map(|(path, bytes)| (path, gzip(&bytes)))
             .collect::<Vec<_>>(),
     );
-    files.into_iter().collect()
+    files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let id = index_id(&manifest, &files);
+    manifest["id"] = Value::String(id.clone());
+    let mut out: BTreeMap<String, Vec<u8>> = files
+        .into_iter()
+        .map(|(name, bytes)| (paths::data_path(&id, &name), bytes))
+        .collect();
+    out.insert(
+        paths::MANIFEST.to_string(),
+        serde_json::to_vec(&manifest).unwrap_or_default(),
+    );
+    out
+}
+
+/// A hash of the manifest (before it has an id) and of every file's name and bytes, in
+/// name order: 16 hex digits.
+fn index_id(manifest: &Value, files: &[(String, Vec<u8>)]) -> String {
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    hasher.update(&serde_json::to_vec(manifest).unwrap_or_default());
+    for (name, bytes) in files {
+        hasher.update(&(name.len() as u64).to_le_bytes());
+        hasher.update(name.as_bytes());
+        hasher.update(&(bytes.len() as u64).to_le_bytes());
+        hasher.update(bytes);
+    }
+    format!("{:016x}", hasher.digest())
 }
 
 /// Documents are numbered by revenue (largest first, absent last), then name, then URL: the

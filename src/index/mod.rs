@@ -22,10 +22,11 @@ pub mod query;
 pub mod score;
 pub mod tokenize;
 
-pub use build::{Limits, MANIFEST, build_index, build_index_with, manifest_id};
+pub use build::{Limits, build_index, build_index_with};
 pub use doc::{
     Card, CustomerFacts, DocKind, SearchDoc, SortKeys, customer_doc, markdown_text, playbook_doc,
     site_docs,
 };
 pub use fields::{DataGroup, Field, FieldClass};
+pub use paths::{MANIFEST, manifest_id};
 pub use query::{Hit, PAGE, Query, Reader, Sort};

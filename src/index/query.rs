@@ -81,6 +81,8 @@ pub struct Reader<'a> {
     pub facets: Vec<String>,
     /// Blocks of code points with folding and reading tables (`search/z/<block>.json.gz`).
     pub blocks: Vec<u32>,
+    /// The index's id: its files are under `search/<id>/`.
+    pub id: String,
     /// Every file read so far, for measuring what a query fetches.
     pub fetched: RefCell<BTreeSet<String>>,
     cache: RefCell<HashMap<String, Rc<Value>>>,
@@ -123,6 +125,7 @@ impl<'a> Reader<'a> {
             shards: Vec::new(),
             facets: Vec::new(),
             blocks: Vec::new(),
+            id: String::new(),
             fetched: RefCell::new(BTreeSet::new()),
             cache: RefCell::new(HashMap::new()),
             shards_cache: RefCell::new(HashMap::new()),
@@ -133,6 +136,7 @@ impl<'a> Reader<'a> {
             return Err(ReadError::Version(version));
         }
         let num = |k: &str| m[k].as_u64().unwrap_or(1) as usize;
+        reader.id = m["id"].as_str().unwrap_or_default().to_string();
         reader.docs = m["docs"].as_u64().unwrap_or(0) as usize;
         reader.chunk = num("chunk");
         reader.part = num("part");
@@ -146,6 +150,11 @@ impl<'a> Reader<'a> {
             .filter_map(|b| b.as_u64().map(|b| b as u32))
             .collect();
         Ok(reader)
+    }
+
+    /// Where the index file `name` is, relative to the site root.
+    pub fn at(&self, name: &str) -> String {
+        paths::data_path(&self.id, name)
     }
 
     /// The decoded JSON of one file (gunzipped when its name ends in `.gz`), cached.
@@ -203,7 +212,7 @@ impl<'a> Reader<'a> {
 
     /// Term shard `i`, decoded.
     pub fn shard(&self, i: usize) -> Result<Rc<Shard>, ReadError> {
-        let path = paths::shard(i);
+        let path = self.at(&paths::shard(i));
         self.fetched.borrow_mut().insert(path.clone());
         if let Some(s) = self.shards_cache.borrow().get(&i) {
             return Ok(s.clone());
@@ -268,7 +277,7 @@ impl<'a> Reader<'a> {
     pub fn facet(&self, field: &str) -> Result<BTreeMap<String, Vec<u32>>, ReadError> {
         let mut out: BTreeMap<String, Vec<u32>> = BTreeMap::new();
         for p in 0..self.parts {
-            if let Value::Object(map) = &*self.json(&paths::facet(field, p))? {
+            if let Value::Object(map) = &*self.json(&self.at(&paths::facet(field, p)))? {
                 for (value, list) in map {
                     let mut cur = (p * self.part) as i64 - 1;
                     let docs = out.entry(value.clone()).or_default();
@@ -286,7 +295,7 @@ impl<'a> Reader<'a> {
     pub fn column(&self, key: &str) -> Result<Vec<i64>, ReadError> {
         let mut out = Vec::with_capacity(self.docs);
         for p in 0..self.parts {
-            let v = self.json(&paths::column(key, p))?;
+            let v = self.json(&self.at(&paths::column(key, p)))?;
             out.extend(
                 v.as_array()
                     .into_iter()
@@ -300,7 +309,7 @@ impl<'a> Reader<'a> {
     /// The card of one document.
     pub fn card(&self, doc: u32) -> Result<Value, ReadError> {
         let chunk = doc as usize / self.chunk;
-        let cards = self.json(&paths::cards(chunk))?;
+        let cards = self.json(&self.at(&paths::cards(chunk)))?;
         Ok(cards[doc as usize % self.chunk].clone())
     }
 

@@ -456,7 +456,7 @@ impl Reader<'_> {
         blocks.dedup();
         let mut tables = Tables::default();
         for block in blocks {
-            let data = self.json(&super::paths::tables(block))?;
+            let data = self.json(&self.at(&super::paths::tables(block)))?;
             let pairs: Vec<char> = data["t"].as_str().unwrap_or("").chars().collect();
             for pair in pairs.chunks(2) {
                 if let [t, s] = pair {

@@ -15,7 +15,7 @@ import {
   legalPieces, pinyinQuery, wholeTerm, withinOneEdit, spellingsOf, PINYIN_MARK, WHOLE_MARK,
 } from './search-tokenize.js';
 
-export const VERSION = 2;
+export const VERSION = 3;
 export const PAGE = 10;
 // Field classes, by bit (src/index/fields.rs): weights and whole-value bonuses.
 export const CLASSES = ['id', 'name', 'person', 'owner', 'city', 'region', 'tag', 'phone', 'email', 'text', 'pinyin'];
@@ -38,7 +38,8 @@ const TYPO_MIN = 5;
 const SHARED_PAIR = 2;
 const FEW = 10;
 const BLOCK = 1024;
-// The names of the index files, relative to the index folder (src/index/paths.rs).
+// The names of the index files (src/index/paths.rs): the manifest relative to the search
+// folder, every other file relative to the index's own folder `<id>/` beside it.
 export const PATHS = {
   manifest: 'index.json',
   shard: (i) => `t/${i}.bin.gz`,
@@ -180,24 +181,28 @@ function decodeTerm(shard, term) {
   return data;
 }
 
+// One index, as named by the manifest it loaded first: its other files are under `<id>/`
+// beside the manifest, so files of a later build (published under another id) never mix in.
 export class SearchIndex {
   // `base`: absolute URL of the folder holding index.json (ends with '/').
   constructor(base, fetchImpl) {
     this.base = base;
-    this.fetchImpl = fetchImpl || ((url) => fetch(url));
+    this.fetchImpl = fetchImpl || ((url, init) => fetch(url, init));
     this.cache = new Map();
     this.fetched = new Map(); // path -> bytes on the wire
   }
 
+  async fetchBytes(path, init) {
+    const response = await this.fetchImpl(new URL(path, this.base).href, init);
+    if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
+    const raw = new Uint8Array(await response.arrayBuffer());
+    this.fetched.set(path, raw.length);
+    return gunzip(raw);
+  }
+
   load(path, decode) {
     if (!this.cache.has(path)) {
-      const promise = (async () => {
-        const response = await this.fetchImpl(new URL(path, this.base).href);
-        if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
-        const raw = new Uint8Array(await response.arrayBuffer());
-        this.fetched.set(path, raw.length);
-        return decode(await gunzip(raw));
-      })();
+      const promise = this.fetchBytes(path).then(decode);
       this.cache.set(path, promise);
       promise.catch(() => this.cache.delete(path));
     }
@@ -214,6 +219,23 @@ export class SearchIndex {
     return m;
   }
 
+  // A file of this index (`t/0.bin.gz`), decoded.
+  async file(name, decode) {
+    const { id } = await this.manifest();
+    return this.load(`${id}/${name}`, decode);
+  }
+
+  async data(name) {
+    return this.file(name, (bytes) => JSON.parse(utf8.decode(bytes)));
+  }
+
+  // The id of the index the server has now, past any HTTP cache: differs from this one's
+  // after a rebuild.
+  async latestId() {
+    const bytes = await this.fetchBytes(PATHS.manifest, { cache: 'no-cache' });
+    return JSON.parse(utf8.decode(bytes)).id;
+  }
+
   async shardOf(term) {
     const { shards } = await this.manifest();
     // The last shard whose first term is <= term (code-point order, as Rust sorts).
@@ -228,7 +250,7 @@ export class SearchIndex {
   }
 
   shard(i) {
-    return this.load(PATHS.shard(i), indexShard);
+    return this.file(PATHS.shard(i), indexShard);
   }
 
   async term(term) {
@@ -258,7 +280,7 @@ export class SearchIndex {
     const m = await this.manifest();
     if (!m.facets.includes(field)) return new Map();
     const parts = await Promise.all(
-      Array.from({ length: m.parts }, (_, p) => this.json(PATHS.facet(field, p))),
+      Array.from({ length: m.parts }, (_, p) => this.data(PATHS.facet(field, p))),
     );
     const lists = new Map();
     parts.forEach((part, p) => {
@@ -279,14 +301,14 @@ export class SearchIndex {
   async column(key) {
     const m = await this.manifest();
     const parts = await Promise.all(
-      Array.from({ length: m.parts }, (_, p) => this.json(PATHS.column(key, p))),
+      Array.from({ length: m.parts }, (_, p) => this.data(PATHS.column(key, p))),
     );
     return Int32Array.from(parts.flat());
   }
 
   async card(doc) {
     const m = await this.manifest();
-    const chunk = await this.json(PATHS.cards(Math.floor(doc / m.chunk)));
+    const chunk = await this.data(PATHS.cards(Math.floor(doc / m.chunk)));
     return chunk[doc % m.chunk];
   }
 
@@ -574,7 +596,7 @@ async function tables(index, tokens) {
   const folded = new Map();
   const readings = new Map();
   for (const block of [...blocks].sort((a, b) => a - b)) {
-    const data = await index.json(PATHS.tables(block));
+    const data = await index.data(PATHS.tables(block));
     const pairs = Array.from(data.t || '');
     for (let i = 0; i + 1 < pairs.length; i += 2) folded.set(pairs[i], pairs[i + 1]);
     for (const [c, r] of Object.entries(data.p || {})) readings.set(c, r.split(' '));
@@ -945,13 +967,23 @@ class Page {
     this.run = 0;
   }
 
+  // Starts over with the index the server has now, if it is not the one loaded: after a
+  // rebuild (the preview announces the new id) or when a file of this index has gone.
+  async renewIndex(id) {
+    const loaded = await this.index.manifest().then((m) => m.id, () => null);
+    const latest = id || await this.index.latestId().catch(() => loaded);
+    if (latest === loaded) return false;
+    this.index = new SearchIndex(this.index.base);
+    return true;
+  }
+
   navigate(query, push) {
     const url = location.pathname + writeQuery(query);
     if (push) history.pushState(null, '', url);
     this.render(query);
   }
 
-  async render(query) {
+  async render(query, renewed) {
     const run = ++this.run;
     const started = performance.now();
     ready('0');
@@ -966,19 +998,22 @@ class Page {
       return;
     }
     let hits;
+    let cards;
     try {
       hits = await search(this.index, query);
+      cards = await Promise.all(hits.slice(0, PAGE).map((h) => this.index.card(h.doc)));
     } catch (e) {
       if (run !== this.run) return;
+      if (!renewed && await this.renewIndex()) {
+        if (run === this.run) this.render(query, true);
+        return;
+      }
       this.root.innerHTML = `<p class="search-summary" role="alert">${escapeHtml(T.error + e.message)}</p>`;
       ready('1');
       return;
     }
     if (run !== this.run) return;
     const tokens = tokenize(query.q);
-    const shown = hits.slice(0, PAGE);
-    const cards = await Promise.all(shown.map((h) => this.index.card(h.doc)));
-    if (run !== this.run) return;
 
     // Only hits by sound: say so, and offer the first of them as what was meant.
     const guess = hits.length > 0 && hits[0].fallback
@@ -1009,7 +1044,7 @@ class Page {
     this.root.innerHTML = summary +
       `<div class="search-layout"><aside class="search-facets">${clear}${facetHtml}</aside>` +
       `<div class="search-main"><div class="search-toolbar"><label>${escapeHtml(T.sort)} <select name="sort">${sortHtml}</select></label></div>` +
-      `<ol class="search-list">${cards.map((c, i) => cardHtml(c, shown[i], query.q, tokens, T, this.zh)).join('')}</ol>` +
+      `<ol class="search-list">${cards.map((c, i) => cardHtml(c, hits[i], query.q, tokens, T, this.zh)).join('')}</ol>` +
       (hits.length > PAGE ? `<button type="button" class="search-more">${escapeHtml(T.more)}</button>` : '') +
       '</div></div>';
     this.root.dataset.total = String(hits.length);
@@ -1151,6 +1186,10 @@ export function init() {
     box.addEventListener('blur', () => { typing = false; });
   }
   window.addEventListener('popstate', () => page.render(readQuery(location.search)));
+  // The live preview (dossier serve) tells open tabs the id of each new index.
+  window.addEventListener('dossier:search-index', async (event) => {
+    if (await page.renewIndex(event.detail)) page.render(readQuery(location.search));
+  });
   page.render(readQuery(location.search));
 }
 
