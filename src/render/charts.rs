@@ -79,34 +79,71 @@ fn n(x: f64) -> String {
     }
 }
 
+/// The smallest tick step, 10^-300: a range narrower than that (subnormal numbers, where
+/// `10^k` is no longer exact) is drawn on it, so its bars are flat.
+const MIN_STEP_EXPONENT: i32 = -300;
+
 /// Tick values from a rounded-out range that includes 0, with steps of 1, 2 or 5 × 10^k.
+///
+/// Any finite range gives 2 to 12 increasing, finite ticks, the first at or below `min(lo, 0)`
+/// and the last at or above `max(hi, 0)`: ticks beyond the largest float stop at ±`f64::MAX`.
 fn ticks(lo: f64, hi: f64) -> Vec<f64> {
-    let lo = lo.min(0.0);
-    let mut hi = hi.max(0.0);
-    if !(hi - lo).is_finite() || hi - lo <= 0.0 {
+    let finite_or_zero = |x: f64| if x.is_finite() { x } else { 0.0 };
+    let lo = finite_or_zero(lo).min(0.0);
+    let mut hi = finite_or_zero(hi).max(0.0);
+    if hi == lo {
         hi = lo + 1.0;
     }
-    let raw = (hi - lo) / 5.0;
-    let exponent = raw.log10().floor() as i32;
-    let magnitude = 10f64.powi(exponent);
-    let multiple = [1.0, 2.0, 5.0, 10.0]
-        .into_iter()
-        .find(|m| m * magnitude >= raw)
-        .unwrap_or(10.0);
-    let step = multiple * magnitude;
-    let first = (lo / step).floor() as i64;
-    let last = (hi / step).ceil() as i64;
-    // i × multiple × 10^e, computed so that 0.2 steps give 0.6, not 0.6000000000000001.
-    let value = |i: i64| {
-        let v = i as f64 * multiple;
-        let v = if exponent < 0 {
-            v / 10f64.powi(-exponent)
-        } else {
-            v * magnitude
-        };
-        if v == 0.0 { 0.0 } else { v }
+    // From −MAX to MAX the span itself overflows; a fifth of each end does not.
+    let span = hi - lo;
+    let raw = if span.is_finite() {
+        span / 5.0
+    } else {
+        hi / 5.0 - lo / 5.0
     };
+    let exponent = (raw.log10().floor() as i32).max(MIN_STEP_EXPONENT);
+    let magnitude = power_of_ten(exponent);
+    let multiple: i32 = [1, 2, 5, 10]
+        .into_iter()
+        .find(|m| f64::from(*m) * magnitude >= raw)
+        .unwrap_or(10);
+    let step = f64::from(multiple) * magnitude;
+    // The float nearest to i × multiple × 10^e: 0.2 steps give 0.6, not 0.6000000000000001.
+    let value = |i: i64| {
+        let v = format!("{}e{exponent}", i * i64::from(multiple))
+            .parse::<f64>()
+            .unwrap_or(0.0);
+        if v == 0.0 {
+            0.0
+        } else {
+            v.clamp(-f64::MAX, f64::MAX)
+        }
+    };
+    let mut first = (lo / step).floor() as i64;
+    let mut last = (hi / step).ceil() as i64;
+    // A subnormal end divided by a large step rounds to 0: one more step covers it.
+    if value(first) > lo {
+        first -= 1;
+    }
+    if value(last) < hi {
+        last += 1;
+    }
     (first..=last).map(value).collect()
+}
+
+/// 10^e as the nearest float (`powi` drifts by a few units in the last place for large `e`).
+fn power_of_ten(e: i32) -> f64 {
+    format!("1e{e}").parse().unwrap_or(f64::NAN)
+}
+
+/// Where `v` lies from `lo` (0) to `hi` (1); halves where the differences overflow.
+fn fraction(v: f64, lo: f64, hi: f64) -> f64 {
+    let (offset, span) = (v - lo, hi - lo);
+    if offset.is_finite() && span.is_finite() {
+        offset / span
+    } else {
+        (v / 2.0 - lo / 2.0) / (hi / 2.0 - lo / 2.0)
+    }
 }
 
 struct Plot {
@@ -118,7 +155,7 @@ struct Plot {
 impl Plot {
     fn y(&self, v: f64) -> f64 {
         let h = HEIGHT - TOP - BOTTOM;
-        TOP + h - (v - self.lo) / (self.hi - self.lo) * h
+        TOP + h - fraction(v, self.lo, self.hi) * h
     }
 
     fn band(&self) -> f64 {
@@ -213,7 +250,8 @@ fn table(svg: &mut String, chart: &Chart, headers: &[&str], rows: &[(String, Vec
 fn bars(svg: &mut String, plot: &Plot, data: &[Datum]) {
     let width = plot.band() * 0.7;
     let zero = plot.y(0.0);
-    for (i, d) in data.iter().enumerate() {
+    // A value that is not a number has no bar; the table still shows its text.
+    for (i, d) in data.iter().enumerate().filter(|(_, d)| d.value.is_finite()) {
         let y = plot.y(d.value);
         let (top, height) = if d.value >= 0.0 {
             (y, zero - y)
@@ -376,15 +414,7 @@ pub fn pareto(
         hi: t[t.len() - 1],
         count: data.len(),
     };
-    let total: f64 = data.iter().map(|d| d.value.max(0.0)).sum();
-    let mut running = 0.0;
-    let cumulative: Vec<f64> = data
-        .iter()
-        .map(|d| {
-            running += d.value.max(0.0);
-            if total > 0.0 { running / total } else { 0.0 }
-        })
-        .collect();
+    let cumulative = cumulative_shares(data);
     // The share scale maps 0..1 onto the plot's full height.
     let share_y = |s: f64| {
         let h = HEIGHT - TOP - BOTTOM;
@@ -427,6 +457,31 @@ pub fn pareto(
         .collect();
     table(&mut svg, chart, &[value_name, cumulative_name], &rows);
     svg
+}
+
+/// The running share of the total of the positive values, after each datum.
+fn cumulative_shares(data: &[Datum]) -> Vec<f64> {
+    let positive = |d: &Datum| {
+        if d.value.is_finite() {
+            d.value.max(0.0)
+        } else {
+            0.0
+        }
+    };
+    let mut total: f64 = data.iter().map(positive).sum();
+    // Values near the largest float overflow the sum: shares of the largest value do not.
+    let mut scale = 1.0;
+    if !total.is_finite() {
+        scale = data.iter().map(positive).fold(0.0, f64::max);
+        total = data.iter().map(|d| positive(d) / scale).sum();
+    }
+    let mut running = 0.0;
+    data.iter()
+        .map(|d| {
+            running += positive(d) / scale;
+            if total > 0.0 { running / total } else { 0.0 }
+        })
+        .collect()
 }
 
 /// A radar (spider) chart of scores from 0 to `max` on evenly spaced axes, first axis at the
@@ -495,7 +550,15 @@ pub fn radar(chart: &Chart, value_name: &str, axes_data: &[Datum], max: f64) -> 
     let _ = write!(
         svg,
         "<polygon class=\"radar-area\" points=\"{}\"/>",
-        polygon(&|i| radius * (axes_data[i].value / max).clamp(0.0, 1.0))
+        polygon(&|i| {
+            let share = axes_data[i].value / max;
+            radius
+                * if share.is_nan() {
+                    0.0
+                } else {
+                    share.clamp(0.0, 1.0)
+                }
+        })
     );
     let rows: Vec<(String, Vec<String>)> = axes_data
         .iter()
@@ -548,6 +611,98 @@ mod tests {
         assert_eq!(ticks(-30.0, 40.0), [-20.0 * 2.0, -20.0, 0.0, 20.0, 40.0]);
         assert_eq!(ticks(0.0, 0.0), [0.0, 0.2, 0.4, 0.6, 0.8, 1.0]);
         assert_eq!(ticks(0.0, 3_200_000.0).last(), Some(&4_000_000.0));
+    }
+
+    #[test]
+    fn ticks_of_extreme_ranges() {
+        // A subnormal revenue once gave a zero step and a panic ("capacity overflow").
+        assert_eq!(ticks(0.0, 1e-323), [0.0, 1e-300]);
+        assert_eq!(ticks(-5e-324, 0.0), [-1e-300, 0.0]);
+        // 5e-324 / 2e5 rounds to 0: one more step covers the subnormal end.
+        assert_eq!(
+            ticks(-638_160.0, 5e-324),
+            [
+                -800_000.0, -600_000.0, -400_000.0, -200_000.0, 0.0, 200_000.0
+            ]
+        );
+        assert_eq!(ticks(7.0, 7.0), [0.0, 2.0, 4.0, 6.0, 8.0]);
+        assert_eq!(ticks(-7.0, -7.0), [-8.0, -6.0, -4.0, -2.0, 0.0]);
+        assert_eq!(
+            ticks(-f64::MAX, f64::MAX),
+            [-f64::MAX, -1e308, 0.0, 1e308, f64::MAX]
+        );
+        assert_eq!(ticks(0.0, 1e300).last(), Some(&1e300));
+        assert_eq!(ticks(f64::NAN, f64::INFINITY), ticks(0.0, 0.0));
+    }
+
+    /// Finite numbers of every magnitude, with the edges of the float range weighted in.
+    fn finite() -> impl proptest::strategy::Strategy<Value = f64> {
+        use proptest::prelude::*;
+        prop_oneof![
+            any::<f64>().prop_filter("finite", |x| x.is_finite()),
+            (-1e6f64..1e6),
+            prop::sample::select(vec![
+                0.0,
+                -0.0,
+                5e-324,
+                -5e-324,
+                1e-323,
+                f64::MIN_POSITIVE,
+                f64::MAX,
+                -f64::MAX,
+                1e15,
+                -1e15,
+                f64::EPSILON,
+            ]),
+        ]
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn ticks_cover_any_finite_range(a in finite(), b in finite()) {
+            let (lo, hi) = (a.min(b), a.max(b));
+            let t = ticks(lo, hi);
+            proptest::prop_assert!((2..=12).contains(&t.len()), "{t:?}");
+            proptest::prop_assert!(t.iter().all(|v| v.is_finite()), "{t:?}");
+            proptest::prop_assert!(t.windows(2).all(|w| w[0] < w[1]), "{t:?}");
+            proptest::prop_assert!(t.contains(&0.0), "{t:?}");
+            proptest::prop_assert!(t[0] <= lo.min(0.0) && t[t.len() - 1] >= hi.max(0.0), "{t:?}");
+        }
+
+        #[test]
+        fn charts_of_any_finite_values_have_finite_coordinates(
+            values in proptest::collection::vec(finite(), 0..6),
+        ) {
+            let data: Vec<Datum> = values
+                .iter()
+                .enumerate()
+                .map(|(i, v)| Datum::new(format!("C{i}"), *v, format!("{v}")))
+                .collect();
+            let pct = |s: f64| format!("{s}");
+            let labels: Vec<String> = data.iter().map(|d| d.label.clone()).collect();
+            let series = [Series {
+                name: "s".into(),
+                points: values.iter().map(|v| Some((*v, v.to_string()))).collect(),
+            }];
+            for svg in [
+                bar_chart(&chart("b", "B"), "V", &data),
+                pareto(&chart("p", "P"), "V", "C", &pct, &data),
+                line_chart(&chart("l", "L"), &labels, &series),
+            ] {
+                let coordinates = regex_lite::Regex::new(
+                    r#" (?:x|y|x1|x2|y1|y2|cx|cy|width|height|points)="([^"]*)""#,
+                )
+                .expect("regex");
+                let numbers = coordinates.captures_iter(&svg).map(|c| c[1].to_string());
+                for number in numbers.collect::<Vec<_>>().iter().flat_map(|s| s.split([' ', ','])) {
+                    let parsed = number.parse::<f64>();
+                    proptest::prop_assert!(
+                        parsed.is_ok_and(f64::is_finite),
+                        "{number:?} in {svg}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]
