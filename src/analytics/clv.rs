@@ -114,7 +114,7 @@ pub fn mean_profit(customer: &Customer, last_year: i32) -> Option<MeanProfit> {
     if rows.is_empty() {
         return None;
     }
-    let sum: i128 = rows.iter().map(|(_, gp)| exact::money(*gp)).sum();
+    let sum = exact::sum(rows.iter().map(|(_, gp)| exact::money(*gp)));
     Some(MeanProfit {
         value: exact::value(sum) / rows.len() as f64,
         years: rows.iter().map(|(y, _)| *y).collect(),

@@ -121,7 +121,7 @@ pub fn credit(customer: &Customer, config: &CreditConfig, period: &Period) -> Cr
         .and_then(|c| c.five_c)
         .map(|five_c| rate(five_c, config, &warnings, delay.as_ref()));
     let unpaid = outstanding_payments(&customer.payments, period.as_of);
-    let outstanding: i128 = unpaid.iter().map(|p| exact::money(p.amount)).sum();
+    let outstanding = exact::sum(unpaid.iter().map(|p| exact::money(p.amount)));
     let limit = credit.and_then(|c| c.limit);
     CreditMetrics {
         display: display_grade(rating.as_ref().map(|r| r.grade), config.scale),
@@ -229,12 +229,20 @@ fn warning_notches(warnings: &[Warning]) -> Vec<Notch> {
 }
 
 /// One notch per threshold that D strictly exceeds, compared exactly:
-/// Σ A_i·days_i / Σ A_i > t  ⇔  Σ A_i·days_i · 10000 > round(t·10000) · Σ A_i.
+/// Σ A_i·days_i / Σ A_i > t  ⇔  Σ A_i·days_i · 10000 > round(t·10000) · Σ A_i
+/// (in floats when a threshold is too large for the products).
 fn delay_notches(delay: &PaymentDelay, thresholds: &[f64]) -> Vec<Notch> {
     let (weighted_days, total) = delay_sums(&delay.payments);
+    let exceeds = |t: f64| match (
+        weighted_days.checked_mul(exact::SCALE),
+        exact::money(t).checked_mul(total),
+    ) {
+        (Some(left), Some(right)) => left > right,
+        _ => delay.days > t,
+    };
     thresholds
         .iter()
-        .filter(|t| weighted_days * exact::SCALE > exact::money(**t) * total)
+        .filter(|t| exceeds(**t))
         .map(|t| Notch::PaymentDelay {
             threshold_days: *t,
             delay_days: delay.days,
@@ -246,7 +254,8 @@ fn delay_notches(delay: &PaymentDelay, thresholds: &[f64]) -> Vec<Notch> {
 fn delay_sums(lines: &[PaymentLine]) -> (i128, i128) {
     lines.iter().fold((0, 0), |(w, t), p| {
         let a = exact::money(p.amount);
-        (w + a * i128::from(p.days_late), t + a)
+        let weighted = a.saturating_mul(i128::from(p.days_late));
+        (w.saturating_add(weighted), t.saturating_add(a))
     })
 }
 
@@ -302,11 +311,11 @@ fn ratios(f: Financials) -> FinancialRatios {
     let quick_assets = f
         .current_assets
         .zip(f.inventory)
-        .map(|(a, i)| exact::value(exact::money(a) - exact::money(i)));
+        .map(|(a, i)| exact::value(exact::money(a).saturating_sub(exact::money(i))));
     let equity = f
         .total_assets
         .zip(f.total_liabilities)
-        .map(|(a, l)| exact::value(exact::money(a) - exact::money(l)));
+        .map(|(a, l)| exact::value(exact::money(a).saturating_sub(exact::money(l))));
     FinancialRatios {
         current: divide(f.current_assets, f.current_liabilities),
         quick: divide(quick_assets, f.current_liabilities),

@@ -4,6 +4,10 @@
 //! threshold comparisons (ABC cumulative shares, payment delay against `credit.delay_notches`)
 //! never drift. Weighted scores (5C, surveys) are integers in ten-thousandths because the
 //! weights are ([`crate::config::Weight`]). Ratios of money compare by cross-multiplication.
+//!
+//! Validated amounts are at most [`crate::model::MAX_AMOUNT`] (10^15), far inside `i128`; sums
+//! and products here still saturate (or fall back to floats) instead of wrapping, so records
+//! built in code cannot turn a large value negative.
 
 use std::cmp::Ordering;
 
@@ -13,6 +17,11 @@ pub const SCALE: i128 = 10_000;
 /// Money in ten-thousandths: `round(x · 10000)`. Values beyond ±1.7e34 saturate.
 pub fn money(x: f64) -> i128 {
     (x * SCALE as f64).round() as i128
+}
+
+/// Σ of fixed-point values, saturating at the ends of `i128` instead of wrapping.
+pub fn sum(values: impl IntoIterator<Item = i128>) -> i128 {
+    values.into_iter().fold(0, i128::saturating_add)
 }
 
 /// Back from ten-thousandths to a number for export and display.

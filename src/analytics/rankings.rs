@@ -143,7 +143,7 @@ fn figures(customer: &Customer, year: i32) -> Option<Figures<'_>> {
         achievement: row
             .target
             .and_then(|t| Ratio::new(revenue, exact::money(t))),
-        growth: previous.and_then(|p| Ratio::new(revenue - p, p)),
+        growth: previous.and_then(|p| Ratio::new(revenue.saturating_sub(p), p)),
         margin: row
             .gross_profit
             .and_then(|gp| Ratio::new(exact::money(gp), revenue)),
@@ -245,9 +245,10 @@ pub fn rankings(customers: &[&Customer], period: &Period, top: usize) -> Ranking
 /// The class of a customer whose predecessors in the revenue order sum to `before`, all
 /// exact: A when before < 0.80 · total, B when before < 0.95 · total, else C.
 fn abc_class(before: i128, total: i128) -> Class {
-    if before * 100 < total * 80 {
+    let share = Ratio::new(before, total);
+    if share < Ratio::new(80, 100) {
         Class::A
-    } else if before * 100 < total * 95 {
+    } else if share < Ratio::new(95, 100) {
         Class::B
     } else {
         Class::C
@@ -264,7 +265,7 @@ pub fn abc(customers: &[&Customer], period: &Period) -> AbcAnalysis {
         .map(|f| (f.customer.id.as_str(), *f))
         .collect();
     let revenues: Vec<i128> = order.iter().map(|e| by_id[e.id.as_str()].revenue).collect();
-    let total: i128 = revenues.iter().sum();
+    let total = exact::sum(revenues.iter().copied());
     let mut before = 0i128;
     let mut counts = ClassCounts::default();
     let mut entries = Vec::with_capacity(order.len());
@@ -280,10 +281,10 @@ pub fn abc(customers: &[&Customer], period: &Period) -> AbcAnalysis {
             id: entry.id.clone(),
             revenue: exact::value(*revenue),
             cumulative_share_before: share(before, total),
-            cumulative_share: share(before + revenue, total),
+            cumulative_share: share(before.saturating_add(*revenue), total),
             class,
         });
-        before += revenue;
+        before = before.saturating_add(*revenue);
     }
     let top20 = top_share(&entries, &by_id, total, period.year);
     AbcAnalysis {
@@ -315,9 +316,9 @@ fn top_share(
             .and_then(|r| r.gross_profit)
             .map_or(0, exact::money)
     };
-    let revenue_top: i128 = entries[..k].iter().map(|e| exact::money(e.revenue)).sum();
-    let gp_top: i128 = entries[..k].iter().map(gross_profit).sum();
-    let gp_total: i128 = entries.iter().map(gross_profit).sum();
+    let revenue_top = exact::sum(entries[..k].iter().map(|e| exact::money(e.revenue)));
+    let gp_top = exact::sum(entries[..k].iter().map(gross_profit));
+    let gp_total = exact::sum(entries.iter().map(gross_profit));
     Some(TopShare {
         customers: n,
         top: k,

@@ -231,7 +231,7 @@ fn year_row(
 }
 
 fn money_sum(values: impl Iterator<Item = f64>) -> f64 {
-    exact::value(values.map(exact::money).sum())
+    exact::value(exact::sum(values.map(exact::money)))
 }
 
 fn reason_counts(losses: &[ChurnLoss]) -> Vec<ReasonCount> {

@@ -342,3 +342,61 @@ proptest! {
         prop_assert_eq!(a, b);
     }
 }
+
+/// 100,000 customers with every amount at the largest allowed (10^15) and payments of it as late
+/// as the one-year window allows: the sums and products stay exact and positive.
+#[test]
+fn amounts_at_the_maximum_sum_exactly_over_100k_customers() {
+    let max = crate::model::MAX_AMOUNT;
+    let customers: Vec<Customer> = (0..100_000)
+        .map(|i| {
+            customer(&format!("KH-{i:06}"))
+                .sales_row(2024, max, Some(max), Some(max))
+                .sales_row(2025, max, Some(max), Some(max))
+                .five_c([5, 5, 5, 5, 5])
+                .limit(max)
+                .payment("2025-01-01", Some("2025-12-31"), max)
+                .payment("2025-06-01", None, max)
+                .build()
+        })
+        .collect();
+    let site = Site::new(customers, Vec::new());
+    let a = analyse(&site, &config_for(Some(2025)), None).unwrap();
+    // Σ revenue = 10^5 · 10^15 = 10^20, exactly representable.
+    assert_eq!(a.abc.total_revenue, 1e20);
+    let first = a.customer("KH-000000").unwrap();
+    // m = (10^15 + 10^15) / 2; CLV = m · (1 + d) / (1 + d − r) > 0.
+    let clv = first.clv.as_ref().unwrap();
+    assert_eq!(clv.m.value, max);
+    assert!(clv.value > max, "{}", clv.value);
+    // 2025-01-01 → 2025-12-31 is 364 days late; 2025-06-01 → 2025-12-31 (unpaid) 213; equal
+    // amounts: D is their mean.
+    let delay = first.credit.payment_delay.as_ref().unwrap();
+    assert_eq!(delay.days, (364.0 + 213.0) / 2.0);
+    assert_eq!(first.credit.outstanding, max);
+    assert_eq!(first.credit.limit_use, Some(1.0));
+    // D = 288.5 exceeds both delay thresholds (30, 90): AAA two notches down.
+    let rating = first.credit.rating.as_ref().unwrap();
+    assert_eq!((rating.base, rating.grade), (Grade::Aaa, Grade::A));
+}
+
+/// Amounts far beyond the maximum never reach the analytics from a file (E029), but records
+/// built in code may carry them: sums saturate instead of wrapping to a negative number.
+#[test]
+fn amounts_beyond_the_maximum_do_not_wrap() {
+    let huge = 1e34;
+    let c = customer("KH-1")
+        .sales_row(2023, huge, None, Some(huge))
+        .sales_row(2024, huge, None, Some(huge))
+        .sales_row(2025, huge, None, Some(huge))
+        .five_c([5, 5, 5, 5, 5])
+        .payment("2025-01-01", Some("2025-03-01"), 1e35)
+        .payment("2025-02-01", None, 1e35)
+        .build();
+    let site = Site::new(vec![c], Vec::new());
+    let a = analyse(&site, &config_for(Some(2025)), None).unwrap();
+    let m = a.customer("KH-1").unwrap();
+    assert!(m.clv.as_ref().unwrap().value > 0.0);
+    assert!(m.credit.payment_delay.as_ref().unwrap().days > 0.0);
+    assert!(m.credit.outstanding > 0.0);
+}

@@ -59,6 +59,7 @@ codes! {
     DuplicateSurvey = "E026", Error, "two satisfaction surveys on the same date";
     ClosedBeforeOpened = "E027", Error, "a complaint closed before it was opened";
     ChurnBeforeSince = "E028", Error, "a churn date before the `since` date";
+    AmountTooLarge = "E029", Error, "an amount of money beyond ±10^15, the largest dossier accepts";
     SalesBeforeSince = "W030", Warning, "a sales year before the year of `since`";
     SalesAfterChurn = "W031", Warning, "a sales year after the churn year";
     ProfitAboveRevenue = "W032", Warning, "gross profit larger than revenue";

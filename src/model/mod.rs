@@ -14,6 +14,14 @@ use serde::Serialize;
 pub use enums::*;
 
 /// Where a record came from, for links, git history and diagnostics.
+/// The largest amount of money a record may hold, in absolute value: 10^15 in the currency
+/// unit (a thousand trillion yuan), far above any one customer's figures. Whole amounts up to
+/// it are exact in a 64-bit float (exact up to 2^53 ≈ 9.007 × 10^15); in the analytics' fixed
+/// point (`i128` ten-thousandths, up to 1.7 × 10^38) their largest product, Σ amount · days
+/// late (≤ 364) · 10^4 over the payments of a 5 MiB file, stays below 10^31, and a sum over
+/// millions of customers below 10^26. Validation refuses larger amounts (E029).
+pub const MAX_AMOUNT: f64 = 1e15;
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Source {
     /// Site-relative path with `/` separators, e.g. `content/customers/east/acme.md`.

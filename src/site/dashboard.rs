@@ -203,7 +203,8 @@ pub(super) fn site_revenue_by_year(ctx: &Ctx) -> BTreeMap<i32, f64> {
     let mut by_year: BTreeMap<i32, i128> = BTreeMap::new();
     for e in &ctx.customers {
         for s in &e.c.sales {
-            *by_year.entry(s.year).or_default() += crate::analytics::exact::money(s.revenue);
+            let total = by_year.entry(s.year).or_default();
+            *total = total.saturating_add(crate::analytics::exact::money(s.revenue));
         }
     }
     by_year

@@ -71,12 +71,11 @@ fn pareto_chart(ctx: &Ctx) -> Option<String> {
             .filter_map(|g| {
                 let (lo, hi) = (g * n / 20, (g + 1) * n / 20);
                 (hi > lo).then(|| {
-                    let sum = crate::analytics::exact::value(
+                    let sum = crate::analytics::exact::value(crate::analytics::exact::sum(
                         entries[lo..hi]
                             .iter()
-                            .map(|e| crate::analytics::exact::money(e.revenue))
-                            .sum(),
-                    );
+                            .map(|e| crate::analytics::exact::money(e.revenue)),
+                    ));
                     charts::Datum::new(format!("{}–{}", lo + 1, hi), sum, ctx.money(sum))
                 })
             })

@@ -108,7 +108,7 @@ fn summary(ctx: &Ctx, customers: &[&Entry]) -> Value {
     for e in customers {
         *stages.entry(e.m.stage).or_default() += 1;
         if let Some(s) = &e.m.sales {
-            revenue += crate::analytics::exact::money(s.revenue);
+            revenue = revenue.saturating_add(crate::analytics::exact::money(s.revenue));
         }
         open += e.m.complaints.open;
         overdue += usize::from(e.m.visits.as_ref().is_some_and(|v| v.overdue));

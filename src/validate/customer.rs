@@ -200,7 +200,7 @@ fn decode_profile(ctx: &mut Ctx<'_>, map: &Map<'_>) -> Profile {
         trend: ctx.choice(map, "trend"),
         position: ctx.choice(map, "position"),
         employees: ctx.int(map, "employees", 0, i64::MAX).map(|n| n as u64),
-        capital: ctx.number(map, "capital", 0.0, false),
+        capital: ctx.amount(map, "capital", 0.0, false),
     }
 }
 
@@ -263,9 +263,9 @@ fn decode_sales(ctx: &mut Ctx<'_>, map: &Map<'_>) -> Vec<(Pos, SalesYear)> {
             .and_then(|n| ctx.int_node(n, &row.path_of("year"), 1900, 2100));
         let revenue = ctx
             .required(&row, "revenue")
-            .and_then(|n| ctx.number_node(n, &row.path_of("revenue"), 0.0, false));
-        let target = ctx.number(&row, "target", 0.0, false);
-        let gross_profit = ctx.any_number(&row, "gross_profit");
+            .and_then(|n| ctx.amount_node(n, &row.path_of("revenue"), 0.0, false));
+        let target = ctx.amount(&row, "target", 0.0, false);
+        let gross_profit = ctx.amount(&row, "gross_profit", f64::NEG_INFINITY, false);
         if let Some(year) = year {
             if let Some(first) = seen.get(&year) {
                 let field = row.path_of("year");
@@ -315,7 +315,7 @@ fn decode_credit(ctx: &mut Ctx<'_>, node: &Node) -> Option<Credit> {
         .collect();
     Some(Credit {
         five_c,
-        limit: ctx.number(&c, "limit", 0.0, false),
+        limit: ctx.amount(&c, "limit", 0.0, false),
         warnings,
     })
 }
@@ -368,7 +368,7 @@ fn decode_payments(ctx: &mut Ctx<'_>, map: &Map<'_>) -> Vec<Payment> {
         let paid = ctx.date(&p, "paid");
         let amount = ctx
             .required(&p, "amount")
-            .and_then(|n| ctx.number_node(n, &p.path_of("amount"), 0.0, true));
+            .and_then(|n| ctx.amount_node(n, &p.path_of("amount"), 0.0, true));
         if let (Some(due), Some(amount)) = (due, amount) {
             payments.push(Payment {
                 invoice,
@@ -383,7 +383,7 @@ fn decode_payments(ctx: &mut Ctx<'_>, map: &Map<'_>) -> Vec<Payment> {
 
 fn decode_financials(ctx: &mut Ctx<'_>, node: &Node) -> Option<Financials> {
     let f = ctx.map(node, "financials", FINANCIALS)?;
-    let mut amount = |key: &str| ctx.number(&f, key, 0.0, false);
+    let mut amount = |key: &str| ctx.amount(&f, key, 0.0, false);
     let (current_assets, current_liabilities, inventory, total_assets, total_liabilities) = (
         amount("current_assets"),
         amount("current_liabilities"),

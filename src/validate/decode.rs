@@ -6,7 +6,7 @@
 use jiff::civil::Date;
 
 use crate::diagnostics::{Code, Diagnostic};
-use crate::model::Vocabulary;
+use crate::model::{MAX_AMOUNT, Vocabulary};
 use crate::yaml::{Entry, Node, Pos, Value};
 
 /// Collects the diagnostics of one file.
@@ -297,9 +297,39 @@ impl<'f> Ctx<'f> {
         Some(value)
     }
 
-    /// Any finite number (gross profit may be negative).
-    pub fn any_number(&mut self, map: &Map<'_>, key: &str) -> Option<f64> {
-        self.number(map, key, f64::NEG_INFINITY, false)
+    /// An amount of money: a number ≥ `min` (> `min` when `exclusive`) and at most
+    /// [`MAX_AMOUNT`] in absolute value (gross profit has no minimum: it may be negative).
+    pub fn amount(&mut self, map: &Map<'_>, key: &str, min: f64, exclusive: bool) -> Option<f64> {
+        let node = map.get(key)?;
+        self.amount_node(node, &map.path_of(key), min, exclusive)
+    }
+
+    pub fn amount_node(
+        &mut self,
+        node: &Node,
+        path: &str,
+        min: f64,
+        exclusive: bool,
+    ) -> Option<f64> {
+        let value = self.number_node(node, path, min, exclusive)?;
+        if value.abs() > MAX_AMOUNT {
+            self.report(
+                Code::AmountTooLarge,
+                node.pos,
+                path,
+                format!(
+                    "{path} must be at most 10^15 in absolute value, found {}",
+                    large_number(value)
+                ),
+                Some(
+                    "amounts are limited to ±1,000,000,000,000,000 (10^15) in the currency \
+                     unit: check for extra digits or a wrong exponent"
+                        .into(),
+                ),
+            );
+            return None;
+        }
+        Some(value)
     }
 
     pub fn boolean(&mut self, map: &Map<'_>, key: &str) -> Option<bool> {
@@ -401,6 +431,15 @@ fn range_text(min: i64, max: i64) -> String {
         (i64::MIN, i64::MAX) => "a whole number".to_string(),
         (min, i64::MAX) => format!("≥ {min}"),
         (min, max) => format!("{min}..{max}"),
+    }
+}
+
+/// A number beyond an amount's range as a person reads it: `1e35`, not 36 digits.
+fn large_number(x: f64) -> String {
+    if x.abs() >= 1e16 {
+        format!("{x:e}")
+    } else {
+        format!("{x}")
     }
 }
 
