@@ -1,7 +1,7 @@
 //! Markdown bodies to HTML: the same extensions the validator uses, stable heading ids,
 //! relative `.md` links rewritten to page URLs, and raw HTML escaped unless the site allows it.
 
-use std::collections::BTreeSet;
+use std::collections::{HashMap, HashSet};
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Parser, Tag, TagEnd};
 use serde::Serialize;
@@ -40,11 +40,11 @@ pub fn render(file: &str, body: &str, settings: &MarkdownSettings) -> Html {
     let events: Vec<Event> = Parser::new_ext(body, markdown_options()).collect();
     let mut out = Vec::with_capacity(events.len());
     let mut headings = Vec::new();
-    let mut used_ids = BTreeSet::new();
+    let mut ids = HeadingIds::default();
     // Explicit ids are taken first, so generated ones never collide with them.
     for event in &events {
         if let Event::Start(Tag::Heading { id: Some(id), .. }) = event {
-            used_ids.insert(id.to_string());
+            ids.reserve(id);
         }
     }
     let mut events = events.into_iter();
@@ -69,7 +69,7 @@ pub fn render(file: &str, body: &str, settings: &MarkdownSettings) -> Html {
                 }
                 let id = match id {
                     Some(id) => id.to_string(),
-                    None => unique_id(&slug(&text), &mut used_ids),
+                    None => ids.unique(&slug(&text)),
                 };
                 headings.push(Heading {
                     level: level_number(level),
@@ -195,16 +195,37 @@ pub fn slug(text: &str) -> String {
     out
 }
 
-/// `base`, or `base-1`, `base-2`, … whichever is free first.
-fn unique_id(base: &str, used: &mut BTreeSet<String>) -> String {
-    let mut id = base.to_string();
-    let mut n = 0;
-    while used.contains(&id) {
-        n += 1;
-        id = format!("{base}-{n}");
+/// The heading ids of one body, handed out so that none repeats.
+#[derive(Default)]
+struct HeadingIds {
+    used: HashSet<String>,
+    /// For each base, the suffix the search for a free id starts from: every lower one is
+    /// taken (ids are never given back), so identical headings cost O(1) each, not O(n).
+    next_suffix: HashMap<String, usize>,
+}
+
+impl HeadingIds {
+    /// Reserves an id written by the author (`{#id}`).
+    fn reserve(&mut self, id: &str) {
+        self.used.insert(id.to_string());
     }
-    used.insert(id.clone());
-    id
+
+    /// `base`, or `base-1`, `base-2`, … whichever is free first.
+    fn unique(&mut self, base: &str) -> String {
+        let n = self.next_suffix.entry(base.to_string()).or_insert(0);
+        let mut id = base.to_string();
+        if *n > 0 || self.used.contains(&id) {
+            loop {
+                *n += 1;
+                id = format!("{base}-{n}");
+                if !self.used.contains(&id) {
+                    break;
+                }
+            }
+        }
+        self.used.insert(id.clone());
+        id
+    }
 }
 
 #[cfg(test)]
@@ -259,6 +280,20 @@ mod tests {
         );
         assert_eq!(r.headings[1].text, "Sales & Growth 2024");
         assert_eq!(r.headings[1].level, 2);
+    }
+
+    #[test]
+    fn repeated_headings_count_up_around_taken_ids() {
+        let body = "## same\n\n## same-2\n\n## same\n\n## same\n\n## same\n\n\
+                    ## Other {#same-4}\n\n## same\n\n## same-1\n";
+        let r = render("content/playbooks/p.md", body, &settings(false));
+        let ids: Vec<&str> = r.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            [
+                "same", "same-2", "same-1", "same-3", "same-5", "same-4", "same-6", "same-1-1"
+            ]
+        );
     }
 
     #[test]

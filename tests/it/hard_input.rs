@@ -106,3 +106,25 @@ fn amounts_up_to_the_maximum_pass_and_beyond_it_are_refused() {
     assert_eq!(build.code, Some(1));
     assert!(!dir.path().join("public").exists());
 }
+
+#[test]
+fn twenty_thousand_identical_headings_build_with_unique_ids() {
+    // Each repeated heading once searched for its id from `same-1` up: quadratic, 101 s here.
+    let body = "## same\n\n".repeat(20_000);
+    let text = active("KH-1", "") + &body;
+    let dir = site(&[("headings.md", &text)]);
+    let build = run(dir.path(), &["build"]);
+    assert_eq!(build.code, Some(0), "{}", build.stderr);
+    let page = fs::read_to_string(dir.path().join("public/customers/headings/index.html"))
+        .expect("dossier page");
+    let ids: std::collections::BTreeSet<&str> = page
+        .match_indices("<h2 id=\"")
+        .map(|(i, m)| {
+            let rest = &page[i + m.len()..];
+            &rest[..rest.find('"').expect("closing quote")]
+        })
+        .filter(|id| id.starts_with("same"))
+        .collect();
+    assert_eq!(ids.len(), 20_000);
+    assert!(ids.contains("same") && ids.contains("same-19999"));
+}
