@@ -65,7 +65,7 @@ pub fn run(cli: &Cli, args: &BuildArgs, output: Output) -> anyhow::Result<u8> {
             if let Some(note) = &summary.history_note
                 && !output.quiet
             {
-                eprintln!("note: {note}");
+                eprintln!("note: {}", crate::terminal::escape(note));
             }
             if summary.replaced_unmarked && !output.quiet {
                 eprintln!(
@@ -85,6 +85,7 @@ pub fn run(cli: &Cli, args: &BuildArgs, output: Output) -> anyhow::Result<u8> {
                 if linked {
                     shown = format!("{shown} -> {}", summary.written_to.display());
                 }
+                let shown = crate::terminal::escape(&shown);
                 eprintln!(
                     "built {} pages ({} files, {:.1} MB) into {shown} in {:.2} s",
                     summary.pages,

@@ -123,7 +123,8 @@ pub fn main() -> ExitCode {
     match result {
         Ok(status) => ExitCode::from(status),
         Err(err) => {
-            eprintln!("error: {err:#}");
+            // Errors name files of the site, whose names may hold control characters.
+            eprintln!("error: {}", crate::terminal::escape(&format!("{err:#}")));
             ExitCode::from(EXIT_FAILURE)
         }
     }

@@ -1,6 +1,6 @@
 //! `dossier report`: metrics in the terminal or for scripts.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 
 use anyhow::Context;
 use jiff::civil::Date;
@@ -62,6 +62,12 @@ pub fn run(cli: &Cli, args: &ReportArgs, _output: Output) -> anyhow::Result<u8> 
     };
     let text = report::render(&checked.site, &config, &analytics, &request);
     let mut stdout = std::io::stdout().lock();
+    // CSV is data for a program and stays as the records have it, unless a person reads it.
+    let text = if args.format == ReportFormat::Csv && stdout.is_terminal() {
+        crate::terminal::escape_lines(&text)
+    } else {
+        text.into()
+    };
     stdout
         .write_all(text.as_bytes())
         .context("writing the report")?;

@@ -8,6 +8,7 @@ use super::{Cli, EXIT_OK, Output};
 use crate::diagnostics::{Format, RenderOptions, render};
 use crate::serve::{Files, FirstPages, Preview, Rebuild, ServeOptions, Update};
 use crate::site::{self, BuildOptions, PreviewCache};
+use crate::terminal::escape;
 
 #[derive(Debug, clap::Args)]
 pub struct ServeArgs {
@@ -56,7 +57,10 @@ pub fn run(cli: &Cli, args: &ServeArgs, output: Output) -> anyhow::Result<u8> {
     };
     let preview = Preview::start(&serve_options, rebuild)?;
     let url = preview.url();
-    println!("serving {} at {url} (Ctrl-C to stop)", cli.root.display());
+    println!(
+        "serving {} at {url} (Ctrl-C to stop)",
+        escape(&cli.root.display().to_string())
+    );
     if args.open {
         open_browser(&url);
     }
@@ -84,7 +88,7 @@ fn rebuild(
             let names: Vec<&str> = pages.keys().map(String::as_str).collect();
             eprintln!(
                 "  published {} first, {} ms into the rebuild",
-                names.join(", "),
+                escape(&names.join(", ")),
                 started.elapsed().as_millis()
             );
         }
@@ -140,7 +144,7 @@ fn rebuild(
             Rebuild::Failed(invalid.report.diagnostics().to_vec())
         }
         Err(error) => {
-            eprintln!("error: {error:#}");
+            eprintln!("error: {}", escape(&format!("{error:#}")));
             let d = crate::diagnostics::Diagnostic::new(
                 crate::diagnostics::Code::Unreadable,
                 "site.yaml",

@@ -6,6 +6,7 @@ use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 use anstyle::{AnsiColor, Style};
 
 use super::{Diagnostic, Report, Severity, SourceLookup};
+use crate::terminal::{escape, escape_json, escape_lines};
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -27,6 +28,8 @@ pub struct RenderOptions {
 }
 
 /// Renders every diagnostic of the report; the summary line is separate (see [`summary_line`]).
+/// File names, messages and snippets come from the site: their control characters are
+/// escaped ([`crate::terminal`]) in every format.
 pub fn render(report: &Report, sources: &dyn SourceLookup, options: RenderOptions) -> String {
     match options.format {
         Format::Concise => report
@@ -79,9 +82,15 @@ fn concise(d: &Diagnostic, color: bool) -> String {
     } else {
         label
     };
-    let mut line = format!("{}:{}:{}: {label} {}", d.file, d.line, d.column, d.message);
+    let mut line = format!(
+        "{}:{}:{}: {label} {}",
+        escape(&d.file),
+        d.line,
+        d.column,
+        escape(&d.message)
+    );
     if let Some(help) = &d.help {
-        let _ = write!(line, " (help: {help})");
+        let _ = write!(line, " (help: {})", escape(help));
     }
     line
 }
@@ -91,25 +100,27 @@ fn full(d: &Diagnostic, sources: &dyn SourceLookup, color: bool) -> String {
         Severity::Error => Level::ERROR,
         Severity::Warning => Level::WARNING,
     };
-    let title = level.primary_title(d.message.as_str()).id(d.code.as_str());
+    let title = level.primary_title(escape(&d.message)).id(d.code.as_str());
     let mut group = Group::with_title(title);
+    let file = escape(&d.file);
     match sources.source(&d.file).and_then(|s| snippet_of(s, d)) {
         Some((line_text, span)) => {
-            let label = d.field.as_deref().unwrap_or("here");
+            let label = escape(d.field.as_deref().unwrap_or("here"));
+            let (line_text, span) = escape_snippet(line_text, span);
             group = group.element(
                 Snippet::source(line_text)
                     .line_start(d.line as usize)
-                    .path(d.file.as_str())
+                    .path(file)
                     .annotation(AnnotationKind::Primary.span(span).label(label)),
             );
         }
         None => {
-            let origin = format!("{}:{}:{}", d.file, d.line, d.column);
+            let origin = format!("{file}:{}:{}", d.line, d.column);
             group = group.element(Level::NOTE.message(format!("in {origin}")));
         }
     }
     if let Some(help) = &d.help {
-        group = group.element(Level::HELP.message(help.as_str()));
+        group = group.element(Level::HELP.message(escape(help)));
     }
     let renderer = if color {
         Renderer::styled()
@@ -137,6 +148,17 @@ fn snippet_of<'s>(source: &'s str, d: &Diagnostic) -> Option<(&'s str, std::ops:
     Some((line, start..start + len))
 }
 
+/// The snippet line with its control characters escaped (tabs kept: the renderer expands
+/// them), and the span moved to the same text in the escaped line.
+fn escape_snippet(line: &str, span: std::ops::Range<usize>) -> (String, std::ops::Range<usize>) {
+    let before = escape_lines(&line[..span.start]);
+    let token = escape_lines(&line[span.clone()]);
+    let after = escape_lines(&line[span.end..]);
+    let start = before.len();
+    let end = start + token.len();
+    (format!("{before}{token}{after}"), start..end)
+}
+
 fn token_len(rest: &str) -> usize {
     let mut chars = rest.char_indices();
     match chars.next() {
@@ -158,27 +180,30 @@ fn token_len(rest: &str) -> usize {
 }
 
 fn json(report: &Report) -> String {
-    let mut text =
+    let text =
         serde_json::to_string_pretty(report.diagnostics()).unwrap_or_else(|_| "[]".to_string());
+    let mut text = escape_json(&text).into_owned();
     text.push('\n');
     text
 }
 
 /// A GitHub Actions workflow command. Data is escaped as the runner expects (`%`, CR, LF) and
-/// property values also escape `:` and `,`.
+/// property values also escape `:` and `,`; before that, control characters of the values are
+/// written visibly, so a value cannot end the command or colour the log. The one line break
+/// left is ours, before the help.
 fn github(d: &Diagnostic) -> String {
     let command = match d.severity {
         Severity::Error => "error",
         Severity::Warning => "warning",
     };
-    let mut message = d.message.clone();
+    let mut message = escape(&d.message).into_owned();
     if let Some(help) = &d.help {
         message.push_str("\nhelp: ");
-        message.push_str(help);
+        message.push_str(&escape(help));
     }
     format!(
         "::{command} file={},line={},col={},title={}::{}",
-        escape_property(&d.file),
+        escape_property(&escape(&d.file)),
         d.line,
         d.column,
         escape_property(d.code.as_str()),
@@ -229,11 +254,20 @@ mod tests {
     fn github_escapes_data_and_properties() {
         let mut d = sample();
         d.file = "content/a,b:c.md".into();
-        d.message = "50% off\nnext".into();
+        d.message = "50% off".into();
+        d.help = Some("fix it".into());
+        assert_eq!(
+            github(&d),
+            "::error file=content/a%2Cb%3Ac.md,line=3,col=14,title=E012::50%25 off%0Ahelp: fix it"
+        );
+        // A line break or escape sequence of a value cannot start a second command.
+        d.file = "content/\u{1b}[2J.md".into();
+        d.message = "found \"x\n::error file=fake.md::y\r\u{9b}\"".into();
         d.help = None;
         assert_eq!(
             github(&d),
-            "::error file=content/a%2Cb%3Ac.md,line=3,col=14,title=E012::50%25 off%0Anext"
+            "::error file=content/\\u{1b}[2J.md,line=3,col=14,title=E012::\
+             found \"x\\n::error file=fake.md::y\\r\\u{9b}\""
         );
     }
 
@@ -251,6 +285,55 @@ mod tests {
         assert!(text.contains("3 |   five_c: {capital: 7}"), "{text}");
         assert!(text.contains("^ credit.five_c.capital"), "{text}");
         assert!(text.contains("help: scores"), "{text}");
+    }
+
+    #[test]
+    fn control_characters_are_escaped_in_every_format() {
+        let mut sources = Sources::new();
+        let text = "---\nname: x\u{1b}[2J\tz\nstage: \"\u{1b}]52;c;ZXZpbA==\u{7}\"\n---\n";
+        sources.insert("content/\u{1b}[31mred.md".into(), text.into());
+        let d = Diagnostic::new(
+            Code::NotAllowed,
+            "content/\u{1b}[31mred.md",
+            Pos { line: 3, column: 8 },
+            "stage must be one of: …, found \"\u{1b}]52;c;ZXZpbA==\u{7}\"",
+        )
+        .field("stage\u{202e}")
+        .help("no\u{9b}2J");
+        let report = Report::new(vec![d]);
+        for format in [Format::Concise, Format::Full, Format::Json, Format::Github] {
+            for color in [false, true] {
+                let out = render(&report, &sources, RenderOptions { format, color });
+                // Only the colours dossier itself writes (SGR sequences) may remain.
+                let colours = regex_lite::Regex::new("\u{1b}\\[[0-9;]*m").unwrap();
+                let raw: Vec<char> = colours
+                    .replace_all(&out, "")
+                    .chars()
+                    .filter(|c| {
+                        c.is_control()
+                            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+                    })
+                    .filter(|c| *c != '\n')
+                    .collect();
+                assert!(raw.is_empty(), "{format:?}: {raw:?} in\n{out}");
+                if format != Format::Json {
+                    assert!(
+                        out.contains("\\u{1b}]52;c;ZXZpbA==\\u{7}"),
+                        "{format:?}:\n{out}"
+                    );
+                }
+            }
+        }
+        // The underline still starts at the value in the escaped line.
+        let full = full(&report.diagnostics()[0], &sources, false);
+        assert!(
+            full.contains("3 | stage: \"\\u{1b}]52;c;ZXZpbA==\\u{7}\""),
+            "{full}"
+        );
+        assert!(
+            full.contains("  |        ^^^^^^^^^^^^^^^^^^^^^^^^^^^ stage\\u{202e}"),
+            "{full}"
+        );
     }
 
     #[test]

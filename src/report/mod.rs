@@ -4,7 +4,11 @@
 //! `--owner`, ranking and win-back lists are cut to `--top N` (default `ranking.top`), and
 //! numbers are formatted for the terminal. Site-wide aggregates (retention, customer equity,
 //! site CSI and its segments, complaint statistics) are never filtered. `all --format json`
-//! prints exactly the `data/metrics.json` document and ignores the filters.
+//! prints the `data/metrics.json` document and ignores the filters.
+//!
+//! Control characters of record values never reach the terminal raw: tables escape them
+//! ([`crate::terminal::escape`]), JSON writes the ones it would leave raw as `\uXXXX` (the same
+//! document to a parser), and CSV is escaped by the command when stdout is a terminal.
 
 pub mod format;
 mod sections;
@@ -16,9 +20,6 @@ use crate::analytics::{Analytics, metrics_json};
 use crate::config::{Language, SiteConfig};
 use crate::model::Site;
 use sections::Ctx;
-
-/// RFC 4180 quoting of one CSV field, shared with the site's CSV exports.
-pub use table::csv_field;
 
 /// Which part of the analytics to print.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, clap::ValueEnum)]
@@ -116,7 +117,7 @@ pub fn render(
     request: &ReportRequest,
 ) -> String {
     if request.section == Section::All && request.format == ReportFormat::Json {
-        return metrics_json(analytics);
+        return crate::terminal::escape_json(&metrics_json(analytics)).into_owned();
     }
     let ctx = Ctx::new(site, config, analytics, request);
     let chosen: Vec<Section> = match request.section {
@@ -142,7 +143,7 @@ fn heading(ctx: &Ctx) -> String {
     if let Some(o) = &ctx.request.owner {
         parts.push(format!("{} {o}", ctx.t("客户经理", "owner")));
     }
-    parts.join(" · ")
+    crate::terminal::escape(&parts.join(" · ")).into_owned()
 }
 
 fn text(ctx: &Ctx, chosen: &[Section]) -> String {
@@ -193,7 +194,8 @@ fn json(ctx: &Ctx, chosen: &[Section]) -> String {
         "filters": { "region": r.region, "owner": r.owner, "top": ctx.top },
         "sections": sections_json,
     });
-    let mut out = serde_json::to_string_pretty(&document).expect("report JSON serializes");
+    let text = serde_json::to_string_pretty(&document).expect("report JSON serializes");
+    let mut out = crate::terminal::escape_json(&text).into_owned();
     out.push('\n');
     out
 }

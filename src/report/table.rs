@@ -1,8 +1,13 @@
 //! A report table: display text for the terminal and the raw (unrounded) value for the
 //! machine formats, written as aligned text, CSV or JSON.
 
+use std::borrow::Cow;
+
 use serde_json::{Map, Value};
 use unicode_width::UnicodeWidthStr;
+
+use crate::csv;
+use crate::terminal::escape;
 
 /// What a missing value shows in a terminal table.
 pub const ABSENT: &str = "—";
@@ -131,90 +136,69 @@ fn pad(text: &str, width: usize, align: Align) -> String {
 }
 
 /// Columns aligned by display width (a CJK character takes two columns), two spaces apart;
-/// a title line above, a rule under the headers, `(none)` for an empty table.
+/// a title line above, a rule under the headers, `(none)` for an empty table. Control
+/// characters of the values are escaped ([`crate::terminal`]) before measuring.
 pub fn to_text(table: &Table, empty: &str) -> String {
-    let mut out = format!("{}\n", table.title);
+    let mut out = format!("{}\n", escape(&table.title));
     if table.rows.is_empty() {
         out.push_str(&format!("  {empty}\n"));
         return out;
     }
-    let widths: Vec<usize> = table
-        .columns
+    let header: Vec<Cow<str>> = table.columns.iter().map(|c| escape(&c.header)).collect();
+    let rows: Vec<Vec<Cow<str>>> = table
+        .rows
+        .iter()
+        .map(|row| row.iter().map(|cell| escape(&cell.text)).collect())
+        .collect();
+    let widths: Vec<usize> = header
         .iter()
         .enumerate()
-        .map(|(i, c)| {
-            table
-                .rows
-                .iter()
-                .map(|r| r[i].text.width())
-                .chain([c.header.width()])
+        .map(|(i, h)| {
+            rows.iter()
+                .map(|r| r[i].width())
+                .chain([h.width()])
                 .max()
                 .unwrap_or(0)
         })
         .collect();
-    let line = |cells: Vec<(&str, Align)>| -> String {
+    let aligns: Vec<Align> = table.columns.iter().map(|c| c.align).collect();
+    let line = |cells: &[Cow<str>]| -> String {
         let parts: Vec<String> = cells
             .iter()
             .zip(&widths)
-            .map(|((text, align), w)| pad(text, *w, *align))
+            .zip(&aligns)
+            .map(|((text, w), align)| pad(text, *w, *align))
             .collect();
         format!("{}\n", parts.join("  ").trim_end())
     };
-    out.push_str(&line(
-        table
-            .columns
-            .iter()
-            .map(|c| (c.header.as_str(), c.align))
-            .collect(),
-    ));
+    out.push_str(&line(&header));
     let rule: Vec<String> = widths.iter().map(|w| "-".repeat(*w)).collect();
     out.push_str(&format!("{}\n", rule.join("  ")));
-    for row in &table.rows {
-        out.push_str(&line(
-            row.iter()
-                .zip(&table.columns)
-                .map(|(cell, c)| (cell.text.as_str(), c.align))
-                .collect(),
-        ));
+    for row in &rows {
+        out.push_str(&line(row));
     }
     out
 }
 
-/// A CSV field per RFC 4180: quoted when it holds a comma, quote, CR or LF (or begins or
-/// ends with a space), with quotes doubled.
-pub fn csv_field(text: &str) -> String {
-    let needs =
-        text.contains([',', '"', '\n', '\r']) || text.starts_with(' ') || text.ends_with(' ');
-    if needs {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text.to_string()
-    }
-}
+/// The CSV of `dossier report`: LF line ends, no byte order mark, lists joined by `; `.
+const REPORT_CSV: csv::Dialect = csv::Dialect {
+    bom: false,
+    line_end: "\n",
+    list_separator: "; ",
+};
 
-/// The raw value as CSV text: strings as they are, numbers unrounded, null empty, lists
-/// joined by `; `.
-fn csv_value(value: &Value) -> String {
-    match value {
-        Value::Null => String::new(),
-        Value::String(s) => s.clone(),
-        Value::Array(items) => items.iter().map(csv_value).collect::<Vec<_>>().join("; "),
-        other => other.to_string(),
-    }
-}
-
-/// The table as CSV: a header of column keys, then the raw values; CRLF-free.
+/// The table as CSV: a header of column keys, then the raw values (text cells guarded against
+/// formulas, numbers unrounded, null empty).
 pub fn to_csv(table: &Table) -> String {
-    let mut out = String::new();
-    let header: Vec<String> = table.columns.iter().map(|c| csv_field(c.key)).collect();
-    out.push_str(&header.join(","));
-    out.push('\n');
+    let mut w = csv::Writer::new(REPORT_CSV);
+    w.text_row(table.columns.iter().map(|c| c.key));
     for row in &table.rows {
-        let fields: Vec<String> = row.iter().map(|c| csv_field(&csv_value(&c.raw))).collect();
-        out.push_str(&fields.join(","));
-        out.push('\n');
+        for cell in row {
+            w.value(&cell.raw);
+        }
+        w.end_row();
     }
-    out
+    w.finish()
 }
 
 /// The rows as JSON objects keyed by column key.
@@ -272,9 +256,6 @@ mod tests {
             to_csv(&sample()),
             "name,value\n华东电子,10000.0\n\"Acme, \"\"Ltd\"\"\",\n"
         );
-        assert_eq!(csv_field("a\nb"), "\"a\nb\"");
-        assert_eq!(csv_field(" x"), "\" x\"");
-        assert_eq!(csv_field("plain"), "plain");
     }
 
     #[test]

@@ -4,14 +4,15 @@
 //! The CSV files follow RFC 4180 (comma separated, CRLF line ends, fields with a comma, quote
 //! or line break in double quotes, quotes doubled) and are UTF-8 with a byte order mark, so
 //! that Excel opens Chinese text correctly. Numbers are unrounded; absent values are empty.
-//! A text field that starts with `=`, `+`, `-` or `@` gets a leading `'` so that a spreadsheet
-//! does not run it as a formula.
+//! Text cells are guarded against spreadsheet formulas by [`crate::csv`], as in
+//! `dossier report --format csv`.
 
 use serde_json::Value;
 
 use super::context::Ctx;
 use super::rankings::{RANKINGS, table};
 use crate::analytics::{MetricsDocument, document_json, metrics_document};
+use crate::csv;
 use crate::render::RenderError;
 use crate::write::Files;
 
@@ -51,89 +52,50 @@ pub(crate) const RANKING_COLUMNS: [&str; 8] = [
     "ranking", "rank", "id", "name", "owner", "region", "abc", "value",
 ];
 
-/// The UTF-8 byte order mark.
-const BOM: &str = "\u{feff}";
-
-/// One CSV field: formula-looking text neutralised, then quoted as `dossier report` does.
-fn field(text: &str, is_text: bool) -> String {
-    let guarded;
-    let text = if is_text && text.starts_with(['=', '+', '-', '@']) {
-        guarded = format!("'{text}");
-        &guarded
-    } else {
-        text
-    };
-    crate::report::csv_field(text)
-}
-
-fn cell(value: &Value) -> String {
-    match value {
-        Value::Null => String::new(),
-        Value::String(s) => field(s, true),
-        Value::Array(items) => field(
-            &items
-                .iter()
-                .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string))
-                .collect::<Vec<_>>()
-                .join(";"),
-            true,
-        ),
-        other => field(&other.to_string(), false),
-    }
-}
-
-fn line(out: &mut String, cells: impl IntoIterator<Item = String>) {
-    let cells: Vec<String> = cells.into_iter().collect();
-    out.push_str(&cells.join(","));
-    out.push_str("\r\n");
-}
+/// RFC 4180 with CRLF line ends and a byte order mark (so that Excel reads Chinese text
+/// correctly); lists joined by `;`.
+const EXPORT_CSV: csv::Dialect = csv::Dialect {
+    bom: true,
+    line_end: "\r\n",
+    list_separator: ";",
+};
 
 fn customers_csv(ctx: &Ctx, doc: &MetricsDocument) -> String {
-    let mut out = String::from(BOM);
-    line(
-        &mut out,
-        CUSTOMER_COLUMNS
-            .iter()
-            .map(|c| c.to_string())
-            .chain(["url".to_string()]),
-    );
+    let mut w = csv::Writer::new(EXPORT_CSV);
+    w.text_row(CUSTOMER_COLUMNS.iter().copied().chain(["url"]));
     for row in &doc.customers {
         let value = serde_json::to_value(row).unwrap_or(Value::Null);
-        let url = ctx.entry(&row.id).map_or(String::new(), |e| e.url.clone());
-        line(
-            &mut out,
-            CUSTOMER_COLUMNS
-                .iter()
-                .map(|c| cell(value.get(*c).unwrap_or(&Value::Null)))
-                .chain([field(&url, true)]),
-        );
+        for column in CUSTOMER_COLUMNS {
+            w.value(value.get(column).unwrap_or(&Value::Null));
+        }
+        w.text(&ctx.entry(&row.id).map_or(String::new(), |e| e.url.clone()));
+        w.end_row();
     }
-    out
+    w.finish()
 }
 
 fn rankings_csv(ctx: &Ctx) -> String {
-    let mut out = String::from(BOM);
-    line(&mut out, RANKING_COLUMNS.iter().map(|c| c.to_string()));
+    let mut w = csv::Writer::new(EXPORT_CSV);
+    w.text_row(RANKING_COLUMNS);
     for (key, _) in RANKINGS {
         for r in table(&ctx.a.rankings.site, key) {
             let e = ctx.entry(&r.id);
-            let text = |s: Option<&str>| s.map_or(String::new(), |s| field(s, true));
-            line(
-                &mut out,
-                [
-                    key.to_string(),
-                    r.rank.to_string(),
-                    field(&r.id, true),
-                    text(e.map(|e| e.c.name.as_str())),
-                    text(e.map(|e| e.c.owner.as_str())),
-                    text(e.and_then(|e| e.c.profile.region.as_deref())),
-                    text(e.and_then(|e| e.m.abc.as_ref()).map(|a| a.class.as_str())),
-                    cell(&serde_json::json!(r.value)),
-                ],
-            );
+            w.text(key);
+            w.literal(&r.rank.to_string());
+            w.text(&r.id);
+            for text in [
+                e.map(|e| e.c.name.as_str()),
+                e.map(|e| e.c.owner.as_str()),
+                e.and_then(|e| e.c.profile.region.as_deref()),
+                e.and_then(|e| e.m.abc.as_ref()).map(|a| a.class.as_str()),
+            ] {
+                w.text(text.unwrap_or_default());
+            }
+            w.value(&serde_json::json!(r.value));
+            w.end_row();
         }
     }
-    out
+    w.finish()
 }
 
 pub(super) fn files(ctx: &Ctx) -> Result<Files, RenderError> {
@@ -147,23 +109,4 @@ pub(super) fn files(ctx: &Ctx) -> Result<Files, RenderError> {
     );
     files.insert("data/rankings.csv".into(), rankings_csv(ctx).into_bytes());
     Ok(files)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn fields_are_quoted_per_rfc_4180() {
-        assert_eq!(field("华东", true), "华东");
-        assert_eq!(field("a,b", true), "\"a,b\"");
-        assert_eq!(field("say \"hi\"", true), "\"say \"\"hi\"\"\"");
-        assert_eq!(field("two\nlines", true), "\"two\nlines\"");
-        assert_eq!(field("=SUM(A1)", true), "'=SUM(A1)");
-        assert_eq!(field("-1.5", false), "-1.5");
-        assert_eq!(cell(&Value::Null), "");
-        assert_eq!(cell(&serde_json::json!(["a", "b"])), "a;b");
-        assert_eq!(cell(&serde_json::json!(0.25)), "0.25");
-        assert_eq!(cell(&serde_json::json!(true)), "true");
-    }
 }
