@@ -224,15 +224,7 @@ pub fn read_document(
     let text = match String::from_utf8(bytes) {
         Ok(text) => text,
         Err(err) => {
-            let valid = &err.as_bytes()[..err.utf8_error().valid_up_to()];
-            let pos = end_position(&String::from_utf8_lossy(valid));
-            let error = Diagnostic::new(
-                Code::NotUtf8,
-                display.clone(),
-                pos,
-                "the file is not valid UTF-8",
-            )
-            .help("save the file as UTF-8 (not GBK or GB2312)");
+            let error = not_utf8(&display, &err);
             return (display, None, Err(error));
         }
     };
@@ -312,6 +304,14 @@ fn kind_of(file_type: &std::fs::FileType) -> &'static str {
 /// bounded way; `None` if it cannot be.
 pub fn source_text(path: &Path) -> Option<String> {
     String::from_utf8(read_limited(path).ok()?).ok()
+}
+
+/// E001 at the first byte of `display` that is not UTF-8.
+pub fn not_utf8(display: &str, err: &std::string::FromUtf8Error) -> Diagnostic {
+    let valid = &err.as_bytes()[..err.utf8_error().valid_up_to()];
+    let pos = end_position(&String::from_utf8_lossy(valid));
+    Diagnostic::new(Code::NotUtf8, display, pos, "the file is not valid UTF-8")
+        .help("save the file as UTF-8 (not GBK or GB2312)")
 }
 
 /// The position just after `text`, where an invalid byte starts.

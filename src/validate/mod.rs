@@ -122,13 +122,22 @@ pub fn check_site_cached(
         return Err(CheckError::NoContent(root.to_path_buf()));
     }
     let config_file = config_path.map_or_else(|| root.join("site.yaml"), Path::to_path_buf);
-    let config_text =
-        std::fs::read_to_string(&config_file).map_err(|source| CheckError::Config {
-            path: config_file.clone(),
-            source,
-        })?;
+    let config_bytes = std::fs::read(&config_file).map_err(|source| CheckError::Config {
+        path: config_file.clone(),
+        source,
+    })?;
     let config_display = crate::diagnostics::display_path(root, &config_file);
-    let (config, mut diagnostics) = decode_config(&config_display, &config_text, Some(root));
+    // A configuration saved as GBK is a diagnostic like a record's, not a failure to run.
+    let (config_text, (config, mut diagnostics)) = match String::from_utf8(config_bytes) {
+        Ok(text) => {
+            let decoded = decode_config(&config_display, &text, Some(root));
+            (text, decoded)
+        }
+        Err(err) => {
+            let problem = load::not_utf8(&config_display, &err);
+            (String::new(), (SiteConfig::default(), vec![problem]))
+        }
+    };
 
     let (candidates, walk_problems) = load::discover(root, &content);
     diagnostics.extend(walk_problems);

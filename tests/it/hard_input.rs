@@ -351,3 +351,22 @@ fn the_preview_log_shows_escape_sequences() {
         "{log}"
     );
 }
+
+#[test]
+fn a_site_yaml_that_is_not_utf8_is_a_diagnostic_at_its_first_bad_byte() {
+    // Found by the fuzz target (tests/it/fuzz.rs): a config saved as GBK stopped `check` with
+    // a bare I/O error and no place, unlike a record saved the same way.
+    let dir = site(&[("a.md", &active("KH-1", ""))]);
+    let mut config = b"title: T\nlanguage: en\nyear: 2025\nsubtitle: ".to_vec();
+    config.extend_from_slice(&[0xBB, 0xAA, 0xB6, 0xAB, b'\n']); // 华东 in GBK
+    fs::write(dir.path().join("site.yaml"), config).expect("site.yaml");
+    let check = run(dir.path(), &["check", "--format", "concise"]);
+    assert_eq!(check.code, Some(1), "{}{}", check.stdout, check.stderr);
+    assert!(
+        check
+            .stdout
+            .contains("site.yaml:4:11: error[E001] the file is not valid UTF-8"),
+        "{}",
+        check.stdout
+    );
+}

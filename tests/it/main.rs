@@ -8,6 +8,7 @@ mod common;
 mod content_files;
 mod file_names;
 mod formats;
+mod fuzz;
 mod hard_input;
 mod metrics_export;
 mod report;
