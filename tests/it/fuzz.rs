@@ -11,8 +11,9 @@
 //!   renders in every section and format;
 //! - a rejection is a diagnostic at a line and column inside the file it names.
 //!
-//! `DOSSIER_FUZZ_CASES` sets the number of cases (default [`DEFAULT_CASES`], about a minute of
-//! `cargo test` on a CI runner); docs/fuzzing.md says how to run it longer. A failure prints
+//! `DOSSIER_FUZZ_CASES` sets the number of cases (default [`DEFAULT_CASES`], a few seconds for
+//! the local loop; `.ci/run` asks for 5,000, about a minute); docs/fuzzing.md says how to run
+//! it longer. A failure prints
 //! the shrunk site; each crash found is kept as a regression test below.
 
 use std::fs;
