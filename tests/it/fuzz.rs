@@ -131,17 +131,75 @@ applies_to:
 /// Scalars from the edges of every type the records use.
 fn scalar() -> impl Strategy<Value = String> {
     let fixed = prop::sample::select(vec![
-        "0", "-0", "1e-323", "5e-324", "-1e-323", "1e15", "-1e15", "1000000000000000.5",
-        "1e16", "1e35", "1.7976931348623157e308", "-1.7976931348623157e308", "1e309", ".nan",
-        ".inf", "-.inf", "9223372036854775807", "-9223372036854775808",
-        "99999999999999999999999", "0x1F", "0o17", "2024.0", "1_000", "+12", "null", "~", "true",
-        "false", "yes", "NO", "2025-02-29", "2024-02-29", "0000-01-01", "9999-12-31",
-        "2025-13-01", "2025-1-1", "'2025-01-01'", "\"\"", "''", "[]", "{}", "[a, [b, {c: d}]]",
-        "{x: 1, y: [2]}", "&anchor 5", "*anchor", "!!str 12", "!!binary aGk=", "|\n  multi\n  line",
-        ">-\n  folded", "\"\\e[2J\\e]52;c;ZXZpbA==\\a\"", "\"\\x9b31m\\u202eexe\\x7f\"",
-        "\"a\\nb\\r\\tc\\0\"", "=HYPERLINK(\"http://x\")", "\"-2+3\"", "\"@SUM(A1)\"", "\"a;=1\"",
-        "../../etc/passwd", "con", "\"KH 1\"", "KH-001", "KH-002", "\u{202e}abc", "😀",
-        "华东", "\"\\t\"", "'#'", "a # comment", "\"\\u0000\"", "[重点客户, 重点客户]",
+        "0",
+        "-0",
+        "1e-323",
+        "5e-324",
+        "-1e-323",
+        "1e15",
+        "-1e15",
+        "1000000000000000.5",
+        "1e16",
+        "1e35",
+        "1.7976931348623157e308",
+        "-1.7976931348623157e308",
+        "1e309",
+        ".nan",
+        ".inf",
+        "-.inf",
+        "9223372036854775807",
+        "-9223372036854775808",
+        "99999999999999999999999",
+        "0x1F",
+        "0o17",
+        "2024.0",
+        "1_000",
+        "+12",
+        "null",
+        "~",
+        "true",
+        "false",
+        "yes",
+        "NO",
+        "2025-02-29",
+        "2024-02-29",
+        "0000-01-01",
+        "9999-12-31",
+        "2025-13-01",
+        "2025-1-1",
+        "'2025-01-01'",
+        "\"\"",
+        "''",
+        "[]",
+        "{}",
+        "[a, [b, {c: d}]]",
+        "{x: 1, y: [2]}",
+        "&anchor 5",
+        "*anchor",
+        "!!str 12",
+        "!!binary aGk=",
+        "|\n  multi\n  line",
+        ">-\n  folded",
+        "\"\\e[2J\\e]52;c;ZXZpbA==\\a\"",
+        "\"\\x9b31m\\u202eexe\\x7f\"",
+        "\"a\\nb\\r\\tc\\0\"",
+        "=HYPERLINK(\"http://x\")",
+        "\"-2+3\"",
+        "\"@SUM(A1)\"",
+        "\"a;=1\"",
+        "../../etc/passwd",
+        "con",
+        "\"KH 1\"",
+        "KH-001",
+        "KH-002",
+        "\u{202e}abc",
+        "😀",
+        "华东",
+        "\"\\t\"",
+        "'#'",
+        "a # comment",
+        "\"\\u0000\"",
+        "[重点客户, 重点客户]",
     ])
     .prop_map(str::to_string);
     prop_oneof![
@@ -179,9 +237,24 @@ fn mutation() -> impl Strategy<Value = Mutation> {
         scalar().prop_map(|v| format!("tags: {v}")),
         (
             prop::sample::select(vec![
-                "id", "name", "stage", "owner", "since", "sales", "payments", "credit",
-                "churn", "title", "order", "applies_to", "unknown", "- year", "  - due",
-                "five_c", "? complex", "<<",
+                "id",
+                "name",
+                "stage",
+                "owner",
+                "since",
+                "sales",
+                "payments",
+                "credit",
+                "churn",
+                "title",
+                "order",
+                "applies_to",
+                "unknown",
+                "- year",
+                "  - due",
+                "five_c",
+                "? complex",
+                "<<",
             ]),
             scalar()
         )
@@ -308,18 +381,41 @@ fn valid_values(key: &str) -> &'static [&'static str] {
         "x",
     ];
     const AMOUNT: &[&str] = &[
-        "0", "1e-323", "5e-324", "1e-300", "0.0001", "1e15", "999999999999999.9", "12345.678",
+        "0",
+        "1e-323",
+        "5e-324",
+        "1e-300",
+        "0.0001",
+        "1e15",
+        "999999999999999.9",
+        "12345.678",
     ];
     const DATE: &[&str] = &[
-        "1900-01-01", "2024-02-29", "2025-01-01", "2025-12-31", "2100-12-31", "9999-12-31",
+        "1900-01-01",
+        "2024-02-29",
+        "2025-01-01",
+        "2025-12-31",
+        "2100-12-31",
+        "9999-12-31",
     ];
     match key {
         "name" | "owner" | "region" | "city" | "industry" | "address" | "phone" | "legal_rep"
         | "title" | "note" | "summary" | "by" => TEXT,
-        "website" => &["javascript:alert(1)", "https://example.com/?a=<b>", "\"//evil\""],
+        "website" => &[
+            "javascript:alert(1)",
+            "https://example.com/?a=<b>",
+            "\"//evil\"",
+        ],
         // Not `capital`: five_c has a score of that name.
-        "revenue" | "target" | "limit" | "amount" | "current_assets"
-        | "current_liabilities" | "inventory" | "total_assets" | "total_liabilities" => AMOUNT,
+        "revenue"
+        | "target"
+        | "limit"
+        | "amount"
+        | "current_assets"
+        | "current_liabilities"
+        | "inventory"
+        | "total_assets"
+        | "total_liabilities" => AMOUNT,
         "gross_profit" => &["-1e15", "1e15", "-1e-323", "0", "-0.0001", "-0"],
         "since" | "due" | "paid" | "date" | "opened" | "closed" | "as_of" => DATE,
         "year" => &["1900", "2024", "2025", "2100"],
@@ -364,12 +460,14 @@ fn key() -> impl Strategy<Value = String> {
 }
 
 fn yaml_tree() -> impl Strategy<Value = Yaml> {
-    scalar().prop_map(Yaml::Scalar).prop_recursive(3, 24, 5, |inner| {
-        prop_oneof![
-            prop::collection::vec(inner.clone(), 0..5).prop_map(Yaml::List),
-            prop::collection::vec((key(), inner), 0..6).prop_map(Yaml::Map),
-        ]
-    })
+    scalar()
+        .prop_map(Yaml::Scalar)
+        .prop_recursive(3, 24, 5, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..5).prop_map(Yaml::List),
+                prop::collection::vec((key(), inner), 0..6).prop_map(Yaml::Map),
+            ]
+        })
 }
 
 /// Flow style on one line; multi-line scalars become quoted strings there.
@@ -377,7 +475,10 @@ fn flow(value: &Yaml) -> String {
     match value {
         Yaml::Scalar(s) if s.contains('\n') => format!("{s:?}"),
         Yaml::Scalar(s) => s.clone(),
-        Yaml::List(items) => format!("[{}]", items.iter().map(flow).collect::<Vec<_>>().join(", ")),
+        Yaml::List(items) => format!(
+            "[{}]",
+            items.iter().map(flow).collect::<Vec<_>>().join(", ")
+        ),
         Yaml::Map(entries) => format!(
             "{{{}}}",
             entries
@@ -395,7 +496,9 @@ fn block(value: &Yaml, indent: usize, out: &mut String, flow_below: usize) {
         Yaml::Map(entries) if !entries.is_empty() && indent < flow_below => {
             for (k, v) in entries {
                 match v {
-                    Yaml::Scalar(s) => out.push_str(&format!("{pad}{k}: {}\n", scalar_at(s, indent))),
+                    Yaml::Scalar(s) => {
+                        out.push_str(&format!("{pad}{k}: {}\n", scalar_at(s, indent)))
+                    }
                     _ => {
                         out.push_str(&format!("{pad}{k}:\n"));
                         block(v, indent + 2, out, flow_below);
@@ -420,17 +523,38 @@ fn scalar_at(s: &str, indent: usize) -> String {
 /// Markdown bodies: repeated headings, links of every kind, raw HTML, control characters.
 fn body() -> impl Strategy<Value = String> {
     let valid_anywhere = prop::sample::select(vec![
-        "## same\n\n", "## same-1\n\n", "# 概况 {#same}\n\n", "### !!!\n\n", "[a](../customers/a.md#x) ",
-        "[web](https://example.com/x.md) ", "[js](javascript:alert(1)) ", "![i](javascript:x) ",
-        "<script>alert(1)</script>\n\n", "<img src=x onerror=alert(1)>",
-        "| a | b |\n|---|---|\n| 1 | 2 |\n\n", "note[^1]\n\n[^1]: n\n\n",
-        "\n\n```\n[x](fence.md)\n```\n\n", "\u{1b}[2J\u{1b}]52;c;ZXZpbA==\u{7}", "\u{202e}\u{9b}\u{7f}",
-        "---\n", "- [x] done\n", "~~old~~ ", "**bold** _it_ ", "\\\n", "&amp; &#0; &#x110000;",
-        "[ref][r]\n\n[r]: ../customers/a.md\n\n", "<!-- c -->", "\t\tcode\n", "> quote\n",
+        "## same\n\n",
+        "## same-1\n\n",
+        "# 概况 {#same}\n\n",
+        "### !!!\n\n",
+        "[a](../customers/a.md#x) ",
+        "[web](https://example.com/x.md) ",
+        "[js](javascript:alert(1)) ",
+        "![i](javascript:x) ",
+        "<script>alert(1)</script>\n\n",
+        "<img src=x onerror=alert(1)>",
+        "| a | b |\n|---|---|\n| 1 | 2 |\n\n",
+        "note[^1]\n\n[^1]: n\n\n",
+        "\n\n```\n[x](fence.md)\n```\n\n",
+        "\u{1b}[2J\u{1b}]52;c;ZXZpbA==\u{7}",
+        "\u{202e}\u{9b}\u{7f}",
+        "---\n",
+        "- [x] done\n",
+        "~~old~~ ",
+        "**bold** _it_ ",
+        "\\\n",
+        "&amp; &#0; &#x110000;",
+        "[ref][r]\n\n[r]: ../customers/a.md\n\n",
+        "<!-- c -->",
+        "\t\tcode\n",
+        "> quote\n",
     ]);
     // Links that resolve only when the site has that file, or never.
     let valid_sometimes = prop::sample::select(vec![
-        "[p](../playbooks/p.md#步骤) ", "[b](b.md) ", "[missing](nope.md) ", "[up](../../x.md) ",
+        "[p](../playbooks/p.md#步骤) ",
+        "[b](b.md) ",
+        "[missing](nope.md) ",
+        "[up](../../x.md) ",
     ]);
     let piece = prop_oneof![12 => valid_anywhere, 1 => valid_sometimes];
     prop::collection::vec(piece, 0..12).prop_map(|p| p.concat())
@@ -452,8 +576,8 @@ fn extreme_record(seed: &'static str) -> impl Strategy<Value = Vec<u8>> {
 fn record(seed: &'static str) -> impl Strategy<Value = Vec<u8>> {
     let mutated = (prop::collection::vec(mutation(), 0..3), body())
         .prop_map(move |(m, b)| apply(&format!("{seed}{b}"), &m));
-    let generated = (yaml_tree(), any::<bool>(), 0usize..4, body()).prop_map(
-        |(tree, flow_style, depth, b)| {
+    let generated =
+        (yaml_tree(), any::<bool>(), 0usize..4, body()).prop_map(|(tree, flow_style, depth, b)| {
             let front = if flow_style {
                 format!("{}\n", flow(&tree))
             } else {
@@ -462,8 +586,7 @@ fn record(seed: &'static str) -> impl Strategy<Value = Vec<u8>> {
                 out
             };
             format!("---\n{front}---\n{b}").into_bytes()
-        },
-    );
+        });
     let bytes = prop::collection::vec(any::<u8>(), 0..600).prop_map(|mut b| {
         b.splice(0..0, b"---\n".iter().copied());
         b
@@ -548,7 +671,10 @@ fn run_case(files: &[(String, Vec<u8>)]) -> Result<Outcome, String> {
     let rendered = site::render(dir.path(), &BuildOptions::default())
         .map_err(|e| format!("the build failed: {e}"))?;
     let rendered = rendered.map_err(|invalid| {
-        format!("check passed but the build refused: {:?}", invalid.report.diagnostics())
+        format!(
+            "check passed but the build refused: {:?}",
+            invalid.report.diagnostics()
+        )
     })?;
     if rendered.pages() == 0 {
         return Err("the build made no page".into());
