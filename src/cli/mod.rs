@@ -123,8 +123,9 @@ pub fn main() -> ExitCode {
     match result {
         Ok(status) => ExitCode::from(status),
         Err(err) => {
-            // Errors name files of the site, whose names may hold control characters.
-            eprintln!("error: {}", crate::terminal::escape(&format!("{err:#}")));
+            // Errors name files of the site, whose names may hold control characters; their
+            // own line breaks (a `help:` line) stay.
+            eprintln!("error: {}", crate::terminal::escape_lines(&format!("{err:#}")));
             ExitCode::from(EXIT_FAILURE)
         }
     }
