@@ -70,48 +70,71 @@ const CHURN: &[&str] = &["date", "reason", "note"];
 const ID_HELP: &str =
     "an id starts with a letter or digit and uses only letters, digits, `-` and `_`";
 
-/// A decoded customer with the position of its id, for the cross-file duplicate check.
+/// What decoding one customer file gave: the record when every required field is usable, and
+/// its id with the id's position whenever the id itself could be read, so that the rules across
+/// files (duplicate ids) also run on records that have errors of their own.
 pub(crate) struct Decoded {
-    pub customer: Customer,
-    pub id_pos: Pos,
+    pub customer: Option<Customer>,
+    pub id: Option<(String, Pos)>,
 }
 
-/// Decodes a customer; `None` when a required field is unusable (all problems are reported).
+/// Decodes a customer, reporting every problem in `ctx`.
 pub(crate) fn decode(
     ctx: &mut Ctx<'_>,
     root: &Node,
     source: Source,
     body: &str,
     body_line: u32,
-) -> Option<Decoded> {
-    let map = ctx.map(root, "", FIELDS)?;
+) -> Decoded {
+    let Some(map) = ctx.map(root, "", FIELDS) else {
+        return Decoded {
+            customer: None,
+            id: None,
+        };
+    };
     let id = decode_id(ctx, &map);
-    let name = ctx.required_text(&map, "name");
-    let stage = required_choice::<Stage>(ctx, &map, "stage");
-    let owner = ctx.required_text(&map, "owner");
-    let since = ctx.date(&map, "since");
-    let kind = ctx.choice(&map, "kind").unwrap_or(Kind::EndCustomer);
-    let profile = decode_profile(ctx, &map);
-    let tags = text_list(ctx, &map, "tags");
-    let contacts = decode_contacts(ctx, &map);
+    Decoded {
+        customer: decode_record(ctx, &map, id.clone(), source, body, body_line),
+        id: id.map(|id| (id, map.pos_of("id"))),
+    }
+}
+
+/// The record of a customer whose front matter is a mapping; `None` when a required field is
+/// unusable.
+fn decode_record(
+    ctx: &mut Ctx<'_>,
+    map: &Map<'_>,
+    id: Option<String>,
+    source: Source,
+    body: &str,
+    body_line: u32,
+) -> Option<Customer> {
+    let name = ctx.required_text(map, "name");
+    let stage = required_choice::<Stage>(ctx, map, "stage");
+    let owner = ctx.required_text(map, "owner");
+    let since = ctx.date(map, "since");
+    let kind = ctx.choice(map, "kind").unwrap_or(Kind::EndCustomer);
+    let profile = decode_profile(ctx, map);
+    let tags = text_list(ctx, map, "tags");
+    let contacts = decode_contacts(ctx, map);
     let qualification = map
         .get("qualification")
         .and_then(|n| decode_qualification(ctx, n));
-    let sales = decode_sales(ctx, &map);
+    let sales = decode_sales(ctx, map);
     let credit = map.get("credit").and_then(|n| decode_credit(ctx, n));
-    let payments = decode_payments(ctx, &map);
+    let payments = decode_payments(ctx, map);
     let financials = map
         .get("financials")
         .and_then(|n| decode_financials(ctx, n));
-    let satisfaction = decode_surveys(ctx, &map);
-    let complaints = decode_complaints(ctx, &map);
-    let visits = decode_visits(ctx, &map);
+    let satisfaction = decode_surveys(ctx, map);
+    let complaints = decode_complaints(ctx, map);
+    let visits = decode_visits(ctx, map);
     let churn = map.get("churn").and_then(|n| decode_churn(ctx, n));
 
     if let Some(stage) = stage {
-        check_stage_rules(ctx, &map, stage, since, churn.as_ref());
+        check_stage_rules(ctx, map, stage, since, churn.as_ref());
     }
-    check_dates(ctx, &map, since, churn.as_ref());
+    check_dates(ctx, map, since, churn.as_ref());
     let customer = Customer {
         source,
         id: id?,
@@ -135,10 +158,7 @@ pub(crate) fn decode(
         body: body.to_string(),
         body_line,
     };
-    Some(Decoded {
-        customer,
-        id_pos: map.pos_of("id"),
-    })
+    Some(customer)
 }
 
 fn decode_id(ctx: &mut Ctx<'_>, map: &Map<'_>) -> Option<String> {

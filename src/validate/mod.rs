@@ -55,10 +55,13 @@ pub fn check_site(root: &Path, config_path: Option<&Path>) -> Result<Checked, Ch
     check_site_cached(root, config_path, &mut Cache::disabled())
 }
 
-/// What checking one file gave: its record, its own diagnostics, its relative `.md` links (their
-/// existence is checked across files) and its text when it has diagnostics.
+/// What checking one file gave: its record, the id it claims, its own diagnostics, its relative
+/// `.md` links (their existence is checked across files) and its text when it has diagnostics.
 struct FileResult {
     record: Option<Record>,
+    /// A customer's id and where it is written, read even when the record has other errors:
+    /// the duplicate-id rule runs on every record whose id could be read.
+    customer_id: Option<(String, Pos)>,
     diagnostics: Vec<Diagnostic>,
     links: Vec<links::MdLink>,
     display: String,
@@ -168,7 +171,7 @@ pub fn check_site_cached(
         .iter()
         .filter(|(.., reread)| *reread)
         .filter_map(|(_, _, result, _)| match &result.record {
-            Some(Record::Customer(c, _)) => Some(c.source.path.clone()),
+            Some(Record::Customer(c)) => Some(c.source.path.clone()),
             _ => None,
         })
         .collect();
@@ -178,6 +181,7 @@ pub fn check_site_cached(
     let mut customers = Vec::with_capacity(results.len());
     let mut playbooks = Vec::new();
     let mut sources = Sources::new();
+    let mut customer_ids = Vec::with_capacity(results.len());
     for (path, file_stamp, result, _) in results {
         diagnostics.extend(result.diagnostics.iter().cloned());
         diagnostics.extend(links::broken(
@@ -188,8 +192,11 @@ pub fn check_site_cached(
         if let Some(text) = &result.text {
             sources.insert(result.display.clone(), text.clone());
         }
+        if let Some((id, pos)) = &result.customer_id {
+            customer_ids.push((id.clone(), result.display.clone(), *pos));
+        }
         match result.record.clone() {
-            Some(Record::Customer(c, pos)) => customers.push((c, pos)),
+            Some(Record::Customer(c)) => customers.push(c),
             Some(Record::Playbook(p)) => playbooks.push((*p).clone()),
             None => {}
         }
@@ -197,8 +204,7 @@ pub fn check_site_cached(
             cache.files.insert(path, (file_stamp, result));
         }
     }
-    diagnostics.extend(duplicate_ids(&customers));
-    let customers: Vec<Arc<Customer>> = customers.into_iter().map(|(c, _)| c).collect();
+    diagnostics.extend(duplicate_ids(customer_ids));
     if let Some(d) = reporting_year_problem(&config, &customers, &config_display) {
         diagnostics.push(d);
     }
@@ -240,17 +246,23 @@ pub fn read_config(root: &Path, config_path: Option<&Path>) -> Option<SiteConfig
 /// Reads, parses and decodes one record file.
 fn check_file(root: &Path, path: &Path, collection: Collection) -> FileResult {
     let (display, text, parsed) = load::read_document(root, path, collection);
-    let (record, diagnostics, links) = match parsed {
+    let (decoded, links) = match parsed {
         Ok(document) => {
-            let (record, diagnostics) = decode_document(&document);
+            let decoded = decode_document(&document);
             let links = links::md_links(&document.path, &document.body, document.body_line);
-            (record, diagnostics, links)
+            (decoded, links)
         }
-        Err(diagnostic) => (None, vec![diagnostic], Vec::new()),
+        Err(diagnostic) => (DecodedFile::failed(diagnostic), Vec::new()),
     };
+    let DecodedFile {
+        record,
+        customer_id,
+        diagnostics,
+    } = decoded;
     let text = if diagnostics.is_empty() { None } else { text };
     FileResult {
         record,
+        customer_id,
         diagnostics,
         links,
         display,
@@ -277,56 +289,83 @@ fn decode_config(display: &str, text: &str, root: Option<&Path>) -> (SiteConfig,
 #[derive(Clone)]
 enum Record {
     /// Shared with the sites built from it: the preview's cache keeps it across builds.
-    Customer(Arc<Customer>, Pos),
+    Customer(Arc<Customer>),
     Playbook(Box<Playbook>),
 }
 
-fn decode_document(document: &Document) -> (Option<Record>, Vec<Diagnostic>) {
+/// One file decoded: its record if it is usable, a customer's id if it could be read, and the
+/// file's own diagnostics.
+struct DecodedFile {
+    record: Option<Record>,
+    customer_id: Option<(String, Pos)>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl DecodedFile {
+    fn failed(diagnostic: Diagnostic) -> Self {
+        DecodedFile {
+            record: None,
+            customer_id: None,
+            diagnostics: vec![diagnostic],
+        }
+    }
+}
+
+fn decode_document(document: &Document) -> DecodedFile {
     let mut ctx = decode::Ctx::new(&document.path);
     let source = Source {
         path: document.path.clone(),
         slug: document.slug.clone(),
         absolute: document.absolute.clone(),
     };
-    let record = match document.collection {
-        Collection::Customers => customer::decode(
-            &mut ctx,
-            &document.front,
-            source,
-            &document.body,
-            document.body_line,
-        )
-        .map(|d| Record::Customer(Arc::new(d.customer), d.id_pos)),
-        Collection::Playbooks => playbook::decode(
-            &mut ctx,
-            &document.front,
-            source,
-            &document.body,
-            document.body_line,
-        )
-        .map(|p| Record::Playbook(Box::new(p))),
+    let (record, customer_id) = match document.collection {
+        Collection::Customers => {
+            let decoded = customer::decode(
+                &mut ctx,
+                &document.front,
+                source,
+                &document.body,
+                document.body_line,
+            );
+            (
+                decoded.customer.map(|c| Record::Customer(Arc::new(c))),
+                decoded.id,
+            )
+        }
+        Collection::Playbooks => {
+            let playbook = playbook::decode(
+                &mut ctx,
+                &document.front,
+                source,
+                &document.body,
+                document.body_line,
+            );
+            (playbook.map(|p| Record::Playbook(Box::new(p))), None)
+        }
     };
-    (record, ctx.diagnostics)
+    DecodedFile {
+        record,
+        customer_id,
+        diagnostics: ctx.diagnostics,
+    }
 }
 
-/// Every record after the first (in path order) that reuses an id.
-fn duplicate_ids(customers: &[(Arc<Customer>, Pos)]) -> Vec<Diagnostic> {
-    let mut by_id: BTreeMap<&str, Vec<(&Customer, Pos)>> = BTreeMap::new();
-    for (customer, pos) in customers {
-        by_id
-            .entry(&customer.id)
-            .or_default()
-            .push((customer, *pos));
+/// Every record after the first (in path order) that reuses an id, given each customer file's
+/// id, path and the id's position.
+fn duplicate_ids(ids: Vec<(String, String, Pos)>) -> Vec<Diagnostic> {
+    let mut by_id: BTreeMap<String, Vec<(String, Pos)>> = BTreeMap::new();
+    for (id, path, pos) in ids {
+        by_id.entry(id).or_default().push((path, pos));
     }
     let mut diagnostics = Vec::new();
     for (id, mut holders) in by_id {
-        holders.sort_by(|a, b| a.0.source.path.cmp(&b.0.source.path));
-        let first = &holders[0].0.source.path;
-        for (customer, pos) in &holders[1..] {
+        holders.sort();
+        let first = &holders[0].0;
+        for (path, pos) in &holders[1..] {
             diagnostics.push(
                 Diagnostic::new(
                     Code::DuplicateId,
-                    &customer.source.path,
+                    path,
                     *pos,
                     format!("id \"{id}\" is already used by {first}"),
                 )
@@ -367,7 +406,7 @@ mod tests {
         let path = format!("content/{}/x.md", collection.folder());
         match load::parse_document(&path, Path::new("x.md"), collection, text) {
             Ok(document) => {
-                let (_, diagnostics) = decode_document(&document);
+                let diagnostics = decode_document(&document).diagnostics;
                 let links = links::check(
                     &path,
                     &document.body,

@@ -168,6 +168,38 @@ fn duplicate_ids_across_files_name_the_first_file() {
     );
 }
 
+#[test]
+fn duplicate_ids_are_found_in_records_that_have_other_errors() {
+    // "Every problem in one run": a record whose stage or name is wrong still claims its id.
+    let site = tempfile::tempdir().expect("temp dir");
+    fs::write(site.path().join("site.yaml"), MINIMAL_CONFIG).expect("config");
+    let dir = site.path().join("content/customers");
+    fs::create_dir_all(&dir).expect("dir");
+    let record = "---\nid: KH-7\nname: N\nstage: prospect\nowner: O\n---\n";
+    fs::write(dir.join("a.md"), record.replace("prospect", "prospekt")).expect("a");
+    fs::write(dir.join("b.md"), record).expect("b");
+    fs::write(dir.join("c.md"), record.replace("name: N\n", "")).expect("c");
+    let checked = check_site(site.path(), None).expect("check runs");
+    let options = RenderOptions {
+        format: Format::Concise,
+        color: false,
+    };
+    let output = render(&checked.report, &checked.sources, options);
+    let found: Vec<&str> = output
+        .lines()
+        .map(|line| line.split(" (help").next().unwrap_or(line))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            "content/customers/a.md:4:8: error[E014] stage must be one of: prospect, qualified, active, lost, found \"prospekt\"",
+            "content/customers/b.md:2:5: error[E020] id \"KH-7\" is already used by content/customers/a.md",
+            "content/customers/c.md:2:1: error[E011] missing required field `name`",
+            "content/customers/c.md:2:5: error[E020] id \"KH-7\" is already used by content/customers/a.md",
+        ]
+    );
+}
+
 #[cfg(unix)]
 #[test]
 fn symlinks_out_of_the_site_and_loops_are_diagnostics() {
