@@ -8,6 +8,7 @@ use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 use super::fields::{DataGroup, Field, FieldClass};
 use crate::analytics::Analytics;
 use crate::model::{Customer, Grade, Playbook, Site, Stage};
+use crate::render::markdown::joins_lines;
 use crate::render::urls;
 
 /// What a document is.
@@ -291,8 +292,8 @@ pub fn playbook_doc(p: &Playbook, url: String) -> SearchDoc {
 }
 
 /// The readable text of a Markdown body: text and code, link and image text kept, URLs and
-/// markup dropped, blocks separated by newlines. A soft line break between two Han
-/// characters joins them (Chinese paragraphs are wrapped without spaces); elsewhere it is a
+/// markup dropped, blocks separated by newlines. A soft line break joins the lines where the
+/// page does ([`joins_lines`]: Chinese paragraphs are wrapped without spaces); elsewhere it is a
 /// space.
 pub fn markdown_text(markdown: &str) -> String {
     let mut out = String::with_capacity(markdown.len());
@@ -308,8 +309,8 @@ pub fn markdown_text(markdown: &str) -> String {
         match event {
             Event::Text(t) | Event::Code(t) => {
                 if soft_break {
-                    let joins = out.chars().next_back().is_some_and(super::tokenize::is_han)
-                        && t.chars().next().is_some_and(super::tokenize::is_han);
+                    let joins = matches!((out.chars().next_back(), t.chars().next()),
+                        (Some(before), Some(after)) if joins_lines(before, after));
                     if !joins {
                         out.push(' ');
                     }
@@ -348,11 +349,11 @@ mod tests {
     #[test]
     fn markdown_text_keeps_words_and_joins_wrapped_chinese() {
         let text = markdown_text(
-            "集团核心客户，浙江省内医院\n配送网络。见 [杭州华东物流](hangzhou.md)。\n\n- **决策链**：周建国\n- `code` and\nmore\n",
+            "集团核心客户，浙江省内医院\n配送网络。见 [杭州华东物流](hangzhou.md)。\n\n- **决策链**：周建国；\n对内复盘\n- `code` and\nmore\n",
         );
         assert_eq!(
             text,
-            "集团核心客户，浙江省内医院配送网络。见 杭州华东物流。\n决策链：周建国\ncode and more"
+            "集团核心客户，浙江省内医院配送网络。见 杭州华东物流。\n决策链：周建国；对内复盘\ncode and more"
         );
     }
 }

@@ -5,6 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Parser, Tag, TagEnd};
 use serde::Serialize;
+use unicode_width::UnicodeWidthChar;
 
 use crate::validate::links::{markdown_options, relative_md_path, resolve};
 
@@ -37,7 +38,8 @@ pub struct MarkdownSettings {
 
 /// Renders `body`, the Markdown of the file at site-relative path `file`.
 pub fn render(file: &str, body: &str, settings: &MarkdownSettings) -> Html {
-    let events: Vec<Event> = Parser::new_ext(body, markdown_options()).collect();
+    let mut events: Vec<Event> = Parser::new_ext(body, markdown_options()).collect();
+    drop_line_breaks_between_wide_characters(&mut events);
     let mut out = Vec::with_capacity(events.len());
     let mut headings = Vec::new();
     let mut ids = HeadingIds::default();
@@ -159,6 +161,68 @@ fn is_safe_url(dest: &str) -> bool {
     match cleaned[..end].find(':') {
         None => true,
         Some(colon) => matches!(&cleaned[..colon], "http" | "https" | "mailto" | "tel"),
+    }
+}
+
+/// Whether a line break in a paragraph between `before` and `after` joins the two lines
+/// without a space: Chinese and Japanese are wrapped in the source without spaces, and a
+/// browser would show the break as one. The rule of CSS Text 3 for segment breaks: both
+/// characters East Asian wide, fullwidth or halfwidth, and neither Hangul (Korean uses spaces).
+pub fn joins_lines(before: char, after: char) -> bool {
+    is_east_asian_wide(before) && is_east_asian_wide(after)
+}
+
+fn is_east_asian_wide(c: char) -> bool {
+    let halfwidth_katakana = ('\u{FF61}'..='\u{FF9F}').contains(&c);
+    !is_hangul(c) && (UnicodeWidthChar::width(c) == Some(2) || halfwidth_katakana)
+}
+
+fn is_hangul(c: char) -> bool {
+    matches!(c as u32,
+        0x1100..=0x11FF | 0x3130..=0x318F | 0xA960..=0xA97F | 0xAC00..=0xD7FF | 0xFFA0..=0xFFDC)
+}
+
+/// Removes the soft breaks that [`joins_lines`] joins, looking through inline markup
+/// (`**粗体**` at the end of a line still joins with the next one).
+fn drop_line_breaks_between_wide_characters(events: &mut Vec<Event>) {
+    let joined: Vec<usize> = (0..events.len())
+        .filter(|&i| matches!(events[i], Event::SoftBreak))
+        .filter(|&i| {
+            let before = events[..i]
+                .iter()
+                .rev()
+                .find_map(|e| inline_edge(e, Edge::Last));
+            let after = events[i + 1..]
+                .iter()
+                .find_map(|e| inline_edge(e, Edge::First));
+            matches!((before, after), (Some(Some(b)), Some(Some(a))) if joins_lines(b, a))
+        })
+        .collect();
+    for i in joined.into_iter().rev() {
+        events.remove(i);
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Edge {
+    First,
+    Last,
+}
+
+/// Scanning away from a soft break: `None` to look further (inline markup without text),
+/// `Some(char)` at text, `Some(None)` at anything that ends the search (another break, an
+/// image, raw HTML, a block boundary).
+fn inline_edge(event: &Event, edge: Edge) -> Option<Option<char>> {
+    match event {
+        Event::Text(t) | Event::Code(t) => Some(match edge {
+            Edge::First => t.chars().next(),
+            Edge::Last => t.chars().next_back(),
+        }),
+        Event::Start(Tag::Emphasis | Tag::Strong | Tag::Strikethrough | Tag::Link { .. })
+        | Event::End(TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Link) => {
+            None
+        }
+        _ => Some(None),
     }
 }
 
@@ -294,6 +358,22 @@ mod tests {
                 "same", "same-2", "same-1", "same-3", "same-5", "same-4", "same-6", "same-1-1"
             ]
         );
+    }
+
+    #[test]
+    fn wrapped_chinese_and_japanese_lines_join_without_a_space() {
+        let out = html(
+            "投诉已圆满解决；\n对内复盘流程。\n**重点**\n[客户](b.md)跟进\nかな\nカナ。\n\
+             English words\nkeep a space, 中文\nand English too.\n한국어\n문장\n",
+        );
+        assert_eq!(
+            out,
+            "<p>投诉已圆满解决；对内复盘流程。<strong>重点</strong>\
+             <a href=\"/crm/customers/east/b/\">客户</a>跟进かなカナ。\n\
+             English words\nkeep a space, 中文\nand English too.\n한국어\n문장</p>\n"
+        );
+        assert!(joins_lines('；', '对') && joins_lines('ｶ', '。'));
+        assert!(!joins_lines('文', 'a') && !joins_lines('어', '문'));
     }
 
     #[test]
