@@ -36,6 +36,11 @@ pub struct Diagnostic {
     pub file: String,
     pub line: u32,
     pub column: u32,
+    /// The column just after what the diagnostic points at, on the same line, when the rule
+    /// knows its extent (a link target); renderers otherwise underline the YAML token at
+    /// `column`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end_column: Option<u32>,
     /// Dotted path of the field, e.g. `credit.five_c.capital` or `contacts[1].email`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
@@ -53,6 +58,7 @@ impl Diagnostic {
             file: file.into(),
             line: pos.line,
             column: pos.column,
+            end_column: None,
             field: None,
             message: message.into(),
             help: None,
@@ -61,6 +67,12 @@ impl Diagnostic {
 
     pub fn field(mut self, field: impl Into<String>) -> Self {
         self.field = Some(field.into());
+        self
+    }
+
+    /// Marks the extent of what is wrong: `length` characters from `column`.
+    pub fn length(mut self, length: u32) -> Self {
+        self.end_column = Some(self.column + length.max(1));
         self
     }
 

@@ -130,8 +130,9 @@ fn full(d: &Diagnostic, sources: &dyn SourceLookup, color: bool) -> String {
     renderer.render(&[group])
 }
 
-/// The text of the diagnostic's line and the byte span to underline: the token at its column
-/// (a quoted string to its closing quote, else up to a flow delimiter, a comment or the end).
+/// The text of the diagnostic's line and the byte span to underline: up to its end column
+/// when it has one, else the token at its column (a quoted string to its closing quote, else
+/// up to a flow delimiter, a comment or the end).
 fn snippet_of<'s>(source: &'s str, d: &Diagnostic) -> Option<(&'s str, std::ops::Range<usize>)> {
     let index = (d.line as usize).checked_sub(1)?;
     let line = source.lines().nth(index)?;
@@ -144,7 +145,13 @@ fn snippet_of<'s>(source: &'s str, d: &Diagnostic) -> Option<(&'s str, std::ops:
         .nth((d.column as usize).saturating_sub(1))
         .map_or(line.len(), |(i, _)| i);
     let rest = &line[start..];
-    let len = token_len(rest);
+    let len = match d.end_column {
+        Some(end) => rest
+            .char_indices()
+            .nth(end.saturating_sub(d.column) as usize)
+            .map_or(rest.len(), |(i, _)| i),
+        None => token_len(rest),
+    };
     Some((line, start..start + len))
 }
 
@@ -333,6 +340,32 @@ mod tests {
         assert!(
             full.contains("  |        ^^^^^^^^^^^^^^^^^^^^^^^^^^^ stage\\u{202e}"),
             "{full}"
+        );
+    }
+
+    #[test]
+    fn full_underlines_only_the_link_target() {
+        let mut sources = Sources::new();
+        sources.insert(
+            "content/customers/acme.md".into(),
+            "---\nid: A\n---\n按[六步法](../playbooks/x.md)跟进，另见[a](b.md)。\n".into(),
+        );
+        let d = Diagnostic::new(
+            Code::BrokenLink,
+            "content/customers/acme.md",
+            Pos { line: 4, column: 8 },
+            "broken link to `../playbooks/x.md`",
+        )
+        .length(17);
+        let text = full(&d, &sources, false);
+        let caret_line = text
+            .lines()
+            .find(|l| l.contains('^'))
+            .expect("a caret line");
+        assert_eq!(
+            caret_line.trim_end(),
+            format!("  |{}{} here", " ".repeat(12), "^".repeat(17)),
+            "{text}"
         );
     }
 

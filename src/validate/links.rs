@@ -15,6 +15,8 @@ pub struct MdLink {
     /// The site-relative path it resolves to (`content/...md`), if it stays inside the site.
     pub resolved: Option<String>,
     pub pos: Pos,
+    /// Characters of the target as written in the file (1 when it could not be found there).
+    pub length: u32,
 }
 
 /// The Markdown extensions dossier enables everywhere, so that checking and rendering agree.
@@ -36,13 +38,14 @@ pub fn md_links(file: &str, body: &str, body_line: u32) -> Vec<MdLink> {
         let Some(path) = relative_md_path(&dest_url) else {
             continue;
         };
-        let offset = body[range.clone()]
-            .find(dest_url.as_ref())
-            .map_or(range.start, |i| range.start + i);
+        let found = body[range.clone()].find(dest_url.as_ref());
+        let offset = found.map_or(range.start, |i| range.start + i);
+        let length = found.map_or(1, |_| dest_url.chars().count() as u32);
         links.push(MdLink {
             target: dest_url.to_string(),
             resolved: resolve(file, &path),
             pos: position(body, offset, body_line),
+            length,
         });
     }
     links
@@ -150,6 +153,7 @@ pub fn broken(file: &str, links: &[MdLink], existing: &BTreeSet<String>) -> Vec<
                 link.pos,
                 format!("broken link to `{}`", link.target),
             )
+            .length(link.length)
             .help(help)
         })
         .collect()
