@@ -38,8 +38,10 @@ const SCAFFOLD: &[(&str, &str)] = &[
         "content/playbooks/man-prospecting.md",
         include_str!("scaffold/playbooks/man-prospecting.md"),
     ),
-    (".gitignore", "/public\n"),
 ];
+
+/// The scaffold's `output_dir` (scaffold/site.yaml), kept out of git by `.gitignore`.
+const OUTPUT_DIR: &str = "public";
 
 pub fn run(args: &InitArgs, output: Output) -> anyhow::Result<u8> {
     let dir = &args.dir;
@@ -52,6 +54,7 @@ pub fn run(args: &InitArgs, output: Output) -> anyhow::Result<u8> {
     for (relative, text) in SCAFFOLD {
         write_file(&dir.join(relative), text)?;
     }
+    ignore_output(&dir.join(".gitignore"))?;
     if !output.quiet {
         println!("created a dossier site in {}", dir.display());
         println!("next: cd {} && dossier check", dir.display());
@@ -67,10 +70,50 @@ fn is_non_empty(dir: &Path) -> anyhow::Result<bool> {
     }
 }
 
+/// Adds the output folder and a build's temporary folders to `.gitignore`, keeping every line
+/// of one that exists (`init --force` into a repository never loses the user's rules).
+fn ignore_output(path: &Path) -> anyhow::Result<()> {
+    let mut text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => return Err(e).with_context(|| format!("reading {}", path.display())),
+    };
+    let missing: Vec<String> = crate::write::ignore_patterns(OUTPUT_DIR)
+        .into_iter()
+        .filter(|pattern| !text.lines().any(|line| line.trim() == pattern))
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    if !text.is_empty() && !text.ends_with('\n') {
+        text.push('\n');
+    }
+    text.push_str("# dossier: the built site and the temporary folders of a build\n");
+    for pattern in missing {
+        text.push_str(&pattern);
+        text.push('\n');
+    }
+    write_file(path, &text)
+}
+
 fn write_file(path: &Path, text: &str) -> anyhow::Result<()> {
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent)
             .with_context(|| format!("creating {}", parent.display()))?;
     }
     std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_ignored_folder_is_the_scaffolds_output_dir() {
+        let config = include_str!("scaffold/site.yaml");
+        assert!(
+            config
+                .lines()
+                .any(|line| line == format!("output_dir: {}", super::OUTPUT_DIR)),
+            "{config}"
+        );
+    }
 }

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, bail};
 
 use super::{Cli, EXIT_OK, Output};
+use crate::index::tokenize::normalized_chars;
 use crate::load::{self, Collection};
 use crate::yaml::Value;
 
@@ -23,6 +24,9 @@ pub enum NewCommand {
         /// The file name without `.md`; by default derived from the name or the id.
         #[arg(long)]
         slug: Option<String>,
+        /// Create the record even if a customer with the same name exists.
+        #[arg(long)]
+        force: bool,
     },
     /// A playbook record.
     Playbook {
@@ -40,8 +44,22 @@ pub fn run(cli: &Cli, command: &NewCommand, output: Output) -> anyhow::Result<u8
             id,
             owner,
             slug,
+            force,
         } => {
-            let ids = existing_ids(&cli.root);
+            let existing = existing_customers(&cli.root);
+            if !force && let Some(twin) = same_name(&existing, name) {
+                bail!(
+                    "a customer named \"{}\" already exists: {}{}; dossier new adds a record, \
+                     edit that one instead, or pass --force for a second customer with this name",
+                    twin.name.as_deref().unwrap_or_default(),
+                    twin.path,
+                    twin.id
+                        .as_deref()
+                        .map(|id| format!(" (id {id})"))
+                        .unwrap_or_default(),
+                )
+            }
+            let ids: Vec<String> = existing.into_iter().filter_map(|c| c.id).collect();
             let id = match id {
                 Some(id) if !crate::validate::is_valid_id(id) => {
                     bail!(
@@ -114,8 +132,16 @@ fn write_new(path: &Path, text: &str) -> anyhow::Result<()> {
         .with_context(|| format!("writing {}", path.display()))
 }
 
-/// The ids of the customer records that parse far enough to have one.
-fn existing_ids(root: &Path) -> Vec<String> {
+/// A customer record as far as `new` needs it: read from the front matter as written, so
+/// that records with errors elsewhere still count.
+struct ExistingCustomer {
+    path: String,
+    id: Option<String>,
+    name: Option<String>,
+}
+
+/// The customer records that parse as YAML, with their id and name where they have them.
+fn existing_customers(root: &Path) -> Vec<ExistingCustomer> {
     if !root.join("content").is_dir() {
         return Vec::new();
     }
@@ -123,19 +149,38 @@ fn existing_ids(root: &Path) -> Vec<String> {
         .documents
         .iter()
         .filter(|d| d.collection == Collection::Customers)
-        .filter_map(|d| match &d.front.value {
-            Value::Map(entries) => {
-                entries
-                    .iter()
-                    .find(|e| e.key == "id")
-                    .and_then(|e| match &e.value.value {
-                        Value::Str(id) => Some(id.clone()),
-                        _ => None,
-                    })
+        .map(|d| {
+            let text = |key: &str| match &d.front.value {
+                Value::Map(entries) => entries.iter().find(|e| e.key == key).and_then(|e| match &e
+                    .value
+                    .value
+                {
+                    Value::Str(text) => Some(text.clone()),
+                    _ => None,
+                }),
+                _ => None,
+            };
+            ExistingCustomer {
+                path: d.path.clone(),
+                id: text("id"),
+                name: text("name"),
             }
-            _ => None,
         })
         .collect()
+}
+
+/// The first customer whose name is `name` once both are folded the way search folds text
+/// (full-width forms, case) and spaces are dropped: `ACME （杭州）` is `acme(杭州)`.
+fn same_name<'a>(existing: &'a [ExistingCustomer], name: &str) -> Option<&'a ExistingCustomer> {
+    let key = |text: &str| -> String {
+        normalized_chars(text)
+            .filter(|c| !c.is_whitespace())
+            .collect()
+    };
+    let wanted = key(name);
+    existing
+        .iter()
+        .find(|c| c.name.as_deref().is_some_and(|n| key(n) == wanted))
 }
 
 /// The next id in the site's most common `PREFIX<digits>` numbering, keeping its zero padding:

@@ -65,6 +65,16 @@ fn io_err(path: &Path) -> impl FnOnce(io::Error) -> WriteError + '_ {
     }
 }
 
+/// `.gitignore` patterns, relative to the output's parent, for the output folder `name` and
+/// the temporary folders a build makes beside it (see `swap.rs`).
+pub fn ignore_patterns(name: &str) -> [String; 3] {
+    [
+        format!("/{name}/"),
+        format!("/.{name}.tmp-*"),
+        format!("/.{name}.old-*"),
+    ]
+}
+
 /// Checks that `path` is a plain relative path: no empty, `.` or `..` parts, no backslash,
 /// no leading `/`.
 pub fn is_valid_path(path: &str) -> bool {

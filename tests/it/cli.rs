@@ -161,6 +161,65 @@ fn new_customer_refuses_a_taken_or_invalid_id() {
 }
 
 #[test]
+fn new_customer_refuses_a_name_that_exists_unless_forced() {
+    let dir = init_site();
+    // The same company written with a full-width space and parentheses is the same name.
+    for name in ["杭州明达医疗器械有限公司", "杭州明达　医疗器械有限公司 "]
+    {
+        dossier()
+            .args(["new", "customer", name, "--root"])
+            .arg(dir.path())
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(
+                "a customer named \"杭州明达医疗器械有限公司\" already exists: \
+                 content/customers/hangzhou-mingda.md (id KH-001)",
+            ));
+    }
+    assert_eq!(
+        fs::read_dir(dir.path().join("content/customers"))
+            .expect("customers")
+            .count(),
+        3,
+        "nothing was created"
+    );
+    dossier()
+        .args([
+            "new",
+            "customer",
+            "杭州明达医疗器械有限公司",
+            "--force",
+            "--root",
+        ])
+        .arg(dir.path())
+        .assert()
+        .code(0)
+        .stdout("created content/customers/kh-004.md\n");
+}
+
+#[test]
+fn init_ignores_the_output_folder_in_git_and_keeps_an_existing_gitignore() {
+    let dir = init_site();
+    let ignore = fs::read_to_string(dir.path().join(".gitignore")).expect(".gitignore");
+    for line in ["/public/", "/.public.tmp-*", "/.public.old-*"] {
+        assert!(ignore.lines().any(|l| l == line), "{line} in:\n{ignore}");
+    }
+
+    let existing = tempfile::tempdir().expect("temp");
+    fs::write(existing.path().join(".gitignore"), "*.log\n/public/\n").expect("write");
+    dossier()
+        .arg("init")
+        .arg(existing.path())
+        .arg("--force")
+        .assert()
+        .code(0);
+    let ignore = fs::read_to_string(existing.path().join(".gitignore")).expect(".gitignore");
+    assert!(ignore.starts_with("*.log\n/public/\n"), "kept:\n{ignore}");
+    assert_eq!(ignore.matches("/public/\n").count(), 1, "{ignore}");
+    assert!(ignore.contains("/.public.tmp-*\n"), "{ignore}");
+}
+
+#[test]
 fn new_playbook_with_english_and_chinese_titles() {
     let dir = init_site();
     let new = |title: &str, expected: &str| {
