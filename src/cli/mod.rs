@@ -125,7 +125,10 @@ pub fn main() -> ExitCode {
         Err(err) => {
             // Errors name files of the site, whose names may hold control characters; their
             // own line breaks (a `help:` line) stay.
-            eprintln!("error: {}", crate::terminal::escape_lines(&format!("{err:#}")));
+            eprintln!(
+                "error: {}",
+                crate::terminal::escape_lines(&format!("{err:#}"))
+            );
             ExitCode::from(EXIT_FAILURE)
         }
     }

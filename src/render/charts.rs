@@ -225,11 +225,13 @@ fn truncate(text: &str, max: usize) -> String {
     }
 }
 
-/// The visually hidden table: a header row, then one row per category.
+/// The visually hidden table: a header row, then one row per category. It is hidden by a
+/// wrapper: a table is never narrower than its content, so on itself the 1 px box of
+/// `.visually-hidden` would still widen the page on a phone.
 fn table(svg: &mut String, chart: &Chart, headers: &[&str], rows: &[(String, Vec<String>)]) {
     let _ = write!(
         svg,
-        "</svg><table class=\"visually-hidden\"><caption>{}</caption><thead><tr><th scope=\"col\">{}</th>",
+        "</svg><div class=\"visually-hidden\"><table><caption>{}</caption><thead><tr><th scope=\"col\">{}</th>",
         escape(chart.title),
         escape(chart.category)
     );
@@ -244,7 +246,7 @@ fn table(svg: &mut String, chart: &Chart, headers: &[&str], rows: &[(String, Vec
         }
         svg.push_str("</tr>");
     }
-    svg.push_str("</tbody></table></figure>");
+    svg.push_str("</tbody></table></div></figure>");
 }
 
 fn bars(svg: &mut String, plot: &Plot, data: &[Datum]) {
