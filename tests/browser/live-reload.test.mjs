@@ -22,7 +22,7 @@ test("the open page reloads on save, other tabs only when their page changed, op
     // A search tab with results for the record: after the save it must query the new index.
     const searching = await chromium.newPage();
     await searching.goto(`${server.url}search/?q=${encodeURIComponent("明达")}`);
-    const names = () => [...document.querySelectorAll("#search-results .search-card h3")].map((h) => h.innerText);
+    const names = () => [...document.querySelectorAll("#search-results .search-card h2")].map((h) => h.innerText);
     await searching.waitForFunction(() => document.documentElement.dataset.searchReady === "1", null, { timeout: 15000 });
     assert.equal((await searching.evaluate(names))[0], "杭州明达医疗器械有限公司");
     // A marker that only survives if the page is NOT reloaded.
@@ -40,7 +40,7 @@ test("the open page reloads on save, other tabs only when their page changed, op
     assert.equal(await other.evaluate(() => window.__notReloaded), true, "the search tab was reloaded");
     // The open results pick up the new index in place: the new name, found by the same query.
     await searching.waitForFunction(() => document.documentElement.dataset.searchReady === "1" &&
-      document.querySelector("#search-results .search-card h3")?.innerText === "杭州明达医疗集团", null, { timeout: 15000 });
+      document.querySelector("#search-results .search-card h2")?.innerText === "杭州明达医疗集团", null, { timeout: 15000 });
     assert.ok(!(await searching.evaluate(names)).includes("杭州明达医疗器械有限公司"));
     assert.equal(await searching.evaluate(() => window.__notReloaded), true, "the results tab was reloaded");
 
@@ -147,7 +147,7 @@ test("a results tab that missed the new index's announcement switches to it when
       window.dispatchEvent(new PopStateEvent("popstate"));
     });
     await deaf.waitForFunction(() => document.documentElement.dataset.searchReady === "1" &&
-      document.querySelector("#search-results .search-card h3")?.innerText === "杭州明达医疗集团", null, { timeout: 15000 });
+      document.querySelector("#search-results .search-card h2")?.innerText === "杭州明达医疗集团", null, { timeout: 15000 });
   } finally {
     await chromium.close();
     server.process.kill();

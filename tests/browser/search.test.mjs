@@ -25,7 +25,7 @@ async function search(query) {
   await page.goto(`${server.url}search/?${query}`);
   await page.waitForFunction(() => document.documentElement.dataset.searchReady === "1", null, { timeout: 20000 });
   const cards = await page.$$eval("#search-results .search-card", (items) => items.map((item) => ({
-    name: item.querySelector("h3").innerText,
+    name: item.querySelector("h2").innerText,
     href: item.querySelector("a")?.getAttribute("href") ?? "",
     owner: item.querySelector(".owner")?.innerText ?? "",
     region: item.querySelector(".region")?.innerText ?? "",
@@ -93,7 +93,7 @@ async function typeQuery(text, viewport) {
     { timeout: 20000 },
   );
   const cards = await page.$$eval("#search-results .search-card", (items) => items.map((item) => ({
-    name: item.querySelector("h3").innerText,
+    name: item.querySelector("h2").innerText,
     matched: item.querySelector(".matched")?.innerText ?? "",
     sounds: item.classList.contains("fallback"),
   })));

@@ -882,11 +882,13 @@ const STYLE = `
 .search-facets ul { list-style: none; margin: .4rem 0; padding: 0; max-height: 16rem; overflow: auto; }
 .search-facets a { text-decoration: none; display: flex; justify-content: space-between; gap: .5rem; padding: .1rem .25rem; border-radius: 4px; }
 .search-facets a[aria-current="true"] { background: var(--accent, #0550ae); color: var(--accent-fg, #fff); }
-.search-facets .count { color: inherit; opacity: .75; font-variant-numeric: tabular-nums; }
+.search-facets .count { color: var(--muted, #57606a); font-variant-numeric: tabular-nums; }
+/* On the selected value the count keeps the full contrast of its label. */
+.search-facets a[aria-current="true"] .count { color: inherit; }
 .search-toolbar { display: flex; justify-content: flex-end; gap: .5rem; margin-bottom: .5rem; }
 .search-list { list-style: none; margin: 0; padding: 0; }
 .search-card { padding: .75rem 0; border-bottom: 1px solid var(--line, #d0d7de); }
-.search-card h3 { margin: 0 0 .25rem; font-size: 1.05rem; }
+.search-card h2 { margin: 0 0 .25rem; font-size: 1.05rem; }
 .search-card a:focus { outline: 3px solid var(--accent, #0550ae); outline-offset: 2px; }
 .search-card .meta { display: flex; flex-wrap: wrap; gap: .4rem .8rem; color: var(--muted, #57606a); font-size: .875rem; }
 .search-card .snippet { margin: .3rem 0 0; }
@@ -895,7 +897,7 @@ const STYLE = `
 .search-card .badge.sounds { font-style: italic; }
 .search-guess { margin: -.5rem 0 1rem; }
 .search-card mark { background: #fff1a8; color: inherit; padding: 0 .05em; }
-@media (prefers-color-scheme: dark) { .search-card mark { background: #6b5a00; } }
+@media (prefers-color-scheme: dark) { .search-card mark { background: #e3b341; color: #0d1117; } }
 .search-more { margin-top: 1rem; }
 `;
 
@@ -951,7 +953,7 @@ function cardHtml(card, hit, q, tokens, T, zh) {
   if (card.c) parts.push(`<span class="city">${highlight(card.c, tokens)}</span>`);
   if (card.r) parts.push(`<span class="region">${highlight(card.r, tokens)}</span>`);
   if (typeof card.v === 'number') parts.push(`<span class="revenue">${escapeHtml(money(card.v, zh))}</span>`);
-  return `<li class="search-card${hit.fallback ? ' fallback' : ''}"><h3><a href="${escapeHtml(card.u)}">${highlight(card.n, tokens)}</a></h3>` +
+  return `<li class="search-card${hit.fallback ? ' fallback' : ''}"><h2><a href="${escapeHtml(card.u)}">${highlight(card.n, tokens)}</a></h2>` +
     `<div class="meta">${parts.join('')}</div>` + matchedHtml(hit, card, q, tokens, T) +
     (card.x ? `<p class="snippet">${highlight(card.x, tokens)}</p>` : '') + '</li>';
 }
@@ -1130,7 +1132,7 @@ function onKey(event) {
     return;
   }
   if (event.key !== 'ArrowDown' && event.key !== 'ArrowUp') return;
-  const links = [...document.querySelectorAll('#search-results .search-card h3 a')];
+  const links = [...document.querySelectorAll('#search-results .search-card h2 a')];
   if (links.length === 0) return;
   const at = links.indexOf(document.activeElement);
   if (target === box && event.key === 'ArrowDown') {
