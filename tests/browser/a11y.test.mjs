@@ -1,0 +1,148 @@
+// Third-party checkers over every page type of the example site, in Chinese and in English:
+// axe-core in Chromium (no violation of any impact, WCAG and best-practice rules, light and dark
+// scheme), no page wider than a 390 px phone, and the W3C Nu HTML checker (vnu) with zero errors
+// on every page.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { browser, repo, run, serveStatic, tempDir } from "./lib.mjs";
+
+const axeSource = readFileSync(join(repo, "tests/browser/node_modules/axe-core/axe.min.js"), "utf8");
+const vnuJar = join(repo, "tests/browser/node_modules/vnu-jar/build/dist/vnu.jar");
+
+/** Folders of generated lists whose pages repeat one template: one of each is enough. */
+const LISTS = ["customers", "playbooks", "owners", "regions", "industries", "tags", "stages", "grades"];
+
+const sites = {};
+let chromium;
+
+/** Builds the example site in `language` (site.yaml with only its language changed). */
+function buildSite(language) {
+  const dir = tempDir();
+  const config = join(dir, "site.yaml");
+  const text = readFileSync(join(repo, "site.yaml"), "utf8").replace(/^language: .*$/m, `language: ${language}`);
+  assert.match(text, new RegExp(`^language: ${language}$`, "m"), "site.yaml names its language");
+  writeFileSync(config, text);
+  const out = join(dir, "public");
+  run(["build", "--root", repo, "--config", config, "--out", out, "--quiet"]);
+  return out;
+}
+
+/** One page of each type: the home page, every top-level page, and the first page under each list. */
+function pageTypes(out) {
+  const paths = [""];
+  for (const entry of readdirSync(out, { withFileTypes: true })) {
+    if (!entry.isDirectory() || !existsSync(join(out, entry.name, "index.html"))) continue;
+    paths.push(`${entry.name}/`);
+    if (!LISTS.includes(entry.name)) continue;
+    const first = readdirSync(join(out, entry.name), { withFileTypes: true })
+      .filter((e) => e.isDirectory() && existsSync(join(out, entry.name, e.name, "index.html")))
+      .map((e) => e.name)
+      .sort()[0];
+    if (first) paths.push(`${entry.name}/${first}/`);
+  }
+  return paths;
+}
+
+before(async () => {
+  for (const language of ["zh-CN", "en"]) {
+    const out = buildSite(language);
+    sites[language] = { out, server: await serveStatic(out), paths: pageTypes(out) };
+  }
+  chromium = await browser();
+});
+
+after(async () => {
+  await chromium?.close();
+  for (const site of Object.values(sites)) site.server.close();
+});
+
+/** Shows `url` in `page`, waiting for the search results when it is the search page. */
+async function show(page, url) {
+  await page.goto(url);
+  if (url.includes("/search/")) {
+    await page.waitForFunction(() => document.documentElement.dataset.searchReady === "1", null, { timeout: 20000 });
+  }
+}
+
+/** The search results page for 华东: highlighted matches, facets and counts. */
+const SEARCH = "search/?q=%E5%8D%8E%E4%B8%9C";
+
+test("the example site has every page type in both languages", () => {
+  for (const site of Object.values(sites)) {
+    for (const path of ["", "customers/", "rankings/", "credit/", "retention/", "satisfaction/", "service/",
+      "prospects/", "playbooks/", "search/"]) {
+      assert.ok(site.paths.includes(path), `${path} in ${site.paths}`);
+    }
+    assert.ok(site.paths.some((p) => /^customers\/[^/]+\/$/.test(p)), "a dossier page");
+  }
+});
+
+for (const language of ["zh-CN", "en"]) {
+  // Colours are all that changes with the scheme, so the dark pass runs only the contrast rule.
+  for (const [scheme, rules] of [["light", undefined], ["dark", ["color-contrast"]]]) {
+    test(`axe-core finds no violation of any impact (${language}, ${scheme})`, async () => {
+      const site = sites[language];
+      const context = await chromium.newContext({ colorScheme: scheme });
+      const page = await context.newPage();
+      const found = [];
+      for (const path of [...site.paths, SEARCH]) {
+        await show(page, site.server.url + path);
+        await page.addScriptTag({ content: axeSource });
+        const violations = await page.evaluate(async (only) => {
+          const options = { resultTypes: ["violations"] };
+          if (only) options.runOnly = { type: "rule", values: only };
+          const result = await window.axe.run(document, options);
+          return result.violations.map((v) =>
+            `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`);
+        }, rules);
+        for (const v of violations) found.push(`/${path}: ${v}`);
+      }
+      await context.close();
+      assert.deepEqual(found, []);
+    });
+  }
+
+  test(`no page is wider than a 390 px phone, folded sections open (${language})`, async () => {
+    const site = sites[language];
+    const context = await chromium.newContext({ viewport: { width: 390, height: 844 } });
+    const page = await context.newPage();
+    const wide = [];
+    for (const path of [...site.paths, SEARCH]) {
+      await show(page, site.server.url + path);
+      // Folded sections count too: a reader opens them.
+      const width = await page.evaluate(() => {
+        for (const details of document.querySelectorAll("details")) details.open = true;
+        return document.documentElement.scrollWidth;
+      });
+      if (width > 390) wide.push(`/${path}: ${width} px`);
+    }
+    await context.close();
+    assert.deepEqual(wide, []);
+  });
+}
+
+test("the W3C Nu HTML checker finds no error on any page (zh-CN and en)", { timeout: 600000 }, () => {
+  const result = spawnSync("java", ["-Xss4m", "-jar", vnuJar, "--errors-only", "--skip-non-html", "--format", "text",
+    sites["zh-CN"].out, sites.en.out], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+  assert.equal(result.error, undefined, `java could not run: ${result.error}`);
+  assert.equal(result.status, 0, `vnu reported errors:\n${(result.stdout + result.stderr).slice(0, 20000)}`);
+});
+
+test("without JavaScript the customer index shows no filter bar that would do nothing", async () => {
+  const site = sites["zh-CN"];
+  const context = await chromium.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto(`${site.server.url}customers/`);
+  assert.equal(await page.locator(".table-tools").count(), 1);
+  assert.equal(await page.locator(".table-tools").isVisible(), false);
+  assert.ok(await page.locator("#customer-table tbody tr").first().isVisible());
+  await context.close();
+
+  const scripted = await chromium.newPage();
+  await scripted.goto(`${site.server.url}customers/`);
+  await scripted.locator(".table-tools").waitFor({ state: "visible" });
+  await scripted.close();
+});
