@@ -181,6 +181,8 @@ function decodeTerm(shard, term) {
   return data;
 }
 
+const decodeJson = (bytes) => JSON.parse(utf8.decode(bytes));
+
 // One index, as named by the manifest it loaded first: its other files are under `<id>/`
 // beside the manifest, so files of a later build (published under another id) never mix in.
 export class SearchIndex {
@@ -209,12 +211,8 @@ export class SearchIndex {
     return this.cache.get(path);
   }
 
-  json(path) {
-    return this.load(path, (bytes) => JSON.parse(utf8.decode(bytes)));
-  }
-
   async manifest() {
-    const m = await this.json(PATHS.manifest);
+    const m = await this.load(PATHS.manifest, decodeJson);
     if (m.version !== VERSION) throw new Error(`search index version ${m.version}, expected ${VERSION}`);
     return m;
   }
@@ -226,14 +224,13 @@ export class SearchIndex {
   }
 
   async data(name) {
-    return this.file(name, (bytes) => JSON.parse(utf8.decode(bytes)));
+    return this.file(name, decodeJson);
   }
 
   // The id of the index the server has now, past any HTTP cache: differs from this one's
   // after a rebuild.
   async latestId() {
-    const bytes = await this.fetchBytes(PATHS.manifest, { cache: 'no-cache' });
-    return JSON.parse(utf8.decode(bytes)).id;
+    return decodeJson(await this.fetchBytes(PATHS.manifest, { cache: 'no-cache' })).id;
   }
 
   async shardOf(term) {
