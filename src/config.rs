@@ -28,6 +28,14 @@ pub struct SiteConfig {
     pub retention: RetentionConfig,
     pub satisfaction: SatisfactionConfig,
     pub visits: VisitsConfig,
+    /// The audiences of `--audience` and `--all-audiences`, in name order; empty: one site.
+    pub audiences: Vec<crate::audience::Audience>,
+}
+
+impl SiteConfig {
+    pub fn audience(&self, name: &str) -> Option<&crate::audience::Audience> {
+        self.audiences.iter().find(|a| a.name == name)
+    }
 }
 
 /// Whether `name` can name a theme: a folder of the site's `themes/` folder, so a plain name,
@@ -227,6 +235,7 @@ impl Default for SiteConfig {
             retention: RetentionConfig::default(),
             satisfaction: SatisfactionConfig::default(),
             visits: VisitsConfig::default(),
+            audiences: Vec::new(),
         }
     }
 }

@@ -50,6 +50,14 @@ impl History {
             .collect()
     }
 
+    /// The same history without any file's authors and dates (its note kept).
+    pub fn without_files(&self) -> Self {
+        History {
+            note: self.note.clone(),
+            ..History::default()
+        }
+    }
+
     fn unavailable(note: impl Into<String>) -> Self {
         History {
             note: Some(note.into()),

@@ -4,6 +4,7 @@
 //! (render every page) → [`index`] → [`write`]. Each stage is a module with a small public face.
 
 pub mod analytics;
+pub mod audience;
 pub mod cli;
 pub mod config;
 pub mod corpus;

@@ -74,7 +74,8 @@ pub enum Notch {
     /// The payment delay D exceeds this threshold of `credit.delay_notches`.
     PaymentDelay {
         threshold_days: f64,
-        delay_days: f64,
+        /// D; `None` in the site of an audience that hides payments (see `audience`).
+        delay_days: Option<f64>,
     },
 }
 
@@ -245,7 +246,7 @@ fn delay_notches(delay: &PaymentDelay, thresholds: &[f64]) -> Vec<Notch> {
         .filter(|t| exceeds(**t))
         .map(|t| Notch::PaymentDelay {
             threshold_days: *t,
-            delay_days: delay.days,
+            delay_days: Some(delay.days),
         })
         .collect()
 }
@@ -492,7 +493,7 @@ mod tests {
             r.notches,
             [Notch::PaymentDelay {
                 threshold_days: 30.0,
-                delay_days: 30.5
+                delay_days: Some(30.5)
             }]
         );
         assert_eq!(r.grade, Grade::Aa);

@@ -24,6 +24,13 @@ pub struct BuildArgs {
     /// Fail on warnings too.
     #[arg(long)]
     pub strict: bool,
+    /// Build the site of this audience of site.yaml `audiences` (what it hides is left out of
+    /// every page, export and the search index).
+    #[arg(long, value_name = "NAME", conflicts_with = "all_audiences")]
+    pub audience: Option<String>,
+    /// Build every audience's site, each into <out>/<name>/, in one atomic step.
+    #[arg(long)]
+    pub all_audiences: bool,
     /// How to print diagnostics when the content is invalid.
     #[arg(long, value_enum, default_value_t = Format::Concise)]
     pub format: Format,
@@ -36,6 +43,7 @@ pub fn run(cli: &Cli, args: &BuildArgs, output: Output) -> anyhow::Result<u8> {
         base_url: args.base_url.clone(),
         as_of: args.as_of,
         strict: args.strict,
+        audience: args.audience.clone(),
     };
     let started = std::time::Instant::now();
     let watched = super::progress::watched(
@@ -49,7 +57,11 @@ pub fn run(cli: &Cli, args: &BuildArgs, output: Output) -> anyhow::Result<u8> {
         if watched {
             scope.spawn(|| super::progress::draw(&progress, &stop, started));
         }
-        let outcome = site::build_with_progress(&cli.root, &options, &progress);
+        let outcome = if args.all_audiences {
+            site::build_all_audiences(&cli.root, &options, &progress)
+        } else {
+            site::build_with_progress(&cli.root, &options, &progress)
+        };
         stop.store(true, Ordering::Release);
         outcome
     });

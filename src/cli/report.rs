@@ -34,6 +34,9 @@ pub struct ReportArgs {
     /// Rows of each ranking (default: site.yaml ranking.top).
     #[arg(long)]
     pub top: Option<usize>,
+    /// Only what this audience of site.yaml `audiences` may see.
+    #[arg(long, value_name = "NAME")]
+    pub audience: Option<String>,
 }
 
 pub fn run(cli: &Cli, args: &ReportArgs, _output: Output) -> anyhow::Result<u8> {
@@ -54,13 +57,43 @@ pub fn run(cli: &Cli, args: &ReportArgs, _output: Output) -> anyhow::Result<u8> 
         config.year = Some(year);
     }
     let analytics = analytics::analyse(&checked.site, &config, args.as_of)?;
+    let audience = match &args.audience {
+        Some(name) => Some(config.audience(name).cloned().ok_or_else(|| {
+            anyhow::anyhow!(
+                "{}",
+                crate::site::BuildError::UnknownAudience {
+                    name: name.clone(),
+                    known: crate::site::known_audiences(&config),
+                }
+            )
+        })?),
+        None => None,
+    };
     let request = ReportRequest {
         region: args.region.clone(),
         owner: args.owner.clone(),
         top: args.top,
+        audience: audience.clone(),
         ..ReportRequest::new(args.section, args.format)
     };
-    let text = report::render(&checked.site, &config, &analytics, &request);
+    if !request.shows(args.section) {
+        let group = ReportRequest::section_group(args.section).map_or("", |g| g.as_str());
+        anyhow::bail!(
+            "audience `{}` hides `{group}`: its report has no {} section",
+            args.audience.as_deref().unwrap_or_default(),
+            args.section.as_str()
+        );
+    }
+    let text = match &audience {
+        Some(audience) => {
+            let hidden = &audience.hidden;
+            let site = crate::audience::redact_site(&checked.site, hidden);
+            let analytics =
+                crate::audience::redact_analytics(&analytics, &checked.site.playbooks, hidden);
+            report::render(&site, &config, &analytics, &request)
+        }
+        None => report::render(&checked.site, &config, &analytics, &request),
+    };
     let mut stdout = std::io::stdout().lock();
     // CSV is data for a program and stays as the records have it, unless a person reads it.
     let text = if args.format == ReportFormat::Csv && stdout.is_terminal() {

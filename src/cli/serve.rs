@@ -29,6 +29,9 @@ pub struct ServeArgs {
     /// DNS rebinding; allow a name you reach it by (a tunnel, a name in /etc/hosts).
     #[arg(long = "allow-host", value_name = "NAME", value_parser = crate::serve::host::parse_allowed_name)]
     pub allow_host: Vec<String>,
+    /// Preview the site of this audience of site.yaml `audiences`.
+    #[arg(long, value_name = "NAME")]
+    pub audience: Option<String>,
 }
 
 pub fn run(cli: &Cli, args: &ServeArgs, output: Output) -> anyhow::Result<u8> {
@@ -43,6 +46,7 @@ pub fn run(cli: &Cli, args: &ServeArgs, output: Output) -> anyhow::Result<u8> {
         config: cli.config.clone(),
         // The preview is served at the root of its own address, whatever site.yaml says.
         base_url: Some("/".to_string()),
+        audience: args.audience.clone(),
         ..BuildOptions::default()
     };
     let cache = Arc::new(Mutex::new(PreviewCache::default()));

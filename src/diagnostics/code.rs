@@ -64,6 +64,7 @@ codes! {
     SalesAfterChurn = "W031", Warning, "a sales year after the churn year";
     ProfitAboveRevenue = "W032", Warning, "gross profit larger than revenue";
     EmptySelector = "W033", Warning, "a playbook selector list that is empty and so matches nothing";
+    AudienceWithholdsList = "W034", Warning, "an audience hides a group that a playbook selects its customers by";
     BrokenLink = "E040", Error, "a relative `.md` link whose target does not exist under content/";
     WeightsSum = "E061", Error, "configured weights do not sum to 1";
     TooPrecise = "E062", Error, "a weight with more than 4 decimal places";

@@ -143,9 +143,28 @@ pub fn build_index_with(docs: &[SearchDoc], limits: Limits) -> BTreeMap<String, 
     for (rank, &d) in by_name.iter().enumerate() {
         name_rank[d] = rank;
     }
+    // A sort no document has a key for is not offered (an audience that hides credit or
+    // sales has no grades or revenue in its index at all, not even a column of blanks).
+    let has_grades = docs.iter().any(|d| d.sort.grade.is_some());
+    let has_revenue = docs.iter().any(|d| d.sort.revenue.is_some());
+    let mut sorts = Vec::new();
+    if has_revenue {
+        sorts.push("revenue");
+    }
+    if has_grades {
+        sorts.push("grade");
+    }
+    sorts.push("name");
     for p in 0..parts {
         let lo = p * part;
         let hi = ((p + 1) * part).min(n);
+        jobs.push((
+            paths::column("name", p),
+            serde_json::to_string(&name_rank[lo..hi]).unwrap_or_default(),
+        ));
+        if !has_grades {
+            continue;
+        }
         let grades: Vec<i64> = docs[lo..hi]
             .iter()
             .map(|d| d.sort.grade.map_or(-1, i64::from))
@@ -153,10 +172,6 @@ pub fn build_index_with(docs: &[SearchDoc], limits: Limits) -> BTreeMap<String, 
         jobs.push((
             paths::column("grade", p),
             serde_json::to_string(&grades).unwrap_or_default(),
-        ));
-        jobs.push((
-            paths::column("name", p),
-            serde_json::to_string(&name_rank[lo..hi]).unwrap_or_default(),
         ));
     }
 
@@ -177,7 +192,7 @@ pub fn build_index_with(docs: &[SearchDoc], limits: Limits) -> BTreeMap<String, 
         "shards": firsts,
         "z": blocks,
         "facets": fields,
-        "sorts": ["revenue", "grade", "name"],
+        "sorts": sorts,
     });
     files.extend(
         jobs.into_par_iter()

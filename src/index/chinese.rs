@@ -114,12 +114,18 @@ pub fn spellings(text: &str) -> (Vec<String>, Vec<String>) {
 /// simplified in pairs). Returns (block number, gzipped JSON), made once per process.
 pub fn fallback_files() -> &'static [(u32, Vec<u8>)] {
     static FILES: OnceLock<Vec<(u32, Vec<u8>)>> = OnceLock::new();
-    FILES.get_or_init(|| {
-        tables()
-            .into_par_iter()
-            .map(|(block, text)| (block, super::build::gzip(text.as_bytes())))
-            .collect()
-    })
+    if let Some(files) = FILES.get() {
+        return files;
+    }
+    // Made in parallel outside the lock: a rayon worker waiting inside `get_or_init` for its
+    // own parallel jobs can steal another build's job that calls this function again, and
+    // wait on the lock it holds itself (a deadlock seen in the test suite, where builds run
+    // side by side). Two first callers may both make the tables; one copy is kept.
+    let files: Vec<(u32, Vec<u8>)> = tables()
+        .into_par_iter()
+        .map(|(block, text)| (block, super::build::gzip(text.as_bytes())))
+        .collect();
+    FILES.get_or_init(|| files)
 }
 
 fn tables() -> Vec<(u32, String)> {

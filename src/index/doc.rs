@@ -154,7 +154,8 @@ pub fn site_docs(site: &Site, analytics: &Analytics, base_url: &str) -> Vec<Sear
                 Some(m) => CustomerFacts {
                     url,
                     stage: Some(m.stage),
-                    grade: Some(m.credit.display.clone()),
+                    // Empty in the site of an audience that hides credit.
+                    grade: Some(m.credit.display.clone()).filter(|g| !g.is_empty()),
                     grade_rank: m
                         .credit
                         .grade()

@@ -142,6 +142,8 @@ pub struct Renderer {
     /// What every page depends on besides its context: templates, translations, configuration
     /// and globals. Part of each page's memo key.
     inputs: u64,
+    /// The audience whose site this renders (`--audience`), if any.
+    audience: Option<crate::audience::Audience>,
 }
 
 impl Renderer {
@@ -181,6 +183,10 @@ impl Renderer {
         globals.insert("t", &translations);
         globals.insert("nav", &nav);
         globals.insert("build", &BTreeMap::<String, String>::new());
+        globals.insert(
+            "audience",
+            &crate::audience::Audience::template_global(None),
+        );
         let inputs = memo::fingerprint(&(&templates, &translations, config));
         Ok(Renderer {
             tera,
@@ -190,7 +196,31 @@ impl Renderer {
             statics: files.statics(),
             memo: None,
             inputs,
+            audience: None,
         })
+    }
+
+    /// Sets the `audience` global (its name and what it hides) and leaves the pages it does
+    /// not have out of the navigation.
+    pub fn set_audience(&mut self, audience: Option<&crate::audience::Audience>) {
+        self.audience = audience.cloned();
+        self.set_global("audience", &crate::audience::Audience::template_global(audience));
+        let hidden = audience.map(|a| a.hidden.clone()).unwrap_or_default();
+        let base_url = self.site.base_url.clone();
+        let nav: Vec<NavItem> = NAV
+            .iter()
+            .filter(|section| crate::audience::shows_section(&hidden, section))
+            .map(|&section| NavItem {
+                section,
+                url: urls::page_url(&base_url, if section == "home" { "" } else { section }),
+            })
+            .collect();
+        self.set_global("nav", &nav);
+    }
+
+    /// The audience whose site this renders, if any.
+    pub fn audience(&self) -> Option<&crate::audience::Audience> {
+        self.audience.as_ref()
     }
 
     /// Sets a value every template sees, e.g. `build` (as-of date, reporting year).

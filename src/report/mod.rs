@@ -95,9 +95,33 @@ pub struct ReportRequest {
     pub owner: Option<String>,
     /// Rows of ranking and win-back lists; default `ranking.top`.
     pub top: Option<usize>,
+    /// The audience whose view this is: the site and analytics given are redacted for it
+    /// already; its report leaves out the sections of groups it hides.
+    pub audience: Option<crate::audience::Audience>,
 }
 
 impl ReportRequest {
+    /// The group a section is made of, if an audience can hide it.
+    pub fn section_group(section: Section) -> Option<crate::audience::Group> {
+        use crate::audience::Group;
+        match section {
+            Section::Rankings | Section::Clv => Some(Group::Sales),
+            Section::Credit => Some(Group::Credit),
+            Section::Satisfaction => Some(Group::Satisfaction),
+            Section::Complaints => Some(Group::Complaints),
+            Section::Visits => Some(Group::Visits),
+            Section::Retention | Section::Prospects | Section::All => None,
+        }
+    }
+
+    /// Whether the audience of this request may see `section`.
+    pub fn shows(&self, section: Section) -> bool {
+        match (&self.audience, Self::section_group(section)) {
+            (Some(audience), Some(group)) => !audience.hidden.hides(group),
+            _ => true,
+        }
+    }
+
     pub fn new(section: Section, format: ReportFormat) -> ReportRequest {
         ReportRequest {
             section,
@@ -105,6 +129,7 @@ impl ReportRequest {
             region: None,
             owner: None,
             top: None,
+            audience: None,
         }
     }
 }
@@ -117,11 +142,25 @@ pub fn render(
     request: &ReportRequest,
 ) -> String {
     if request.section == Section::All && request.format == ReportFormat::Json {
-        return crate::terminal::escape_json(&metrics_json(analytics)).into_owned();
+        let json = match &request.audience {
+            Some(audience) => {
+                let doc = crate::analytics::metrics_document(analytics);
+                let mut value = serde_json::to_value(&doc).unwrap_or_default();
+                crate::audience::redact_metrics(&mut value, audience);
+                let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
+                text.push('\n');
+                text
+            }
+            None => metrics_json(analytics),
+        };
+        return crate::terminal::escape_json(&json).into_owned();
     }
     let ctx = Ctx::new(site, config, analytics, request);
     let chosen: Vec<Section> = match request.section {
-        Section::All => Section::EACH.to_vec(),
+        Section::All => Section::EACH
+            .into_iter()
+            .filter(|s| request.shows(*s))
+            .collect(),
         one => vec![one],
     };
     match request.format {

@@ -335,10 +335,16 @@ fn notch_cell(ctx: &Ctx, notches: &[Notch]) -> Cell {
             Notch::PaymentDelay {
                 threshold_days,
                 delay_days,
-            } => ctx.t(
-                &format!("拖欠 {} 天 > {} 天", fixed(*delay_days, 1), threshold_days),
-                &format!("delay {} d > {} d", fixed(*delay_days, 1), threshold_days),
-            ),
+            } => match delay_days {
+                Some(days) => ctx.t(
+                    &format!("拖欠 {} 天 > {} 天", fixed(*days, 1), threshold_days),
+                    &format!("delay {} d > {} d", fixed(*days, 1), threshold_days),
+                ),
+                None => ctx.t(
+                    &format!("拖欠 > {} 天", threshold_days),
+                    &format!("delay > {} d", threshold_days),
+                ),
+            },
         })
         .collect();
     let raw: Vec<Value> = notches

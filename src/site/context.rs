@@ -273,6 +273,9 @@ pub(crate) struct Ctx<'a> {
     pub search_docs: Option<&'a std::sync::Mutex<Option<Vec<crate::index::SearchDoc>>>>,
     /// Where pages go as soon as they are rendered.
     out: &'a dyn super::Sink,
+    /// What the audience being built may not see: the values are gone from `site` and `a`
+    /// already; pages use this to leave out their sections, columns and whole pages.
+    pub hidden: crate::audience::Hidden,
 }
 
 impl<'a> Ctx<'a> {
@@ -339,6 +342,7 @@ impl<'a> Ctx<'a> {
             inputs: Vec::new(),
             search_docs: None,
             out,
+            hidden: Default::default(),
         }
     }
 
@@ -399,6 +403,19 @@ impl<'a> Ctx<'a> {
         self.out.put(urls::page_file(page), html.into_bytes());
     }
 
+    /// The taxonomies with pages in this audience's site (no grade pages without credit).
+    pub fn taxonomies(&self) -> Vec<Taxonomy> {
+        Taxonomy::ALL
+            .into_iter()
+            .filter(|t| *t != Taxonomy::Grade || self.shows(crate::audience::Group::Credit))
+            .collect()
+    }
+
+    /// Whether the audience being built may see `group`.
+    pub fn shows(&self, group: crate::audience::Group) -> bool {
+        !self.hidden.hides(group)
+    }
+
     pub fn t(&self, key: &'a str) -> &'a str {
         self.r.t(key)
     }
@@ -424,6 +441,9 @@ impl<'a> Ctx<'a> {
     }
 
     pub fn term_url(&self, t: Taxonomy, term: &str) -> Option<String> {
+        if t == Taxonomy::Grade && !self.shows(crate::audience::Group::Credit) {
+            return None;
+        }
         self.terms.page(t, term).map(|p| self.url(&p))
     }
 

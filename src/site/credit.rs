@@ -26,13 +26,21 @@ pub(super) fn notch_reasons(ctx: &Ctx, notches: &[Notch]) -> Vec<Value> {
                 delay_days,
             } => json!({
                 "kind": "payment_delay",
-                "text": format!(
-                    "{} D = {} {} > {}",
-                    ctx.t("payment_delay"),
-                    ctx.number(*delay_days, 1),
-                    ctx.t("days"),
-                    ctx.number(*threshold_days, 0)
-                ),
+                "text": match delay_days {
+                    Some(days) => format!(
+                        "{} D = {} {} > {}",
+                        ctx.t("payment_delay"),
+                        ctx.number(*days, 1),
+                        ctx.t("days"),
+                        ctx.number(*threshold_days, 0)
+                    ),
+                    None => format!(
+                        "{} D > {} {}",
+                        ctx.t("payment_delay"),
+                        ctx.number(*threshold_days, 0),
+                        ctx.t("days"),
+                    ),
+                },
             }),
         })
         .collect()

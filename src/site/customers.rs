@@ -11,6 +11,7 @@ use crate::analytics::rankings::sales_metrics;
 use crate::analytics::satisfaction::survey_fixed;
 use crate::analytics::time::{closed_as_of, days_between};
 use crate::analytics::{ClvBasis, Level, Notch, PaymentLine, RateSource};
+use crate::audience::Group;
 use crate::model::{Role, Stage};
 use crate::render::markdown;
 use crate::render::{RenderError, charts};
@@ -63,12 +64,17 @@ fn filters(ctx: &Ctx) -> Value {
         .of(Taxonomy::Region)
         .map(|(r, _)| json!({"value": r, "label": r}))
         .collect();
-    json!([
-        {"column": "stage", "label": ctx.t("stage"), "all": ctx.t("all_stages"), "options": stages},
-        {"column": "grade", "label": ctx.t("grade"), "all": ctx.t("all_grades"), "options": grades},
-        {"column": "abc", "label": ctx.t("abc"), "all": ctx.t("all_classes"), "options": abc},
-        {"column": "region", "label": ctx.t("region"), "all": ctx.t("all_regions"), "options": regions},
-    ])
+    let mut filters = vec![
+        json!({"column": "stage", "label": ctx.t("stage"), "all": ctx.t("all_stages"), "options": stages}),
+    ];
+    if ctx.shows(Group::Credit) {
+        filters.push(json!({"column": "grade", "label": ctx.t("grade"), "all": ctx.t("all_grades"), "options": grades}));
+    }
+    if ctx.shows(Group::Sales) {
+        filters.push(json!({"column": "abc", "label": ctx.t("abc"), "all": ctx.t("all_classes"), "options": abc}));
+    }
+    filters.push(json!({"column": "region", "label": ctx.t("region"), "all": ctx.t("all_regions"), "options": regions}));
+    Value::Array(filters)
 }
 
 /// One dossier per customer, in parallel, each handed over as soon as it is rendered.
@@ -443,7 +449,7 @@ fn credit(ctx: &Ctx, e: &Entry) -> Value {
                 } => object! {
                     "kind" => "payment_delay",
                     "threshold" => ctx.number(*threshold_days, 0),
-                    "delay" => ctx.number(*delay_days, 1),
+                    "delay" => delay_days.map(|d| ctx.number(d, 1)),
                 },
             })
             .collect();

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use serde_json::{Value, json};
 
 use super::context::{Ctx, Taxonomy, grade_order};
+use crate::audience::Group;
 use crate::model::Stage;
 use crate::render::{RenderError, charts};
 use crate::write::Files;
@@ -50,35 +51,35 @@ pub(super) fn pages(ctx: &Ctx) -> Result<Files, RenderError> {
     let complaints = &a.complaints;
     let top20 = a.abc.top20.as_ref();
 
-    let mut figures = vec![
-        stat(
+    let figures = vec![
+        (Some(Group::Sales), stat(
             &format!("{} {year}", ctx.t("site_revenue")),
             revenue_y.map_or_else(|| "–".into(), |v| ctx.money(v)),
             Some(ctx.url("rankings")),
             growth.map(|g| format!("{} {}", ctx.t("growth"), signed_percent(ctx, g))),
-        ),
-        stat(
+        )),
+        (None, stat(
             &format!("{} {year}", ctx.t("retention_rate")),
             last.and_then(|y| y.rate)
                 .map_or_else(|| "–".into(), |r| ctx.percent(r)),
             Some(ctx.url("retention") + "#rates"),
             last.and_then(|y| y.cohort_rate)
                 .map(|r| format!("{} {}", ctx.t("cohort_rate"), ctx.percent(r))),
-        ),
-        stat(
+        )),
+        (None, stat(
             &format!("{} {year}", ctx.t("churned_customers")),
             ctx.number(last.map_or(0, |y| y.lost) as f64, 0),
             Some(ctx.url("retention") + "#churn"),
             last.and_then(|y| y.churn_rate)
                 .map(|r| format!("{} {}", ctx.t("churn_rate"), ctx.percent(r))),
-        ),
-        stat(
+        )),
+        (Some(Group::Sales), stat(
             &format!("{} {year}", ctx.t("value_lost")),
             ctx.money(last.map_or(0.0, |y| y.value_lost)),
             Some(ctx.url("retention") + "#rates"),
             last.map(|y| format!("{} {}", ctx.t("revenue_lost"), ctx.money(y.revenue_lost))),
-        ),
-        stat(
+        )),
+        (Some(Group::Sales), stat(
             ctx.t("customer_equity"),
             ctx.money(equity),
             Some(ctx.url("retention") + "#clv"),
@@ -87,14 +88,14 @@ pub(super) fn pages(ctx: &Ctx) -> Result<Files, RenderError> {
                 ctx.number(a.clv.customers as f64, 0),
                 ctx.t("customers_with_clv")
             )),
-        ),
-        stat(
+        )),
+        (Some(Group::Satisfaction), stat(
             ctx.t("site_csi"),
             sat.csi.map_or_else(|| "–".into(), |c| ctx.number(c, 2)),
             Some(ctx.url("satisfaction")),
             sat.level.map(|l| ctx.label(l)),
-        ),
-        stat(
+        )),
+        (Some(Group::Complaints), stat(
             ctx.t("open_complaints"),
             ctx.number(complaints.total.open as f64, 0),
             Some(ctx.url("service") + "#open-complaints"),
@@ -103,8 +104,8 @@ pub(super) fn pages(ctx: &Ctx) -> Result<Files, RenderError> {
                 ctx.t("alerts"),
                 ctx.number(complaints.alerts.len() as f64, 0)
             )),
-        ),
-        stat(
+        )),
+        (Some(Group::Visits), stat(
             ctx.t("overdue_visits"),
             ctx.number(a.visits.overdue as f64, 0),
             Some(ctx.url("service") + "#visits"),
@@ -113,8 +114,13 @@ pub(super) fn pages(ctx: &Ctx) -> Result<Files, RenderError> {
                 ctx.t("of_active"),
                 ctx.number(a.visits.active as f64, 0)
             )),
-        ),
+        )),
     ];
+    let mut figures: Vec<Value> = figures
+        .into_iter()
+        .filter(|(group, _)| group.is_none_or(|g| ctx.shows(g)))
+        .map(|(_, figure)| figure)
+        .collect();
     if let Some(top) = top20 {
         figures.push(stat(
             ctx.t("top20_revenue_share"),
@@ -126,7 +132,7 @@ pub(super) fn pages(ctx: &Ctx) -> Result<Files, RenderError> {
     }
 
     let mut charts_list = Vec::new();
-    if !revenue_by_year.is_empty() {
+    if !revenue_by_year.is_empty() && ctx.shows(Group::Sales) {
         let data: Vec<charts::Datum> = revenue_by_year
             .iter()
             .filter(|(y, _)| **y <= year)
@@ -148,11 +154,13 @@ pub(super) fn pages(ctx: &Ctx) -> Result<Files, RenderError> {
             "url": ctx.url("retention") + "#rates", "svg": svg,
         }));
     }
+    if ctx.shows(Group::Credit) {
     charts_list.push(json!({
         "id": "grades", "heading": ctx.t("grade_distribution"), "note": null,
         "url": ctx.url("credit") + "#distribution",
         "svg": grade_chart(ctx, "chart-home-grades"),
     }));
+    }
 
     // Recently changed records.
     let titles: BTreeMap<&str, (&str, String)> = ctx

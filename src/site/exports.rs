@@ -61,11 +61,17 @@ const EXPORT_CSV: csv::Dialect = csv::Dialect {
 };
 
 fn customers_csv(ctx: &Ctx, doc: &MetricsDocument) -> String {
+    // An audience's file has no column of what it may not see, not even an empty one.
+    let columns: Vec<&str> = CUSTOMER_COLUMNS
+        .iter()
+        .copied()
+        .filter(|c| !ctx.hidden.hides_key(c))
+        .collect();
     let mut w = csv::Writer::new(EXPORT_CSV);
-    w.text_row(CUSTOMER_COLUMNS.iter().copied().chain(["url"]));
+    w.text_row(columns.iter().copied().chain(["url"]));
     for row in &doc.customers {
         let value = serde_json::to_value(row).unwrap_or(Value::Null);
-        for column in CUSTOMER_COLUMNS {
+        for &column in &columns {
             w.value(value.get(column).unwrap_or(&Value::Null));
         }
         w.text(&ctx.entry(&row.id).map_or(String::new(), |e| e.url.clone()));
@@ -102,11 +108,23 @@ pub(super) fn files(ctx: &Ctx) -> Result<Files, RenderError> {
     let mut files = Files::new();
     // One document for both: it copies every customer's metrics.
     let doc = metrics_document(ctx.a);
-    files.insert("data/metrics.json".into(), document_json(&doc).into_bytes());
+    let json = match ctx.r.audience() {
+        Some(audience) => {
+            let mut value = serde_json::to_value(&doc).unwrap_or(Value::Null);
+            crate::audience::redact_metrics(&mut value, audience);
+            let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
+            text.push('\n');
+            text
+        }
+        None => document_json(&doc),
+    };
+    files.insert("data/metrics.json".into(), json.into_bytes());
     files.insert(
         "data/customers.csv".into(),
         customers_csv(ctx, &doc).into_bytes(),
     );
-    files.insert("data/rankings.csv".into(), rankings_csv(ctx).into_bytes());
+    if ctx.shows(crate::audience::Group::Sales) {
+        files.insert("data/rankings.csv".into(), rankings_csv(ctx).into_bytes());
+    }
     Ok(files)
 }

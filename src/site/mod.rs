@@ -38,6 +38,7 @@ use jiff::civil::Date;
 use rayon::prelude::*;
 
 use crate::analytics::{self, Analytics, AnalyticsError};
+use crate::audience::{self, Audience, Hidden};
 use crate::config::SiteConfig;
 use crate::diagnostics::{Code, Diagnostic, Report, Sources};
 use crate::git::{self, History};
@@ -58,6 +59,8 @@ pub struct BuildOptions {
     pub as_of: Option<Date>,
     /// Warnings fail the build too.
     pub strict: bool,
+    /// Build the site of this audience of site.yaml `audiences`.
+    pub audience: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -66,6 +69,10 @@ pub enum BuildError {
     Check(#[from] CheckError),
     #[error(transparent)]
     Write(#[from] WriteError),
+    #[error("`--all-audiences`: site.yaml defines no `audiences` (see docs/audiences.md)")]
+    NoAudiences,
+    #[error("no audience named `{name}`: {known}")]
+    UnknownAudience { name: String, known: String },
 }
 
 /// What a build did.
@@ -435,18 +442,25 @@ struct Done {
     groups: Vec<(&'static str, Duration)>,
 }
 
-/// Analyses and renders a checked site into the sink that `open` makes once the site, its
-/// analytics and its theme are known to be good (so an invalid site touches nothing).
-fn render_checked<S: Sink>(
+/// A checked site with its configuration (command-line choices applied), analytics and
+/// history: what every audience's site is rendered from.
+struct Analysed {
+    config: SiteConfig,
+    site: Site,
+    analytics: Analytics,
+    history: History,
+    phases: Vec<(&'static str, Duration)>,
+}
+
+/// Analyses a checked site once; `Err` when it is invalid (nothing to write).
+fn analyse_checked(
     root: &Path,
     options: &BuildOptions,
     checked: Checked,
-    preview: Option<Preview>,
     mut phases: Vec<(&'static str, Duration)>,
-    open: impl FnOnce(&SiteConfig) -> Result<S, BuildError>,
-) -> Result<Result<(S, Done), Box<Invalid>>, BuildError> {
+) -> Result<Analysed, Box<Invalid>> {
     if checked.report.fails(options.strict) {
-        return Ok(Err(Box::new(Invalid::from(checked))));
+        return Err(Box::new(Invalid::from(checked)));
     }
     let mut config = checked.config;
     if let Some(base) = &options.base_url {
@@ -459,13 +473,105 @@ fn render_checked<S: Sink>(
     let start = Instant::now();
     let analytics = match analytics::analyse(&checked.site, &config, options.as_of) {
         Ok(analytics) => analytics,
-        Err(error) => return Ok(Err(Box::new(Invalid::analytics(&error, root, options)))),
+        Err(error) => return Err(Box::new(Invalid::analytics(&error, root, options))),
     };
     phases.push(("analyse", start.elapsed()));
 
     let start = Instant::now();
     let history = git::history(root);
     phases.push(("history", start.elapsed()));
+    Ok(Analysed {
+        config,
+        site: checked.site,
+        analytics,
+        history,
+        phases,
+    })
+}
+
+/// The audience named by `--audience`, from site.yaml.
+fn chosen_audience<'c>(
+    config: &'c SiteConfig,
+    options: &BuildOptions,
+) -> Result<Option<&'c Audience>, BuildError> {
+    let Some(name) = &options.audience else {
+        return Ok(None);
+    };
+    config
+        .audience(name)
+        .map(Some)
+        .ok_or_else(|| BuildError::UnknownAudience {
+            name: name.clone(),
+            known: known_audiences(config),
+        })
+}
+
+pub(crate) fn known_audiences(config: &SiteConfig) -> String {
+    if config.audiences.is_empty() {
+        "site.yaml defines no `audiences`".to_string()
+    } else {
+        let names: Vec<&str> = config.audiences.iter().map(|a| a.name.as_str()).collect();
+        format!("site.yaml defines: {}", names.join(", "))
+    }
+}
+
+/// Analyses and renders a checked site into the sink that `open` makes once the site, its
+/// analytics and its theme are known to be good (so an invalid site touches nothing).
+fn render_checked<S: Sink>(
+    root: &Path,
+    options: &BuildOptions,
+    checked: Checked,
+    preview: Option<Preview>,
+    phases: Vec<(&'static str, Duration)>,
+    open: impl FnOnce(&SiteConfig) -> Result<S, BuildError>,
+) -> Result<Result<(S, Done), Box<Invalid>>, BuildError> {
+    let analysed = match analyse_checked(root, options, checked, phases) {
+        Ok(analysed) => analysed,
+        Err(invalid) => return Ok(Err(invalid)),
+    };
+    let audience = chosen_audience(&analysed.config, options)?.cloned();
+    let base_url = audience.as_ref().and_then(|a| a.base_url.clone());
+    render_analysed(
+        root,
+        &analysed,
+        audience.as_ref(),
+        base_url.filter(|_| options.base_url.is_none()),
+        preview,
+        open,
+    )
+}
+
+/// Renders one audience's site (`None`: the whole site) of an analysed site: redacts the
+/// records, analytics and history once, then renders every page from the redacted values.
+fn render_analysed<S: Sink>(
+    root: &Path,
+    analysed: &Analysed,
+    audience: Option<&Audience>,
+    base_url: Option<String>,
+    preview: Option<Preview>,
+    open: impl FnOnce(&SiteConfig) -> Result<S, BuildError>,
+) -> Result<Result<(S, Done), Box<Invalid>>, BuildError> {
+    let mut phases = analysed.phases.clone();
+    let mut config = analysed.config.clone();
+    if let Some(base_url) = base_url {
+        config.base_url = base_url;
+    }
+    let start = Instant::now();
+    let hidden = audience.map(|a| a.hidden.clone()).unwrap_or_default();
+    let redacted;
+    let (site, analytics, history) = if hidden.is_empty() {
+        (&analysed.site, &analysed.analytics, &analysed.history)
+    } else {
+        redacted = (
+            audience::redact_site(&analysed.site, &hidden),
+            audience::redact_analytics(&analysed.analytics, &analysed.site.playbooks, &hidden),
+            audience::redact_history(&analysed.history, &hidden),
+        );
+        (&redacted.0, &redacted.1, &redacted.2)
+    };
+    if !hidden.is_empty() {
+        phases.push(("redact", start.elapsed()));
+    }
 
     let start = Instant::now();
     let renderer = match Renderer::new(root, &config) {
@@ -476,14 +582,16 @@ fn render_checked<S: Sink>(
         Some(preview) => renderer.with_memo(preview.memo.clone()),
         None => renderer,
     };
-    renderer.set_global("build", &build_global(&analytics, &renderer));
+    renderer.set_global("build", &build_global(analytics, &renderer));
+    renderer.set_audience(audience);
     let sink = open(&config)?;
     let inputs = Inputs {
         renderer: &renderer,
-        site: &checked.site,
+        site,
         config: &config,
-        history: &history,
-        analytics: &analytics,
+        history,
+        analytics,
+        hidden: &hidden,
     };
     let groups = match render_site_timed(&inputs, &sink, preview.as_ref()) {
         Ok(groups) => groups,
@@ -494,7 +602,7 @@ fn render_checked<S: Sink>(
         sink,
         Done {
             config,
-            history_note: history.note,
+            history_note: analysed.history.note.clone(),
             phases,
             groups,
         },
@@ -557,6 +665,109 @@ pub fn build_with_progress(
     }))
 }
 
+/// Builds the site of every audience of site.yaml into `<out>/<name>/`, checking and analysing
+/// once. The output folder is one atomic tree: a failure in any audience leaves every previous
+/// audience site as it was, and a whole-site build that `<out>` held before is replaced (never
+/// left beside the audience folders, where it would show everything).
+pub fn build_all_audiences(
+    root: &Path,
+    options: &BuildOptions,
+    progress: &Progress,
+) -> Result<Outcome, BuildError> {
+    let start = Instant::now();
+    let checked = validate::check_site(root, options.config.as_deref())?;
+    let phases = vec![("check", start.elapsed())];
+    let analysed = match analyse_checked(root, options, checked, phases) {
+        Ok(analysed) => analysed,
+        Err(invalid) => return Ok(Outcome::Invalid(invalid)),
+    };
+    if analysed.config.audiences.is_empty() {
+        return Err(BuildError::NoAudiences);
+    }
+    let out = options
+        .out
+        .clone()
+        .unwrap_or_else(|| root.join(&analysed.config.output_dir));
+    let site = Protected {
+        root,
+        config: options.config.as_deref(),
+    };
+    let disk = Disk {
+        staging: Staging::new(&out, &site)?,
+        pages: progress,
+        error: Mutex::new(None),
+    };
+    let mut phases = Vec::new();
+    let mut groups = Vec::new();
+    for audience in &analysed.config.audiences {
+        let base_url = match (&options.base_url, &audience.base_url) {
+            (Some(_), _) => None,
+            (None, Some(own)) => Some(own.clone()),
+            (None, None) => Some(format!(
+                "{}{}/",
+                with_slash(&analysed.config.base_url),
+                audience.name
+            )),
+        };
+        let base_url = base_url.or_else(|| {
+            options
+                .base_url
+                .as_ref()
+                .map(|b| format!("{}{}/", with_slash(b), audience.name))
+        });
+        let open = |_: &SiteConfig| -> Result<Prefixed, BuildError> {
+            Ok(Prefixed {
+                inner: &disk,
+                prefix: format!("{}/", audience.name),
+            })
+        };
+        match render_analysed(root, &analysed, Some(audience), base_url, None, open)? {
+            Ok((_, done)) => {
+                phases = done.phases;
+                groups.extend(done.groups);
+            }
+            Err(invalid) => return Ok(Outcome::Invalid(invalid)),
+        }
+    }
+    if let Some(error) = disk.error.into_inner().unwrap_or_else(|p| p.into_inner()) {
+        return Err(error.into());
+    }
+    let start = Instant::now();
+    let written = disk.staging.commit()?;
+    phases.push(("swap", start.elapsed()));
+    Ok(Outcome::Built(Summary {
+        out,
+        written_to: written.dir,
+        replaced_unmarked: written.replaced_unmarked,
+        pages: progress.done.load(Ordering::Relaxed),
+        files: written.files,
+        bytes: written.bytes,
+        history_note: analysed.history.note.clone(),
+        phases,
+        groups,
+    }))
+}
+
+fn with_slash(base: &str) -> String {
+    if base.ends_with('/') {
+        base.to_string()
+    } else {
+        format!("{base}/")
+    }
+}
+
+/// A sink that puts every file under a folder of another sink (one audience's site).
+struct Prefixed<'a> {
+    inner: &'a dyn Sink,
+    prefix: String,
+}
+
+impl Sink for Prefixed<'_> {
+    fn put(&self, path: String, bytes: Vec<u8>) {
+        self.inner.put(format!("{}{path}", self.prefix), bytes);
+    }
+}
+
 /// The `build` global of every template: the as-of date and the reporting year.
 fn build_global(analytics: &Analytics, renderer: &Renderer) -> serde_json::Value {
     let as_of = analytics.as_of();
@@ -594,6 +805,8 @@ struct Inputs<'s> {
     config: &'s SiteConfig,
     history: &'s History,
     analytics: &'s Analytics,
+    /// What the audience being built may not see (already removed from the values above).
+    hidden: &'s Hidden,
 }
 
 /// Every output file of the site, by path: the theme's static files, every page group and the
@@ -612,6 +825,7 @@ pub fn render_site(
         config,
         history,
         analytics,
+        hidden: &Hidden::default(),
     };
     render_site_timed(&inputs, &memory, None)?;
     Ok(memory.0.into_inner().unwrap_or_else(|p| p.into_inner()))
@@ -628,6 +842,7 @@ fn render_site_timed(
 ) -> Result<Vec<(&'static str, Duration)>, RenderError> {
     let renderer = s.renderer;
     let mut ctx = Ctx::new(renderer, s.site, s.config, s.history, s.analytics, out);
+    ctx.hidden = s.hidden.clone();
     let mut times = Vec::new();
     if let Some(preview) = preview {
         ctx.search_docs = Some(preview.search_docs);
@@ -649,6 +864,7 @@ fn render_site_timed(
     }
     let groups: Vec<(&'static str, Duration)> = GROUPS
         .par_iter()
+        .filter(|(name, _)| audience::shows_section(&ctx.hidden, name))
         .map(|(name, group)| {
             let start = Instant::now();
             for (path, bytes) in group(&ctx)? {

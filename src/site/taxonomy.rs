@@ -13,7 +13,7 @@ use crate::write::Files;
 
 /// `[{key, label, url}]`: the taxonomy indexes, for the customer index.
 pub(super) fn taxonomy_links(ctx: &Ctx) -> Vec<Value> {
-    Taxonomy::ALL
+    ctx.taxonomies()
         .iter()
         .map(|t| json!({"key": t.key(), "label": ctx.t(taxonomy_key(*t)), "url": ctx.url(t.key())}))
         .collect()
@@ -125,7 +125,8 @@ fn summary(ctx: &Ctx, customers: &[&Entry]) -> Value {
 
 pub(super) fn pages(ctx: &Ctx) -> Result<Files, RenderError> {
     let year = ctx.a.year();
-    let per_taxonomy: Vec<Files> = Taxonomy::ALL
+    let per_taxonomy: Vec<Files> = ctx
+        .taxonomies()
         .par_iter()
         .map(|&t| {
             let list = terms(ctx, t);

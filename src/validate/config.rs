@@ -3,6 +3,7 @@
 use std::path::Path;
 
 use super::decode::{Ctx, Map};
+use crate::audience::{Audience, Group, Hidden};
 use crate::config::*;
 use crate::diagnostics::Code;
 use crate::yaml::{Node, Value};
@@ -22,6 +23,7 @@ const FIELDS: &[&str] = &[
     "retention",
     "satisfaction",
     "visits",
+    "audiences",
 ];
 const FIVE_C: &[&str] = &[
     "character",
@@ -120,7 +122,81 @@ pub(crate) fn decode(ctx: &mut Ctx<'_>, root: &Node) -> SiteConfig {
             C: get("C", defaults.C),
         };
     }
+    config.audiences = decode_audiences(ctx, &map);
     config
+}
+
+/// `audiences: {NAME: {hide: [GROUP, …]}, …}`, sorted by name.
+fn decode_audiences(ctx: &mut Ctx<'_>, map: &Map<'_>) -> Vec<Audience> {
+    let Some(node) = map.get("audiences") else {
+        return Vec::new();
+    };
+    let Value::Map(entries) = &node.value else {
+        ctx.wrong_type(node, "audiences", "a mapping from audience name to `{hide: [...]}`");
+        return Vec::new();
+    };
+    let mut audiences: Vec<Audience> = Vec::new();
+    for entry in entries {
+        let path = format!("audiences.{}", entry.key);
+        if !is_theme_name(&entry.key) {
+            ctx.report(
+                Code::NotAllowed,
+                entry.key_pos,
+                &path,
+                format!(
+                    "audience name \"{}\" cannot be a folder name of the output",
+                    entry.key
+                ),
+                Some("use a plain name such as `staff` or `credit-team` (no `/`, `\\`, `:`, leading `.`)".into()),
+            );
+            continue;
+        }
+        if entry.value.value == Value::Null {
+            audiences.push(Audience {
+                name: entry.key.clone(),
+                hidden: Hidden::default(),
+                base_url: None,
+                withhold_lists: false,
+                positions: Vec::new(),
+            });
+            continue;
+        }
+        let Some(fields) = ctx.map(&entry.value, &path, &["hide", "base_url", "withhold_lists"]) else {
+            continue;
+        };
+        let mut positions = Vec::new();
+        for (item_path, item) in ctx.list(&fields, "hide") {
+            let Some(text) = ctx.text_node(item, &item_path) else {
+                continue;
+            };
+            match Group::parse(&text) {
+                Some(group) => positions.push((group, item.pos)),
+                None => {
+                    let names = Group::names();
+                    let help = match super::decode::suggest(&text, &names) {
+                        Some(near) => format!("did you mean `{near}`?"),
+                        None => format!("hideable groups: {}", names.join(", ")),
+                    };
+                    ctx.report(
+                        Code::NotAllowed,
+                        item.pos,
+                        &item_path,
+                        format!("unknown group \"{text}\" in {item_path}"),
+                        Some(help),
+                    );
+                }
+            }
+        }
+        audiences.push(Audience {
+            name: entry.key.clone(),
+            hidden: Hidden::new(positions.iter().map(|(g, _)| *g)),
+            base_url: ctx.text(&fields, "base_url"),
+            withhold_lists: ctx.boolean(&fields, "withhold_lists").unwrap_or(false),
+            positions,
+        });
+    }
+    audiences.sort_by(|a, b| a.name.cmp(&b.name));
+    audiences
 }
 
 const THEME_HELP: &str = "a theme is a folder in the site's themes/ folder: put it in themes/<name>/ \

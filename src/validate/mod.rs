@@ -205,6 +205,7 @@ pub fn check_site_cached(
         }
     }
     diagnostics.extend(duplicate_ids(customer_ids));
+    diagnostics.extend(withheld_lists(&config, &playbooks, &config_display));
     if let Some(d) = reporting_year_problem(&config, &customers, &config_display) {
         diagnostics.push(d);
     }
@@ -233,6 +234,48 @@ pub fn check_site_cached(
         sources,
         files_checked: records.len() + 1,
     })
+}
+
+/// A playbook whose selector reads a group an audience hides would reveal it through its
+/// customer list: that audience's page of the playbook shows the text without the list.
+/// A warning at the audience's `hide` entry, so `--strict` can refuse it, until the audience
+/// says `withhold_lists: true`.
+fn withheld_lists(config: &SiteConfig, playbooks: &[Playbook], file: &str) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    for audience in config.audiences.iter().filter(|a| !a.withhold_lists) {
+        for playbook in playbooks {
+            let Some((key, group)) = audience.hidden.withholds(playbook) else {
+                continue;
+            };
+            let pos = audience
+                .positions
+                .iter()
+                .find(|(g, _)| {
+                    *g == group
+                        || (*g == crate::audience::Group::Contacts && group.as_str().starts_with("contacts"))
+                })
+                .map_or(Pos { line: 1, column: 1 }, |(_, pos)| *pos);
+            found.push(
+                Diagnostic::new(
+                    Code::AudienceWithholdsList,
+                    file,
+                    pos,
+                    format!(
+                        "audience `{}` hides `{}`, which {} selects its customers by (`applies_to.{key}`): that audience's page of the playbook shows no customer list",
+                        audience.name,
+                        group.as_str(),
+                        playbook.source.path
+                    ),
+                )
+                .field(&format!("audiences.{}.hide", audience.name))
+                .help(format!(
+                    "select by what `{0}` may see (stages, tags), or accept pages without their list: add `withhold_lists: true` to audiences.{0}",
+                    audience.name
+                )),
+            );
+        }
+    }
+    found
 }
 
 /// The site's configuration alone, with the defaults in place of what is invalid; `None` when

@@ -1,5 +1,6 @@
 //! The integration tests, one crate with a module per area (one binary to link, not a dozen).
 
+mod audiences;
 mod build_atomic;
 mod build_output;
 mod check_rules;

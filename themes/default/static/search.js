@@ -1023,10 +1023,13 @@ class Page {
       ? `<p class="search-summary" role="status">${escapeHtml(T.results(hits.length, query.q))}</p>${guess}`
       : `<div class="search-summary search-none" role="status"><p>${escapeHtml(T.none(query.q))}</p><p>${escapeHtml(T.hint)}</p></div>`;
     // Every facet open with its counts: they load right after the results are on screen.
-    const facetHtml = FACETS.map((field) =>
+    // Only what this site's index has: an audience's site that hides credit has no grades.
+    const manifest = await this.index.manifest();
+    if (run !== this.run) return;
+    const facetHtml = FACETS.filter((field) => manifest.facets.includes(field)).map((field) =>
       `<details data-field="${field}"${this.closed.has(field) ? '' : ' open'}><summary>${escapeHtml(T.facets[field])}</summary><ul aria-busy="true"></ul></details>`,
     ).join('');
-    const sortHtml = SORTS.map((s) =>
+    const sortHtml = SORTS.filter((s) => s === 'relevance' || manifest.sorts.includes(s)).map((s) =>
       `<option value="${s}"${s === query.sort ? ' selected' : ''}>${escapeHtml(T.sorts[s])}</option>`,
     ).join('');
     const clear = hasFilters ? `<a class="search-clear" href="${escapeHtml(writeQuery({ q: query.q, filters: {}, sort: query.sort }))}">${escapeHtml(T.clear)}</a>` : '';

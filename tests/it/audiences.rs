@@ -1,0 +1,320 @@
+//! Audience builds leak nothing: the canary site (tests/fixtures/audiences) holds a marker in
+//! every hideable field; each audience hides one group. For each audience site, no file (every
+//! page, export and search-index shard, decompressed) holds a marker of a hidden group, nor a
+//! value derived from it (a grade page, a grade column, a ranking page), and every marker of
+//! the groups it may see is there, so the test fails both ways.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+use std::io::Read;
+use std::path::Path;
+use std::process::Command;
+
+use super::cli::dossier;
+use super::common::read_tree;
+
+/// The markers of each group: one fact per line, with the ways it can be written (raw, with
+/// thousands separators, a label). A fact is absent when none of its forms is there, present
+/// when one is. A fact listed under two groups (a visit's note is a visit and a note) must be
+/// absent when either is hidden.
+const MARKERS: &[(&str, &[&[&str]])] = &[
+    (
+        "sales",
+        &[
+            &["7373737", "7,373,737"],
+            &["6262627", "6,262,627"],
+            &["8383837", "8,383,837"],
+            &["1717177", "1,717,177"],
+            &["4545457", "4,545,457"],
+            &["3434347", "3,434,347"],
+            &["1010107", "1,010,107"],
+        ],
+    ),
+    (
+        "credit",
+        &[&["3131317", "3,131,317"], &["late_payments", "Late payments"]],
+    ),
+    (
+        "payments",
+        &[
+            &["INV-CANARY-PAYMENT"],
+            &["INV-CANARY-UNPAID"],
+            &["5353537", "5,353,537"],
+            &["2727277", "2,727,277"],
+            &["2025-06-11"],
+            &["2025-08-29"],
+            &["2025-11-13"],
+        ],
+    ),
+    (
+        "financials",
+        &[
+            &["4242427", "4,242,427"],
+            &["2121217", "2,121,217"],
+            &["919197", "919,197"],
+            &["9696967", "9,696,967"],
+            &["3939397", "3,939,397"],
+        ],
+    ),
+    ("satisfaction", &[&["2025-03-17"]]),
+    ("complaints", &[&["Complaintmarker"], &["2025-04-19"]]),
+    (
+        "visits",
+        &[&["Vera Visitmarker"], &["2025-05-23"], &["Visitnotemarker"]],
+    ),
+    (
+        "contacts",
+        &[&["Conrad Contactperson"], &["Noteworthy Contactnote"]],
+    ),
+    ("contacts.phone", &[&["139-7313-7313", "13973137313"]]),
+    ("contacts.email", &[&["canary.mailbox@example.org"]]),
+    (
+        "notes",
+        &[
+            &["Notesbodymarker"],
+            &["Noteworthy Contactnote"],
+            &["Visitnotemarker"],
+            &["Churnnotemarker"],
+        ],
+    ),
+    ("history", &[&["Hestia Historian"]]),
+];
+
+/// What an audience's site must not have when it hides a group, besides the group's values:
+/// pages whose existence tells, and derived facts.
+fn derived_leaks(group: &str, files: &BTreeMap<String, String>) -> Vec<String> {
+    let mut leaks = Vec::new();
+    let mut no_path = |prefix: &str| {
+        for path in files.keys().filter(|p| p.starts_with(prefix)) {
+            leaks.push(format!("page {path} exists"));
+        }
+    };
+    match group {
+        "sales" => no_path("rankings/"),
+        "credit" => {
+            no_path("grades/");
+            no_path("credit/");
+        }
+        "satisfaction" => no_path("satisfaction/"),
+        _ => {}
+    }
+    let text_leaks: &[&str] = match group {
+        "credit" => &[
+            "grade-AA",
+            "data-grade",
+            "/grades/",
+            "\"grade\"",
+            ",grade,",
+            "\"grade\":\"",
+            "credit_points",
+        ],
+        "sales" => &["/rankings/", ",revenue,", "\"revenue\""],
+        "satisfaction" => &["/satisfaction/"],
+        _ => &[],
+    };
+    // The theme's static files are the same in every audience's site (checked apart): their
+    // code names every feature, which tells nothing about any record.
+    for (path, text) in files.iter().filter(|(p, _)| !p.starts_with("static/")) {
+        if path == "data/metrics.json" {
+            continue;
+        }
+        for needle in text_leaks {
+            if text.contains(needle) {
+                leaks.push(format!("{path} contains {needle:?}"));
+            }
+        }
+    }
+    leaks
+}
+
+/// Every file of a site as text, gzip members decompressed; other compressed formats fail the
+/// test (it could not read them).
+fn texts(out: &Path) -> BTreeMap<String, String> {
+    read_tree(out)
+        .into_iter()
+        .map(|(path, bytes)| {
+            assert!(
+                !path.ends_with(".br") && !path.ends_with(".zst"),
+                "{path}: the canary test cannot read this compression"
+            );
+            let bytes = if path.ends_with(".gz") {
+                let mut plain = Vec::new();
+                flate2::read::GzDecoder::new(&bytes[..])
+                    .read_to_end(&mut plain)
+                    .expect("gzip");
+                plain
+            } else {
+                bytes
+            };
+            (path, String::from_utf8_lossy(&bytes).into_owned())
+        })
+        .collect()
+}
+
+fn git(site: &Path, args: &[&str]) -> bool {
+    Command::new("git")
+        .args(args)
+        .current_dir(site)
+        .env("GIT_AUTHOR_NAME", "Hestia Historian")
+        .env("GIT_AUTHOR_EMAIL", "hestia@example.org")
+        .env("GIT_COMMITTER_NAME", "Hestia Historian")
+        .env("GIT_COMMITTER_EMAIL", "hestia@example.org")
+        .env("GIT_AUTHOR_DATE", "2024-07-07T10:00:00Z")
+        .env("GIT_COMMITTER_DATE", "2024-07-07T10:00:00Z")
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// The canary site in a git repository of its own (for the history markers).
+fn canary_site() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp");
+    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/audiences");
+    for entry in walkdir::WalkDir::new(&from) {
+        let entry = entry.expect("walk");
+        let to = dir.path().join(entry.path().strip_prefix(&from).expect("under"));
+        if entry.file_type().is_dir() {
+            fs::create_dir_all(&to).expect("mkdir");
+        } else {
+            fs::copy(entry.path(), &to).expect("copy");
+        }
+    }
+    assert!(
+        git(dir.path(), &["init", "-q"])
+            && git(dir.path(), &["add", "."])
+            && git(dir.path(), &["commit", "-q", "-m", "canary"]),
+        "git is needed for the history markers"
+    );
+    dir
+}
+
+fn hidden_groups(name: &str) -> BTreeSet<&'static str> {
+    let group = name.strip_prefix("no-").map(|g| match g {
+        "phone" => "contacts.phone",
+        "email" => "contacts.email",
+        other => MARKERS
+            .iter()
+            .map(|(g, _)| *g)
+            .find(|g| *g == other)
+            .expect("a group"),
+    });
+    let mut hidden: BTreeSet<&str> = group.into_iter().collect();
+    if hidden.contains("contacts") {
+        hidden.extend(["contacts.phone", "contacts.email"]);
+    }
+    hidden
+}
+
+/// The export is valid against the published schema, names its audience, and has null for
+/// every key of a hidden group.
+fn metrics_problems(text: &str, hidden: &BTreeSet<&str>) -> Vec<String> {
+    let schema_text =
+        fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/metrics.schema.json"))
+            .expect("schema");
+    let schema: serde_json::Value = serde_json::from_str(&schema_text).expect("schema JSON");
+    let validator = jsonschema::draft202012::new(&schema).expect("schema compiles");
+    let doc: serde_json::Value = serde_json::from_str(text).expect("metrics JSON");
+    let mut problems: Vec<String> = validator
+        .iter_errors(&doc)
+        .map(|e| e.to_string())
+        .collect();
+    let groups: Vec<dossier::audience::Group> = hidden
+        .iter()
+        .filter_map(|g| dossier::audience::Group::parse(g))
+        .collect();
+    let listed: BTreeSet<&str> = doc["audience"]["hidden"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|g| g.as_str()).collect())
+        .unwrap_or_default();
+    if listed != *hidden {
+        problems.push(format!("audience.hidden is {listed:?}"));
+    }
+    for (group, keys) in dossier::audience::CUSTOMER_KEYS {
+        if !groups.contains(group) {
+            continue;
+        }
+        for customer in doc["customers"].as_array().into_iter().flatten() {
+            for key in *keys {
+                if !customer[*key].is_null() {
+                    problems.push(format!("{key} of {} is {}", customer["id"], customer[*key]));
+                }
+            }
+        }
+    }
+    problems
+}
+
+#[test]
+fn no_audience_site_holds_a_byte_of_what_it_hides() {
+    let site = canary_site();
+    let out = site.path().join("public");
+    dossier()
+        .args(["build", "--all-audiences", "--root"])
+        .arg(site.path())
+        .assert()
+        .code(0);
+    let audiences: Vec<String> = fs::read_dir(&out)
+        .expect("out")
+        .map(|e| e.expect("entry"))
+        .filter(|e| e.path().is_dir())
+        .map(|e| e.file_name().into_string().expect("name"))
+        .collect();
+    assert_eq!(audiences.len(), 13, "{audiences:?}");
+    let mut failures = Vec::new();
+    for audience in &audiences {
+        let files = texts(&out.join(audience));
+        let hidden = hidden_groups(audience);
+        let absent: BTreeSet<&[&str]> = MARKERS
+            .iter()
+            .filter(|(g, _)| hidden.contains(g))
+            .flat_map(|(_, facts)| facts.iter().copied())
+            .collect();
+        for marker in absent.iter().flat_map(|forms| forms.iter()) {
+            for (path, text) in &files {
+                if text.contains(marker) {
+                    failures.push(format!("{audience}: {path} holds {marker:?}"));
+                }
+            }
+        }
+        for group in &hidden {
+            failures.extend(
+                derived_leaks(group, &files)
+                    .into_iter()
+                    .map(|l| format!("{audience}: {l}")),
+            );
+        }
+        let present = MARKERS
+            .iter()
+            .filter(|(g, _)| !hidden.contains(g))
+            .flat_map(|(_, facts)| facts.iter().copied())
+            .filter(|forms| !absent.contains(forms));
+        for forms in present {
+            let found = files
+                .values()
+                .any(|text| forms.iter().any(|form| text.contains(form)));
+            if !found {
+                failures.push(format!("{audience}: {forms:?} is missing, yet visible"));
+            }
+        }
+        failures.extend(
+            metrics_problems(&files["data/metrics.json"], &hidden)
+                .into_iter()
+                .map(|p| format!("{audience}: data/metrics.json: {p}")),
+        );
+        // A playbook that selects by grade lists no customer where credit is hidden.
+        let by_grade = &files["playbooks/by-grade/index.html"];
+        if hidden.contains("credit") == by_grade.contains("Canary Holdings") {
+            failures.push(format!("{audience}: the grade playbook's list is wrong"));
+        }
+        for (path, text) in files.iter().filter(|(p, _)| p.starts_with("static/")) {
+            let everyone = fs::read_to_string(out.join("everyone").join(path)).unwrap_or_default();
+            if *text != everyone {
+                failures.push(format!("{audience}: {path} differs from the full site's"));
+            }
+        }
+        let footer = format!("{audience}</");
+        if !files["index.html"].contains(&footer) {
+            failures.push(format!("{audience}: the footer does not name the audience"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
