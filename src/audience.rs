@@ -404,11 +404,12 @@ pub fn redact_analytics(a: &Analytics, playbooks: &[Playbook], hidden: &Hidden) 
             year.value_lost = 0.0;
         }
         let reasons = &mut a.retention.churn_reasons;
-        for reason in reasons
-            .total
-            .iter_mut()
-            .chain(reasons.by_year.iter_mut().flat_map(|y| y.reasons.iter_mut()))
-        {
+        for reason in reasons.total.iter_mut().chain(
+            reasons
+                .by_year
+                .iter_mut()
+                .flat_map(|y| y.reasons.iter_mut()),
+        ) {
             reason.revenue_lost = 0.0;
             reason.gross_profit_lost = 0.0;
         }

@@ -204,7 +204,10 @@ impl Renderer {
     /// not have out of the navigation.
     pub fn set_audience(&mut self, audience: Option<&crate::audience::Audience>) {
         self.audience = audience.cloned();
-        self.set_global("audience", &crate::audience::Audience::template_global(audience));
+        self.set_global(
+            "audience",
+            &crate::audience::Audience::template_global(audience),
+        );
         let hidden = audience.map(|a| a.hidden.clone()).unwrap_or_default();
         let base_url = self.site.base_url.clone();
         let nav: Vec<NavItem> = NAV

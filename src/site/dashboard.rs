@@ -52,69 +52,93 @@ pub(super) fn pages(ctx: &Ctx) -> Result<Files, RenderError> {
     let top20 = a.abc.top20.as_ref();
 
     let figures = vec![
-        (Some(Group::Sales), stat(
-            &format!("{} {year}", ctx.t("site_revenue")),
-            revenue_y.map_or_else(|| "–".into(), |v| ctx.money(v)),
-            Some(ctx.url("rankings")),
-            growth.map(|g| format!("{} {}", ctx.t("growth"), signed_percent(ctx, g))),
-        )),
-        (None, stat(
-            &format!("{} {year}", ctx.t("retention_rate")),
-            last.and_then(|y| y.rate)
-                .map_or_else(|| "–".into(), |r| ctx.percent(r)),
-            Some(ctx.url("retention") + "#rates"),
-            last.and_then(|y| y.cohort_rate)
-                .map(|r| format!("{} {}", ctx.t("cohort_rate"), ctx.percent(r))),
-        )),
-        (None, stat(
-            &format!("{} {year}", ctx.t("churned_customers")),
-            ctx.number(last.map_or(0, |y| y.lost) as f64, 0),
-            Some(ctx.url("retention") + "#churn"),
-            last.and_then(|y| y.churn_rate)
-                .map(|r| format!("{} {}", ctx.t("churn_rate"), ctx.percent(r))),
-        )),
-        (Some(Group::Sales), stat(
-            &format!("{} {year}", ctx.t("value_lost")),
-            ctx.money(last.map_or(0.0, |y| y.value_lost)),
-            Some(ctx.url("retention") + "#rates"),
-            last.map(|y| format!("{} {}", ctx.t("revenue_lost"), ctx.money(y.revenue_lost))),
-        )),
-        (Some(Group::Sales), stat(
-            ctx.t("customer_equity"),
-            ctx.money(equity),
-            Some(ctx.url("retention") + "#clv"),
-            Some(format!(
-                "{} {}",
-                ctx.number(a.clv.customers as f64, 0),
-                ctx.t("customers_with_clv")
-            )),
-        )),
-        (Some(Group::Satisfaction), stat(
-            ctx.t("site_csi"),
-            sat.csi.map_or_else(|| "–".into(), |c| ctx.number(c, 2)),
-            Some(ctx.url("satisfaction")),
-            sat.level.map(|l| ctx.label(l)),
-        )),
-        (Some(Group::Complaints), stat(
-            ctx.t("open_complaints"),
-            ctx.number(complaints.total.open as f64, 0),
-            Some(ctx.url("service") + "#open-complaints"),
-            Some(format!(
-                "{} {}",
-                ctx.t("alerts"),
-                ctx.number(complaints.alerts.len() as f64, 0)
-            )),
-        )),
-        (Some(Group::Visits), stat(
-            ctx.t("overdue_visits"),
-            ctx.number(a.visits.overdue as f64, 0),
-            Some(ctx.url("service") + "#visits"),
-            Some(format!(
-                "{} {}",
-                ctx.t("of_active"),
-                ctx.number(a.visits.active as f64, 0)
-            )),
-        )),
+        (
+            Some(Group::Sales),
+            stat(
+                &format!("{} {year}", ctx.t("site_revenue")),
+                revenue_y.map_or_else(|| "–".into(), |v| ctx.money(v)),
+                Some(ctx.url("rankings")),
+                growth.map(|g| format!("{} {}", ctx.t("growth"), signed_percent(ctx, g))),
+            ),
+        ),
+        (
+            None,
+            stat(
+                &format!("{} {year}", ctx.t("retention_rate")),
+                last.and_then(|y| y.rate)
+                    .map_or_else(|| "–".into(), |r| ctx.percent(r)),
+                Some(ctx.url("retention") + "#rates"),
+                last.and_then(|y| y.cohort_rate)
+                    .map(|r| format!("{} {}", ctx.t("cohort_rate"), ctx.percent(r))),
+            ),
+        ),
+        (
+            None,
+            stat(
+                &format!("{} {year}", ctx.t("churned_customers")),
+                ctx.number(last.map_or(0, |y| y.lost) as f64, 0),
+                Some(ctx.url("retention") + "#churn"),
+                last.and_then(|y| y.churn_rate)
+                    .map(|r| format!("{} {}", ctx.t("churn_rate"), ctx.percent(r))),
+            ),
+        ),
+        (
+            Some(Group::Sales),
+            stat(
+                &format!("{} {year}", ctx.t("value_lost")),
+                ctx.money(last.map_or(0.0, |y| y.value_lost)),
+                Some(ctx.url("retention") + "#rates"),
+                last.map(|y| format!("{} {}", ctx.t("revenue_lost"), ctx.money(y.revenue_lost))),
+            ),
+        ),
+        (
+            Some(Group::Sales),
+            stat(
+                ctx.t("customer_equity"),
+                ctx.money(equity),
+                Some(ctx.url("retention") + "#clv"),
+                Some(format!(
+                    "{} {}",
+                    ctx.number(a.clv.customers as f64, 0),
+                    ctx.t("customers_with_clv")
+                )),
+            ),
+        ),
+        (
+            Some(Group::Satisfaction),
+            stat(
+                ctx.t("site_csi"),
+                sat.csi.map_or_else(|| "–".into(), |c| ctx.number(c, 2)),
+                Some(ctx.url("satisfaction")),
+                sat.level.map(|l| ctx.label(l)),
+            ),
+        ),
+        (
+            Some(Group::Complaints),
+            stat(
+                ctx.t("open_complaints"),
+                ctx.number(complaints.total.open as f64, 0),
+                Some(ctx.url("service") + "#open-complaints"),
+                Some(format!(
+                    "{} {}",
+                    ctx.t("alerts"),
+                    ctx.number(complaints.alerts.len() as f64, 0)
+                )),
+            ),
+        ),
+        (
+            Some(Group::Visits),
+            stat(
+                ctx.t("overdue_visits"),
+                ctx.number(a.visits.overdue as f64, 0),
+                Some(ctx.url("service") + "#visits"),
+                Some(format!(
+                    "{} {}",
+                    ctx.t("of_active"),
+                    ctx.number(a.visits.active as f64, 0)
+                )),
+            ),
+        ),
     ];
     let mut figures: Vec<Value> = figures
         .into_iter()
@@ -155,11 +179,11 @@ pub(super) fn pages(ctx: &Ctx) -> Result<Files, RenderError> {
         }));
     }
     if ctx.shows(Group::Credit) {
-    charts_list.push(json!({
-        "id": "grades", "heading": ctx.t("grade_distribution"), "note": null,
-        "url": ctx.url("credit") + "#distribution",
-        "svg": grade_chart(ctx, "chart-home-grades"),
-    }));
+        charts_list.push(json!({
+            "id": "grades", "heading": ctx.t("grade_distribution"), "note": null,
+            "url": ctx.url("credit") + "#distribution",
+            "svg": grade_chart(ctx, "chart-home-grades"),
+        }));
     }
 
     // Recently changed records.

@@ -110,7 +110,9 @@ pub(super) fn pages(ctx: &Ctx) -> Result<Files, RenderError> {
             json!({
                 "page": ctx.page(&p.title, "playbooks"),
                 "playbook": {"title": p.title, "summary": p.summary,
-                    "selector": p.applies_to.as_ref().map(|s| selector(ctx, s))},
+                    "selector": p.applies_to.as_ref().map(|s| selector(ctx, s)),
+                    // Its list would tell what this audience may not see (docs/audiences.md).
+                    "withheld": ctx.hidden.withholds(p).is_some()},
                 "body": markdown::render(&p.source.path, &p.body, &ctx.md).html,
                 "customers": rows,
                 "history": history.map(|h| json!({

@@ -132,7 +132,11 @@ fn decode_audiences(ctx: &mut Ctx<'_>, map: &Map<'_>) -> Vec<Audience> {
         return Vec::new();
     };
     let Value::Map(entries) = &node.value else {
-        ctx.wrong_type(node, "audiences", "a mapping from audience name to `{hide: [...]}`");
+        ctx.wrong_type(
+            node,
+            "audiences",
+            "a mapping from audience name to `{hide: [...]}`",
+        );
         return Vec::new();
     };
     let mut audiences: Vec<Audience> = Vec::new();
@@ -161,7 +165,8 @@ fn decode_audiences(ctx: &mut Ctx<'_>, map: &Map<'_>) -> Vec<Audience> {
             });
             continue;
         }
-        let Some(fields) = ctx.map(&entry.value, &path, &["hide", "base_url", "withhold_lists"]) else {
+        let Some(fields) = ctx.map(&entry.value, &path, &["hide", "base_url", "withhold_lists"])
+        else {
             continue;
         };
         let mut positions = Vec::new();

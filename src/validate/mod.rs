@@ -252,7 +252,8 @@ fn withheld_lists(config: &SiteConfig, playbooks: &[Playbook], file: &str) -> Ve
                 .iter()
                 .find(|(g, _)| {
                     *g == group
-                        || (*g == crate::audience::Group::Contacts && group.as_str().starts_with("contacts"))
+                        || (*g == crate::audience::Group::Contacts
+                            && group.as_str().starts_with("contacts"))
                 })
                 .map_or(Pos { line: 1, column: 1 }, |(_, pos)| *pos);
             found.push(
@@ -267,7 +268,7 @@ fn withheld_lists(config: &SiteConfig, playbooks: &[Playbook], file: &str) -> Ve
                         playbook.source.path
                     ),
                 )
-                .field(&format!("audiences.{}.hide", audience.name))
+                .field(format!("audiences.{}.hide", audience.name))
                 .help(format!(
                     "select by what `{0}` may see (stages, tags), or accept pages without their list: add `withhold_lists: true` to audiences.{0}",
                     audience.name

@@ -32,7 +32,10 @@ const MARKERS: &[(&str, &[&[&str]])] = &[
     ),
     (
         "credit",
-        &[&["3131317", "3,131,317"], &["late_payments", "Late payments"]],
+        &[
+            &["3131317", "3,131,317"],
+            &["late_payments", "Late payments"],
+        ],
     ),
     (
         "payments",
@@ -97,6 +100,26 @@ fn derived_leaks(group: &str, files: &BTreeMap<String, String>) -> Vec<String> {
         }
         "satisfaction" => no_path("satisfaction/"),
         _ => {}
+    }
+    // Headings and columns of a hidden group would stand empty or show zeros: no page has
+    // them (the English labels of the canary site).
+    let labels: &[&str] = match group {
+        "sales" => &["Revenue lost", "Customer equity", "Revenue 2025"],
+        "credit" => &["Credit grade"],
+        "payments" => &["Outstanding", "Unpaid invoices"],
+        "financials" => &["Financial statements"],
+        "satisfaction" => &["Customer satisfaction index"],
+        "complaints" => &["Open complaints"],
+        "visits" => &["Overdue visits"],
+        "contacts" => &["Decision chain"],
+        _ => &[],
+    };
+    for (path, text) in files.iter().filter(|(p, _)| p.ends_with(".html")) {
+        for label in labels {
+            if text.contains(label) {
+                leaks.push(format!("{path} shows {label:?}"));
+            }
+        }
     }
     let text_leaks: &[&str] = match group {
         "credit" => &[
@@ -171,7 +194,9 @@ fn canary_site() -> tempfile::TempDir {
     let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/audiences");
     for entry in walkdir::WalkDir::new(&from) {
         let entry = entry.expect("walk");
-        let to = dir.path().join(entry.path().strip_prefix(&from).expect("under"));
+        let to = dir
+            .path()
+            .join(entry.path().strip_prefix(&from).expect("under"));
         if entry.file_type().is_dir() {
             fs::create_dir_all(&to).expect("mkdir");
         } else {
@@ -213,10 +238,7 @@ fn metrics_problems(text: &str, hidden: &BTreeSet<&str>) -> Vec<String> {
     let schema: serde_json::Value = serde_json::from_str(&schema_text).expect("schema JSON");
     let validator = jsonschema::draft202012::new(&schema).expect("schema compiles");
     let doc: serde_json::Value = serde_json::from_str(text).expect("metrics JSON");
-    let mut problems: Vec<String> = validator
-        .iter_errors(&doc)
-        .map(|e| e.to_string())
-        .collect();
+    let mut problems: Vec<String> = validator.iter_errors(&doc).map(|e| e.to_string()).collect();
     let groups: Vec<dossier::audience::Group> = hidden
         .iter()
         .filter_map(|g| dossier::audience::Group::parse(g))
@@ -317,4 +339,149 @@ fn no_audience_site_holds_a_byte_of_what_it_hides() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// The canary site with `audiences:` replaced by `audiences` (YAML text after the key).
+fn canary_with(audiences: &str) -> tempfile::TempDir {
+    let site = canary_site();
+    let path = site.path().join("site.yaml");
+    let text = fs::read_to_string(&path).expect("site.yaml");
+    let head = &text[..text.find("audiences:").expect("audiences")];
+    fs::write(&path, format!("{head}audiences:{audiences}")).expect("write");
+    site
+}
+
+fn run(site: &Path, args: &[&str]) -> (i32, String, String) {
+    let output = dossier()
+        .arg("--root")
+        .arg(site)
+        .args(args)
+        .output()
+        .expect("run");
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn audience_settings_are_checked_at_their_line() {
+    let site = canary_with(
+        "\n  staff: {hide: [credti, contacts.fax]}\n  ../x: {hide: []}\n  sales: {hide: [sales], color: red}\n",
+    );
+    let (code, stdout, _) = run(site.path(), &["check"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        stdout,
+        "site.yaml:9:18: error[E014] unknown group \"credti\" in audiences.staff.hide[0] (help: did you mean `credit`?)\n\
+         site.yaml:9:26: error[E014] unknown group \"contacts.fax\" in audiences.staff.hide[1] (help: hideable groups: sales, credit, payments, financials, satisfaction, complaints, visits, contacts, contacts.phone, contacts.email, notes, history)\n\
+         site.yaml:10:3: error[E014] audience name \"../x\" cannot be a folder name of the output (help: use a plain name such as `staff` or `credit-team` (no `/`, `\\`, `:`, leading `.`))\n\
+         site.yaml:11:26: error[E010] unknown field `audiences.sales.color` (help: known fields here: hide, base_url, withhold_lists)\n"
+    );
+}
+
+#[test]
+fn a_playbook_list_an_audience_cannot_see_is_warned_until_accepted() {
+    let site = canary_with("\n  no-credit: {hide: [payments, credit]}\n");
+    let (code, stdout, _) = run(site.path(), &["check", "--strict"]);
+    assert_eq!(code, 1, "--strict refuses it");
+    assert_eq!(
+        stdout,
+        "site.yaml:9:32: warning[W034] audience `no-credit` hides `credit`, which content/playbooks/by-grade.md selects its customers by (`applies_to.grades`): that audience's page of the playbook shows no customer list (help: select by what `no-credit` may see (stages, tags), or accept pages without their list: add `withhold_lists: true` to audiences.no-credit)\n"
+    );
+    let site = canary_with("\n  no-credit: {hide: [payments, credit], withhold_lists: true}\n");
+    let (code, stdout, _) = run(site.path(), &["check", "--strict"]);
+    assert_eq!((code, stdout.as_str()), (0, ""));
+}
+
+#[test]
+fn unknown_audiences_and_hidden_report_sections_are_usage_errors() {
+    let site = canary_site();
+    let (code, _, stderr) = run(site.path(), &["build", "--audience", "nobody"]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("no audience named `nobody`: site.yaml defines: everyone, no-complaints"),
+        "{stderr}"
+    );
+    assert!(!site.path().join("public").exists(), "nothing written");
+    let (code, _, stderr) = run(
+        site.path(),
+        &["report", "credit", "--audience", "no-credit"],
+    );
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("audience `no-credit` hides `credit`: its report has no credit section"),
+        "{stderr}"
+    );
+    let (code, stdout, _) = run(
+        site.path(),
+        &["report", "--audience", "no-credit", "--format", "json"],
+    );
+    assert_eq!(code, 0);
+    let doc: serde_json::Value = serde_json::from_str(&stdout).expect("JSON");
+    assert_eq!(doc["audience"]["name"], "no-credit");
+    assert!(doc["customers"][0]["grade"].is_null());
+    assert_eq!(doc["customers"][0]["revenue"], 7373737.0);
+    let (code, stdout, _) = run(site.path(), &["report", "--audience", "no-sales"]);
+    assert_eq!(code, 0);
+    assert!(
+        !stdout.contains("7,373,737") && !stdout.contains("7373737"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("3,131,317"), "credit is there: {stdout}");
+
+    let plain = canary_with("\n");
+    fs::write(
+        plain.path().join("site.yaml"),
+        "title: Canary\nlanguage: en\nyear: 2025\n",
+    )
+    .expect("write");
+    let (code, _, stderr) = run(plain.path(), &["build", "--all-audiences"]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("site.yaml defines no `audiences`"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn all_audiences_replace_a_whole_site_build_atomically() {
+    let site = canary_site();
+    let out = site.path().join("public");
+    let (code, ..) = run(site.path(), &["build"]);
+    assert_eq!(code, 0);
+    assert!(out.join("customers/canary/index.html").is_file());
+    let (code, ..) = run(site.path(), &["build", "--all-audiences"]);
+    assert_eq!(code, 0);
+    assert!(
+        !out.join("customers").exists(),
+        "the whole site is not left beside the audience folders"
+    );
+    assert!(out.join("no-credit/customers/canary/index.html").is_file());
+    // A later failure leaves every audience site as it was.
+    let before = read_tree(&out);
+    fs::write(
+        site.path().join("content/customers/broken.md"),
+        "---\nid: X\n---\n",
+    )
+    .expect("write");
+    let (code, ..) = run(site.path(), &["build", "--all-audiences"]);
+    assert_eq!(code, 1);
+    assert_eq!(read_tree(&out), before);
+}
+
+#[test]
+fn serve_previews_one_audience() {
+    let site = canary_site();
+    let server = super::serve_e2e::start_in(site.path(), &["--audience", "no-credit"]);
+    let home = super::serve_e2e::eventually(&server.address, "/", |page| {
+        page.contains(r#"<strong class="audience">no-credit</strong>"#)
+    });
+    assert!(!home.contains("/grades/"), "no grade links");
+    let (status, _) = super::serve_e2e::get(&server.address, "/grades/");
+    assert_eq!(status, 404);
+    let (status, dossier) = super::serve_e2e::get(&server.address, "/customers/canary/");
+    assert_eq!(status, 200);
+    assert!(!dossier.contains("3,131,317") && dossier.contains("7,373,737"));
 }

@@ -7,6 +7,7 @@ mod check_rules;
 mod cli;
 mod common;
 mod content_files;
+mod deploy_nginx;
 mod file_names;
 mod formats;
 mod fuzz;
