@@ -697,7 +697,9 @@ pub fn build_all_audiences(
         pages: progress,
         error: Mutex::new(None),
     };
-    let mut phases = Vec::new();
+    // Check, analysis and history ran once; redaction and rendering once per audience, summed.
+    let mut phases = analysed.phases.clone();
+    let (mut redact, mut render) = (Duration::ZERO, Duration::ZERO);
     let mut groups = Vec::new();
     for audience in &analysed.config.audiences {
         let base_url = match (&options.base_url, &audience.base_url) {
@@ -723,12 +725,19 @@ pub fn build_all_audiences(
         };
         match render_analysed(root, &analysed, Some(audience), base_url, None, open)? {
             Ok((_, done)) => {
-                phases = done.phases;
+                for (phase, time) in &done.phases[analysed.phases.len()..] {
+                    match *phase {
+                        "redact" => redact += *time,
+                        _ => render += *time,
+                    }
+                }
                 groups.extend(done.groups);
             }
             Err(invalid) => return Ok(Outcome::Invalid(invalid)),
         }
     }
+    phases.push(("redact", redact));
+    phases.push(("render", render));
     if let Some(error) = disk.error.into_inner().unwrap_or_else(|p| p.into_inner()) {
         return Err(error.into());
     }

@@ -1,7 +1,8 @@
 // Third-party checkers over every page type of the example site, in Chinese and in English:
 // axe-core in Chromium (no violation of any impact, WCAG and best-practice rules, light and dark
 // scheme), no page wider than a 390 px phone, and the W3C Nu HTML checker (vnu) with zero errors
-// on every page.
+// on every page. The staff edition (an audience site, docs/audiences.md) gets axe-core and the Nu
+// checker too: leaving out its hidden groups must not leave broken markup behind.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -51,6 +52,9 @@ before(async () => {
     const out = buildSite(language);
     sites[language] = { out, server: await serveStatic(out), paths: pageTypes(out) };
   }
+  const staff = join(tempDir(), "public");
+  run(["build", "--root", repo, "--audience", "staff", "--out", staff, "--quiet"]);
+  sites.staff = { out: staff, server: await serveStatic(staff), paths: pageTypes(staff) };
   chromium = await browser();
 });
 
@@ -71,7 +75,7 @@ async function show(page, url) {
 const SEARCH = "search/?q=%E5%8D%8E%E4%B8%9C";
 
 test("the example site has every page type in both languages", () => {
-  for (const site of Object.values(sites)) {
+  for (const site of [sites["zh-CN"], sites.en]) {
     for (const path of ["", "customers/", "rankings/", "credit/", "retention/", "satisfaction/", "service/",
       "prospects/", "playbooks/", "search/"]) {
       assert.ok(site.paths.includes(path), `${path} in ${site.paths}`);
@@ -124,9 +128,26 @@ for (const language of ["zh-CN", "en"]) {
   });
 }
 
-test("the W3C Nu HTML checker finds no error on any page (zh-CN and en)", { timeout: 600000 }, () => {
+test("the staff edition has no page of what it hides, and axe-core finds no violation in it", async () => {
+  const site = sites.staff;
+  for (const hidden of ["credit/", "grades/"]) assert.ok(!site.paths.includes(hidden), `${hidden} in the staff edition`);
+  assert.ok(site.paths.includes("rankings/"), "staff see sales");
+  const page = await chromium.newPage();
+  const found = [];
+  for (const path of [...site.paths, SEARCH]) {
+    await show(page, site.server.url + path);
+    await page.addScriptTag({ content: axeSource });
+    const violations = await page.evaluate(async () =>
+      (await window.axe.run(document, { resultTypes: ["violations"] })).violations.map((v) => `${v.id} (${v.impact})`));
+    for (const v of violations) found.push(`/${path}: ${v}`);
+  }
+  await page.close();
+  assert.deepEqual(found, []);
+});
+
+test("the W3C Nu HTML checker finds no error on any page (zh-CN, en and the staff edition)", { timeout: 600000 }, () => {
   const result = spawnSync("java", ["-Xss4m", "-jar", vnuJar, "--errors-only", "--skip-non-html", "--format", "text",
-    sites["zh-CN"].out, sites.en.out], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+    sites["zh-CN"].out, sites.en.out, sites.staff.out], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
   assert.equal(result.error, undefined, `java could not run: ${result.error}`);
   assert.equal(result.status, 0, `vnu reported errors:\n${(result.stdout + result.stderr).slice(0, 20000)}`);
 });
