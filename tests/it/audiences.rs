@@ -80,7 +80,7 @@ const MARKERS: &[(&str, &[&[&str]])] = &[
             &["Churnnotemarker"],
         ],
     ),
-    ("history", &[&["Hestia Historian"]]),
+    ("history", &[&["Hestia Historian"], &["2024-07-07"]]),
 ];
 
 /// What an audience's site must not have when it hides a group, besides the group's values:
@@ -484,4 +484,34 @@ fn serve_previews_one_audience() {
     let (status, dossier) = super::serve_e2e::get(&server.address, "/customers/canary/");
     assert_eq!(status, 200);
     assert!(!dossier.contains("3,131,317") && dossier.contains("7,373,737"));
+}
+
+/// The search index orders its documents by revenue: in a site without sales that order
+/// would tell the revenue ranking, so it falls back to names.
+#[test]
+fn the_search_index_order_tells_no_hidden_revenue() {
+    let site = canary_site();
+    let (code, ..) = run(site.path(), &["build", "--all-audiences"]);
+    assert_eq!(code, 0);
+    let order = |audience: &str| -> Vec<&'static str> {
+        let files = texts(&site.path().join("public").join(audience));
+        let cards = files
+            .iter()
+            .find(|(path, text)| path.starts_with("search/") && text.contains("Plain Sparrow"))
+            .map(|(_, text)| text.clone())
+            .expect("a file with the cards");
+        let mut names = ["Canary Holdings", "Lost Finch", "Plain Sparrow"];
+        names.sort_by_key(|n| cards.find(n));
+        names.to_vec()
+    };
+    assert_eq!(
+        order("everyone"),
+        ["Canary Holdings", "Plain Sparrow", "Lost Finch"],
+        "by revenue"
+    );
+    assert_eq!(
+        order("no-sales"),
+        ["Canary Holdings", "Lost Finch", "Plain Sparrow"],
+        "by name"
+    );
 }
