@@ -7,7 +7,6 @@ pub mod analytics;
 pub mod audience;
 pub mod cli;
 pub mod config;
-pub mod corpus;
 pub mod csv;
 pub mod decimal;
 pub mod diagnostics;

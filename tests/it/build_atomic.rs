@@ -2,11 +2,12 @@
 //! exactly as it was or exactly as the new build makes it, never a mix and never missing; and
 //! what it leaves beside the output does not stop the next command, which repairs it.
 //!
-//! Two generated sites (`dossier::corpus`) that differ on every page (another title) and in
+//! Two generated sites (`crate::corpus`) that differ on every page (another title) and in
 //! their file list (one record renamed) are built in turn into one output folder; each build is
 //! killed after a delay, from very early to the last moments of its write phase.
 
 use crate::common;
+use crate::corpus::{self, Style};
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -73,7 +74,7 @@ fn two_sites(dir: &Path) -> (PathBuf, PathBuf) {
     let a = dir.join("site-a");
     let b = dir.join("site-b");
     for site in [&a, &b] {
-        dossier::corpus::write_site(site, CUSTOMERS, 1).expect("corpus");
+        corpus::write_site(site, CUSTOMERS, 1, Style::Block).expect("corpus");
     }
     let config = b.join("site.yaml");
     let text = fs::read_to_string(&config).expect("site.yaml");
@@ -83,7 +84,7 @@ fn two_sites(dir: &Path) -> (PathBuf, PathBuf) {
         .expect("title");
     fs::write(&config, text.replacen(title, "title: 客户档案（改版）", 1)).expect("write");
     // A record renamed: a dossier folder that only the first site has, one only the second has.
-    let record = dossier::corpus::customer_record(0, CUSTOMERS, 1);
+    let record = corpus::customer_record(0, CUSTOMERS, 1, Style::Block);
     let from = b.join("content/customers").join(&record.path);
     let to = from.with_file_name("renamed-record.md");
     fs::rename(&from, &to).expect("rename");
@@ -261,7 +262,7 @@ fn a_killed_build_leaves_the_previous_or_the_complete_new_site_never_a_mix() {
 fn a_swap_killed_between_its_renames_is_restored_by_the_next_command() {
     let dir = tempfile::tempdir().expect("temp");
     let site = dir.path().join("site");
-    dossier::corpus::write_site(&site, 20, 1).expect("corpus");
+    crate::corpus::write_site(&site, 20, 1, crate::corpus::Style::Block).expect("corpus");
     let out = site.join("public");
     build_fully(&site, &dir.path().join("reference"));
     build_fully(&site, &out);

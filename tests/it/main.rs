@@ -7,6 +7,7 @@ mod check_rules;
 mod cli;
 mod common;
 mod content_files;
+mod corpus_styles;
 mod deploy_nginx;
 mod file_names;
 mod formats;
@@ -24,3 +25,9 @@ mod serve_http;
 mod serve_watch;
 mod site_integrity;
 mod site_pages;
+
+/// The generator of `gen-corpus`, which is benchmark tooling and not part of the library: the
+/// tests that need volume (and those of the generator itself, in `corpus_styles`) include it by
+/// path.
+#[path = "../../src/bin/gen-corpus/corpus/mod.rs"]
+mod corpus;

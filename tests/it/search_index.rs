@@ -39,7 +39,7 @@ fn corpus() -> &'static (Vec<SearchDoc>, Files) {
     static CORPUS: OnceLock<(Vec<SearchDoc>, Files)> = OnceLock::new();
     CORPUS.get_or_init(|| {
         let dir = tempfile::tempdir().unwrap();
-        dossier::corpus::write_site(dir.path(), 2000, 1).unwrap();
+        crate::corpus::write_site(dir.path(), 2000, 1, crate::corpus::Style::Block).unwrap();
         let docs = docs_of_site(dir.path());
         let files = build_index(&docs);
         (docs, files)

@@ -27,7 +27,7 @@ fn the_browser_client_answers_like_the_rust_reader() {
     }
     let dir = tempfile::tempdir().unwrap();
     let site = dir.path().join("site");
-    dossier::corpus::write_site(&site, 1500, 3).unwrap();
+    crate::corpus::write_site(&site, 1500, 3, crate::corpus::Style::Block).unwrap();
     let checked = dossier::validate::check_site(&site, None).unwrap();
     let mut docs: Vec<_> = checked
         .site

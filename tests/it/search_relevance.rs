@@ -66,7 +66,7 @@ fn url(c: &Customer) -> String {
 
 fn build_corpus(count: usize) -> Corpus {
     let dir = tempfile::tempdir().unwrap();
-    dossier::corpus::write_site(dir.path(), count, SEED).unwrap();
+    crate::corpus::write_site(dir.path(), count, SEED, crate::corpus::Style::Block).unwrap();
     let checked = dossier::validate::check_site(dir.path(), None).unwrap();
     assert_eq!(checked.report.errors(), 0);
     let mut customers: Vec<Customer> = checked
@@ -867,7 +867,7 @@ fn the_fixture_holds_what_the_records_give() {
             .map(|f| f.floors)
             .unwrap_or_default();
         let fixture = Fixture {
-            about: "The relevance test set of the search (issue 15): queries computed from the records of the generated site (dossier::corpus::write_site(count, seed)), the right answers (any of them counts at rank 1), and per category the lowest recall@1 and recall@10 the search may reach. Made by tests/it/search_relevance.rs.".into(),
+            about: "The relevance test set of the search (issue 15): queries computed from the records of the generated site (the generator of gen-corpus, block style: corpus::write_site(count, seed)), the right answers (any of them counts at rank 1), and per category the lowest recall@1 and recall@10 the search may reach. Made by tests/it/search_relevance.rs.".into(),
             count: COUNT,
             seed: SEED,
             floors,

@@ -1,77 +1,15 @@
-//! `gen-corpus --count 10000 --seed 1 --out DIR`: writes a generated site (see
-//! `dossier::corpus`) for benchmarks. Same count and seed, same bytes.
-//!
-//! `gen-corpus --bench-index DIR [--write OUT]`: loads the site at DIR, builds its search index
-//! and prints what docs/performance.md records (build time, bundle size, file count, largest
-//! file, bytes fetched by typical queries). Run it under `/usr/bin/time -v` for peak memory.
+//! The benchmarks of `gen-corpus`: the search index of a site (`--bench-index`) and preview
+//! rebuilds after an edit (`--bench-preview`).
 
 use std::alloc::{GlobalAlloc, Layout};
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::Path;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, AtomicIsize, Ordering};
 use std::time::Instant;
 
-use clap::Parser;
 use dossier::index::{self, CustomerFacts, PAGE, Query, Reader, SearchDoc};
 use mimalloc::MiMalloc;
-
-#[derive(Parser)]
-#[command(about = "Write a deterministic generated dossier site, or benchmark its search index")]
-struct Args {
-    /// Number of customer records.
-    #[arg(long, default_value_t = 1000)]
-    count: usize,
-    /// Seed of the generator.
-    #[arg(long, default_value_t = 1)]
-    seed: u64,
-    /// Site folder to write (created if absent).
-    #[arg(long, required_unless_present_any = ["bench_index", "bench_preview"])]
-    out: Option<PathBuf>,
-    /// Instead of generating: build the search index of the site in this folder and report.
-    #[arg(long, value_name = "SITE")]
-    bench_index: Option<PathBuf>,
-    /// Instead of generating: time preview rebuilds of the site in this folder, as
-    /// `dossier serve -v` does them: a first build, then REBUILDS times one line appended to
-    /// one record and a rebuild (the record is restored at the end).
-    #[arg(long, value_name = "SITE", conflicts_with = "bench_index")]
-    bench_preview: Option<PathBuf>,
-    /// With --bench-preview: how many edits and rebuilds.
-    #[arg(long, default_value_t = 5, value_name = "REBUILDS")]
-    rebuilds: usize,
-    /// With --bench-index: also write the index files under this folder.
-    #[arg(long, value_name = "DIR", requires = "bench_index")]
-    write: Option<PathBuf>,
-}
-
-fn main() -> ExitCode {
-    // Before anything is allocated worth counting: the index benchmark reports heap use.
-    let counting = std::env::args_os().any(|a| a == "--bench-index");
-    COUNTING.store(counting, Ordering::Relaxed);
-    let args = Args::parse();
-    if let Some(site) = &args.bench_index {
-        return bench_index(site, args.write.as_deref());
-    }
-    if let Some(site) = &args.bench_preview {
-        return bench_preview(site, args.rebuilds);
-    }
-    let Some(out) = &args.out else {
-        return ExitCode::FAILURE;
-    };
-    let start = Instant::now();
-    if let Err(e) = dossier::corpus::write_site(out, args.count, args.seed) {
-        eprintln!("error: cannot write {}: {e}", out.display());
-        return ExitCode::FAILURE;
-    }
-    eprintln!(
-        "wrote {} customers (seed {}) to {} in {:.2} s",
-        args.count,
-        args.seed,
-        out.display(),
-        start.elapsed().as_secs_f64()
-    );
-    ExitCode::SUCCESS
-}
 
 /// The same allocator as `dossier` (so timings match it), counting heap bytes in use and their
 /// peak for `--bench-index` only: the benchmark reports what indexing itself allocates (the
@@ -79,7 +17,7 @@ fn main() -> ExitCode {
 /// two threads updating the same counters on every allocation would slow the other benchmarks.
 struct Counting;
 
-static COUNTING: AtomicBool = AtomicBool::new(false);
+pub(crate) static COUNTING: AtomicBool = AtomicBool::new(false);
 static IN_USE: AtomicIsize = AtomicIsize::new(0);
 static PEAK: AtomicIsize = AtomicIsize::new(0);
 
@@ -126,7 +64,7 @@ fn heap_reset() -> isize {
     now
 }
 
-fn bench_index(site: &std::path::Path, write: Option<&std::path::Path>) -> ExitCode {
+pub(crate) fn bench_index(site: &Path, write: Option<&Path>) -> ExitCode {
     let t = Instant::now();
     let checked = match dossier::validate::check_site(site, None) {
         Ok(c) => c,
@@ -378,7 +316,7 @@ fn bench_queries(docs: &[SearchDoc]) -> Vec<String> {
 }
 
 /// Preview rebuilds after editing one record, timed like `dossier serve -v` prints them.
-fn bench_preview(site: &std::path::Path, rebuilds: usize) -> ExitCode {
+pub(crate) fn bench_preview(site: &Path, rebuilds: usize) -> ExitCode {
     let options = dossier::site::BuildOptions {
         base_url: Some("/".to_string()),
         ..Default::default()
