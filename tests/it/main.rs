@@ -25,6 +25,7 @@ mod serve_http;
 mod serve_watch;
 mod site_integrity;
 mod site_pages;
+mod yaml_roads;
 
 /// The generator of `gen-corpus`, which is benchmark tooling and not part of the library: the
 /// tests that need volume (and those of the generator itself, in `corpus_styles`) include it by
