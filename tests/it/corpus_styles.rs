@@ -7,7 +7,7 @@ use std::path::Path;
 use dossier::model::{Customer, Playbook};
 use dossier::validate::check_site;
 
-use crate::corpus::{self, Style};
+use crate::corpus::{self, Generator, Style};
 
 const COUNT: usize = 300;
 
@@ -173,6 +173,81 @@ fn a_record_in_each_style() {
         insta::assert_snapshot!(
             format!("record_3_{style}"),
             format!("{}\n{shown}", record.path)
+        );
+    }
+}
+
+/// A YAML tree without its positions.
+fn without_positions(node: &dossier::yaml::Node) -> String {
+    use dossier::yaml::Value;
+    match &node.value {
+        Value::Seq(items) => {
+            let items: Vec<String> = items.iter().map(without_positions).collect();
+            format!("[{}]", items.join(", "))
+        }
+        Value::Map(entries) => {
+            let entries: Vec<String> = entries
+                .iter()
+                .map(|e| format!("{}: {}", e.key, without_positions(&e.value)))
+                .collect();
+            format!("{{{}}}", entries.join(", "))
+        }
+        scalar => format!("{scalar:?}"),
+    }
+}
+
+fn front_matter_of(path: &Path) -> dossier::yaml::Node {
+    let text = std::fs::read_to_string(path).unwrap();
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let split = dossier::frontmatter::split(text).unwrap();
+    dossier::yaml::parse(split.yaml, 1).unwrap()
+}
+
+/// The Zola and Hugo sites of `scripts/bench-compare` carry each record's front matter whole,
+/// under `extra` and `customer`, with its title and taxonomies.
+#[test]
+fn zola_and_hugo_sites_carry_the_same_records() {
+    for style in Style::ALL {
+        let sites: Vec<tempfile::TempDir> = [Generator::Dossier, Generator::Zola, Generator::Hugo]
+            .into_iter()
+            .map(|generator| {
+                let dir = tempfile::tempdir().unwrap();
+                corpus::write_site_for(generator, dir.path(), 40, 1, style).unwrap();
+                dir
+            })
+            .collect();
+        let records = walkdir::WalkDir::new(sites[0].path().join("content"))
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file());
+        let mut count = 0;
+        for record in records {
+            let relative = record.path().strip_prefix(sites[0].path()).unwrap();
+            let expected = without_positions(&front_matter_of(record.path()));
+            for (site, key) in [(&sites[1], "extra"), (&sites[2], "customer")] {
+                let node = front_matter_of(&site.path().join(relative));
+                let dossier::yaml::Value::Map(entries) = &node.value else {
+                    panic!("{style}: {}", relative.display());
+                };
+                let data = entries.iter().find(|e| e.key == key).expect(key);
+                assert_eq!(
+                    without_positions(&data.value),
+                    expected,
+                    "{style} {key}: {}",
+                    relative.display()
+                );
+                assert!(entries.iter().any(|e| e.key == "title"));
+            }
+            count += 1;
+        }
+        assert_eq!(count, 48, "{style}");
+        let zola = std::fs::read_to_string(sites[1].path().join("config.toml")).unwrap();
+        assert!(zola.contains("name = \"region\""), "{zola}");
+        assert!(
+            sites[2]
+                .path()
+                .join("layouts/_default/single.html")
+                .is_file()
         );
     }
 }

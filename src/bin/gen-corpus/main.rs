@@ -31,6 +31,10 @@ struct Args {
     /// anchors, quoting styles, block scalars, comments, CRLF and BOM). The data is the same.
     #[arg(long, default_value = "block")]
     style: corpus::Style,
+    /// The generator the site is for: dossier, or the same customers as a Zola or a Hugo site
+    /// (for `scripts/bench-compare`).
+    #[arg(long = "for", value_name = "GENERATOR", default_value = "dossier")]
+    generator: corpus::Generator,
     /// Site folder to write (created if absent).
     #[arg(long, required_unless_present_any = ["bench_index", "bench_preview"])]
     out: Option<PathBuf>,
@@ -65,15 +69,16 @@ fn main() -> ExitCode {
         return ExitCode::FAILURE;
     };
     let start = Instant::now();
-    if let Err(e) = corpus::write_site(out, args.count, args.seed, args.style) {
+    if let Err(e) = corpus::write_site_for(args.generator, out, args.count, args.seed, args.style) {
         eprintln!("error: cannot write {}: {e}", out.display());
         return ExitCode::FAILURE;
     }
     eprintln!(
-        "wrote {} customers (seed {}, {} style) to {} in {:.2} s",
+        "wrote {} customers (seed {}, {} style, for {}) to {} in {:.2} s",
         args.count,
         args.seed,
         args.style,
+        args.generator,
         out.display(),
         start.elapsed().as_secs_f64()
     );

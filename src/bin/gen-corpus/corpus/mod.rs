@@ -21,6 +21,7 @@ mod customer;
 pub(crate) mod emit;
 mod playbooks;
 pub(crate) mod rng;
+mod sites;
 mod words;
 
 use std::collections::BTreeSet;
@@ -32,6 +33,7 @@ use rayon::prelude::*;
 
 pub use emit::Style;
 use rng::Rng;
+pub use sites::Generator;
 use words::{EN_FIRST, EN_LAST, GIVEN, REGION_WEIGHTS, REGIONS, SURNAMES};
 
 /// The reporting year and as-of date of generated sites.
@@ -52,9 +54,25 @@ pub fn write_site(dir: &Path, count: usize, seed: u64, style: Style) -> io::Resu
     }
     let owners = Owners::new(count, seed);
     (0..count).into_par_iter().try_for_each(|i| {
-        let record = customer::generate(i, seed, &owners, style);
+        let record = customer::file(customer::generate(i, seed, &owners), style);
         std::fs::write(customers.join(&record.path), record.text)
     })
+}
+
+/// Writes the same site for `generator`: [`write_site`] for dossier, the same customers as a
+/// Zola or Hugo site otherwise (see [`sites`]).
+#[allow(dead_code, reason = "the tests write dossier sites only")]
+pub fn write_site_for(
+    generator: Generator,
+    dir: &Path,
+    count: usize,
+    seed: u64,
+    style: Style,
+) -> io::Result<()> {
+    match generator {
+        Generator::Dossier => write_site(dir, count, seed, style),
+        _ => sites::write(generator, dir, count, seed, style),
+    }
 }
 
 /// One generated customer: its path below `content/customers/` and its file text.
@@ -69,7 +87,10 @@ pub struct GeneratedRecord {
     reason = "the binary writes whole sites; tests pick single records"
 )]
 pub fn customer_record(index: usize, count: usize, seed: u64, style: Style) -> GeneratedRecord {
-    customer::generate(index, seed, &Owners::new(count, seed), style)
+    customer::file(
+        customer::generate(index, seed, &Owners::new(count, seed)),
+        style,
+    )
 }
 
 fn site_yaml(count: usize) -> String {

@@ -11,7 +11,7 @@ mod notes;
 mod sales;
 mod service;
 
-use super::emit::{self, Style, Value};
+use super::emit::{self, Fields, Style, Value};
 use super::rng::Rng;
 use super::{GeneratedRecord, Owners};
 
@@ -20,7 +20,17 @@ use super::{GeneratedRecord, Owners};
 const EXTRA_STREAM: u64 = 0x6e07_e5e7_0000_0001;
 const LAYOUT_STREAM: u64 = 0x1a70_07e5_0000_0002;
 
-pub(crate) fn generate(index: usize, seed: u64, owners: &Owners, style: Style) -> GeneratedRecord {
+/// A generated customer's data: its file's path below `content/customers/`, its fields and
+/// its Markdown notes.
+pub(crate) struct Record {
+    pub(crate) path: String,
+    pub(crate) fields: Fields,
+    pub(crate) body: String,
+    /// Draws the mixed style's layout choices of this record.
+    pub(crate) layout: Rng,
+}
+
+pub(crate) fn generate(index: usize, seed: u64, owners: &Owners) -> Record {
     let mut rng = Rng::for_item(seed, index as u64);
     let mut extra = Rng::for_item(seed ^ EXTRA_STREAM, index as u64);
     let (mut fields, facts) = card::generate(&mut rng, index, owners);
@@ -41,24 +51,43 @@ pub(crate) fn generate(index: usize, seed: u64, owners: &Owners, style: Style) -
     if let Some(long) = notes::long_notes(&mut extra, &facts, &revenues) {
         body.push_str(&long);
     }
-
-    let mut layout = Rng::for_item(seed ^ LAYOUT_STREAM, index as u64);
-    let yaml = emit::front_matter(&fields, style, &mut layout);
-    let mut text = String::with_capacity(yaml.len() + body.len() + 8);
-    text.push_str("---\n");
-    text.push_str(&yaml);
-    text.push_str("---\n");
-    text.push_str(&body);
-    if style == Style::Mixed {
-        text = file_quirks(text, &mut layout);
-    }
-    GeneratedRecord {
+    Record {
         path: facts.path,
-        text,
+        fields,
+        body,
+        layout: Rng::for_item(seed ^ LAYOUT_STREAM, index as u64),
     }
 }
 
-fn set_last_visit_note(service: &mut emit::Fields, note: String) {
+/// The record's file for `dossier` in `style`.
+pub(crate) fn file(record: Record, style: Style) -> GeneratedRecord {
+    let Record {
+        path,
+        fields,
+        body,
+        mut layout,
+    } = record;
+    let yaml = emit::front_matter(&fields, style, &mut layout);
+    GeneratedRecord {
+        path,
+        text: assemble(&yaml, &body, style, &mut layout),
+    }
+}
+
+/// `---`, the front matter, `---` and the notes; with the mixed style's file quirks.
+pub(crate) fn assemble(yaml: &str, body: &str, style: Style, layout: &mut Rng) -> String {
+    let mut text = String::with_capacity(yaml.len() + body.len() + 8);
+    text.push_str("---\n");
+    text.push_str(yaml);
+    text.push_str("---\n");
+    text.push_str(body);
+    if style == Style::Mixed {
+        text = file_quirks(text, layout);
+    }
+    text
+}
+
+fn set_last_visit_note(service: &mut Fields, note: String) {
     let Some((_, Value::List(visits))) = service.iter_mut().find(|(key, _)| *key == "visits")
     else {
         return;
