@@ -10,6 +10,25 @@ pub fn decimal(x: f64, decimals: usize) -> String {
         return x.to_string();
     }
     let abs = x.abs();
+    // Whole numbers (amounts of money, counts) have nothing to round: their digits, and zeros.
+    // Several times faster than writing 15 digits and reading them back, on every page.
+    if abs.fract() == 0.0 && abs < 1e18 {
+        let mut out = if x < 0.0 {
+            format!("-{}", abs as u64)
+        } else {
+            (abs as u64).to_string()
+        };
+        if decimals > 0 {
+            out.push('.');
+            out.extend(std::iter::repeat_n('0', decimals));
+        }
+        return out;
+    }
+    rounded(x, abs, decimals)
+}
+
+/// [`decimal`] of a number with a fraction (or past `u64`).
+fn rounded(x: f64, abs: f64, decimals: usize) -> String {
     let int_digits = if abs < 1.0 {
         1
     } else {
@@ -49,6 +68,8 @@ fn round_up(digits: &mut Vec<u8>) {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
 
     #[test]
@@ -63,5 +84,17 @@ mod tests {
         assert_eq!(decimal(-0.05, 1), "-0.1");
         assert_eq!(decimal(0.5, 0), "1");
         assert_eq!(decimal(999.5, 0), "1000");
+    }
+
+    proptest! {
+        /// Whole numbers take a shortcut that must write what the general rounding writes.
+        #[test]
+        fn whole_numbers_as_the_general_rounding_writes_them(
+            whole in prop_oneof![-1e7f64..1e7, -1e18f64..1e18],
+            decimals in 0usize..4,
+        ) {
+            let whole = whole.trunc();
+            prop_assert_eq!(decimal(whole, decimals), rounded(whole, whole.abs(), decimals));
+        }
     }
 }

@@ -154,6 +154,10 @@ impl<'f> Ctx<'f> {
     /// lose its zero, so the editor is told to quote it.
     pub fn text(&mut self, map: &Map<'_>, key: &str) -> Option<String> {
         let node = map.get(key)?;
+        // The valid case first: the field's path is written out for a diagnostic only.
+        if let Value::Str(text) = &node.value {
+            return Some(text.clone());
+        }
         self.text_node(node, &map.path_of(key))
     }
 
@@ -170,6 +174,11 @@ impl<'f> Ctx<'f> {
     /// A required, non-empty text field.
     pub fn required_text(&mut self, map: &Map<'_>, key: &str) -> Option<String> {
         let node = self.required(map, key)?;
+        if let Value::Str(text) = &node.value
+            && !text.trim().is_empty()
+        {
+            return Some(text.clone());
+        }
         let path = map.path_of(key);
         let text = self.text_node(node, &path)?;
         if text.trim().is_empty() {
@@ -187,12 +196,12 @@ impl<'f> Ctx<'f> {
 
     pub fn date(&mut self, map: &Map<'_>, key: &str) -> Option<Date> {
         let node = map.get(key)?;
-        self.date_node(node, &map.path_of(key))
+        valid_date(node).or_else(|| self.date_node(node, &map.path_of(key)))
     }
 
     pub fn required_date(&mut self, map: &Map<'_>, key: &str) -> Option<Date> {
         let node = self.required(map, key)?;
-        self.date_node(node, &map.path_of(key))
+        valid_date(node).or_else(|| self.date_node(node, &map.path_of(key)))
     }
 
     pub fn date_node(&mut self, node: &Node, path: &str) -> Option<Date> {
@@ -227,6 +236,11 @@ impl<'f> Ctx<'f> {
     /// An integer within `range`; `2024.0` is refused because integers must be written as such.
     pub fn int(&mut self, map: &Map<'_>, key: &str, min: i64, max: i64) -> Option<i64> {
         let node = map.get(key)?;
+        if let Value::Int(value) = node.value
+            && (min..=max).contains(&value)
+        {
+            return Some(value);
+        }
         self.int_node(node, &map.path_of(key), min, max)
     }
 
@@ -270,6 +284,16 @@ impl<'f> Ctx<'f> {
     /// A number ≥ `min` (or > `min` when `exclusive`).
     pub fn number(&mut self, map: &Map<'_>, key: &str, min: f64, exclusive: bool) -> Option<f64> {
         let node = map.get(key)?;
+        let value = match node.value {
+            Value::Int(i) => Some(i as f64),
+            Value::Float(x) if x.is_finite() => Some(x),
+            _ => None,
+        };
+        if let Some(value) = value
+            && (if exclusive { value > min } else { value >= min })
+        {
+            return Some(value);
+        }
         self.number_node(node, &map.path_of(key), min, exclusive)
     }
 
@@ -362,6 +386,11 @@ impl<'f> Ctx<'f> {
 
     pub fn choice<T: Vocabulary>(&mut self, map: &Map<'_>, key: &str) -> Option<T> {
         let node = map.get(key)?;
+        if let Value::Str(text) = &node.value
+            && let Some(value) = T::parse(text)
+        {
+            return Some(value);
+        }
         self.choice_node(node, &map.path_of(key))
     }
 
@@ -423,6 +452,14 @@ impl<'f> Ctx<'f> {
     ) -> Option<Vec<(String, &'n Node)>> {
         map.get(key)?;
         Some(self.list(map, key))
+    }
+}
+
+/// A date field that is valid.
+fn valid_date(node: &Node) -> Option<Date> {
+    match &node.value {
+        Value::Str(text) => parse_date(text).ok(),
+        _ => None,
     }
 }
 
