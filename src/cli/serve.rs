@@ -41,6 +41,19 @@ pub fn run(cli: &Cli, args: &ServeArgs, output: Output) -> anyhow::Result<u8> {
             args.bind
         );
     }
+    if let Some(name) = &args.audience
+        && let Some(config) = crate::validate::read_config(&cli.root, cli.config.as_deref())
+        && config.audience(name).is_none()
+    {
+        // A typo would otherwise serve an error page until the server is restarted.
+        anyhow::bail!(
+            "{}",
+            crate::site::BuildError::UnknownAudience {
+                name: name.clone(),
+                known: crate::site::known_audiences(&config),
+            }
+        );
+    }
     let root = cli.root.clone();
     let options = BuildOptions {
         config: cli.config.clone(),

@@ -405,6 +405,9 @@ fn unknown_audiences_and_hidden_report_sections_are_usage_errors() {
         "{stderr}"
     );
     assert!(!site.path().join("public").exists(), "nothing written");
+    let (code, _, stderr) = run(site.path(), &["serve", "--audience", "nobody", "--port", "0"]);
+    assert_eq!(code, 2, "the preview does not start: {stderr}");
+    assert!(stderr.contains("no audience named `nobody`"), "{stderr}");
     let (code, _, stderr) = run(
         site.path(),
         &["report", "credit", "--audience", "no-credit"],
