@@ -192,6 +192,7 @@ pub const CUSTOMER_KEYS: &[(Group, &[&str])] = &[
             "grade",
             "grade_nine",
             "credit_class",
+            "credit_limit",
             "limit_use",
         ],
     ),
@@ -201,7 +202,10 @@ pub const CUSTOMER_KEYS: &[(Group, &[&str])] = &[
     ),
     (Group::Satisfaction, &["csi", "csi_level"]),
     (Group::Complaints, &["open_complaints"]),
-    (Group::Visits, &["visit_overdue"]),
+    (
+        Group::Visits,
+        &["visit_overdue", "last_visit", "next_visit_due"],
+    ),
 ];
 
 /// The top-level keys of `data/metrics.json` that belong to a group.
@@ -417,6 +421,16 @@ pub fn redact_analytics(a: &Analytics, playbooks: &[Playbook], hidden: &Hidden) 
     if hidden.hides(Group::Satisfaction) {
         a.satisfaction = Default::default();
     }
+    if hidden.hides(Group::Sales) {
+        a.visits.overdue_by_class = Default::default();
+        let lists = a.visits.by_owner.iter_mut().flat_map(|o| &mut o.customers);
+        for entry in lists {
+            entry.status.class = None;
+        }
+        for entry in &mut a.visits.due_soon {
+            entry.status.class = None;
+        }
+    }
     if hidden.hides(Group::Complaints) {
         let stats = &mut a.complaints;
         stats.total.open = 0;
@@ -437,6 +451,11 @@ fn redact_customer_metrics(m: &mut crate::analytics::CustomerMetrics, hidden: &H
         m.sales = None;
         m.abc = None;
         m.clv = None;
+        // The visit interval still follows the class (that rhythm is what visits are about),
+        // but the class itself is a sales fact.
+        if let Some(visits) = &mut m.visits {
+            visits.class = None;
+        }
         if let Some(churn) = &mut m.churn {
             churn.sales_year = None;
             churn.revenue_lost = 0.0;
@@ -450,12 +469,14 @@ fn redact_customer_metrics(m: &mut crate::analytics::CustomerMetrics, hidden: &H
         credit.warnings.clear();
         credit.limit = None;
         credit.limit_use = None;
+        credit.over_limit = None;
     }
     if hidden.hides(Group::Payments) {
         credit.payment_delay = None;
         credit.outstanding = 0.0;
         credit.outstanding_payments.clear();
         credit.limit_use = None;
+        credit.over_limit = None;
         // The grade, when shown, keeps its notch for payment delay, but not the delay itself.
         for notch in credit.rating.iter_mut().flat_map(|r| r.notches.iter_mut()) {
             if let Notch::PaymentDelay { delay_days, .. } = notch {

@@ -29,6 +29,8 @@ pub struct CreditMetrics {
     pub limit: Option<f64>,
     /// outstanding / limit, when limit > 0.
     pub limit_use: Option<f64>,
+    /// outstanding − limit, when that is more than 0 (limit use above 100 %): a watch reason.
+    pub over_limit: Option<f64>,
     pub ratios: FinancialRatios,
 }
 
@@ -134,6 +136,10 @@ pub fn credit(customer: &Customer, config: &CreditConfig, period: &Period) -> Cr
         limit_use: limit
             .and_then(|l| exact::Ratio::new(outstanding, exact::money(l)))
             .map(exact::Ratio::value),
+        over_limit: limit
+            .map(|l| outstanding.saturating_sub(exact::money(l)))
+            .filter(|over| *over > 0)
+            .map(exact::value),
         ratios: customer.financials.map(ratios).unwrap_or_default(),
         payment_delay: delay,
     }
@@ -543,8 +549,29 @@ mod tests {
         // Outstanding: 50 + 100 + 300 + 7.5 = 457.5; limit use 457.5/915 = 0.5.
         assert_eq!(m.outstanding, 457.5);
         assert_eq!(m.limit_use, Some(0.5));
+        assert_eq!(m.over_limit, None, "within the limit");
         assert_eq!(m.display, "unrated");
         assert!(m.rating.is_none());
+    }
+
+    #[test]
+    fn outstanding_above_the_limit_is_the_amount_over() {
+        // Unpaid 600 + 250.25 = 850.25 against a limit of 800: use 1.0628125, over by 50.25.
+        // Exactly at the limit (850.25) is not over.
+        let c = customer("A")
+            .payment("2025-11-01", None, 600.0)
+            .payment("2025-12-01", None, 250.25)
+            .limit(800.0)
+            .build();
+        let m = credit(&c, &CreditConfig::default(), &period("2025-12-31"));
+        assert_eq!(m.limit_use, Some(1.0628125));
+        assert_eq!(m.over_limit, Some(50.25));
+        let at = customer("B")
+            .payment("2025-11-01", None, 850.25)
+            .limit(850.25)
+            .build();
+        let m = credit(&at, &CreditConfig::default(), &period("2025-12-31"));
+        assert_eq!((m.limit_use, m.over_limit), (Some(1.0), None));
     }
 
     #[test]

@@ -55,6 +55,7 @@ pub struct CustomerRow {
     pub credit_class: Option<Class>,
     pub payment_delay_days: Option<f64>,
     pub outstanding: f64,
+    pub credit_limit: Option<f64>,
     pub limit_use: Option<f64>,
     /// Active: CLV; lost: win-back CLV; else null.
     pub clv: Option<f64>,
@@ -65,6 +66,10 @@ pub struct CustomerRow {
     pub open_complaints: usize,
     /// Null unless the customer is active.
     pub visit_overdue: Option<bool>,
+    /// The latest visit on or before the as-of date of an active customer.
+    pub last_visit: Option<Date>,
+    /// Last visit + the interval of its ABC class; null unless active and visited.
+    pub next_visit_due: Option<Date>,
     pub playbooks: Vec<String>,
 }
 
@@ -109,6 +114,7 @@ fn row(m: &CustomerMetrics) -> CustomerRow {
         credit_class: rating.map(|r| r.class),
         payment_delay_days: m.credit.payment_delay.as_ref().map(|d| d.days),
         outstanding: m.credit.outstanding,
+        credit_limit: m.credit.limit,
         limit_use: m.credit.limit_use,
         clv: m.clv.as_ref().map(|c| c.value),
         csi: m.satisfaction.as_ref().map(|c| c.score),
@@ -119,6 +125,11 @@ fn row(m: &CustomerMetrics) -> CustomerRow {
         man: m.man.as_ref().map(|v| v.code.as_str().to_string()),
         open_complaints: m.complaints.open,
         visit_overdue: m.visits.as_ref().map(|v| v.overdue),
+        last_visit: m
+            .visits
+            .as_ref()
+            .and_then(|v| v.last_visit.as_ref().map(|l| l.date)),
+        next_visit_due: m.visits.as_ref().and_then(|v| v.next_due),
         playbooks: m.playbooks.clone(),
     }
 }

@@ -191,6 +191,10 @@ pub struct VisitStatus {
     pub overdue: bool,
     /// days_since − interval_days when overdue after a visit.
     pub days_overdue: Option<i64>,
+    /// The forward plan: last visit + interval_days; absent when never visited (due now).
+    pub next_due: Option<Date>,
+    /// next_due − as_of: 0 on the day it falls due, negative once overdue.
+    pub days_until_due: Option<i64>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -214,13 +218,43 @@ pub struct OwnerOverdue {
     pub customers: Vec<OverdueEntry>,
 }
 
+/// The days ahead that the visit plan lists: what falls due within them is "due soon".
+pub const PLAN_DAYS: i64 = 30;
+
+/// An active customer whose next visit falls due within [`PLAN_DAYS`] (not overdue yet).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct DueEntry {
+    pub id: String,
+    pub owner: String,
+    #[serde(flatten)]
+    pub status: VisitStatus,
+}
+
+/// Overdue active customers per ABC class (`unclassed`: no class, C's interval).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct OverdueByClass {
+    #[serde(rename = "A")]
+    pub a: usize,
+    #[serde(rename = "B")]
+    pub b: usize,
+    #[serde(rename = "C")]
+    pub c: usize,
+    pub unclassed: usize,
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct VisitSummary {
     /// Active customers (the only ones that can be overdue).
     pub active: usize,
     pub overdue: usize,
+    /// Of `overdue`: never visited.
+    pub never_visited: usize,
+    pub overdue_by_class: OverdueByClass,
     /// Owners in code-point order; owners with nothing overdue are left out.
     pub by_owner: Vec<OwnerOverdue>,
+    /// The forward plan: customers not overdue whose next visit falls due within
+    /// [`PLAN_DAYS`] of the as-of date, soonest first, ties by id.
+    pub due_soon: Vec<DueEntry>,
 }
 
 pub fn interval_for(class: Option<Class>, intervals: &IntervalDays) -> u32 {
@@ -256,6 +290,12 @@ pub fn visit_status(
         days_since,
         overdue: late.is_none_or(|l| l > 0),
         days_overdue: late.filter(|l| *l > 0),
+        next_due: last.and_then(|v| {
+            v.date
+                .checked_add(jiff::Span::new().days(i64::from(interval)))
+                .ok()
+        }),
+        days_until_due: late.map(|l| -l),
     })
 }
 
@@ -268,8 +308,26 @@ pub fn visit_summary<'a>(
     for (customer, status) in statuses {
         let Some(status) = status else { continue };
         summary.active += 1;
+        let due_in = status
+            .days_until_due
+            .filter(|d| (0..=PLAN_DAYS).contains(d));
+        if due_in.is_some() && !status.overdue {
+            summary.due_soon.push(DueEntry {
+                id: customer.id.clone(),
+                owner: customer.owner.clone(),
+                status: status.clone(),
+            });
+        }
         if status.overdue {
             summary.overdue += 1;
+            summary.never_visited += usize::from(status.last_visit.is_none());
+            let counts = &mut summary.overdue_by_class;
+            *match status.class {
+                Some(Class::A) => &mut counts.a,
+                Some(Class::B) => &mut counts.b,
+                Some(Class::C) => &mut counts.c,
+                None => &mut counts.unclassed,
+            } += 1;
             by_owner
                 .entry(&customer.owner)
                 .or_default()
@@ -294,6 +352,9 @@ pub fn visit_summary<'a>(
             }
         })
         .collect();
+    summary
+        .due_soon
+        .sort_by(|a, b| (a.status.next_due, &a.id).cmp(&(b.status.next_due, &b.id)));
     summary
 }
 
@@ -401,6 +462,72 @@ mod tests {
             .map(|e| e.id.as_str())
             .collect();
         assert_eq!(order, ["B", "D", "A"]);
+    }
+
+    #[test]
+    fn the_forward_plan_lists_what_falls_due_within_30_days() {
+        // As of 2025-12-31:
+        // E, A (30 d), last 2025-12-01 → due 2025-12-31, in 0 days: due soon (not overdue);
+        // F, A (30 d), last 2025-11-30 → due 2025-12-30, −1 day: overdue, not in the plan;
+        // G, B (90 d), last 2025-10-20 → 11 + 30 + 31 + 18 = 90 → due 2026-01-18, in 18 days;
+        // H, C (180 d), last 2025-09-01 → due 2026-02-28 (29 + 31 + 30 + 31 + 31 + 28), in 59
+        //    days: beyond the plan;
+        // I, B, never visited: overdue, no due date.
+        let p = period("2025-12-31");
+        let cs = [
+            (
+                customer("E").owner("王").visit("2025-12-01").build(),
+                Some(Class::A),
+            ),
+            (
+                customer("F").owner("王").visit("2025-11-30").build(),
+                Some(Class::A),
+            ),
+            (
+                customer("G").owner("李").visit("2025-10-20").build(),
+                Some(Class::B),
+            ),
+            (
+                customer("H").owner("李").visit("2025-09-01").build(),
+                Some(Class::C),
+            ),
+            (customer("I").owner("李").build(), Some(Class::B)),
+            (customer("J").owner("李").build(), None),
+        ];
+        let statuses: Vec<Option<VisitStatus>> = cs
+            .iter()
+            .map(|(c, class)| visit_status(c, &p, *class, &intervals()))
+            .collect();
+        let plan = |i: usize| {
+            let s = statuses[i].as_ref().unwrap();
+            (s.next_due, s.days_until_due)
+        };
+        assert_eq!(plan(0), (Some(date("2025-12-31")), Some(0)));
+        assert_eq!(plan(1), (Some(date("2025-12-30")), Some(-1)));
+        assert_eq!(plan(2), (Some(date("2026-01-18")), Some(18)));
+        assert_eq!(plan(3), (Some(date("2026-02-28")), Some(59)));
+        assert_eq!(plan(4), (None, None));
+        let s = visit_summary(
+            cs.iter()
+                .map(|(c, _)| c)
+                .zip(statuses.iter().map(Option::as_ref)),
+        );
+        let due: Vec<(&str, &str)> = s
+            .due_soon
+            .iter()
+            .map(|e| (e.id.as_str(), e.owner.as_str()))
+            .collect();
+        assert_eq!(due, [("E", "王"), ("G", "李")]);
+        assert_eq!((s.active, s.overdue, s.never_visited), (6, 3, 2));
+        assert_eq!(
+            s.overdue_by_class,
+            OverdueByClass {
+                a: 1,
+                b: 1,
+                c: 0,
+                unclassed: 1
+            }
+        );
     }
 
     #[test]

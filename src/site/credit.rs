@@ -46,6 +46,29 @@ pub(super) fn notch_reasons(ctx: &Ctx, notches: &[Notch]) -> Vec<Value> {
         .collect()
 }
 
+/// The watch list: a warning, at least one notch, or an amount over the limit; most notches
+/// first, then id.
+pub(super) fn watched<'c, 'a>(ctx: &'c Ctx<'a>) -> Vec<&'c super::context::Entry<'a>> {
+    let mut watch: Vec<&super::context::Entry> = ctx
+        .customers
+        .iter()
+        .filter(|e| {
+            let cm = &e.m.credit;
+            !cm.warnings.is_empty()
+                || cm.rating.as_ref().is_some_and(|r| !r.notches.is_empty())
+                || cm.over_limit.is_some()
+        })
+        .collect();
+    let notches =
+        |e: &super::context::Entry| e.m.credit.rating.as_ref().map_or(0, |r| r.notches.len());
+    watch.sort_by(|a, b| {
+        notches(b)
+            .cmp(&notches(a))
+            .then_with(|| a.c.id.cmp(&b.c.id))
+    });
+    watch
+}
+
 pub(super) fn pages(ctx: &Ctx) -> Result<Files, RenderError> {
     let total = ctx.a.customers.len().max(1) as f64;
     let distribution: Vec<Value> = super::dashboard::grade_counts(ctx)
@@ -59,23 +82,7 @@ pub(super) fn pages(ctx: &Ctx) -> Result<Files, RenderError> {
         })
         .collect();
 
-    // Watchlist: warnings or at least one notch; most notches first, then id.
-    let mut watch: Vec<&super::context::Entry> = ctx
-        .customers
-        .iter()
-        .filter(|e| {
-            let cm = &e.m.credit;
-            !cm.warnings.is_empty() || cm.rating.as_ref().is_some_and(|r| !r.notches.is_empty())
-        })
-        .collect();
-    let notches =
-        |e: &super::context::Entry| e.m.credit.rating.as_ref().map_or(0, |r| r.notches.len());
-    watch.sort_by(|a, b| {
-        notches(b)
-            .cmp(&notches(a))
-            .then_with(|| a.c.id.cmp(&b.c.id))
-    });
-    let watchlist: Vec<Value> = watch
+    let watchlist: Vec<Value> = watched(ctx)
         .into_iter()
         .map(|e| {
             let cm = &e.m.credit;
@@ -93,6 +100,7 @@ pub(super) fn pages(ctx: &Ctx) -> Result<Files, RenderError> {
                 "outstanding": ctx.money(cm.outstanding),
                 "limit_use": ctx.opt_percent(cm.limit_use),
                 "over_limit": cm.limit_use.is_some_and(|u| u > 1.0),
+                "over_by": ctx.opt_money(cm.over_limit),
             })
         })
         .collect();

@@ -1,7 +1,6 @@
 //! The customer index and one dossier per customer (客户资料卡 and everything the analytics
 //! say about the customer).
 
-use jiff::ToSpan;
 use rayon::prelude::*;
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Value, json};
@@ -489,6 +488,7 @@ fn credit(ctx: &Ctx, e: &Entry) -> Value {
         "outstanding_payments" => cm.outstanding_payments.iter().map(|p| payment_line(ctx, p)).collect::<Vec<_>>(),
         "limit_use" => ctx.opt_percent(cm.limit_use),
         "over_limit" => cm.limit_use.is_some_and(|u| u > 1.0),
+        "over_by" => ctx.opt_money(cm.over_limit),
         "delay" => delay,
         "delay_thresholds" => ctx.config.credit.delay_notches.iter().map(|t| ctx.number(*t, 0)).collect::<Vec<_>>(),
         "url_page" => ctx.url("credit"),
@@ -622,12 +622,8 @@ fn visits(ctx: &Ctx, e: &Entry) -> Value {
         .map(|v| json!({"date": ctx.date(v.date), "by": v.by, "kind": v.kind.map(|k| ctx.coded(k)), "note": v.note}))
         .collect();
     let status = e.m.visits.as_ref().map(|s| {
-        // Next visit due: the last visit plus the interval; never visited: due now.
-        let next_due = s
-            .last_visit
-            .as_ref()
-            .and_then(|l| l.date.checked_add(i64::from(s.interval_days).days()).ok())
-            .unwrap_or(as_of);
+        // Never visited: due now.
+        let next_due = s.next_due.unwrap_or(as_of);
         object! {
             "class" => s.class.map(|c| c.as_str()),
             "interval_days" => s.interval_days,
@@ -636,6 +632,7 @@ fn visits(ctx: &Ctx, e: &Entry) -> Value {
             "next_due" => ctx.date(next_due),
             "overdue" => s.overdue,
             "days_overdue" => s.days_overdue,
+            "days_until_due" => s.days_until_due,
             "url" => ctx.url("service") + "#visits",
         }
     });

@@ -132,11 +132,16 @@ pub(super) fn pages(ctx: &Ctx) -> Result<Files, RenderError> {
                 ctx.t("overdue_visits"),
                 ctx.number(a.visits.overdue as f64, 0),
                 Some(ctx.url("service") + "#visits"),
-                Some(format!(
-                    "{} {}",
-                    ctx.t("of_active"),
-                    ctx.number(a.visits.active as f64, 0)
-                )),
+                Some(overdue_note(ctx)),
+            ),
+        ),
+        (
+            Some(Group::Visits),
+            stat(
+                ctx.t("visit_plan"),
+                ctx.number(a.visits.due_soon.len() as f64, 0),
+                Some(ctx.url("service") + "#visit-plan"),
+                None,
             ),
         ),
     ];
@@ -243,6 +248,24 @@ pub(super) fn site_revenue_by_year(ctx: &Ctx) -> BTreeMap<i32, f64> {
         .into_iter()
         .map(|(y, v)| (y, crate::analytics::exact::value(v)))
         .collect()
+}
+
+/// "of N active", and the overdue per ABC class where the audience sees classes.
+fn overdue_note(ctx: &Ctx) -> String {
+    let v = &ctx.a.visits;
+    let active = format!("{} {}", ctx.t("of_active"), ctx.number(v.active as f64, 0));
+    if !ctx.shows(Group::Sales) {
+        return active;
+    }
+    let c = &v.overdue_by_class;
+    format!(
+        "{active} · A {} · B {} · C {} · {} {}",
+        c.a,
+        c.b,
+        c.c,
+        ctx.t("unclassed"),
+        c.unclassed
+    )
 }
 
 fn signed_percent(ctx: &Ctx, share: f64) -> String {

@@ -1,5 +1,8 @@
 //! Exports under `data/`: `metrics.json` (the analytics' export document), `customers.csv`
-//! (one row per customer) and `rankings.csv` (the four rankings in full, site-wide).
+//! (one row per customer), `rankings.csv` (the four rankings in full, site-wide), and the
+//! working lists staff open in a spreadsheet: `watchlist.csv`, `win-back.csv`,
+//! `open-complaints.csv`, `overdue-visits.csv` and `visit-plan.csv`. An audience's site has a
+//! list only when it sees the list's group, and no column of a group it hides.
 //!
 //! The CSV files follow RFC 4180 (comma separated, CRLF line ends, fields with a comma, quote
 //! or line break in double quotes, quotes doubled) and are UTF-8 with a byte order mark, so
@@ -7,18 +10,19 @@
 //! Text cells are guarded against spreadsheet formulas by [`crate::csv`], as in
 //! `dossier report --format csv`.
 
-use serde_json::Value;
+use serde_json::{Value, json};
 
-use super::context::Ctx;
+use super::context::{Ctx, Entry};
 use super::rankings::{RANKINGS, table};
-use crate::analytics::{MetricsDocument, document_json, metrics_document};
+use crate::analytics::{MetricsDocument, Notch, document_json, metrics_document};
+use crate::audience::Group;
 use crate::csv;
 use crate::render::RenderError;
 use crate::write::Files;
 
 /// The columns of `customers.csv`, in order: keys of the export's customer objects, then the
 /// page URL.
-pub(crate) const CUSTOMER_COLUMNS: [&str; 27] = [
+pub(crate) const CUSTOMER_COLUMNS: [&str; 30] = [
     "id",
     "name",
     "stage",
@@ -38,6 +42,7 @@ pub(crate) const CUSTOMER_COLUMNS: [&str; 27] = [
     "credit_class",
     "payment_delay_days",
     "outstanding",
+    "credit_limit",
     "limit_use",
     "clv",
     "csi",
@@ -45,6 +50,8 @@ pub(crate) const CUSTOMER_COLUMNS: [&str; 27] = [
     "man",
     "open_complaints",
     "visit_overdue",
+    "last_visit",
+    "next_visit_due",
     "playbooks",
 ];
 
@@ -104,6 +111,204 @@ fn rankings_csv(ctx: &Ctx) -> String {
     w.finish()
 }
 
+/// A list as CSV: a header of `columns`, then each row's values under those keys (numbers
+/// unrounded, absent values empty, lists joined by `;`).
+fn list_csv(columns: &[&str], rows: &[Value]) -> String {
+    let mut w = csv::Writer::new(EXPORT_CSV);
+    w.text_row(columns.iter().copied());
+    for row in rows {
+        for column in columns {
+            w.value(row.get(*column).unwrap_or(&Value::Null));
+        }
+        w.end_row();
+    }
+    w.finish()
+}
+
+/// The columns of a list that `ctx`'s audience may see: those of `groups` it hides go.
+fn visible<'c>(ctx: &Ctx, columns: &[(&'c str, Option<Group>)]) -> Vec<&'c str> {
+    columns
+        .iter()
+        .filter(|(_, group)| group.is_none_or(|g| ctx.shows(g)))
+        .map(|(c, _)| *c)
+        .collect()
+}
+
+/// The credit watch list (as on the credit page).
+fn watchlist_csv(ctx: &Ctx) -> String {
+    let columns = visible(
+        ctx,
+        &[
+            ("id", None),
+            ("name", None),
+            ("owner", None),
+            ("stage", None),
+            ("base_grade", None),
+            ("credit_points", None),
+            ("grade", None),
+            ("notches", None),
+            ("warnings", None),
+            ("payment_delay_days", Some(Group::Payments)),
+            ("outstanding", Some(Group::Payments)),
+            ("credit_limit", None),
+            ("limit_use", Some(Group::Payments)),
+            ("over_limit", Some(Group::Payments)),
+            ("url", None),
+        ],
+    );
+    let rows: Vec<Value> = super::credit::watched(ctx)
+        .into_iter()
+        .map(|e| {
+            let cm = &e.m.credit;
+            let rating = cm.rating.as_ref();
+            let notches: Vec<String> = rating
+                .map(|r| {
+                    r.notches
+                        .iter()
+                        .map(|n| match n {
+                            Notch::Warnings { category, .. } => format!("warnings:{category}"),
+                            Notch::PaymentDelay { threshold_days, .. } => {
+                                format!("payment_delay:{threshold_days}")
+                            }
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            json!({
+                "id": e.c.id, "name": e.c.name, "owner": e.c.owner, "stage": e.m.stage.as_str(),
+                "base_grade": rating.map(|r| r.base.as_str()),
+                "credit_points": rating.map(|r| r.points),
+                "grade": cm.display,
+                "notches": notches,
+                "warnings": cm.warnings.iter().map(|w| w.as_str()).collect::<Vec<_>>(),
+                "payment_delay_days": cm.payment_delay.as_ref().map(|d| d.days),
+                "outstanding": cm.outstanding,
+                "credit_limit": cm.limit,
+                "limit_use": cm.limit_use,
+                "over_limit": cm.over_limit,
+                "url": e.url,
+            })
+        })
+        .collect();
+    list_csv(&columns, &rows)
+}
+
+/// Lost customers by win-back CLV, as on the retention page.
+fn win_back_csv(ctx: &Ctx) -> String {
+    let rows: Vec<Value> = ctx
+        .a
+        .clv
+        .win_back
+        .iter()
+        .map(|w| {
+            let e = ctx.entry(&w.id);
+            json!({
+                "rank": w.rank, "id": w.id, "name": e.map(|e| e.c.name.as_str()),
+                "owner": e.map(|e| e.c.owner.as_str()), "churn_date": w.churn_date.to_string(),
+                "reason": w.reason.as_str(), "clv": w.clv, "url": e.map(|e| e.url.as_str()),
+            })
+        })
+        .collect();
+    list_csv(
+        &["rank", "id", "name", "owner", "churn_date", "reason", "clv", "url"],
+        &rows,
+    )
+}
+
+/// Every open complaint, oldest first, then by customer id.
+fn open_complaints_csv(ctx: &Ctx) -> String {
+    let mut open: Vec<(&Entry, &crate::analytics::OpenComplaint)> = ctx
+        .customers
+        .iter()
+        .flat_map(|e| e.m.complaints.open_complaints.iter().map(move |x| (e, x)))
+        .collect();
+    open.sort_by(|a, b| (a.1.opened, &a.0.c.id).cmp(&(b.1.opened, &b.0.c.id)));
+    let rows: Vec<Value> = open
+        .into_iter()
+        .map(|(e, x)| {
+            json!({
+                "id": e.c.id, "name": e.c.name, "owner": e.c.owner,
+                "opened": x.opened.to_string(), "days_open": x.days_open,
+                "category": x.category.map(|c| c.as_str()),
+                "severity": x.severity.map(|c| c.as_str()),
+                "summary": x.summary, "url": e.url,
+            })
+        })
+        .collect();
+    list_csv(
+        &[
+            "id", "name", "owner", "opened", "days_open", "category", "severity", "summary", "url",
+        ],
+        &rows,
+    )
+}
+
+/// One row of a visit list.
+fn visit_row(ctx: &Ctx, id: &str, owner: &str, s: &crate::analytics::VisitStatus) -> Value {
+    let e = ctx.entry(id);
+    json!({
+        "id": id, "name": e.map(|e| e.c.name.as_str()), "owner": owner,
+        "class": s.class.map(|c| c.as_str()), "interval_days": s.interval_days,
+        "last_visit": s.last_visit.as_ref().map(|l| l.date.to_string()),
+        "days_since": s.days_since, "days_overdue": s.days_overdue,
+        "next_visit_due": s.next_due.map(|d| d.to_string()),
+        "days_until_due": s.days_until_due,
+        "url": e.map(|e| e.url.as_str()),
+    })
+}
+
+/// Overdue visits by owner (never visited first, then most days overdue) and the visit plan.
+fn visit_csvs(ctx: &Ctx) -> (String, String) {
+    let v = &ctx.a.visits;
+    let overdue: Vec<Value> = v
+        .by_owner
+        .iter()
+        .flat_map(|o| {
+            o.customers
+                .iter()
+                .map(|c| visit_row(ctx, &c.id, &o.owner, &c.status))
+        })
+        .collect();
+    let plan: Vec<Value> = v
+        .due_soon
+        .iter()
+        .map(|d| visit_row(ctx, &d.id, &d.owner, &d.status))
+        .collect();
+    let class = ("class", Some(Group::Sales));
+    let overdue_columns = visible(
+        ctx,
+        &[
+            ("id", None),
+            ("name", None),
+            ("owner", None),
+            class,
+            ("interval_days", None),
+            ("last_visit", None),
+            ("days_since", None),
+            ("days_overdue", None),
+            ("url", None),
+        ],
+    );
+    let plan_columns = visible(
+        ctx,
+        &[
+            ("id", None),
+            ("name", None),
+            ("owner", None),
+            class,
+            ("interval_days", None),
+            ("last_visit", None),
+            ("next_visit_due", None),
+            ("days_until_due", None),
+            ("url", None),
+        ],
+    );
+    (
+        list_csv(&overdue_columns, &overdue),
+        list_csv(&plan_columns, &plan),
+    )
+}
+
 pub(super) fn files(ctx: &Ctx) -> Result<Files, RenderError> {
     let mut files = Files::new();
     // One document for both: it copies every customer's metrics.
@@ -123,8 +328,21 @@ pub(super) fn files(ctx: &Ctx) -> Result<Files, RenderError> {
         "data/customers.csv".into(),
         customers_csv(ctx, &doc).into_bytes(),
     );
-    if ctx.shows(crate::audience::Group::Sales) {
+    if ctx.shows(Group::Sales) {
         files.insert("data/rankings.csv".into(), rankings_csv(ctx).into_bytes());
+        files.insert("data/win-back.csv".into(), win_back_csv(ctx).into_bytes());
+    }
+    if ctx.shows(Group::Credit) {
+        files.insert("data/watchlist.csv".into(), watchlist_csv(ctx).into_bytes());
+    }
+    if ctx.shows(Group::Complaints) {
+        let text = open_complaints_csv(ctx);
+        files.insert("data/open-complaints.csv".into(), text.into_bytes());
+    }
+    if ctx.shows(Group::Visits) {
+        let (overdue, plan) = visit_csvs(ctx);
+        files.insert("data/overdue-visits.csv".into(), overdue.into_bytes());
+        files.insert("data/visit-plan.csv".into(), plan.into_bytes());
     }
     Ok(files)
 }

@@ -96,6 +96,22 @@ pub(super) fn pages(ctx: &Ctx) -> Result<Files, RenderError> {
             })
         })
         .collect();
+    let due_soon: Vec<Value> = v
+        .due_soon
+        .iter()
+        .map(|d| {
+            json!({
+                "customer": ctx.link(&d.id),
+                "owner": d.owner,
+                "owner_url": ctx.term_url(Taxonomy::Owner, &d.owner),
+                "class": d.status.class.map(|x| x.as_str()),
+                "last_visit": d.status.last_visit.as_ref().map(|l| ctx.date(l.date)),
+                "next_due": ctx.opt_date(d.status.next_due),
+                "days_until_due": d.status.days_until_due,
+            })
+        })
+        .collect();
+    let by_class = &v.overdue_by_class;
     let iv = &ctx.config.visits.interval_days;
     let mut files = Files::new();
     ctx.render_into(
@@ -111,6 +127,9 @@ pub(super) fn pages(ctx: &Ctx) -> Result<Files, RenderError> {
             "open": open,
             "alerts": alerts,
             "visits": {"active": v.active, "overdue": v.overdue, "by_owner": overdue,
+                       "never_visited": v.never_visited,
+                       "by_class": {"A": by_class.a, "B": by_class.b, "C": by_class.c, "unclassed": by_class.unclassed},
+                       "due_soon": due_soon, "plan_days": crate::analytics::service::PLAN_DAYS,
                        "intervals": {"A": iv.A, "B": iv.B, "C": iv.C}},
         }),
     )?;

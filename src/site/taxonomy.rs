@@ -99,6 +99,53 @@ fn terms<'c, 'a>(ctx: &'c Ctx<'a>, t: Taxonomy) -> Vec<Term<'c, 'a>> {
     }
 }
 
+/// An account manager's visits: who is overdue now (never visited first) and whose next visit
+/// falls due within the plan's days; `None` in a site without visits.
+fn owner_visits(ctx: &Ctx, owner: &str) -> Option<Value> {
+    if !ctx.shows(crate::audience::Group::Visits) {
+        return None;
+    }
+    let v = &ctx.a.visits;
+    let row = |id: &str, status: &crate::analytics::VisitStatus| {
+        json!({
+            "customer": ctx.link(id),
+            "class": status.class.map(|x| x.as_str()),
+            "last_visit": status.last_visit.as_ref().map(|l| ctx.date(l.date)),
+            "next_due": ctx.opt_date(status.next_due),
+            "days_overdue": status.days_overdue,
+            "days_until_due": status.days_until_due,
+        })
+    };
+    let overdue: Vec<Value> = v
+        .by_owner
+        .iter()
+        .filter(|o| o.owner == owner)
+        .flat_map(|o| o.customers.iter().map(|c| row(&c.id, &c.status)))
+        .collect();
+    let due_soon: Vec<Value> = v
+        .due_soon
+        .iter()
+        .filter(|d| d.owner == owner)
+        .map(|d| row(&d.id, &d.status))
+        .collect();
+    let within_14 = v
+        .due_soon
+        .iter()
+        .filter(|d| d.owner == owner && d.status.days_until_due.is_some_and(|n| n <= 14))
+        .count();
+    let never = v
+        .by_owner
+        .iter()
+        .filter(|o| o.owner == owner)
+        .flat_map(|o| &o.customers)
+        .filter(|c| c.status.last_visit.is_none())
+        .count();
+    Some(json!({
+        "overdue": overdue, "due_soon": due_soon, "within_14": within_14, "never_visited": never,
+        "plan_days": crate::analytics::service::PLAN_DAYS,
+    }))
+}
+
 /// Headline figures of a group of customers: counts by stage, revenue of Y, open complaints,
 /// overdue visits.
 fn summary(ctx: &Ctx, customers: &[&Entry]) -> Value {
@@ -165,6 +212,9 @@ pub(super) fn pages(ctx: &Ctx) -> Result<Files, RenderError> {
                                 .map(|g| super::rankings::top_tables(ctx, &g.tables))
                         })
                         .flatten();
+                    let visit_plan = (t == Taxonomy::Owner)
+                        .then(|| owner_visits(ctx, &term.term))
+                        .flatten();
                     // Keyed before its rows are built: the fingerprints of its customers
                     // cover their rows and the summary; the rest is what the page shows.
                     let inputs = crate::render::memo::fingerprint(&(
@@ -178,6 +228,7 @@ pub(super) fn pages(ctx: &Ctx) -> Result<Files, RenderError> {
                             .map(|e| ctx.row_inputs(e))
                             .collect::<Vec<u64>>(),
                         &owner_rankings,
+                        &visit_plan,
                     ));
                     let html = ctx.r.render_with_inputs("term.html", inputs, || {
                         let rows: Vec<IndexRow> =
@@ -190,6 +241,7 @@ pub(super) fn pages(ctx: &Ctx) -> Result<Files, RenderError> {
                             "summary": summary(ctx, &term.customers),
                             "year": year,
                             "rankings": owner_rankings,
+                            "visits": visit_plan,
                         })
                     })?;
                     ctx.emit(&page, html);

@@ -63,7 +63,13 @@ const MARKERS: &[(&str, &[&[&str]])] = &[
     ("complaints", &[&["Complaintmarker"], &["2025-04-19"]]),
     (
         "visits",
-        &[&["Vera Visitmarker"], &["2025-05-23"], &["Visitnotemarker"]],
+        &[
+            &["Vera Visitmarker"],
+            &["2025-05-23"],
+            &["Visitnotemarker"],
+            // Next visit due: 2025-05-23 + 30 days (class A).
+            &["2025-06-22"],
+        ],
     ),
     (
         "contacts",
@@ -405,7 +411,10 @@ fn unknown_audiences_and_hidden_report_sections_are_usage_errors() {
         "{stderr}"
     );
     assert!(!site.path().join("public").exists(), "nothing written");
-    let (code, _, stderr) = run(site.path(), &["serve", "--audience", "nobody", "--port", "0"]);
+    let (code, _, stderr) = run(
+        site.path(),
+        &["serve", "--audience", "nobody", "--port", "0"],
+    );
     assert_eq!(code, 2, "the preview does not start: {stderr}");
     assert!(stderr.contains("no audience named `nobody`"), "{stderr}");
     let (code, _, stderr) = run(

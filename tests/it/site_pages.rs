@@ -209,9 +209,19 @@ fn service_page_shows_open_complaints_resolution_days_and_overdue_visits() {
             "从未访问",
         ],
     );
+    // KH-101, visited exactly 30 days ago, is not overdue: it falls due today, in the plan.
+    let text = page("service/index.html");
+    let plan_at = text.find("id=\"visit-plan\"").expect("the visit plan");
+    let (overdue, plan) = text.split_at(plan_at);
     assert!(
-        !page("service/index.html").contains("hangzhou-xinghe/#visits"),
+        !overdue.contains("hangzhou-xinghe/#visits"),
         "a visit exactly one interval ago is not overdue"
+    );
+    assert!(
+        plan.contains("hangzhou-xinghe/#visits")
+            && plan.contains("<time datetime=\"2025-12-31\">")
+            && plan.contains("<td class=\"num\">0</td>"),
+        "it is due today: {plan}"
     );
     insta::assert_snapshot!("service", page("service/index.html"));
 }
@@ -271,7 +281,7 @@ fn playbook_page_renders_its_body_and_the_customers_it_applies_to() {
 fn customers_csv_exports_unrounded_metrics() {
     let text = csv("data/customers.csv");
     assert!(
-        text.contains(",33.75,3000000.0,0.6,4714285.714285714,4.5,very_satisfied,"),
+        text.contains(",33.75,3000000.0,5000000.0,0.6,4714285.714285714,4.5,very_satisfied,"),
         "{text}"
     );
     insta::assert_snapshot!("customers_csv", text);
