@@ -210,7 +210,16 @@ fn win_back_csv(ctx: &Ctx) -> String {
         })
         .collect();
     list_csv(
-        &["rank", "id", "name", "owner", "churn_date", "reason", "clv", "url"],
+        &[
+            "rank",
+            "id",
+            "name",
+            "owner",
+            "churn_date",
+            "reason",
+            "clv",
+            "url",
+        ],
         &rows,
     )
 }
@@ -237,7 +246,15 @@ fn open_complaints_csv(ctx: &Ctx) -> String {
         .collect();
     list_csv(
         &[
-            "id", "name", "owner", "opened", "days_open", "category", "severity", "summary", "url",
+            "id",
+            "name",
+            "owner",
+            "opened",
+            "days_open",
+            "category",
+            "severity",
+            "summary",
+            "url",
         ],
         &rows,
     )

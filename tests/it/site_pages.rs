@@ -297,3 +297,22 @@ fn rankings_csv_exports_every_ranking_in_order() {
     );
     insta::assert_snapshot!("rankings_csv", text);
 }
+
+#[test]
+fn working_lists_export_as_csv_with_unrounded_numbers() {
+    // Hand-worked from the fixture, as of 2025-12-31: KH-101 (A, 30 days) last visited
+    // 2025-12-01 falls due 2025-12-31, in 0 days; Pacific Harbor (A) last visited 2025-05-01
+    // is 244 − 30 = 214 days overdue.
+    let plan = csv("data/visit-plan.csv");
+    assert!(
+        plan.contains("KH-101,杭州星河医疗器械有限公司,王磊,A,30,2025-12-01,2025-12-31,0,"),
+        "{plan}"
+    );
+    let overdue = csv("data/overdue-visits.csv");
+    assert!(overdue.contains(",A,30,2025-05-01,244,214,"), "{overdue}");
+    insta::assert_snapshot!("visit_plan_csv", plan);
+    insta::assert_snapshot!("overdue_visits_csv", overdue);
+    insta::assert_snapshot!("watchlist_csv", csv("data/watchlist.csv"));
+    insta::assert_snapshot!("win_back_csv", csv("data/win-back.csv"));
+    insta::assert_snapshot!("open_complaints_csv", csv("data/open-complaints.csv"));
+}
