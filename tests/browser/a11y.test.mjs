@@ -167,3 +167,25 @@ test("without JavaScript the customer index shows no filter bar that would do no
   await scripted.locator(".table-tools").waitFor({ state: "visible" });
   await scripted.close();
 });
+
+test("a printed dossier shows what the screen folds away, with a handout line", async () => {
+  const site = sites["zh-CN"];
+  const page = await chromium.newPage();
+  await page.goto(`${site.server.url}customers/beijing-jingbei-electronics/`);
+  const invoices = page.getByText(/INV-\d{4}-\d{4}/);
+  const count = await invoices.count();
+  assert.ok(count >= 4, `the dossier lists its invoices (${count})`);
+  const visible = async () => {
+    let shown = 0;
+    for (let i = 0; i < count; i++) if (await invoices.nth(i).isVisible()) shown++;
+    return shown;
+  };
+  assert.equal(await visible(), 0, "on screen the payments are folded");
+  await page.emulateMedia({ media: "print" });
+  assert.equal(await visible(), count, "in print every invoice shows");
+  const handout = await page.locator(".handout").innerText();
+  assert.match(handout, /客户档案 · 北京京北电子科技股份有限公司 · 数据截至 2025年12月31日 · http:\/\/127\.0\.0\.1:\d+\/customers\/beijing-jingbei-electronics\//);
+  const pdf = await page.pdf({ format: "A4" });
+  assert.ok(pdf.length > 10000, "Chromium prints it to PDF");
+  await page.close();
+});
