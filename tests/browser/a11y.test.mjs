@@ -189,3 +189,28 @@ test("a printed dossier shows what the screen folds away, with a handout line", 
   assert.ok(pdf.length > 10000, "Chromium prints it to PDF");
   await page.close();
 });
+
+test("a phone shows two dashboard cards per row; a desktop never breaks an id or a stage", async () => {
+  const site = sites["zh-CN"];
+  const phone = await chromium.newPage({ viewport: { width: 390, height: 844 } });
+  await phone.goto(site.server.url);
+  const tops = await phone.evaluate(() =>
+    [...document.querySelectorAll(".stat-grid .stat")].slice(0, 3).map((e) => Math.round(e.getBoundingClientRect().top)));
+  assert.equal(tops[0], tops[1], `two cards side by side: ${tops}`);
+  assert.ok(tops[2] > tops[0], `the third on the next row: ${tops}`);
+  await phone.close();
+  // A narrow desktop window (or a tablet) is where the table squeezes its columns.
+  const desktop = await chromium.newPage({ viewport: { width: 720, height: 800 } });
+  await desktop.goto(`${site.server.url}customers/`);
+  const broken = await desktop.evaluate(() => {
+    const lines = (cell) => {
+      const range = document.createRange();
+      range.selectNodeContents(cell);
+      return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+    };
+    return [...document.querySelectorAll("#customer-table tbody tr")].flatMap((row) =>
+      [row.cells[0], row.cells[2]].filter((cell) => lines(cell) > 1).map((cell) => cell.textContent));
+  });
+  assert.deepEqual(broken, []);
+  await desktop.close();
+});
