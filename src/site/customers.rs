@@ -73,6 +73,12 @@ fn filters(ctx: &Ctx) -> Value {
         filters.push(json!({"column": "abc", "label": ctx.t("abc"), "all": ctx.t("all_classes"), "options": abc}));
     }
     filters.push(json!({"column": "region", "label": ctx.t("region"), "all": ctx.t("all_regions"), "options": regions}));
+    let owners: Vec<Value> = ctx
+        .terms
+        .of(Taxonomy::Owner)
+        .map(|(o, _)| json!({"value": o, "label": o}))
+        .collect();
+    filters.push(json!({"column": "owner", "label": ctx.t("owner"), "all": ctx.t("all_owners"), "options": owners}));
     Value::Array(filters)
 }
 

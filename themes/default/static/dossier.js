@@ -1,5 +1,7 @@
 // dossier: sorting and filtering for tables. Pages read fully without it; it only enhances
-// tables with class "sortable" and the filter controls shown when it runs.
+// tables with class "sortable" and the filter controls shown when it runs. The filters and the
+// sort of a table with filter controls live in the address (?q=…&owner=…&sort=revenue&dir=desc),
+// so a view can be bookmarked and shared.
 (function () {
   "use strict";
 
@@ -27,8 +29,9 @@
     var collator = new Intl.Collator(document.documentElement.lang || undefined, { numeric: true });
     headers.forEach(function (th, index) {
       th.tabIndex = 0;
-      function sort() {
-        var ascending = th.getAttribute("aria-sort") !== "ascending";
+      function sort(direction) {
+        var ascending = typeof direction === "string"
+          ? direction !== "desc" : th.getAttribute("aria-sort") !== "ascending";
         headers.forEach(function (other) { other.removeAttribute("aria-sort"); });
         th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
         var kind = th.getAttribute("data-sort");
@@ -40,12 +43,48 @@
           return ascending ? c : -c;
         });
         rows.forEach(function (row) { body.appendChild(row); });
+        if (table.onsorted) table.onsorted();
       }
-      th.addEventListener("click", sort);
+      th.sortBy = sort;
+      th.addEventListener("click", function () { sort(); });
       th.addEventListener("keydown", function (e) {
         if (e.key === "Enter" || e.key === " ") { e.preventDefault(); sort(); }
       });
     });
+  }
+
+  // The view in the address: the text filter as `q`, each select as its column, the sorted
+  // column's key as `sort` with `dir`. Other parameters are kept.
+  function writeAddress(table, tools) {
+    var params = new URLSearchParams(location.search);
+    var text = tools.querySelector("[data-filter]");
+    if (text) { if (text.value) params.set("q", text.value); else params.delete("q"); }
+    tools.querySelectorAll("select[data-filter-column]").forEach(function (select) {
+      var column = select.getAttribute("data-filter-column");
+      if (select.value) params.set(column, select.value); else params.delete(column);
+    });
+    var sorted = table.querySelector("thead th[aria-sort][data-key]");
+    if (sorted) {
+      params.set("sort", sorted.getAttribute("data-key"));
+      params.set("dir", sorted.getAttribute("aria-sort") === "ascending" ? "asc" : "desc");
+    }
+    var query = params.toString();
+    history.replaceState(null, "", location.pathname + (query ? "?" + query : "") + location.hash);
+  }
+
+  function readAddress(table, tools) {
+    var params = new URLSearchParams(location.search);
+    var text = tools.querySelector("[data-filter]");
+    if (text && params.has("q")) text.value = params.get("q");
+    tools.querySelectorAll("select[data-filter-column]").forEach(function (select) {
+      var value = params.get(select.getAttribute("data-filter-column"));
+      if (value !== null && Array.prototype.some.call(select.options, function (o) { return o.value === value; })) {
+        select.value = value;
+      }
+    });
+    var key = params.get("sort");
+    var th = key && table.querySelector('thead th[data-key="' + CSS.escape(key) + '"]');
+    if (th) th.sortBy(params.get("dir") === "desc" ? "desc" : "asc");
   }
 
   function applyFilters(table) {
@@ -73,8 +112,14 @@
     var tools = document.querySelector('.table-tools[data-for="' + table.id + '"]');
     if (!tools) return;
     tools.hidden = false;
+    readAddress(table, tools);
+    applyFilters(table);
+    table.onsorted = function () { writeAddress(table, tools); };
     tools.querySelectorAll("input, select").forEach(function (control) {
-      control.addEventListener("input", function () { applyFilters(table); });
+      control.addEventListener("input", function () {
+        applyFilters(table);
+        writeAddress(table, tools);
+      });
     });
   });
 })();
