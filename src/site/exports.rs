@@ -22,12 +22,15 @@ use crate::write::Files;
 
 /// The columns of `customers.csv`, in order: keys of the export's customer objects, then the
 /// page URL.
-pub(crate) const CUSTOMER_COLUMNS: [&str; 30] = [
+pub(crate) const CUSTOMER_COLUMNS: [&str; 33] = [
     "id",
     "name",
     "stage",
     "owner",
     "region",
+    "city",
+    "industry",
+    "tags",
     "kind",
     "revenue",
     "target",

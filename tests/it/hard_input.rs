@@ -281,7 +281,7 @@ fn csv_text_cells_are_guarded_against_formulas_and_numbers_are_not() {
     let customers = fs::read_to_string(dir.path().join("public/data/customers.csv")).expect("csv");
     let row = customers.lines().nth(1).expect("a row");
     assert!(
-        row.starts_with(&format!("KH-1,{HOSTILE_VALUE},active,{OWNER_CSV},\"'=HYPERLINK(\"\"http://evil.example/\"\",\"\"x\"\")\",end_customer,100.0,50.0,-12.5,2.0,,-0.125,")),
+        row.starts_with(&format!("KH-1,{HOSTILE_VALUE},active,{OWNER_CSV},\"'=HYPERLINK(\"\"http://evil.example/\"\",\"\"x\"\")\",,,,end_customer,100.0,50.0,-12.5,2.0,,-0.125,")),
         "{row}"
     );
     let rankings = fs::read_to_string(dir.path().join("public/data/rankings.csv")).expect("csv");
