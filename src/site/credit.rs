@@ -98,7 +98,9 @@ pub(super) fn pages(ctx: &Ctx) -> Result<Files, RenderError> {
                 "warnings": cm.warnings.iter().map(|w| ctx.label(*w)).collect::<Vec<_>>(),
                 "delay": cm.payment_delay.as_ref().map(|d| ctx.number(d.days, 1)),
                 "outstanding": ctx.money(cm.outstanding),
+                "outstanding_value": cm.outstanding,
                 "limit_use": ctx.opt_percent(cm.limit_use),
+                "limit_use_value": cm.limit_use,
                 "over_limit": cm.limit_use.is_some_and(|u| u > 1.0),
                 "over_by": ctx.opt_money(cm.over_limit),
             })

@@ -89,7 +89,7 @@ pub(super) fn pages(ctx: &Ctx) -> Result<Files, RenderError> {
             json!({
                 "rank": w.rank, "customer": ctx.link(&w.id),
                 "churn_date": ctx.date(w.churn_date), "reason": ctx.coded(w.reason),
-                "clv": ctx.money(w.clv),
+                "clv": ctx.money(w.clv), "clv_value": w.clv,
             })
         })
         .collect();

@@ -81,3 +81,48 @@ test("changing the view rewrites the address, and the address restores it", asyn
   await page.close();
   await again.close();
 });
+
+test("report tables sort, filter by owner and download exactly the rows in view", async () => {
+  const page = await chromium.newPage();
+  await page.goto(`${site.server.url}service/`);
+  const rows = page.locator("#open-complaints-table tbody tr");
+  const total = await rows.count();
+  assert.ok(total >= 2, `open complaints to filter (${total})`);
+  const owner = await rows.first().getAttribute("data-owner");
+  await page.selectOption("#open-complaints-table-owner", owner);
+  const visible = await page.evaluate(() =>
+    [...document.querySelectorAll("#open-complaints-table tbody tr")].filter((r) => !r.hidden)
+      .map((r) => [r.dataset.owner, r.cells[0].textContent.trim(), Number(r.cells[3].textContent)]));
+  assert.ok(visible.length >= 1 && visible.length < total, `${visible.length} of ${total}`);
+  assert.ok(visible.every(([o]) => o === owner), "only that owner's rows");
+  assert.match(await page.locator('[data-count-for="open-complaints-table"]').innerText(), new RegExp(`^${visible.length} / ${total}$`));
+  assert.equal(new URL(page.url()).searchParams.get("owner"), owner, "the view is in the address");
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.click('[data-for="open-complaints-table"] button[data-download]'),
+  ]);
+  assert.equal(download.suggestedFilename(), "open-complaints-view.csv");
+  const csv = readFileSync(await download.path(), "utf8");
+  assert.ok(csv.startsWith("\uFEFF"), "a byte order mark for spreadsheets");
+  const lines = csv.replace(/^\uFEFF/, "").trim().split("\r\n");
+  assert.equal(lines.length, visible.length + 1, "a header and exactly the rows in view");
+  assert.deepEqual(lines.slice(1).map((l) => l.split(",")[0].replace(/^"|"$/g, "")), visible.map((v) => v[1]));
+  // Sorted by days open, most first: the order of the numbers.
+  await page.selectOption("#open-complaints-table-owner", "");
+  await page.click('th[data-key="days_open"]');
+  await page.click('th[data-key="days_open"]');
+  const days = await page.evaluate(() =>
+    [...document.querySelectorAll("#open-complaints-table tbody tr")].map((r) => Number(r.cells[3].textContent)));
+  assert.deepEqual(days, [...days].sort((a, b) => b - a));
+  await page.close();
+});
+
+test("the watch list sorts money by its value, not its formatted text", async () => {
+  const page = await chromium.newPage();
+  await page.goto(`${site.server.url}credit/?sort=outstanding&dir=desc`);
+  const values = await page.evaluate(() =>
+    [...document.querySelectorAll("#watchlist-table tbody tr")].map((r) => Number(r.cells[6].dataset.value)));
+  assert.ok(values.length >= 3, `${values}`);
+  assert.deepEqual(values, [...values].sort((a, b) => b - a));
+  await page.close();
+});

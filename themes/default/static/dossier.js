@@ -107,11 +107,62 @@
     if (count) count.textContent = shown + " / " + table.tBodies[0].rows.length;
   }
 
+  // A select without options of its own offers the values its column's rows have.
+  function fillOptions(table, select) {
+    if (select.options.length > 1) return;
+    var column = select.getAttribute("data-filter-column");
+    var seen = {};
+    Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {
+      var value = row.getAttribute("data-" + column);
+      if (value) seen[value] = true;
+    });
+    var collator = new Intl.Collator(document.documentElement.lang || undefined, { numeric: true });
+    Object.keys(seen).sort(collator.compare).forEach(function (value) {
+      var option = document.createElement("option");
+      option.value = value;
+      option.textContent = value;
+      select.appendChild(option);
+    });
+  }
+
+  // A spreadsheet cell that starts like a formula is written as text (as dossier's own CSVs).
+  function csvCell(text, isNumber) {
+    var t = String(text);
+    if (!isNumber && /^[=+\-@\t\r;]/.test(t)) t = "'" + t;
+    return /[",\r\n]/.test(t) ? '"' + t.replace(/"/g, '""') + '"' : t;
+  }
+
+  // The rows in view (filtered, in their current order) as CSV, made in the browser.
+  function download(table, name) {
+    var lines = [];
+    var heads = table.querySelectorAll("thead th");
+    lines.push(Array.prototype.map.call(heads, function (th) { return csvCell(th.textContent.trim(), false); }).join(","));
+    Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {
+      if (row.hidden) return;
+      lines.push(Array.prototype.map.call(row.cells, function (cell) {
+        var raw = cell.getAttribute("data-value");
+        var isNumber = raw !== null && raw !== "" && !isNaN(Number(raw));
+        return csvCell(raw !== null && raw !== "" ? raw : cell.textContent.trim(), isNumber);
+      }).join(","));
+    });
+    var blob = new Blob(["\uFEFF" + lines.join("\r\n") + "\r\n"], { type: "text/csv;charset=utf-8" });
+    var link = document.createElement("a");
+    link.href = URL.createObjectURL(blob);
+    link.download = name || (table.id + ".csv");
+    document.body.appendChild(link);
+    link.click();
+    setTimeout(function () { URL.revokeObjectURL(link.href); link.remove(); }, 0);
+  }
+
   document.querySelectorAll("table.sortable").forEach(function (table) {
     makeSortable(table);
     var tools = document.querySelector('.table-tools[data-for="' + table.id + '"]');
     if (!tools) return;
     tools.hidden = false;
+    tools.querySelectorAll("select[data-filter-column]").forEach(function (select) { fillOptions(table, select); });
+    tools.querySelectorAll("button[data-download]").forEach(function (button) {
+      button.addEventListener("click", function () { download(table, button.getAttribute("data-download")); });
+    });
     readAddress(table, tools);
     applyFilters(table);
     table.onsorted = function () { writeAddress(table, tools); };
