@@ -56,6 +56,13 @@ pub(crate) struct IndexRow<'a> {
     /// revenue_Y, unrounded, for sorting.
     pub revenue: Option<f64>,
     pub revenue_display: Option<String>,
+    /// The columns of an owner's workspace: visits (active customers), open complaints and
+    /// credit warnings.
+    pub last_visit: Option<Value>,
+    pub next_due: Option<Value>,
+    pub days_until_due: Option<i64>,
+    pub open_complaints: usize,
+    pub warnings: usize,
 }
 
 /// The taxonomies with a page per term.
@@ -481,6 +488,19 @@ impl<'a> Ctx<'a> {
             abc: m.abc.as_ref().map(|x| x.class.as_str()),
             revenue: m.sales.as_ref().map(|s| s.revenue),
             revenue_display: m.sales.as_ref().map(|s| self.money(s.revenue)),
+            last_visit: m
+                .visits
+                .as_ref()
+                .and_then(|v| v.last_visit.as_ref())
+                .map(|l| self.date(l.date)),
+            next_due: m
+                .visits
+                .as_ref()
+                .and_then(|v| v.next_due)
+                .map(|d| self.date(d)),
+            days_until_due: m.visits.as_ref().and_then(|v| v.days_until_due),
+            open_complaints: m.complaints.open,
+            warnings: m.credit.warnings.len(),
         }
     }
 

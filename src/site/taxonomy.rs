@@ -7,6 +7,7 @@ use rayon::prelude::*;
 use serde_json::{Value, json};
 
 use super::context::{Ctx, Entry, IndexRow, Taxonomy, grade_order};
+use crate::audience::Group;
 use crate::model::Stage;
 use crate::render::RenderError;
 use crate::write::Files;
@@ -97,6 +98,24 @@ fn terms<'c, 'a>(ctx: &'c Ctx<'a>, t: Taxonomy) -> Vec<Term<'c, 'a>> {
                 .collect()
         }
     }
+}
+
+/// How many of the site's top N in each ranking are these customers.
+fn ranking_share(ctx: &Ctx, customers: &[&Entry]) -> Value {
+    let top = ctx.a.rankings.top;
+    let mut counts = [0usize; 4];
+    for e in customers {
+        for (count, rank) in counts.iter_mut().zip(ctx.ranks(&e.c.id)) {
+            *count += usize::from(rank.is_some_and(|r| r <= top));
+        }
+    }
+    let labels = ["revenue", "achievement", "growth", "margin"];
+    json!({
+        "top": top,
+        "counts": labels.iter().zip(counts).map(|(key, count)| json!({
+            "key": key, "label": ctx.t(key), "count": count,
+        })).collect::<Vec<_>>(),
+    })
 }
 
 /// An account manager's visits: who is overdue now (never visited first) and whose next visit
@@ -215,6 +234,8 @@ pub(super) fn pages(ctx: &Ctx) -> Result<Files, RenderError> {
                     let visit_plan = (t == Taxonomy::Owner)
                         .then(|| owner_visits(ctx, &term.term))
                         .flatten();
+                    let ranking_share = (t == Taxonomy::Owner && ctx.shows(Group::Sales))
+                        .then(|| ranking_share(ctx, &term.customers));
                     // Keyed before its rows are built: the fingerprints of its customers
                     // cover their rows and the summary; the rest is what the page shows.
                     let inputs = crate::render::memo::fingerprint(&(
@@ -229,6 +250,7 @@ pub(super) fn pages(ctx: &Ctx) -> Result<Files, RenderError> {
                             .collect::<Vec<u64>>(),
                         &owner_rankings,
                         &visit_plan,
+                        &ranking_share,
                     ));
                     let html = ctx.r.render_with_inputs("term.html", inputs, || {
                         let rows: Vec<IndexRow> =
@@ -242,6 +264,8 @@ pub(super) fn pages(ctx: &Ctx) -> Result<Files, RenderError> {
                             "year": year,
                             "rankings": owner_rankings,
                             "visits": visit_plan,
+                            "ranking_share": ranking_share,
+                            "workspace": t == Taxonomy::Owner,
                         })
                     })?;
                     ctx.emit(&page, html);
