@@ -3,7 +3,8 @@
 // (src/index/score.rs and query.rs); tests/it/search_js.rs checks that both give the same
 // hits, scores and fetched bytes.
 //
-// On every page: `/` focuses the header search box. On the results page (an element with id
+// On every page: `/` focuses the header search box, and the print handout gets the page's
+// address. On the results page (an element with id
 // `search-results`): reads ?q=, facet parameters (region, stage, grade, owner, industry, tag)
 // and ?sort= from the URL, fetches only the shards of its terms and the cards it shows, and
 // renders result cards (with the field that matched), facet counts, sort and paging; typing
@@ -1148,6 +1149,8 @@ function onKey(event) {
 
 export function init() {
   document.addEventListener('keydown', onKey);
+  // The print handout's line ends with the page's address (base.html), on every page.
+  for (const e of document.querySelectorAll('[data-page-address]')) e.textContent = location.href;
   const root = document.getElementById('search-results');
   if (!root) return;
   installStyle();
