@@ -90,6 +90,72 @@ fn customers_csv(ctx: &Ctx, doc: &MetricsDocument) -> String {
     w.finish()
 }
 
+/// `customers.csv` for people: headers and code values (stage, kind, satisfaction level, MAN
+/// verdict, grade `unrated`, yes/no, playbook titles) in the site's language, the same columns
+/// and unrounded numbers. `customers.csv` keeps the codes for scripts.
+fn customers_labelled_csv(ctx: &Ctx, doc: &MetricsDocument) -> String {
+    let columns: Vec<&str> = CUSTOMER_COLUMNS
+        .iter()
+        .copied()
+        .filter(|c| !ctx.hidden.hides_key(c))
+        .chain(["url"])
+        .collect();
+    let titles: std::collections::HashMap<&str, &str> = ctx
+        .site
+        .playbooks
+        .iter()
+        .map(|p| (p.source.slug.as_str(), p.title.as_str()))
+        .collect();
+    let mut w = csv::Writer::new(EXPORT_CSV);
+    let headers: Vec<String> = columns
+        .iter()
+        .map(|c| {
+            ctx.r
+                .t_opt(&format!("csv_{c}"))
+                .map_or_else(|| (*c).to_string(), str::to_string)
+        })
+        .collect();
+    w.text_row(headers.iter().map(String::as_str));
+    for row in &doc.customers {
+        let Some(e) = ctx.entry(&row.id) else {
+            continue;
+        };
+        let m = e.m;
+        let mut value = serde_json::to_value(row).unwrap_or(Value::Null);
+        let labels = [
+            ("stage", Some(ctx.label(m.stage))),
+            ("kind", Some(ctx.label(m.kind))),
+            ("grade", Some(ctx.grade_label(&m.credit.display))),
+            (
+                "csi_level",
+                m.satisfaction.as_ref().map(|c| ctx.label(c.level)),
+            ),
+            ("man", m.man.as_ref().map(|v| ctx.label(v.code))),
+            (
+                "visit_overdue",
+                m.visits
+                    .as_ref()
+                    .map(|v| ctx.t(if v.overdue { "yes" } else { "no" }).to_string()),
+            ),
+        ];
+        for (key, label) in labels {
+            value[key] = label.map_or(Value::Null, Value::from);
+        }
+        value["playbooks"] = Value::from(
+            m.playbooks
+                .iter()
+                .map(|s| titles.get(s.as_str()).copied().unwrap_or(s).to_string())
+                .collect::<Vec<_>>(),
+        );
+        value["url"] = Value::from(e.url.clone());
+        for column in &columns {
+            w.value(value.get(*column).unwrap_or(&Value::Null));
+        }
+        w.end_row();
+    }
+    w.finish()
+}
+
 fn rankings_csv(ctx: &Ctx) -> String {
     let mut w = csv::Writer::new(EXPORT_CSV);
     w.text_row(RANKING_COLUMNS);
@@ -347,6 +413,10 @@ pub(super) fn files(ctx: &Ctx) -> Result<Files, RenderError> {
     files.insert(
         "data/customers.csv".into(),
         customers_csv(ctx, &doc).into_bytes(),
+    );
+    files.insert(
+        format!("data/customers.{}.csv", ctx.lang.as_str()),
+        customers_labelled_csv(ctx, &doc).into_bytes(),
     );
     if ctx.shows(Group::Sales) {
         files.insert("data/rankings.csv".into(), rankings_csv(ctx).into_bytes());

@@ -316,3 +316,20 @@ fn working_lists_export_as_csv_with_unrounded_numbers() {
     insta::assert_snapshot!("win_back_csv", csv("data/win-back.csv"));
     insta::assert_snapshot!("open_complaints_csv", csv("data/open-complaints.csv"));
 }
+
+#[test]
+fn customers_csv_for_people_has_headers_and_labels_in_the_site_language() {
+    let text = csv("data/customers.zh-CN.csv");
+    let header = text.lines().next().expect("header");
+    assert!(
+        header.starts_with("编号,客户名称,阶段,客户经理,地区,"),
+        "{header}"
+    );
+    // The same numbers, unrounded; codes as labels; playbooks by title.
+    assert!(
+        text.contains("KH-101,杭州星河医疗器械有限公司,成交客户,王磊,华东,"),
+        "{text}"
+    );
+    assert!(text.contains(",33.75,3000000.0,5000000.0,0.6,"), "{text}");
+    insta::assert_snapshot!("customers_labelled_csv", text);
+}
