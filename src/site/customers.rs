@@ -31,16 +31,24 @@ pub(super) fn index(ctx: &Ctx) -> Result<Files, RenderError> {
         &filters,
         &taxonomies,
     ));
-    let html = ctx.r.render_with_inputs("customers.html", inputs, || {
-        let rows: Vec<IndexRow> = ctx.customers.iter().map(|e| ctx.index_row(e)).collect();
-        json!({
-            "page": ctx.page(ctx.t("customers"), "customers"),
-            "customers": rows,
-            "filters": filters,
-            "taxonomies": taxonomies,
-        })
-    })?;
-    ctx.emit("customers", html);
+    let entries: Vec<&Entry> = ctx.customers.iter().collect();
+    for page in super::lists::pages("customers", &entries) {
+        let html = ctx.r.render_with_inputs(
+            "customers.html",
+            inputs ^ page.number as u64,
+            || {
+                let rows: Vec<IndexRow> = page.rows.iter().map(|e| ctx.index_row(e)).collect();
+                json!({
+                    "page": ctx.page(ctx.t("customers"), "customers"),
+                    "customers": rows,
+                    "list": super::lists::list_context(ctx, "customers", &page, entries.len(), ""),
+                    "filters": filters,
+                    "taxonomies": taxonomies,
+                })
+            },
+        )?;
+        ctx.emit(&page.path, html);
+    }
     Ok(Files::new())
 }
 

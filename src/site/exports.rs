@@ -414,6 +414,7 @@ pub(super) fn files(ctx: &Ctx) -> Result<Files, RenderError> {
         "data/customers.csv".into(),
         customers_csv(ctx, &doc).into_bytes(),
     );
+    files.insert(super::lists::ROWS_FILE.into(), super::lists::rows_file(ctx));
     files.insert(
         format!("data/customers.{}.csv", ctx.lang.as_str()),
         customers_labelled_csv(ctx, &doc).into_bytes(),

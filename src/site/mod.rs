@@ -18,6 +18,7 @@ mod credit;
 mod customers;
 mod dashboard;
 mod exports;
+mod lists;
 mod playbooks;
 mod prospects;
 mod rankings;

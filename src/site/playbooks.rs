@@ -105,8 +105,10 @@ pub(super) fn pages(ctx: &Ctx) -> Result<Files, RenderError> {
                 .collect::<Vec<u64>>(),
         ));
         let page = urls::playbook_page(&p.source.slug);
-        let html = ctx.r.render_with_inputs("playbook.html", inputs, || {
-            let rows: Vec<IndexRow> = entries.iter().map(|e| ctx.index_row(e)).collect();
+        let filter = format!("playbooks={}", p.source.slug);
+        for list_page in super::lists::pages(&page, &entries) {
+            let html = ctx.r.render_with_inputs("playbook.html", inputs ^ list_page.number as u64, || {
+            let rows: Vec<IndexRow> = list_page.rows.iter().map(|e| ctx.index_row(e)).collect();
             json!({
                 "page": ctx.page(&p.title, "playbooks"),
                 "playbook": {"title": p.title, "summary": p.summary,
@@ -115,6 +117,7 @@ pub(super) fn pages(ctx: &Ctx) -> Result<Files, RenderError> {
                     "withheld": ctx.hidden.withholds(p).is_some()},
                 "body": markdown::render(&p.source.path, &p.body, &ctx.md).html,
                 "customers": rows,
+                "list": super::lists::list_context(ctx, &page, &list_page, entries.len(), &filter),
                 "history": history.map(|h| json!({
                     "last_changed": h.last_changed.to_string(),
                     "last_changed_display": crate::render::format::date(h.last_changed, ctx.lang),
@@ -123,7 +126,8 @@ pub(super) fn pages(ctx: &Ctx) -> Result<Files, RenderError> {
                 "edit_url": ctx.config.edit_url.as_ref().map(|u| u.replace("{path}", &p.source.path)),
             })
         })?;
-        files.insert(urls::page_file(&page), html.into_bytes());
+            files.insert(urls::page_file(&list_page.path), html.into_bytes());
+        }
     }
     Ok(files)
 }

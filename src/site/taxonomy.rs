@@ -100,6 +100,19 @@ fn terms<'c, 'a>(ctx: &'c Ctx<'a>, t: Taxonomy) -> Vec<Term<'c, 'a>> {
     }
 }
 
+/// The filter over the rows file that gives a term's customers (`owner=王磊`, `tags=VIP`).
+fn list_filter(t: Taxonomy, term: &str) -> String {
+    let column = match t {
+        Taxonomy::Owner => "owner",
+        Taxonomy::Region => "region",
+        Taxonomy::Industry => "industry",
+        Taxonomy::Tag => "tags",
+        Taxonomy::Stage => "stage",
+        Taxonomy::Grade => "grade",
+    };
+    format!("{column}={term}")
+}
+
 /// How many of the site's top N in each ranking are these customers.
 fn ranking_share(ctx: &Ctx, customers: &[&Entry]) -> Value {
     let top = ctx.a.rankings.top;
@@ -252,23 +265,28 @@ pub(super) fn pages(ctx: &Ctx) -> Result<Files, RenderError> {
                         &visit_plan,
                         &ranking_share,
                     ));
-                    let html = ctx.r.render_with_inputs("term.html", inputs, || {
-                        let rows: Vec<IndexRow> =
-                            term.customers.iter().map(|e| ctx.index_row(e)).collect();
-                        json!({
-                            "page": ctx.page(&term.name, "customers"),
-                            "taxonomy": {"key": t.key(), "label": title, "url": ctx.url(t.key())},
-                            "term": term.name,
-                            "customers": rows,
-                            "summary": summary(ctx, &term.customers),
-                            "year": year,
-                            "rankings": owner_rankings,
-                            "visits": visit_plan,
-                            "ranking_share": ranking_share,
-                            "workspace": t == Taxonomy::Owner,
-                        })
-                    })?;
-                    ctx.emit(&page, html);
+                    let filter = list_filter(t, &term.term);
+                    for list_page in super::lists::pages(&page, &term.customers) {
+                        let inputs = inputs ^ list_page.number as u64;
+                        let html = ctx.r.render_with_inputs("term.html", inputs, || {
+                            let rows: Vec<IndexRow> =
+                                list_page.rows.iter().map(|e| ctx.index_row(e)).collect();
+                            json!({
+                                "page": ctx.page(&term.name, "customers"),
+                                "taxonomy": {"key": t.key(), "label": title, "url": ctx.url(t.key())},
+                                "term": term.name,
+                                "customers": rows,
+                                "list": super::lists::list_context(ctx, &page, &list_page, term.customers.len(), &filter),
+                                "summary": summary(ctx, &term.customers),
+                                "year": year,
+                                "rankings": owner_rankings,
+                                "visits": visit_plan,
+                                "ranking_share": ranking_share,
+                                "workspace": t == Taxonomy::Owner,
+                            })
+                        })?;
+                        ctx.emit(&list_page.path, html);
+                    }
                     Ok(())
                 })
                 .collect::<Result<(), RenderError>>()?;

@@ -79,3 +79,30 @@ export function startDossier(args, cwd = undefined) {
     child.on("exit", (code) => fail(new Error(`dossier serve exited ${code}:\n${out}`)));
   });
 }
+
+/** The rows of a CSV export (RFC 4180, CRLF, a byte order mark) as objects by header. */
+export function readCsv(file) {
+  const text = readFileSync(file, "utf8").replace(/^\uFEFF/, "");
+  const rows = [];
+  let row = [], cell = "", quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') { cell += '"'; i++; }
+      else if (ch === '"') quoted = false;
+      else cell += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ",") { row.push(cell); cell = ""; }
+    else if (ch === "\r" && text[i + 1] === "\n") { row.push(cell); rows.push(row); row = []; cell = ""; i++; }
+    else cell += ch;
+  }
+  const [keys, ...lines] = rows;
+  return lines.map((line) => Object.fromEntries(line.map((v, i) => [keys[i], v])));
+}
+
+/** Builds the site at `root` into a new folder and serves it: `{out, server}`. */
+export async function buildAndServe(root) {
+  const out = join(tempDir(), "public");
+  run(["build", "--root", root, "--out", out, "--quiet"]);
+  return { out, server: await serveStatic(out) };
+}

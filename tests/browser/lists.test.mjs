@@ -5,15 +5,13 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { browser, repo, run, serveStatic, tempDir } from "./lib.mjs";
+import { browser, buildAndServe, readCsv, repo } from "./lib.mjs";
 
 let site;
 let chromium;
 
 before(async () => {
-  const out = join(tempDir(), "public");
-  run(["build", "--root", repo, "--out", out, "--quiet"]);
-  site = { out, server: await serveStatic(out) };
+  site = await buildAndServe(repo);
   chromium = await browser();
 });
 
@@ -22,28 +20,12 @@ after(async () => {
   site?.server.close();
 });
 
-/** The rows of data/customers.csv as objects (RFC 4180: quoted cells may hold commas). */
-function exported() {
-  const text = readFileSync(join(site.out, "data/customers.csv"), "utf8").replace(/^\uFEFF/, "");
-  const rows = [];
-  let row = [], cell = "", quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') { cell += '"'; i++; }
-      else if (ch === '"') quoted = false;
-      else cell += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ",") { row.push(cell); cell = ""; }
-    else if (ch === "\r" && text[i + 1] === "\n") { row.push(cell); rows.push(row); row = []; cell = ""; i++; }
-    else cell += ch;
-  }
-  const [keys, ...lines] = rows;
-  return lines.map((line) => Object.fromEntries(line.map((v, i) => [keys[i], v])));
-}
+const exported = () => readCsv(join(site.out, "data/customers.csv"));
 
 /** The ids of the rows a customer table shows, in order. */
 async function shownIds(page) {
+  // The customer lists page over the rows file: wait until it has drawn the view.
+  await page.waitForSelector("#customer-table[data-ready]");
   return page.evaluate(() =>
     [...document.querySelectorAll("#customer-table tbody tr")].filter((r) => !r.hidden).map((r) => r.cells[0].textContent));
 }

@@ -54,26 +54,20 @@
   }
 
   // The view in the address: the text filter as `q`, each select as its column, the sorted
-  // column's key as `sort` with `dir`. Other parameters are kept.
-  function writeAddress(table, tools) {
-    var params = new URLSearchParams(location.search);
+  // column's key as `sort` with `dir`, the page of a paged list as `page`. Other parameters are
+  // kept.
+  function controlsToParams(tools, params) {
+    if (!tools) return;
     var text = tools.querySelector("[data-filter]");
     if (text) { if (text.value) params.set("q", text.value); else params.delete("q"); }
     tools.querySelectorAll("select[data-filter-column]").forEach(function (select) {
       var column = select.getAttribute("data-filter-column");
       if (select.value) params.set(column, select.value); else params.delete(column);
     });
-    var sorted = table.querySelector("thead th[aria-sort][data-key]");
-    if (sorted) {
-      params.set("sort", sorted.getAttribute("data-key"));
-      params.set("dir", sorted.getAttribute("aria-sort") === "ascending" ? "asc" : "desc");
-    }
-    var query = params.toString();
-    history.replaceState(null, "", location.pathname + (query ? "?" + query : "") + location.hash);
   }
 
-  function readAddress(table, tools) {
-    var params = new URLSearchParams(location.search);
+  function paramsToControls(tools, params) {
+    if (!tools) return;
     var text = tools.querySelector("[data-filter]");
     if (text && params.has("q")) text.value = params.get("q");
     tools.querySelectorAll("select[data-filter-column]").forEach(function (select) {
@@ -82,6 +76,27 @@
         select.value = value;
       }
     });
+  }
+
+  function replaceAddress(path, params) {
+    var query = params.toString();
+    history.replaceState(null, "", path + (query ? "?" + query : "") + location.hash);
+  }
+
+  function writeAddress(table, tools) {
+    var params = new URLSearchParams(location.search);
+    controlsToParams(tools, params);
+    var sorted = table.querySelector("thead th[aria-sort][data-key]");
+    if (sorted) {
+      params.set("sort", sorted.getAttribute("data-key"));
+      params.set("dir", sorted.getAttribute("aria-sort") === "ascending" ? "asc" : "desc");
+    }
+    replaceAddress(location.pathname, params);
+  }
+
+  function readAddress(table, tools) {
+    var params = new URLSearchParams(location.search);
+    paramsToControls(tools, params);
     var key = params.get("sort");
     var th = key && table.querySelector('thead th[data-key="' + CSS.escape(key) + '"]');
     if (th) th.sortBy(params.get("dir") === "desc" ? "desc" : "asc");
@@ -145,18 +160,277 @@
         return csvCell(raw !== null && raw !== "" ? raw : cell.textContent.trim(), isNumber);
       }).join(","));
     });
+    saveCsv(lines, name || (table.id + ".csv"));
+  }
+
+  function saveCsv(lines, name) {
     var blob = new Blob(["\uFEFF" + lines.join("\r\n") + "\r\n"], { type: "text/csv;charset=utf-8" });
     var link = document.createElement("a");
     link.href = URL.createObjectURL(blob);
-    link.download = name || (table.id + ".csv");
+    link.download = name;
     document.body.appendChild(link);
     link.click();
     setTimeout(function () { URL.revokeObjectURL(link.href); link.remove(); }, 0);
   }
 
+  // ---- Lists in pages (src/site/lists.rs) -------------------------------------------------
+  // A customer table with `data-rows` shows one page of its list in the HTML. With the rows
+  // file (every customer, shared by all lists) the script sorts, filters and pages over every
+  // row of the list, and the view (q, filters, sort, dir, page) lives in the address.
+
+  var PAGE = 100;
+  var rowsFiles = {};
+
+  function loadRows(url) {
+    if (!rowsFiles[url]) {
+      rowsFiles[url] = fetch(url).then(function (response) {
+        if (!response.ok) throw new Error(url + ": " + response.status);
+        return response.arrayBuffer();
+      }).then(function (buffer) {
+        var bytes = new Uint8Array(buffer);
+        // A server that sent it with Content-Encoding: gzip has unpacked it already.
+        if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return new Response(bytes).json();
+        var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+        return new Response(stream).json();
+      }).then(function (file) {
+        var columns = file.columns;
+        file.rows = file.rows.map(function (values) {
+          var row = {};
+          columns.forEach(function (c, i) { row[c] = values[i]; });
+          return row;
+        });
+        return file;
+      });
+    }
+    return rowsFiles[url];
+  }
+
+  function escapeHtml(text) {
+    return String(text == null ? "" : text).replace(/[&<>"']/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
+    });
+  }
+
+  function time(d) {
+    return d ? '<time datetime="' + escapeHtml(d.iso) + '">' + escapeHtml(d.text) + "</time>" : "";
+  }
+
+  // The cell of a column key, as the template writes it (partials/customer_table.html).
+  function cell(key, r, labels) {
+    switch (key) {
+      case "id": return "<td>" + escapeHtml(r.id) + "</td>";
+      case "name": return '<th scope="row"><a href="' + escapeHtml(r.url) + '">' + escapeHtml(r.name) + "</a></th>";
+      case "stage": return "<td>" + escapeHtml(labels.stage[r.stage] || r.stage) + "</td>";
+      case "owner": return '<td><a href="' + escapeHtml(r.owner_url) + '">' + escapeHtml(r.owner) + "</a></td>";
+      case "grade": return '<td data-value="' + escapeHtml(r.grade) + '">' + escapeHtml(r.grade === "unrated" ? labels.unrated : r.grade) + "</td>";
+      case "revenue": return '<td class="num" data-value="' + escapeHtml(r.revenue == null ? "" : r.revenue) + '">' + escapeHtml(r.revenue_display) + "</td>";
+      case "last_visit": return '<td data-value="' + escapeHtml(r.last_visit ? r.last_visit.iso : "") + '">' + time(r.last_visit) + "</td>";
+      case "days_until_due": return '<td class="num" data-value="' + escapeHtml(r.days_until_due == null ? "" : r.days_until_due) + '">' +
+        (r.next_due ? time(r.next_due) + " <small>(" + escapeHtml(r.days_until_due) + ")</small>" : "") + "</td>";
+      case "open_complaints": case "warnings": return '<td class="num">' + escapeHtml(r[key]) + "</td>";
+      default: return "<td>" + escapeHtml(r[key]) + "</td>";
+    }
+  }
+
+  function sortValue(r, key, kind) {
+    var v = r[key];
+    if (key === "last_visit") v = v ? v.iso : "";
+    if (kind === "number") return typeof v === "number" ? v : -Infinity;
+    if (kind === "grade") { var g = GRADES.indexOf(v); return g === -1 ? GRADES.length : g; }
+    return v == null ? "" : String(v);
+  }
+
+  function pagedList(table, tools) {
+    var keys = Array.prototype.map.call(table.querySelectorAll("thead th[data-key]"), function (th) {
+      return th.getAttribute("data-key");
+    });
+    var filter = (table.getAttribute("data-list-filter") || "").split("=");
+    var listColumn = filter[0], listValue = filter.slice(1).join("=");
+    var collator = new Intl.Collator(document.documentElement.lang || undefined, { numeric: true });
+    var pager = table.parentNode.parentNode.querySelector("nav.pager");
+    var state = { page: 1, key: null, dir: "asc" };
+    var file, members, view = [];
+    // A numbered page of the HTML (/customers/page/3/) opens that page; the view's address is
+    // the list's own with ?page=.
+    var numbered = /\/page\/(\d+)\/$/.exec(location.pathname);
+    var base = numbered ? location.pathname.slice(0, numbered.index + 1) : location.pathname;
+
+    function inList(r) {
+      if (!listColumn) return true;
+      var v = r[listColumn];
+      return Array.isArray(v) ? v.indexOf(listValue) !== -1 : v === listValue;
+    }
+
+    function matches(r, query, selects) {
+      if (query) {
+        var text = [r.id, r.name, r.owner, r.region, r.industry, file.labels.stage[r.stage], r.grade, r.abc]
+          .join(" ").toLowerCase();
+        if (text.indexOf(query) === -1) return false;
+      }
+      for (var i = 0; i < selects.length; i++) {
+        var column = selects[i].getAttribute("data-filter-column");
+        if (selects[i].value && String(r[column] == null ? "" : r[column]) !== selects[i].value) return false;
+      }
+      return true;
+    }
+
+    function compute() {
+      var text = tools && tools.querySelector("[data-filter]");
+      var query = text ? text.value.trim().toLowerCase() : "";
+      var selects = tools ? tools.querySelectorAll("select[data-filter-column]") : [];
+      view = members.filter(function (r) { return matches(r, query, selects); });
+      if (state.key) {
+        var th = table.querySelector('thead th[data-key="' + state.key + '"]');
+        var kind = th ? th.getAttribute("data-sort") : "text";
+        var sign = state.dir === "desc" ? -1 : 1;
+        var values = view.map(function (r) { return sortValue(r, state.key, kind); });
+        var order = view.map(function (_, i) { return i; });
+        order.sort(function (a, b) {
+          var x = values[a], y = values[b];
+          var c = kind === "text" ? collator.compare(x, y) : (x === y ? 0 : (x < y ? -1 : 1));
+          return c !== 0 ? sign * c : a - b;
+        });
+        view = order.map(function (i) { return view[i]; });
+      }
+    }
+
+    function pageLink(n) {
+      var params = new URLSearchParams(location.search);
+      if (n > 1) params.set("page", String(n)); else params.delete("page");
+      var q = params.toString();
+      return base + (q ? "?" + q : "");
+    }
+
+    function render() {
+      var pages = Math.max(1, Math.ceil(view.length / PAGE));
+      if (state.page > pages) state.page = pages;
+      var first = (state.page - 1) * PAGE;
+      table.tBodies[0].innerHTML = view.slice(first, first + PAGE).map(function (r) {
+        return '<tr data-stage="' + escapeHtml(r.stage) + '" data-owner="' + escapeHtml(r.owner) + '">' +
+          keys.map(function (k) { return cell(k, r, file.labels); }).join("") + "</tr>";
+      }).join("");
+      headersState();
+      var empty = table.parentNode.parentNode.querySelector(".empty");
+      if (empty) empty.hidden = view.length !== 0;
+      var count = document.querySelector('[data-count-for="' + table.id + '"]');
+      if (count) count.textContent = view.length + " / " + members.length;
+      if (pages > 1 || pager) {
+        if (!pager) {
+          pager = document.createElement("nav");
+          pager.className = "pager";
+          pager.setAttribute("aria-label", "pages");
+          table.parentNode.parentNode.insertBefore(pager, table.parentNode.nextSibling);
+        }
+        var links = [];
+        for (var n = 1; n <= pages; n++) {
+          links.push(n === state.page ? '<span aria-current="page">' + n + "</span>"
+            : '<a href="' + escapeHtml(pageLink(n)) + '" data-page="' + n + '">' + n + "</a>");
+        }
+        pager.innerHTML = links.join(" ");
+        pager.hidden = pages <= 1;
+      }
+      writeListAddress();
+    }
+
+    function headersState() {
+      table.querySelectorAll("thead th[data-key]").forEach(function (th) {
+        if (th.getAttribute("data-key") === state.key) {
+          th.setAttribute("aria-sort", state.dir === "desc" ? "descending" : "ascending");
+        } else th.removeAttribute("aria-sort");
+      });
+    }
+
+    function writeListAddress() {
+      var params = new URLSearchParams(location.search);
+      controlsToParams(tools, params);
+      if (state.key) { params.set("sort", state.key); params.set("dir", state.dir); }
+      if (state.page > 1) params.set("page", String(state.page)); else params.delete("page");
+      replaceAddress(base, params);
+    }
+
+    function readListAddress() {
+      var params = new URLSearchParams(location.search);
+      paramsToControls(tools, params);
+      var key = params.get("sort");
+      if (key && keys.indexOf(key) !== -1) { state.key = key; state.dir = params.get("dir") === "desc" ? "desc" : "asc"; }
+      var page = parseInt(params.get("page") || (numbered ? numbered[1] : "1"), 10);
+      state.page = page > 0 ? page : 1;
+    }
+
+    loadRows(table.getAttribute("data-rows")).then(function (loaded) {
+      file = loaded;
+      members = file.rows.filter(inList);
+      readListAddress();
+      compute();
+      render();
+      table.setAttribute("data-ready", "1");
+      table.querySelectorAll("thead th[data-key]").forEach(function (th) {
+        th.tabIndex = 0;
+        function sort() {
+          var key = th.getAttribute("data-key");
+          state.dir = state.key === key && state.dir === "asc" ? "desc" : "asc";
+          state.key = key;
+          state.page = 1;
+          compute();
+          render();
+        }
+        th.addEventListener("click", sort);
+        th.addEventListener("keydown", function (e) {
+          if (e.key === "Enter" || e.key === " ") { e.preventDefault(); sort(); }
+        });
+      });
+      if (tools) {
+        tools.querySelectorAll("input, select").forEach(function (control) {
+          control.addEventListener("input", function () { state.page = 1; compute(); render(); });
+        });
+        tools.querySelectorAll("button[data-download]").forEach(function (button) {
+          button.addEventListener("click", function () { downloadRows(table, view, keys, file.labels, button.getAttribute("data-download")); });
+        });
+      }
+      document.addEventListener("click", function (e) {
+        var link = e.target.closest && e.target.closest("a[data-page]");
+        if (!link || !pager || !pager.contains(link)) return;
+        e.preventDefault();
+        state.page = parseInt(link.getAttribute("data-page"), 10);
+        render();
+        table.scrollIntoView({ block: "start" });
+      });
+    }).catch(function () {
+      // Without the rows file the page keeps its own rows: sort and filter those.
+      table.removeAttribute("data-rows");
+      makeSortable(table);
+      if (tools) {
+        tools.querySelectorAll("input, select").forEach(function (control) {
+          control.addEventListener("input", function () { applyFilters(table); });
+        });
+      }
+    });
+  }
+
+  // Every row in view (filtered, sorted; all pages) as CSV.
+  function downloadRows(table, view, keys, labels, name) {
+    var heads = table.querySelectorAll("thead th[data-key]");
+    var lines = [Array.prototype.map.call(heads, function (th) { return csvCell(th.textContent.trim(), false); }).join(",")];
+    view.forEach(function (r) {
+      lines.push(keys.map(function (k) {
+        var v = r[k];
+        if (k === "stage") v = labels.stage[v] || v;
+        if (k === "last_visit") v = v ? v.iso : "";
+        if (k === "days_until_due") v = r.next_due ? r.next_due.iso : "";
+        return csvCell(v == null ? "" : v, typeof v === "number");
+      }).join(","));
+    });
+    saveCsv(lines, name);
+  }
+
   document.querySelectorAll("table.sortable").forEach(function (table) {
-    makeSortable(table);
     var tools = document.querySelector('.table-tools[data-for="' + table.id + '"]');
+    if (table.hasAttribute("data-rows") && typeof DecompressionStream === "function") {
+      if (tools) tools.hidden = false;
+      pagedList(table, tools);
+      return;
+    }
+    makeSortable(table);
     if (!tools) return;
     tools.hidden = false;
     tools.querySelectorAll("select[data-filter-column]").forEach(function (select) { fillOptions(table, select); });
