@@ -230,9 +230,39 @@ pub(super) fn pages(ctx: &Ctx) -> Result<Files, RenderError> {
             "stats": figures,
             "charts": charts_list,
             "recent": recent,
+            "overdue_by_owner": overdue_by_owner(ctx),
         }),
     )?;
     Ok(files)
+}
+
+/// The account managers with overdue visits, most first (ties by name): `{owner, url, count,
+/// never}`; empty in a site without visits.
+fn overdue_by_owner(ctx: &Ctx) -> Vec<Value> {
+    let mut owners: Vec<(&str, usize, usize)> = ctx
+        .a
+        .visits
+        .by_owner
+        .iter()
+        .map(|o| {
+            let never = o
+                .customers
+                .iter()
+                .filter(|c| c.status.last_visit.is_none())
+                .count();
+            (o.owner.as_str(), o.customers.len(), never)
+        })
+        .collect();
+    owners.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+    owners
+        .into_iter()
+        .map(|(owner, count, never)| {
+            json!({
+                "owner": owner, "count": count, "never": never,
+                "url": ctx.term_url(Taxonomy::Owner, owner).map(|u| u + "#owner-overdue"),
+            })
+        })
+        .collect()
 }
 
 /// Σ revenue per sales year over every record's rows.

@@ -190,7 +190,7 @@ test("a printed dossier shows what the screen folds away, with a handout line", 
   await page.close();
 });
 
-test("a phone shows two dashboard cards per row; a desktop never breaks an id or a stage", async () => {
+test("a phone shows two dashboard cards per row and keeps a wide table's first column; a desktop never breaks an id or a stage", async () => {
   const site = sites["zh-CN"];
   const phone = await chromium.newPage({ viewport: { width: 390, height: 844 } });
   await phone.goto(site.server.url);
@@ -198,6 +198,17 @@ test("a phone shows two dashboard cards per row; a desktop never breaks an id or
     [...document.querySelectorAll(".stat-grid .stat")].slice(0, 3).map((e) => Math.round(e.getBoundingClientRect().top)));
   assert.equal(tops[0], tops[1], `two cards side by side: ${tops}`);
   assert.ok(tops[2] > tops[0], `the third on the next row: ${tops}`);
+  // A wide table scrolls in its box, its first column kept in view.
+  await phone.goto(`${site.server.url}customers/`);
+  await phone.waitForSelector("#customer-table[data-ready]");
+  const kept = await phone.evaluate(() => {
+    const box = document.querySelector(".table-scroll");
+    box.scrollLeft = 300;
+    const first = document.querySelector("#customer-table tbody tr td");
+    return [box.scrollLeft, Math.round(first.getBoundingClientRect().left - box.getBoundingClientRect().left)];
+  });
+  assert.ok(kept[0] > 0, `the table scrolls (${kept})`);
+  assert.equal(kept[1], 0, "the first column stays at the box's edge");
   await phone.close();
   // A narrow desktop window (or a tablet) is where the table squeezes its columns.
   const desktop = await chromium.newPage({ viewport: { width: 720, height: 800 } });
