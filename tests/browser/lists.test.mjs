@@ -108,3 +108,18 @@ test("the watch list sorts money by its value, not its formatted text", async ()
   assert.deepEqual(values, [...values].sort((a, b) => b - a));
   await page.close();
 });
+
+test("the low-satisfaction table sorts by CSI and filters by account manager", async () => {
+  const page = await chromium.newPage();
+  await page.goto(`${site.server.url}satisfaction/?sort=csi&dir=asc`);
+  const csi = await page.evaluate(() =>
+    [...document.querySelectorAll("#low-table tbody tr")].map((r) => Number(r.cells[3].textContent)));
+  assert.ok(csi.length >= 2, `${csi}`);
+  assert.deepEqual(csi, [...csi].sort((a, b) => a - b));
+  const owner = await page.locator("#low-table tbody tr").first().getAttribute("data-owner");
+  await page.selectOption("#low-table-owner", owner);
+  const owners = await page.evaluate(() =>
+    [...document.querySelectorAll("#low-table tbody tr")].filter((r) => !r.hidden).map((r) => r.dataset.owner));
+  assert.ok(owners.length >= 1 && owners.every((o) => o === owner));
+  await page.close();
+});
