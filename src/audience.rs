@@ -227,6 +227,22 @@ impl Hidden {
     }
 }
 
+/// The text of `data/metrics.json` (and of `report --format json`) for `audience`, or for the
+/// whole site without one.
+pub fn metrics_json(
+    document: &crate::analytics::MetricsDocument,
+    audience: Option<&Audience>,
+) -> String {
+    let Some(audience) = audience else {
+        return crate::analytics::document_json(document);
+    };
+    let mut value = serde_json::to_value(document).unwrap_or(Value::Null);
+    redact_metrics(&mut value, audience);
+    let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
 /// `data/metrics.json` of an audience's site: the `audience` key, and null for every value of
 /// a group it hides (the redacted analytics hold zeros and empty lists there, which the
 /// document must not present as facts).

@@ -218,6 +218,16 @@ pub struct OwnerOverdue {
     pub customers: Vec<OverdueEntry>,
 }
 
+impl OwnerOverdue {
+    /// Of the overdue customers, those never visited.
+    pub fn never_visited(&self) -> usize {
+        self.customers
+            .iter()
+            .filter(|c| c.status.last_visit.is_none())
+            .count()
+    }
+}
+
 /// The days ahead that the visit plan lists: what falls due within them is "due soon".
 pub const PLAN_DAYS: i64 = 30;
 

@@ -16,7 +16,7 @@ mod table;
 
 use serde_json::{Map, Value};
 
-use crate::analytics::{Analytics, metrics_json};
+use crate::analytics::Analytics;
 use crate::config::{Language, SiteConfig};
 use crate::model::Site;
 use sections::Ctx;
@@ -142,17 +142,8 @@ pub fn render(
     request: &ReportRequest,
 ) -> String {
     if request.section == Section::All && request.format == ReportFormat::Json {
-        let json = match &request.audience {
-            Some(audience) => {
-                let doc = crate::analytics::metrics_document(analytics);
-                let mut value = serde_json::to_value(&doc).unwrap_or_default();
-                crate::audience::redact_metrics(&mut value, audience);
-                let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
-                text.push('\n');
-                text
-            }
-            None => metrics_json(analytics),
-        };
+        let doc = crate::analytics::metrics_document(analytics);
+        let json = crate::audience::metrics_json(&doc, request.audience.as_ref());
         return crate::terminal::escape_json(&json).into_owned();
     }
     let ctx = Ctx::new(site, config, analytics, request);

@@ -244,14 +244,7 @@ fn overdue_by_owner(ctx: &Ctx) -> Vec<Value> {
         .visits
         .by_owner
         .iter()
-        .map(|o| {
-            let never = o
-                .customers
-                .iter()
-                .filter(|c| c.status.last_visit.is_none())
-                .count();
-            (o.owner.as_str(), o.customers.len(), never)
-        })
+        .map(|o| (o.owner.as_str(), o.customers.len(), o.never_visited()))
         .collect();
     owners.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
     owners

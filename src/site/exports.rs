@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 
 use super::context::{Ctx, Entry};
 use super::rankings::{RANKINGS, table};
-use crate::analytics::{MetricsDocument, Notch, document_json, metrics_document};
+use crate::analytics::{MetricsDocument, Notch, metrics_document};
 use crate::audience::Group;
 use crate::csv;
 use crate::render::RenderError;
@@ -70,13 +70,18 @@ const EXPORT_CSV: csv::Dialect = csv::Dialect {
     list_separator: ";",
 };
 
-fn customers_csv(ctx: &Ctx, doc: &MetricsDocument) -> String {
-    // An audience's file has no column of what it may not see, not even an empty one.
-    let columns: Vec<&str> = CUSTOMER_COLUMNS
+/// The customer columns `ctx`'s audience may see: an audience's file has no column of what it
+/// may not see, not even an empty one.
+fn customer_columns(ctx: &Ctx) -> Vec<&'static str> {
+    CUSTOMER_COLUMNS
         .iter()
         .copied()
         .filter(|c| !ctx.hidden.hides_key(c))
-        .collect();
+        .collect()
+}
+
+fn customers_csv(ctx: &Ctx, doc: &MetricsDocument) -> String {
+    let columns = customer_columns(ctx);
     let mut w = csv::Writer::new(EXPORT_CSV);
     w.text_row(columns.iter().copied().chain(["url"]));
     for row in &doc.customers {
@@ -94,12 +99,8 @@ fn customers_csv(ctx: &Ctx, doc: &MetricsDocument) -> String {
 /// verdict, grade `unrated`, yes/no, playbook titles) in the site's language, the same columns
 /// and unrounded numbers. `customers.csv` keeps the codes for scripts.
 fn customers_labelled_csv(ctx: &Ctx, doc: &MetricsDocument) -> String {
-    let columns: Vec<&str> = CUSTOMER_COLUMNS
-        .iter()
-        .copied()
-        .filter(|c| !ctx.hidden.hides_key(c))
-        .chain(["url"])
-        .collect();
+    let mut columns = customer_columns(ctx);
+    columns.push("url");
     let titles: std::collections::HashMap<&str, &str> = ctx
         .site
         .playbooks
@@ -399,16 +400,7 @@ pub(super) fn files(ctx: &Ctx) -> Result<Files, RenderError> {
     let mut files = Files::new();
     // One document for both: it copies every customer's metrics.
     let doc = metrics_document(ctx.a);
-    let json = match ctx.r.audience() {
-        Some(audience) => {
-            let mut value = serde_json::to_value(&doc).unwrap_or(Value::Null);
-            crate::audience::redact_metrics(&mut value, audience);
-            let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
-            text.push('\n');
-            text
-        }
-        None => document_json(&doc),
-    };
+    let json = crate::audience::metrics_json(&doc, ctx.r.audience());
     files.insert("data/metrics.json".into(), json.into_bytes());
     files.insert(
         "data/customers.csv".into(),

@@ -703,28 +703,25 @@ pub fn build_all_audiences(
     let (mut redact, mut render) = (Duration::ZERO, Duration::ZERO);
     let mut groups = Vec::new();
     for audience in &analysed.config.audiences {
-        let base_url = match (&options.base_url, &audience.base_url) {
-            (Some(_), _) => None,
-            (None, Some(own)) => Some(own.clone()),
-            (None, None) => Some(format!(
-                "{}{}/",
-                with_slash(&analysed.config.base_url),
-                audience.name
-            )),
-        };
-        let base_url = base_url.or_else(|| {
-            options
-                .base_url
-                .as_ref()
-                .map(|b| format!("{}{}/", with_slash(b), audience.name))
-        });
+        // `config.base_url` holds `--base-url` already, which wins over an audience's own.
+        let base_url = audience
+            .base_url
+            .clone()
+            .filter(|_| options.base_url.is_none())
+            .unwrap_or_else(|| {
+                format!(
+                    "{}{}/",
+                    with_slash(&analysed.config.base_url),
+                    audience.name
+                )
+            });
         let open = |_: &SiteConfig| -> Result<Prefixed, BuildError> {
             Ok(Prefixed {
                 inner: &disk,
                 prefix: format!("{}/", audience.name),
             })
         };
-        match render_analysed(root, &analysed, Some(audience), base_url, None, open)? {
+        match render_analysed(root, &analysed, Some(audience), Some(base_url), None, open)? {
             Ok((_, done)) => {
                 for (phase, time) in &done.phases[analysed.phases.len()..] {
                     match *phase {

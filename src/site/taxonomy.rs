@@ -148,30 +148,19 @@ fn owner_visits(ctx: &Ctx, owner: &str) -> Option<Value> {
             "days_until_due": status.days_until_due,
         })
     };
-    let overdue: Vec<Value> = v
-        .by_owner
+    let own = v.by_owner.iter().find(|o| o.owner == owner);
+    let overdue: Vec<Value> = own
         .iter()
-        .filter(|o| o.owner == owner)
         .flat_map(|o| o.customers.iter().map(|c| row(&c.id, &c.status)))
         .collect();
-    let due_soon: Vec<Value> = v
-        .due_soon
+    let due: Vec<&crate::analytics::service::DueEntry> =
+        v.due_soon.iter().filter(|d| d.owner == owner).collect();
+    let within_14 = due
         .iter()
-        .filter(|d| d.owner == owner)
-        .map(|d| row(&d.id, &d.status))
-        .collect();
-    let within_14 = v
-        .due_soon
-        .iter()
-        .filter(|d| d.owner == owner && d.status.days_until_due.is_some_and(|n| n <= 14))
+        .filter(|d| d.status.days_until_due.is_some_and(|n| n <= 14))
         .count();
-    let never = v
-        .by_owner
-        .iter()
-        .filter(|o| o.owner == owner)
-        .flat_map(|o| &o.customers)
-        .filter(|c| c.status.last_visit.is_none())
-        .count();
+    let due_soon: Vec<Value> = due.iter().map(|d| row(&d.id, &d.status)).collect();
+    let never = own.map_or(0, |o| o.never_visited());
     Some(json!({
         "overdue": overdue, "due_soon": due_soon, "within_14": within_14, "never_visited": never,
         "plan_days": crate::analytics::service::PLAN_DAYS,
@@ -266,6 +255,8 @@ pub(super) fn pages(ctx: &Ctx) -> Result<Files, RenderError> {
                         &ranking_share,
                     ));
                     let filter = list_filter(t, &term.term);
+                    // The same on every page of the term: computed once, not per page.
+                    let term_summary = summary(ctx, &term.customers);
                     for list_page in super::lists::pages(&page, &term.customers) {
                         let inputs = inputs ^ list_page.number as u64;
                         let html = ctx.r.render_with_inputs("term.html", inputs, || {
@@ -277,7 +268,7 @@ pub(super) fn pages(ctx: &Ctx) -> Result<Files, RenderError> {
                                 "term": term.name,
                                 "customers": rows,
                                 "list": super::lists::list_context(ctx, &page, &list_page, term.customers.len(), &filter),
-                                "summary": summary(ctx, &term.customers),
+                                "summary": &term_summary,
                                 "year": year,
                                 "rankings": owner_rankings,
                                 "visits": visit_plan,

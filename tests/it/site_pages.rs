@@ -93,6 +93,16 @@ fn home_page_shows_the_reporting_year_figures() {
             ">75.0%</a> <small>毛利占比 75.9%",
         ],
     );
+    // Overdue visits as of 2025-12-31: Pacific Harbor (Emily Zhao, class A, last visit
+    // 2025-05-01, 214 days over) and KH-103 (李娜, class B, never visited); KH-101 falls due
+    // that day and is not overdue. One each, in name order; A 1, B 1.
+    assert_shows(
+        "index.html",
+        &[
+            "成交客户共 3 · A 1 · B 1 · C 0 · 未分类 0",
+            "Emily Zhao</a></th><td class=\"num\">1</td><td class=\"num\">0</td></tr><tr><th scope=\"row\"><a href=\"/owners/%E6%9D%8E%E5%A8%9C/#owner-overdue\">李娜</a></th><td class=\"num\">1</td><td class=\"num\">1</td>",
+        ],
+    );
     insta::assert_snapshot!("home", page("index.html"));
 }
 
@@ -241,6 +251,13 @@ fn owner_page_lists_the_owners_customers_and_rankings() {
     assert_shows(
         path,
         &["<h1>王磊 <small>(2)</small></h1>", "KH-101", "KH-104"],
+    );
+    // Of 王磊's customers, KH-101 has revenue, target, growth and margin in 2025 and the site
+    // has three ranked customers, so it is in every top 10; KH-104 was lost in March with no
+    // 2025 sales row and is in none.
+    assert_shows(
+        path,
+        &["<p>进入全站前 10: 销售额 1 · 目标达成率 1 · 销售成长率 1 · 利润率 1</p>"],
     );
     insta::assert_snapshot!("owner", page(path));
 }
