@@ -118,7 +118,7 @@ pub fn history(root: &Path) -> History {
     history
 }
 
-fn git(root: &Path) -> Command {
+pub(crate) fn git(root: &Path) -> Command {
     let mut cmd = Command::new("git");
     cmd.current_dir(root)
         .args(["-c", "core.quotepath=off", "-c", "log.showSignature=false"])

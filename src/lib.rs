@@ -5,6 +5,7 @@
 
 pub mod analytics;
 pub mod audience;
+pub mod changes;
 pub mod cli;
 pub mod config;
 pub mod csv;

@@ -185,23 +185,13 @@ pub fn read_document(
         Diagnostic::new(code, display.clone(), at_start, message).help(help)
     };
     if !is_page_address(&slug_of(&display, collection)) {
-        let error = fail(
-            Code::NoPageAddress,
-            "the file name gives no page address: a record's page is named after its file, and \
-             `.` or `..` is no name"
-                .to_string(),
-            "rename the file after the record, with letters or digits (`hangzhou-huadong.md`)",
-        );
+        let error = no_page_address(&display);
         return (display, None, Err(error));
     }
     let bytes = match read_limited(path) {
         Ok(bytes) => bytes,
         Err(ReadError::TooLarge(size)) => {
-            let error = fail(
-                Code::FileTooLarge,
-                format!("file is {size} bytes, over the 5 MiB limit"),
-                "split the notes, or move attachments out of content/",
-            );
+            let error = too_large(&display, size);
             return (display, None, Err(error));
         }
         Err(ReadError::NotAFile(kind)) => {
@@ -221,15 +211,69 @@ pub fn read_document(
             return (display, None, Err(error));
         }
     };
-    let text = match String::from_utf8(bytes) {
-        Ok(text) => text,
-        Err(err) => {
-            let error = not_utf8(&display, &err);
-            return (display, None, Err(error));
+    let (text, result) = document_from_bytes(&display, path, collection, bytes);
+    (display, text, result)
+}
+
+/// A record file's bytes as read from elsewhere (a git revision), checked as [`read_document`]
+/// checks a file's: the page address, the size limit, UTF-8, then the parse. Returns the text
+/// when it is UTF-8.
+pub fn document_from_bytes(
+    display: &str,
+    absolute: &Path,
+    collection: Collection,
+    bytes: Vec<u8>,
+) -> (Option<String>, Result<Document, Diagnostic>) {
+    if !is_page_address(&slug_of(display, collection)) {
+        return (None, Err(no_page_address(display)));
+    }
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return (None, Err(too_large(display, bytes.len() as u64)));
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => {
+            let result = parse_document(display, absolute, collection, &text);
+            (Some(text), result)
         }
-    };
-    let result = parse_document(&display, path, collection, &text);
-    (display, Some(text), result)
+        Err(err) => (None, Err(not_utf8(display, &err))),
+    }
+}
+
+fn no_page_address(display: &str) -> Diagnostic {
+    Diagnostic::new(
+        Code::NoPageAddress,
+        display,
+        Pos { line: 1, column: 1 },
+        "the file name gives no page address: a record's page is named after its file, and \
+         `.` or `..` is no name",
+    )
+    .help("rename the file after the record, with letters or digits (`hangzhou-huadong.md`)")
+}
+
+fn too_large(display: &str, size: u64) -> Diagnostic {
+    Diagnostic::new(
+        Code::FileTooLarge,
+        display,
+        Pos { line: 1, column: 1 },
+        format!("file is {size} bytes, over the 5 MiB limit"),
+    )
+    .help("split the notes, or move attachments out of content/")
+}
+
+/// The collection a site-relative path (`content/customers/a.md`) belongs to, if any.
+pub fn collection_of_path(display: &str) -> Option<Collection> {
+    let rest = display.strip_prefix("content/")?;
+    let (first, _) = rest.split_once('/')?;
+    match first {
+        "customers" => Some(Collection::Customers),
+        "playbooks" => Some(Collection::Playbooks),
+        _ => None,
+    }
+}
+
+/// Whether a site-relative path names a Markdown file (`.md`, any case).
+pub fn is_markdown_path(display: &str) -> bool {
+    is_markdown(Path::new(display))
 }
 
 enum ReadError {

@@ -22,6 +22,14 @@ pub enum Level {
 }
 
 impl Level {
+    pub const ALL: [Level; 5] = [
+        Level::VerySatisfied,
+        Level::Satisfied,
+        Level::FairlySatisfied,
+        Level::Dissatisfied,
+        Level::VeryDissatisfied,
+    ];
+
     /// The level of a score given in ten-thousandths: ≥ 4.5, ≥ 3.5, ≥ 2.5, ≥ 1.5, else the
     /// lowest; a score on a threshold gets the higher level.
     pub fn of_fixed(score: i64) -> Level {

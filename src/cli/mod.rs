@@ -1,6 +1,7 @@
 //! The command line: argument parsing and dispatch to one module per command.
 
 mod build;
+mod changes;
 mod check;
 mod init;
 mod new;
@@ -54,6 +55,9 @@ pub enum Command {
     Serve(serve::ServeArgs),
     /// Print rankings, credit, retention and other metrics.
     Report(report::ReportArgs),
+    /// What a change to the records does: grades, rankings, stages and site figures that
+    /// moved between two git revisions, or a revision and the working tree.
+    Changes(changes::ChangesArgs),
     /// Create a new customer or playbook record from a valid skeleton.
     #[command(subcommand)]
     New(new::NewCommand),
@@ -115,6 +119,7 @@ pub fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Check(args) => check::run(&cli, args, output),
         Command::Report(args) => report::run(&cli, args, output),
+        Command::Changes(args) => changes::run(&cli, args, output),
         Command::New(command) => new::run(&cli, command, output),
         Command::Init(args) => init::run(args, output),
         Command::Build(args) => build::run(&cli, args, output),

@@ -9,6 +9,8 @@ use serde::Serialize;
 
 pub use code::Code;
 pub use render::{Format, RenderOptions, render, summary_line};
+/// Escaping of GitHub Actions workflow commands (annotations): a message, a property value.
+pub(crate) use render::{escape_data as workflow_data, escape_property as workflow_property};
 
 use crate::yaml::Pos;
 

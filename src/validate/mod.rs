@@ -177,12 +177,117 @@ pub fn check_site_cached(
         .collect();
     cache.reread.sort();
 
+    if cache.keep {
+        for (path, file_stamp, result, _) in &results {
+            if let Some(file_stamp) = file_stamp {
+                cache
+                    .files
+                    .insert(path.clone(), (*file_stamp, result.clone()));
+            }
+        }
+    }
+    let files_checked = records.len() + 1;
+    let parts = Parts {
+        config,
+        config_display,
+        config_text,
+        diagnostics,
+        markdown_files,
+        files_checked,
+    };
+    let results = results.iter().map(|(_, _, result, _)| result.as_ref());
+    Ok(assemble(parts, results, |file| {
+        load::source_text(&root.join(file))
+    }))
+}
+
+/// A site's files as a git revision holds them: `site.yaml` and every file under `content/`,
+/// by site-relative path (`content/customers/a.md`).
+#[derive(Clone, Debug, Default)]
+pub struct Snapshot {
+    /// The bytes of site.yaml; `None` when the revision has none (the defaults apply).
+    pub config: Option<Vec<u8>>,
+    pub files: BTreeMap<String, Vec<u8>>,
+}
+
+/// Validates a site held in memory, with the same rules as [`check_site`], never touching the
+/// file system (a theme folder named by site.yaml is not looked for).
+pub fn check_snapshot(snapshot: &Snapshot) -> Checked {
+    let config_display = "site.yaml".to_string();
+    let (config_text, (config, diagnostics)) = match &snapshot.config {
+        None => (String::new(), (SiteConfig::default(), Vec::new())),
+        Some(bytes) => match String::from_utf8(bytes.clone()) {
+            Ok(text) => {
+                let decoded = decode_config(&config_display, &text, None);
+                (text, decoded)
+            }
+            Err(err) => {
+                let problem = load::not_utf8(&config_display, &err);
+                (String::new(), (SiteConfig::default(), vec![problem]))
+            }
+        },
+    };
+    let markdown_files: BTreeSet<String> = snapshot
+        .files
+        .keys()
+        .filter(|path| load::is_markdown_path(path))
+        .cloned()
+        .collect();
+    let records: Vec<(&String, &Vec<u8>, Collection)> = snapshot
+        .files
+        .iter()
+        .filter(|(path, _)| load::is_markdown_path(path))
+        .filter_map(|(path, bytes)| load::collection_of_path(path).map(|c| (path, bytes, c)))
+        .collect();
+    let results: Vec<FileResult> = records
+        .par_iter()
+        .map(|(path, bytes, collection)| check_bytes(path, *collection, (*bytes).clone()))
+        .collect();
+    let parts = Parts {
+        config,
+        config_display,
+        config_text,
+        diagnostics,
+        markdown_files,
+        files_checked: records.len() + 1,
+    };
+    assemble(parts, results.iter(), |file| {
+        let bytes = snapshot.files.get(file)?;
+        String::from_utf8(bytes.clone()).ok()
+    })
+}
+
+/// What a check knows before it gathers the records' results.
+struct Parts {
+    config: SiteConfig,
+    config_display: String,
+    config_text: String,
+    diagnostics: Vec<Diagnostic>,
+    markdown_files: BTreeSet<String>,
+    files_checked: usize,
+}
+
+/// The records and diagnostics of every file, with the rules across files (links, duplicate
+/// ids, the reporting year) and the texts the diagnostics need (`text_of` a record file).
+fn assemble<'a>(
+    parts: Parts,
+    results: impl ExactSizeIterator<Item = &'a FileResult>,
+    text_of: impl Fn(&str) -> Option<String>,
+) -> Checked {
+    let Parts {
+        config,
+        config_display,
+        config_text,
+        mut diagnostics,
+        markdown_files,
+        files_checked,
+    } = parts;
     // Records are large: growing the vectors would copy every one of them again.
     let mut customers = Vec::with_capacity(results.len());
     let mut playbooks = Vec::new();
     let mut sources = Sources::new();
     let mut customer_ids = Vec::with_capacity(results.len());
-    for (path, file_stamp, result, _) in results {
+    for result in results {
         diagnostics.extend(result.diagnostics.iter().cloned());
         diagnostics.extend(links::broken(
             &result.display,
@@ -200,9 +305,6 @@ pub fn check_site_cached(
             Some(Record::Playbook(p)) => playbooks.push((*p).clone()),
             None => {}
         }
-        if let (true, Some(file_stamp)) = (cache.keep, file_stamp) {
-            cache.files.insert(path, (file_stamp, result));
-        }
     }
     diagnostics.extend(duplicate_ids(customer_ids));
     diagnostics.extend(withheld_lists(&config, &playbooks, &config_display));
@@ -219,7 +321,7 @@ pub fn check_site_cached(
         let text = if d.file == config_display {
             Some(config_text.clone())
         } else if markdown_files.contains(&d.file) {
-            load::source_text(&root.join(&d.file))
+            text_of(&d.file)
         } else {
             None
         };
@@ -227,13 +329,13 @@ pub fn check_site_cached(
             sources.insert(d.file.clone(), text);
         }
     }
-    Ok(Checked {
+    Checked {
         site: Site::shared(customers, playbooks),
         config,
         report,
         sources,
-        files_checked: records.len() + 1,
-    })
+        files_checked,
+    }
 }
 
 /// A playbook whose selector reads a group an audience hides would reveal it through its
@@ -290,6 +392,20 @@ pub fn read_config(root: &Path, config_path: Option<&Path>) -> Option<SiteConfig
 /// Reads, parses and decodes one record file.
 fn check_file(root: &Path, path: &Path, collection: Collection) -> FileResult {
     let (display, text, parsed) = load::read_document(root, path, collection);
+    decode_file(display, text, parsed)
+}
+
+/// Parses and decodes one record file's bytes, read from elsewhere than the file system.
+fn check_bytes(display: &str, collection: Collection, bytes: Vec<u8>) -> FileResult {
+    let (text, parsed) = load::document_from_bytes(display, Path::new(display), collection, bytes);
+    decode_file(display.to_string(), text, parsed)
+}
+
+fn decode_file(
+    display: String,
+    text: Option<String>,
+    parsed: Result<Document, Diagnostic>,
+) -> FileResult {
     let (decoded, links) = match parsed {
         Ok(document) => {
             let decoded = decode_document(&document);

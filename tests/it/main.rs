@@ -3,6 +3,7 @@
 mod audiences;
 mod build_atomic;
 mod build_output;
+mod changes;
 mod check_rules;
 mod cli;
 mod common;
