@@ -43,8 +43,12 @@ pub fn run(cli: &Cli, args: &ChangesArgs, _output: Output) -> anyhow::Result<u8>
     let repository = Repository::open(&cli.root)?;
     let (from, to) = revisions(&repository, args)?;
     let config = config_in_site(cli)?;
-    let from = load(cli, &repository, from, &config)?;
-    let to = load(cli, &repository, to, &config)?;
+    // The two versions are read and checked side by side.
+    let (from, to) = rayon::join(
+        || load(cli, &repository, from, &config),
+        || load(cli, &repository, to, &config),
+    );
+    let (from, to) = (from?, to?);
     let (from_analytics, to_analytics) = analyse_both(&from.checked, &to.checked, args.as_of)?;
     let digest = changes::compare(&state(&from, &from_analytics), &state(&to, &to_analytics));
     let text = format::write(
