@@ -165,6 +165,7 @@ pub fn shows_section(hidden: &Hidden, section: &str) -> bool {
         "credit" => !hidden.hides(Group::Credit),
         "satisfaction" => !hidden.hides(Group::Satisfaction),
         "service" => !(hidden.hides(Group::Complaints) && hidden.hides(Group::Visits)),
+        "changes" => !hidden.hides(Group::History),
         _ => true,
     }
 }
@@ -519,6 +520,8 @@ pub fn redact_history(history: &History, hidden: &Hidden) -> History {
     if hidden.hides(Group::History) {
         history.without_files()
     } else {
-        history.clone()
+        let mut redacted = history.clone();
+        redacted.recent = history.recent.redacted(hidden);
+        redacted
     }
 }

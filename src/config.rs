@@ -28,6 +28,7 @@ pub struct SiteConfig {
     pub retention: RetentionConfig,
     pub satisfaction: SatisfactionConfig,
     pub visits: VisitsConfig,
+    pub history: HistoryConfig,
     /// The audiences of `--audience` and `--all-audiences`, in name order; empty: one site.
     pub audiences: Vec<crate::audience::Audience>,
 }
@@ -192,6 +193,20 @@ impl Default for SurveyWeights {
     }
 }
 
+/// The change history of the site (`/changes/` and the dossiers' timelines).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct HistoryConfig {
+    /// How many of the latest commits that touched the records or site.yaml get a digest;
+    /// 0: no change history.
+    pub commits: usize,
+}
+
+impl Default for HistoryConfig {
+    fn default() -> Self {
+        HistoryConfig { commits: 50 }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct VisitsConfig {
     /// Days between visits by ABC class; unclassed customers use C's.
@@ -235,6 +250,7 @@ impl Default for SiteConfig {
             retention: RetentionConfig::default(),
             satisfaction: SatisfactionConfig::default(),
             visits: VisitsConfig::default(),
+            history: HistoryConfig::default(),
             audiences: Vec::new(),
         }
     }

@@ -24,10 +24,13 @@ pub struct FileHistory {
     pub changes: u32,
 }
 
-/// Histories of the files under `content/`, by site-relative path (`content/customers/a.md`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+/// Histories of the files under `content/`, by site-relative path (`content/customers/a.md`),
+/// and the digests of the recent commits.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct History {
     pub files: BTreeMap<String, FileHistory>,
+    /// What the last commits did (`/changes/`, the dossiers' timelines).
+    pub recent: crate::changes::history::RecentChanges,
     /// Paths in the order of their newest change, newest first (ties in path order).
     order: Vec<String>,
     /// Why history is missing or partial, to print once; `None` when it is complete.
@@ -193,7 +196,7 @@ fn parse_log(log: &str, prefix: &str) -> History {
     History {
         files,
         order,
-        note: None,
+        ..History::default()
     }
 }
 

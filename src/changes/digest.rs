@@ -11,6 +11,7 @@ use jiff::civil::Date;
 use serde::Serialize;
 
 use crate::analytics::{Analytics, CustomerMetrics, Notch, RankEntry};
+use crate::audience::{Group, Hidden};
 use crate::config::SiteConfig;
 use crate::diagnostics::Report;
 use crate::model::{
@@ -310,6 +311,129 @@ pub enum SiteMetric {
     Grade,
 }
 
+impl Digest {
+    /// The digest as an audience may read it: no change, figure or cause of a group it hides;
+    /// customers left with nothing to say are dropped (those added, removed or invalid stay).
+    /// Playbook changes go when anything is hidden: a playbook may select by a hidden group.
+    pub fn redacted(&self, hidden: &Hidden) -> Digest {
+        if hidden.is_empty() {
+            return self.clone();
+        }
+        let customers = self
+            .customers
+            .iter()
+            .filter_map(|c| {
+                let changes: Vec<Change> = c
+                    .changes
+                    .iter()
+                    .filter_map(|x| x.redacted(hidden))
+                    .collect();
+                let keep =
+                    !changes.is_empty() || !matches!(c.status, Status::Edited | Status::Moved);
+                keep.then(|| CustomerChanges {
+                    changes,
+                    ..c.clone()
+                })
+            })
+            .collect();
+        Digest {
+            customers,
+            playbooks: Vec::new(),
+            site: self
+                .site
+                .iter()
+                .filter(|f| f.metric.group().is_none_or(|g| !hidden.hides(g)))
+                .cloned()
+                .collect(),
+            ..self.clone()
+        }
+    }
+}
+
+impl Change {
+    /// The group of the audience rules (src/audience.rs) a change reveals, if any.
+    fn group(&self) -> Option<Group> {
+        match self {
+            Change::Grade { .. }
+            | Change::CreditPoints { .. }
+            | Change::Warnings { .. }
+            | Change::CreditLimit { .. } => Some(Group::Credit),
+            Change::Outstanding { .. } => Some(Group::Payments),
+            Change::Revenue { .. }
+            | Change::Ranking { .. }
+            | Change::Abc { .. }
+            | Change::Clv { .. } => Some(Group::Sales),
+            Change::Complaint { .. } => Some(Group::Complaints),
+            Change::VisitOverdue { .. } => Some(Group::Visits),
+            Change::Satisfaction { .. } => Some(Group::Satisfaction),
+            Change::Renamed { .. }
+            | Change::Name { .. }
+            | Change::Stage { .. }
+            | Change::Owner { .. } => None,
+        }
+    }
+
+    fn redacted(&self, hidden: &Hidden) -> Option<Change> {
+        if self.group().is_some_and(|g| hidden.hides(g)) {
+            return None;
+        }
+        let Change::Grade {
+            before,
+            after,
+            points_before,
+            points_after,
+            causes,
+        } = self
+        else {
+            return Some(self.clone());
+        };
+        // The grade keeps its delay notch without the days when payments are hidden, as the
+        // site's pages do.
+        let causes = causes
+            .iter()
+            .map(|cause| match cause {
+                GradeCause::DelayNotch {
+                    threshold_days,
+                    added,
+                    ..
+                } if hidden.hides(Group::Payments) => GradeCause::DelayNotch {
+                    threshold_days: *threshold_days,
+                    delay_before: None,
+                    delay_after: None,
+                    added: *added,
+                },
+                other => other.clone(),
+            })
+            .collect();
+        Some(Change::Grade {
+            before: before.clone(),
+            after: after.clone(),
+            points_before: *points_before,
+            points_after: *points_after,
+            causes,
+        })
+    }
+}
+
+impl SiteMetric {
+    /// The group of the audience rules a site-wide figure reveals, if any.
+    fn group(self) -> Option<Group> {
+        match self {
+            SiteMetric::Revenue | SiteMetric::CustomerEquity | SiteMetric::ClvRetentionRate => {
+                Some(Group::Sales)
+            }
+            SiteMetric::Csi => Some(Group::Satisfaction),
+            SiteMetric::OpenComplaints => Some(Group::Complaints),
+            SiteMetric::OverdueVisits => Some(Group::Visits),
+            SiteMetric::Grade => Some(Group::Credit),
+            SiteMetric::RetentionRate
+            | SiteMetric::CohortRetentionRate
+            | SiteMetric::ChurnRate
+            | SiteMetric::Stage => None,
+        }
+    }
+}
+
 /// Compares two analysed versions of a site.
 pub fn compare(from: &State, to: &State) -> Digest {
     let from_side = side(from);
@@ -589,7 +713,12 @@ fn credit_changes(
             after: grade_after,
             points_before: points(b),
             points_after: points(a),
-            causes: grade_causes(b, a, credit_settings),
+            // A record new or gone has no cause to tell: its scores are all new.
+            causes: if b.is_some() && a.is_some() {
+                grade_causes(b, a, credit_settings)
+            } else {
+                Vec::new()
+            },
         });
     } else {
         differ(points(b), points(a), |before, after| {

@@ -4,6 +4,8 @@
 
 use std::fmt::Write as _;
 
+use serde::Serialize;
+
 use super::digest::{
     Change, ComplaintEvent, CustomerChanges, Digest, GradeCause, PlaybookChange, Ranking, Side,
     SiteChange, SiteMetric, Status,
@@ -39,6 +41,108 @@ pub fn write(digest: &Digest, format: ChangesFormat, language: Language, prefix:
         ChangesFormat::Markdown => markdown(digest, words),
         ChangesFormat::Github => github(digest, words, prefix),
     }
+}
+
+/// A digest's phrases for a page of the site (`/changes/` and the dossiers' timelines).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct DigestView {
+    pub summary: String,
+    /// Customers added, removed, edited, invalid or repaired, at most [`VIEW_CUSTOMERS`].
+    pub customers: Vec<CustomerView>,
+    /// Customers beyond [`VIEW_CUSTOMERS`], not shown.
+    pub more_customers: usize,
+    /// The heading of the customers moved by the other changes, when there are any.
+    pub moved_heading: Option<String>,
+    pub moved: Vec<String>,
+    pub playbooks: Vec<String>,
+    pub site: Vec<SiteRow>,
+    pub notes: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CustomerView {
+    pub id: String,
+    pub name: String,
+    pub status: Status,
+    pub lines: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SiteRow {
+    pub label: String,
+    pub before: String,
+    pub after: String,
+    pub delta: Option<String>,
+}
+
+/// At most this many customers of one digest are shown on a page (a first commit adds every
+/// record).
+pub const VIEW_CUSTOMERS: usize = 50;
+
+/// The phrases of `digest` in `language`, for a page.
+pub fn view(digest: &Digest, language: Language) -> DigestView {
+    let w = Words::of(language);
+    let listed: Vec<&CustomerChanges> = digest
+        .customers
+        .iter()
+        .filter(|c| c.status != Status::Moved)
+        .collect();
+    let moved = digest.count(Status::Moved);
+    DigestView {
+        summary: summary(digest, w),
+        customers: listed
+            .iter()
+            .take(VIEW_CUSTOMERS)
+            .map(|c| CustomerView {
+                id: c.id.clone(),
+                name: c.name.clone(),
+                status: c.status,
+                lines: customer_lines(c, digest, w),
+            })
+            .collect(),
+        more_customers: listed.len().saturating_sub(VIEW_CUSTOMERS),
+        moved_heading: (moved > 0).then(|| counted(w.moved_heading, moved)),
+        moved: moved_lines(digest, w),
+        playbooks: digest
+            .playbooks
+            .iter()
+            .map(|p| playbook_line(p, w))
+            .collect(),
+        site: digest
+            .site
+            .iter()
+            .map(|c| {
+                let (before, after) = site_pair(c, w);
+                SiteRow {
+                    label: site_label(c, digest, w),
+                    before,
+                    after,
+                    delta: site_delta(c, w),
+                }
+            })
+            .collect(),
+        notes: notes(digest, w),
+    }
+}
+
+/// The lines of one customer's entry of a digest, in `language` (a dossier's timeline).
+pub fn customer_view(
+    customer: &CustomerChanges,
+    digest: &Digest,
+    language: Language,
+) -> Vec<String> {
+    let w = Words::of(language);
+    let lines = customer_lines(customer, digest, w);
+    if customer.status != Status::Moved {
+        return lines;
+    }
+    // Moved by others: the CLV that follows r is left out here too.
+    customer
+        .changes
+        .iter()
+        .filter(|c| !matches!(c, Change::Clv { .. }))
+        .map(|c| change_line(c, digest, w))
+        .collect()
 }
 
 fn table(digest: &Digest, w: &Words) -> String {

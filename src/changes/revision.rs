@@ -90,6 +90,10 @@ impl Repository {
         })
     }
 
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
     pub fn is_shallow(&self) -> bool {
         self.shallow
     }
@@ -235,7 +239,7 @@ impl Repository {
     }
 
     /// The contents of the given blobs by id, read in one `git cat-file --batch` stream.
-    fn blob_contents<'a>(
+    pub(crate) fn blob_contents<'a>(
         &self,
         ids: impl Iterator<Item = &'a str>,
     ) -> Result<BTreeMap<String, Vec<u8>>, RevisionError> {

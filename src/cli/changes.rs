@@ -8,7 +8,7 @@ use anyhow::{Context, bail};
 use jiff::civil::Date;
 
 use super::{Cli, EXIT_OK, Output};
-use crate::analytics::{self, Analytics};
+use crate::analytics::Analytics;
 use crate::changes::format::{self, ChangesFormat};
 use crate::changes::{self, Repository, Revision, State};
 use crate::validate::{self, Checked};
@@ -49,7 +49,8 @@ pub fn run(cli: &Cli, args: &ChangesArgs, _output: Output) -> anyhow::Result<u8>
         || load(cli, &repository, to, &config),
     );
     let (from, to) = (from?, to?);
-    let (from_analytics, to_analytics) = analyse_both(&from.checked, &to.checked, args.as_of)?;
+    let (from_analytics, to_analytics) =
+        changes::analyse_pair(&from.checked, &to.checked, args.as_of)?;
     let digest = changes::compare(&state(&from, &from_analytics), &state(&to, &to_analytics));
     let text = format::write(
         &digest,
@@ -158,38 +159,8 @@ fn load(
             let snapshot = repository
                 .snapshot(&revision, config)
                 .with_context(|| format!("cannot read {}", revision.label()))?;
-            validate::check_snapshot(&snapshot)
+            validate::check_snapshot(snapshot)
         }
     };
     Ok(Loaded { revision, checked })
-}
-
-/// Both versions analysed. A version whose own settings give no reporting year (an empty
-/// site: the repository's first commit is yet to come) is read with the other's year and
-/// as-of date.
-fn analyse_both(
-    from: &Checked,
-    to: &Checked,
-    as_of: Option<Date>,
-) -> anyhow::Result<(Analytics, Analytics)> {
-    let analyse = |checked: &Checked| analytics::analyse(&checked.site, &checked.config, as_of);
-    match (analyse(from), analyse(to)) {
-        (Ok(f), Ok(t)) => Ok((f, t)),
-        (Err(_), Ok(t)) => Ok((like(from, &t)?, t)),
-        (Ok(f), Err(_)) => {
-            let t = like(to, &f)?;
-            Ok((f, t))
-        }
-        (Err(e), Err(_)) => Err(e.into()),
-    }
-}
-
-fn like(checked: &Checked, other: &Analytics) -> anyhow::Result<Analytics> {
-    let mut config = checked.config.clone();
-    config.year = Some(other.year());
-    Ok(analytics::analyse(
-        &checked.site,
-        &config,
-        Some(other.as_of()),
-    )?)
 }

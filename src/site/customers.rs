@@ -160,6 +160,7 @@ pub(super) fn dossier_inputs(ctx: &Ctx, e: &Entry) -> u64 {
         ctx.a.abc.customers.len(),
         playbooks,
         ctx.history.get(&c.source.path),
+        ctx.history.recent.timeline(&c.id),
     ))
 }
 
@@ -329,6 +330,7 @@ fn dossier<'a>(ctx: &Ctx, e: &Entry<'a>) -> Dossier<'a> {
             "last_changed_display" => crate::render::format::date(h.last_changed, lang),
             "last_author" => h.last_author.as_str(), "changes" => h.changes,
         }),
+        "timeline" => super::changes::timeline(ctx, e),
         "edit_url" => ctx.config.edit_url.as_ref().map(|u| u.replace("{path}", &c.source.path)),
         "as_of" => ctx.date(as_of),
     };

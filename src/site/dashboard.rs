@@ -231,6 +231,8 @@ pub(super) fn pages(ctx: &Ctx) -> Result<Files, RenderError> {
             "charts": charts_list,
             "recent": recent,
             "overdue_by_owner": overdue_by_owner(ctx),
+            "latest_change": ctx.history.recent.latest().map(|c| super::changes::commit(ctx, c)),
+            "changes_url": super::changes::url(ctx),
         }),
     )?;
     Ok(files)

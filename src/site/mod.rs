@@ -13,6 +13,7 @@
 //!
 //! Other parts of dossier add their files in [`extra_files`] (the search index and page).
 
+mod changes;
 mod context;
 mod credit;
 mod customers;
@@ -479,8 +480,16 @@ fn analyse_checked(
     phases.push(("analyse", start.elapsed()));
 
     let start = Instant::now();
-    let history = git::history(root);
+    let mut history = git::history(root);
     phases.push(("history", start.elapsed()));
+    let start = Instant::now();
+    history.recent = crate::changes::history::recent_cached(
+        root,
+        "site.yaml",
+        config.history.commits,
+        options.as_of,
+    );
+    phases.push(("changes", start.elapsed()));
     Ok(Analysed {
         config,
         site: checked.site,
@@ -789,8 +798,9 @@ fn build_global(analytics: &Analytics, renderer: &Renderer) -> serde_json::Value
 type Group = fn(&Ctx) -> Result<Files, RenderError>;
 
 /// The page groups, named for `--verbose`.
-const GROUPS: [(&str, Group); 13] = [
+const GROUPS: [(&str, Group); 14] = [
     ("dashboard", dashboard::pages),
+    ("changes", changes::pages),
     ("index", customers::index),
     ("dossiers", customers::dossiers),
     ("rankings", rankings::pages),

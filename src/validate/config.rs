@@ -23,6 +23,7 @@ const FIELDS: &[&str] = &[
     "retention",
     "satisfaction",
     "visits",
+    "history",
     "audiences",
 ];
 const FIVE_C: &[&str] = &[
@@ -121,6 +122,11 @@ pub(crate) fn decode(ctx: &mut Ctx<'_>, root: &Node) -> SiteConfig {
             B: get("B", defaults.B),
             C: get("C", defaults.C),
         };
+    }
+    if let Some(h) = section(ctx, &map, "history", &["commits"])
+        && let Some(commits) = ctx.int(&h, "commits", 0, 1_000)
+    {
+        config.history.commits = commits as usize;
     }
     config.audiences = decode_audiences(ctx, &map);
     config

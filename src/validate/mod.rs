@@ -212,49 +212,98 @@ pub struct Snapshot {
 
 /// Validates a site held in memory, with the same rules as [`check_site`], never touching the
 /// file system (a theme folder named by site.yaml is not looked for).
-pub fn check_snapshot(snapshot: &Snapshot) -> Checked {
-    let config_display = "site.yaml".to_string();
-    let (config_text, (config, diagnostics)) = match &snapshot.config {
-        None => (String::new(), (SiteConfig::default(), Vec::new())),
-        Some(bytes) => match String::from_utf8(bytes.clone()) {
-            Ok(text) => {
-                let decoded = decode_config(&config_display, &text, None);
-                (text, decoded)
+pub fn check_snapshot(snapshot: Snapshot) -> Checked {
+    FileSet::new(snapshot).checked()
+}
+
+/// A site held in memory with each record file's check kept, so that a version that differs in
+/// a few files is checked by decoding only those (the history of `dossier changes` walks back
+/// commit by commit this way).
+pub struct FileSet {
+    snapshot: Snapshot,
+    results: BTreeMap<String, Arc<FileResult>>,
+}
+
+impl FileSet {
+    /// Checks every record file of `snapshot`, in parallel.
+    pub fn new(snapshot: Snapshot) -> FileSet {
+        let results = snapshot
+            .files
+            .par_iter()
+            .filter_map(|(path, bytes)| {
+                let collection = record_collection(path)?;
+                let result = check_bytes(path, collection, bytes.clone());
+                Some((path.clone(), Arc::new(result)))
+            })
+            .collect();
+        FileSet { snapshot, results }
+    }
+
+    /// Replaces site.yaml (`None`: the version has none).
+    pub fn set_config(&mut self, bytes: Option<Vec<u8>>) {
+        self.snapshot.config = bytes;
+    }
+
+    /// Replaces, adds (`Some`) or removes (`None`) one file under content/, checking it anew.
+    pub fn set_file(&mut self, path: &str, bytes: Option<Vec<u8>>) {
+        match bytes {
+            Some(bytes) => {
+                if let Some(collection) = record_collection(path) {
+                    let result = check_bytes(path, collection, bytes.clone());
+                    self.results.insert(path.to_string(), Arc::new(result));
+                }
+                self.snapshot.files.insert(path.to_string(), bytes);
             }
-            Err(err) => {
-                let problem = load::not_utf8(&config_display, &err);
-                (String::new(), (SiteConfig::default(), vec![problem]))
+            None => {
+                self.results.remove(path);
+                self.snapshot.files.remove(path);
             }
-        },
-    };
-    let markdown_files: BTreeSet<String> = snapshot
-        .files
-        .keys()
-        .filter(|path| load::is_markdown_path(path))
-        .cloned()
-        .collect();
-    let records: Vec<(&String, &Vec<u8>, Collection)> = snapshot
-        .files
-        .iter()
-        .filter(|(path, _)| load::is_markdown_path(path))
-        .filter_map(|(path, bytes)| load::collection_of_path(path).map(|c| (path, bytes, c)))
-        .collect();
-    let results: Vec<FileResult> = records
-        .par_iter()
-        .map(|(path, bytes, collection)| check_bytes(path, *collection, (*bytes).clone()))
-        .collect();
-    let parts = Parts {
-        config,
-        config_display,
-        config_text,
-        diagnostics,
-        markdown_files,
-        files_checked: records.len() + 1,
-    };
-    assemble(parts, results.iter(), |file| {
-        let bytes = snapshot.files.get(file)?;
-        String::from_utf8(bytes.clone()).ok()
-    })
+        }
+    }
+
+    /// The site as it stands: every record, every diagnostic, the rules across files.
+    pub fn checked(&self) -> Checked {
+        let config_display = "site.yaml".to_string();
+        let (config_text, (config, diagnostics)) = match &self.snapshot.config {
+            None => (String::new(), (SiteConfig::default(), Vec::new())),
+            Some(bytes) => match String::from_utf8(bytes.clone()) {
+                Ok(text) => {
+                    let decoded = decode_config(&config_display, &text, None);
+                    (text, decoded)
+                }
+                Err(err) => {
+                    let problem = load::not_utf8(&config_display, &err);
+                    (String::new(), (SiteConfig::default(), vec![problem]))
+                }
+            },
+        };
+        let markdown_files: BTreeSet<String> = self
+            .snapshot
+            .files
+            .keys()
+            .filter(|path| load::is_markdown_path(path))
+            .cloned()
+            .collect();
+        let parts = Parts {
+            config,
+            config_display,
+            config_text,
+            diagnostics,
+            markdown_files,
+            files_checked: self.results.len() + 1,
+        };
+        assemble(parts, self.results.values().map(Arc::as_ref), |file| {
+            let bytes = self.snapshot.files.get(file)?;
+            String::from_utf8(bytes.clone()).ok()
+        })
+    }
+}
+
+/// The collection of a record file (`content/customers/….md`); `None` for any other file.
+fn record_collection(path: &str) -> Option<Collection> {
+    load::is_markdown_path(path)
+        .then(|| load::collection_of_path(path))
+        .flatten()
 }
 
 /// What a check knows before it gathers the records' results.

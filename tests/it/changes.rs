@@ -642,7 +642,7 @@ fn a_site_checked_from_memory_equals_the_site_checked_on_disk() {
             }
         }
         let on_disk = dossier::validate::check_site(&root, None).expect("checks");
-        let in_memory = dossier::validate::check_snapshot(&snapshot);
+        let in_memory = dossier::validate::check_snapshot(snapshot);
         assert!(!on_disk.report.diagnostics().is_empty() || root == manifest);
         assert_eq!(in_memory.report.diagnostics(), on_disk.report.diagnostics());
         assert_eq!(in_memory.sources, on_disk.sources);
@@ -658,4 +658,144 @@ fn a_site_checked_from_memory_equals_the_site_checked_on_disk() {
         assert_eq!(in_memory.site.playbooks.len(), on_disk.site.playbooks.len());
         assert_eq!(in_memory.config, on_disk.config);
     }
+}
+
+/// The text of a page's main element, tags removed and whitespace folded.
+fn main_text(html: &str) -> String {
+    let main = &html[html.find("<main").expect("main")..html.find("</main>").expect("/main")];
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in main.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                text.push(' ');
+            }
+            _ if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn build(repo: &Repo, args: &[&str]) -> PathBuf {
+    let out = repo._dir.path().join("public");
+    let status = Command::cargo_bin("dossier")
+        .expect("binary")
+        .arg("build")
+        .arg("--out")
+        .arg(&out)
+        .args(args)
+        .current_dir(&repo.path)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .output()
+        .expect("runs");
+    assert!(
+        status.status.success(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+    out
+}
+
+#[test]
+fn the_site_tells_the_same_story_on_its_changes_page_dossiers_and_dashboard() {
+    let repo = story();
+    let out = build(&repo, &[]);
+    let read = |page: &str| fs::read_to_string(out.join(page)).expect(page);
+
+    let changes = main_text(&read("changes/index.html"));
+    // Newest first, each commit with its date, author, message and digest, as `dossier
+    // changes` prints it.
+    let order: Vec<usize> = [
+        "1 Jul 2025 · Zhang Wei · Weigh conditions more",
+        "1 Jun 2025 · Wang Fang · Alpha: notes",
+        "1 May 2025 · Li Na · Gamma: file named in full",
+        "1 Apr 2025 · Wang Fang · Gamma left us",
+        "1 Mar 2025 · Zhang Wei · Beta pays late",
+        "1 Feb 2025 · Li Na · Alpha: character 4",
+        "10 Jan 2025 · Wang Fang · Three customers",
+    ]
+    .iter()
+    .map(|head| {
+        changes
+            .find(head)
+            .unwrap_or_else(|| panic!("{head} in {changes}"))
+    })
+    .collect();
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "{order:?}");
+    for line in [
+        "credit grade fell from AA to A (points 82.5 → 75.0, character 5 → 4)",
+        "credit grade fell from A to BBB (one notch down for Payment warnings)",
+        "stage Active → Lost, churned on 2025-06-30 (Price)",
+        "file renamed from content/customers/gamma.md to content/customers/gamma-parts.md",
+        "No change to stages, grades, rankings, values or site figures.",
+        "KH-002 Beta Foods: credit grade fell from BBB to BB (points 71.3 → 68.8, site.yaml credit settings changed)",
+        "customer equity 3,446,666.67 837,692.31 −2,608,974.36",
+    ] {
+        assert!(changes.contains(line), "{line} in {changes}");
+    }
+
+    // Alpha's dossier: its own commits only, linked to the page, and a chart of its points
+    // (82.5 at the first commit, 75.0 after the second).
+    let alpha = read("customers/alpha/index.html");
+    let timeline = &alpha[alpha.find("timeline-h").expect("timeline")..];
+    assert!(
+        timeline.contains(r#"href="/changes/#c-6fe8219""#),
+        "{timeline}"
+    );
+    assert!(timeline.contains("credit grade fell from AA to A"));
+    assert!(!timeline.contains("Beta pays late"));
+    assert!(
+        timeline.contains("<title>Credit points 1 Feb 2025: 75.0</title>"),
+        "{timeline}"
+    );
+    assert!(
+        timeline.contains("<title>Credit points 10 Jan 2025: 82.5</title>"),
+        "{timeline}"
+    );
+
+    let home = main_text(&read("index.html"));
+    assert!(
+        home.contains("Latest change 1 Jul 2025 · Zhang Wei · Weigh conditions more dossier changes: 1 credit grade moved"),
+        "{home}"
+    );
+    insta::assert_snapshot!(changes);
+}
+
+#[test]
+fn an_audience_reads_the_history_without_what_it_hides_and_none_without_history() {
+    let repo = story();
+    let site = fs::read_to_string(repo.path.join("site.yaml")).expect("site.yaml");
+    repo.write(
+        "site.yaml",
+        &format!("{site}audiences:\n  sales: {{hide: [credit, payments]}}\n  outside: {{hide: [history]}}\n"),
+    );
+    let out = build(&repo, &["--all-audiences"]);
+    let changes =
+        main_text(&fs::read_to_string(out.join("sales/changes/index.html")).expect("page"));
+    assert!(
+        changes.contains("stage Active → Lost, churned on 2025-06-30 (Price)"),
+        "{changes}"
+    );
+    for hidden in [
+        "credit grade fell",
+        "credit grade rose",
+        "points",
+        "new warnings",
+        "graded",
+    ] {
+        assert!(!changes.contains(hidden), "{hidden} in {changes}");
+    }
+    let beta = fs::read_to_string(out.join("sales/customers/beta/index.html")).expect("page");
+    assert!(!beta.contains("credit grade fell"), "{beta}");
+    assert!(!out.join("outside/changes").exists());
+    let home = fs::read_to_string(out.join("outside/index.html")).expect("home");
+    assert!(!home.contains("latest-change-h"));
+
+    // history.commits: 0 turns the history off.
+    repo.write("site.yaml", &format!("{site}history: {{commits: 0}}\n"));
+    let out = build(&repo, &[]);
+    assert!(!out.join("changes").exists());
 }

@@ -1,0 +1,359 @@
+//! The digests of the site's recent commits, for the `/changes/` page and the dossiers'
+//! timelines. One `git log --raw` names each commit's changed files and their blobs; the site
+//! at `HEAD` is read and checked once, then walked back commit by commit, re-checking only the
+//! files each commit changed and analysing each version once.
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::Path;
+use std::sync::Mutex;
+
+use jiff::civil::Date;
+use serde::Serialize;
+
+use super::digest::{Change, CustomerChanges, Digest, State, Status, compare};
+use super::revision::Repository;
+use crate::analytics::Analytics;
+use crate::audience::Hidden;
+use crate::git::git;
+use crate::validate::{Checked, FileSet};
+
+/// One commit that touched the records or site.yaml, with what it did.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CommitChanges {
+    pub commit: String,
+    pub short: String,
+    pub author: String,
+    /// The author date, in the author's time zone.
+    pub date: Date,
+    /// The author date and time as git printed it (strict ISO 8601).
+    pub at: String,
+    /// The first line of the message.
+    pub message: String,
+    /// `None` when the commit's parent is not in a shallow clone.
+    pub digest: Option<Digest>,
+}
+
+/// The newest commits first, and why the list is missing or short, to print once.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct RecentChanges {
+    pub commits: Vec<CommitChanges>,
+    pub note: Option<String>,
+    /// Each customer's entries: (commit, customer) indices into `commits` and its digest,
+    /// newest first; CLV moves that only follow r are left out.
+    #[serde(skip)]
+    by_customer: HashMap<String, Vec<(usize, usize)>>,
+}
+
+impl RecentChanges {
+    fn new(commits: Vec<CommitChanges>, note: Option<String>) -> Self {
+        let mut by_customer: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
+        for (i, commit) in commits.iter().enumerate() {
+            let Some(digest) = &commit.digest else {
+                continue;
+            };
+            for (j, customer) in digest.customers.iter().enumerate() {
+                let only_clv = customer.status == Status::Moved
+                    && customer
+                        .changes
+                        .iter()
+                        .all(|c| matches!(c, Change::Clv { .. }));
+                if !only_clv {
+                    by_customer
+                        .entry(customer.id.clone())
+                        .or_default()
+                        .push((i, j));
+                }
+            }
+        }
+        RecentChanges {
+            commits,
+            note,
+            by_customer,
+        }
+    }
+
+    /// The commits that changed customer `id`, newest first, with its entry of each digest.
+    pub fn timeline(&self, id: &str) -> Vec<(&CommitChanges, &CustomerChanges)> {
+        self.by_customer
+            .get(id)
+            .map(|entries| {
+                entries
+                    .iter()
+                    .filter_map(|&(i, j)| {
+                        let commit = &self.commits[i];
+                        let customer = commit.digest.as_ref()?.customers.get(j)?;
+                        Some((commit, customer))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// The newest commit with a digest.
+    pub fn latest(&self) -> Option<&CommitChanges> {
+        self.commits.iter().find(|c| c.digest.is_some())
+    }
+
+    /// The history as an audience may read it (see [`Digest::redacted`]).
+    pub fn redacted(&self, hidden: &Hidden) -> RecentChanges {
+        let commits = self
+            .commits
+            .iter()
+            .map(|c| CommitChanges {
+                digest: c.digest.as_ref().map(|d| d.redacted(hidden)),
+                ..c.clone()
+            })
+            .collect();
+        RecentChanges::new(commits, self.note.clone())
+    }
+}
+
+/// One file a commit changed: its site-relative path and its blob before the commit (`None`:
+/// the commit added it).
+struct FileChange {
+    path: String,
+    before: Option<String>,
+}
+
+struct LoggedCommit {
+    id: String,
+    has_parent: bool,
+    author: String,
+    at: String,
+    message: String,
+    files: Vec<FileChange>,
+}
+
+/// The digests of the last `n` commits of `HEAD`'s first-parent line that touched content/ or
+/// the configuration (`config`, site-relative), each version read as of `as_of` when given.
+/// Never an error: without git, a repository or commits, the list is empty with a note.
+pub fn recent(root: &Path, config: &str, n: usize, as_of: Option<Date>) -> RecentChanges {
+    if n == 0 {
+        return RecentChanges::default();
+    }
+    let unavailable = |note: &str| RecentChanges::new(Vec::new(), Some(note.to_string()));
+    let Ok(repository) = Repository::open(root) else {
+        return unavailable(
+            "not a git repository (or git is missing): the change history is not shown",
+        );
+    };
+    if !repository.has_commits() {
+        return unavailable("the git repository has no commits yet: the change history is empty");
+    }
+    match walk(&repository, config, n, as_of) {
+        Ok(mut recent) => {
+            if repository.is_shallow() {
+                recent.note = Some(
+                    "shallow git clone: the change history covers the fetched commits only"
+                        .to_string(),
+                );
+            }
+            recent
+        }
+        Err(error) => unavailable(&format!("the change history is not shown: {error}")),
+    }
+}
+
+/// [`recent`], kept for as long as `HEAD` and the arguments stay the same: the preview rebuilds
+/// on every save, and commits do not change while one edits.
+pub fn recent_cached(root: &Path, config: &str, n: usize, as_of: Option<Date>) -> RecentChanges {
+    type Key = (std::path::PathBuf, String, String, usize, Option<Date>);
+    static CACHE: Mutex<Option<(Key, RecentChanges)>> = Mutex::new(None);
+    let head = Repository::open(root)
+        .ok()
+        .and_then(|r| r.resolve("HEAD").ok())
+        .and_then(|r| r.commit().map(str::to_string));
+    let Some(head) = head else {
+        return recent(root, config, n, as_of);
+    };
+    let root = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
+    let key: Key = (root.clone(), head, config.to_string(), n, as_of);
+    let mut cache = CACHE.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some((cached_key, cached)) = cache.as_ref()
+        && *cached_key == key
+    {
+        return cached.clone();
+    }
+    let fresh = recent(&root, config, n, as_of);
+    *cache = Some((key, fresh.clone()));
+    fresh
+}
+
+fn walk(
+    repository: &Repository,
+    config: &str,
+    n: usize,
+    as_of: Option<Date>,
+) -> Result<RecentChanges, super::RevisionError> {
+    let commits = log(repository, config, n)?;
+    let head = repository.resolve("HEAD")?;
+    let mut files = FileSet::new(repository.snapshot(&head, config)?);
+    let old_blobs: BTreeSet<&str> = commits
+        .iter()
+        .flat_map(|c| c.files.iter().filter_map(|f| f.before.as_deref()))
+        .collect();
+    let contents = repository.blob_contents(old_blobs.into_iter())?;
+
+    let mut after = files.checked();
+    let mut after_analytics = super::analyse_alone(&after, as_of);
+    let mut found = Vec::with_capacity(commits.len());
+    for commit in commits {
+        let shallow_edge = !commit.has_parent && repository.is_shallow();
+        for change in &commit.files {
+            let bytes = change
+                .before
+                .as_ref()
+                .and_then(|id| contents.get(id).cloned());
+            if change.path == config {
+                files.set_config(bytes);
+            } else {
+                files.set_file(&change.path, bytes);
+            }
+        }
+        let before = files.checked();
+        let before_analytics = super::analyse_alone(&before, as_of);
+        let digest = if shallow_edge {
+            None
+        } else {
+            match (&before_analytics, &after_analytics) {
+                (Some(b), Some(a)) => Some(digest_of(&commit, &before, b, &after, a)),
+                _ => super::analyse_pair(&before, &after, as_of)
+                    .ok()
+                    .map(|(b, a)| digest_of(&commit, &before, &b, &after, &a)),
+            }
+        };
+        found.push(CommitChanges {
+            short: commit.id[..commit.id.len().min(7)].to_string(),
+            date: day_of(&commit.at),
+            commit: commit.id,
+            author: commit.author,
+            at: commit.at,
+            message: commit.message,
+            digest,
+        });
+        after = before;
+        after_analytics = before_analytics;
+    }
+    Ok(RecentChanges::new(found, None))
+}
+
+fn digest_of(
+    commit: &LoggedCommit,
+    before: &Checked,
+    before_analytics: &Analytics,
+    after: &Checked,
+    after_analytics: &Analytics,
+) -> Digest {
+    let short = &commit.id[..commit.id.len().min(7)];
+    let parent = format!("{short}^");
+    compare(
+        &State {
+            label: &parent,
+            commit: None,
+            site: &before.site,
+            config: &before.config,
+            report: &before.report,
+            analytics: before_analytics,
+        },
+        &State {
+            label: short,
+            commit: Some(&commit.id),
+            site: &after.site,
+            config: &after.config,
+            report: &after.report,
+            analytics: after_analytics,
+        },
+    )
+}
+
+fn day_of(at: &str) -> Date {
+    at.get(..10)
+        .and_then(|d| d.parse::<Date>().ok())
+        .unwrap_or_default()
+}
+
+/// The last `n` commits of HEAD's first-parent line that touched content/ or the
+/// configuration, newest first, with their changed files (merges: against the first parent).
+fn log(
+    repository: &Repository,
+    config: &str,
+    n: usize,
+) -> Result<Vec<LoggedCommit>, super::RevisionError> {
+    let prefix = repository.prefix();
+    let out = git(repository.root())
+        .args([
+            "log",
+            "--first-parent",
+            "--diff-merges=first-parent",
+            "--no-renames",
+            "--raw",
+            "--no-abbrev",
+            "-z",
+            &format!("-n{n}"),
+            "--format=%x01%H%x00%P%x00%an%x00%aI%x00%s",
+            "HEAD",
+            "--",
+        ])
+        .arg(format!("{prefix}content"))
+        .arg(format!("{prefix}{config}"))
+        .output()?;
+    if !out.status.success() {
+        return Err(super::RevisionError::Git {
+            command: "log".to_string(),
+            message: String::from_utf8_lossy(&out.stderr).trim().to_string(),
+        });
+    }
+    Ok(parse_log(&String::from_utf8_lossy(&out.stdout), prefix))
+}
+
+/// Parses `git log -z --raw --format=%x01%H%x00%P%x00%an%x00%aI%x00%s`.
+fn parse_log(text: &str, prefix: &str) -> Vec<LoggedCommit> {
+    let mut commits = Vec::new();
+    for chunk in text.split('\u{1}').filter(|c| !c.is_empty()) {
+        let mut fields = chunk.split('\0');
+        let (Some(id), Some(parents), Some(author), Some(at), Some(message)) = (
+            fields.next(),
+            fields.next(),
+            fields.next(),
+            fields.next(),
+            fields.next(),
+        ) else {
+            continue;
+        };
+        let mut files = Vec::new();
+        while let Some(meta) = fields.next() {
+            let meta = meta.trim_start_matches('\n');
+            if meta.is_empty() {
+                continue;
+            }
+            let Some(path) = fields.next() else { break };
+            // `:old_mode new_mode old_blob new_blob status`
+            let parts: Vec<&str> = meta.trim_start_matches(':').split(' ').collect();
+            let (Some(old_mode), Some(old_blob), Some(status)) =
+                (parts.first(), parts.get(2), parts.get(4))
+            else {
+                continue;
+            };
+            let Some(path) = path.strip_prefix(prefix) else {
+                continue;
+            };
+            // A symbolic link is no file of a revision (see `Repository::snapshot`).
+            let added = status.starts_with('A')
+                || *old_mode == "120000"
+                || old_blob.bytes().all(|b| b == b'0');
+            files.push(FileChange {
+                path: path.to_string(),
+                before: (!added).then(|| (*old_blob).to_string()),
+            });
+        }
+        commits.push(LoggedCommit {
+            id: id.trim().to_string(),
+            has_parent: !parents.trim().is_empty(),
+            author: author.to_string(),
+            at: at.to_string(),
+            message: message.to_string(),
+            files,
+        });
+    }
+    commits
+}
