@@ -6,6 +6,7 @@
 //! listed. The JSON form of [`Digest`] is described by `docs/changes.schema.json`.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use jiff::civil::Date;
 use serde::Serialize;
@@ -512,8 +513,9 @@ fn settings_changed(from: &SiteConfig, to: &SiteConfig) -> Vec<&'static str> {
 /// A customer on one side: its record and metrics.
 #[derive(Clone, Copy)]
 struct Seen<'a> {
-    record: &'a Customer,
+    record: &'a Arc<Customer>,
     metrics: &'a CustomerMetrics,
+    as_of: Date,
 }
 
 fn seen<'a>(state: &'a State, id: &str) -> Option<Seen<'a>> {
@@ -522,10 +524,11 @@ fn seen<'a>(state: &'a State, id: &str) -> Option<Seen<'a>> {
         .customers
         .binary_search_by(|c| c.id.as_str().cmp(id))
         .ok()
-        .map(|i| state.site.customers[i].as_ref())?;
+        .map(|i| &state.site.customers[i])?;
     Some(Seen {
         record,
         metrics: state.analytics.customer(id)?,
+        as_of: state.analytics.as_of(),
     })
 }
 
@@ -581,14 +584,18 @@ fn customers_changed(
 }
 
 /// Whether two versions of a record say the same, in the same file.
-fn same_record(before: &Customer, after: &Customer) -> bool {
+fn same_record(before: &Arc<Customer>, after: &Arc<Customer>) -> bool {
+    // The history shares the record of every file a commit did not change.
+    if Arc::ptr_eq(before, after) {
+        return true;
+    }
     if before.source.path != after.source.path {
         return false;
     }
     // Where the file was read from (a revision or the disk) is not part of the record.
-    let mut after = after.clone();
+    let mut after = after.as_ref().clone();
     after.source = before.source.clone();
-    *before == after
+    **before == after
 }
 
 /// Each ranking's top-N places by customer id, on one side.
@@ -636,10 +643,13 @@ fn customer_changes(
     }
     stage_change(b, a, &mut changes);
     differ(
-        b.map(|m| m.owner.clone()),
-        a.map(|m| m.owner.clone()),
+        b.map(|m| m.owner.as_str()),
+        a.map(|m| m.owner.as_str()),
         |before, after| {
-            changes.push(Change::Owner { before, after });
+            changes.push(Change::Owner {
+                before: before.map(str::to_string),
+                after: after.map(str::to_string),
+            });
         },
     );
     credit_changes(b, a, credit_settings, &mut changes);
@@ -653,7 +663,13 @@ fn customer_changes(
     differ(clv(b), clv(a), |before, after| {
         changes.push(Change::Clv { before, after });
     });
-    complaint_changes(before, after, &mut changes);
+    // Complaints are read from the record as of the date: the same record on the same day
+    // has the same ones.
+    let unchanged = matches!((before, after), (Some(x), Some(y))
+        if Arc::ptr_eq(x.record, y.record) && x.as_of == y.as_of);
+    if !unchanged {
+        complaint_changes(before, after, &mut changes);
+    }
     visit_change(b, a, &mut changes);
     satisfaction_change(b, a, &mut changes);
     changes
@@ -700,17 +716,16 @@ fn credit_changes(
     credit_settings: bool,
     out: &mut Vec<Change>,
 ) {
-    let grade = |m: Option<&CustomerMetrics>| m.map(|m| m.credit.display.clone());
     let points =
         |m: Option<&CustomerMetrics>| m.and_then(|m| m.credit.rating.as_ref()).map(|r| r.points);
-    let (grade_before, grade_after) = (grade(b), grade(a));
-    let unrated_only = |g: &Option<String>| g.as_deref().is_none_or(|g| g == "unrated");
+    let (grade_before, grade_after) = (grade_of(b), grade_of(a));
+    let unrated_only = |g: Option<&str>| g.is_none_or(|g| g == "unrated");
     // A record that is unrated on both sides (or exists on one only, unrated) has no grade
     // to report.
-    if grade_before != grade_after && !(unrated_only(&grade_before) && unrated_only(&grade_after)) {
+    if grade_before != grade_after && !(unrated_only(grade_before) && unrated_only(grade_after)) {
         out.push(Change::Grade {
-            before: grade_before,
-            after: grade_after,
+            before: grade_before.map(str::to_string),
+            after: grade_after.map(str::to_string),
             points_before: points(b),
             points_after: points(a),
             // A record new or gone has no cause to tell: its scores are all new.
@@ -728,10 +743,13 @@ fn credit_changes(
         });
     }
     let warnings = |m: Option<&CustomerMetrics>| -> BTreeSet<Warning> {
-        m.map(|m| m.credit.warnings.iter().copied().collect())
-            .unwrap_or_default()
+        warnings_of(m).iter().copied().collect()
     };
-    let (wb, wa) = (warnings(b), warnings(a));
+    let (wb, wa) = if warnings_of(b) == warnings_of(a) {
+        (BTreeSet::new(), BTreeSet::new())
+    } else {
+        (warnings(b), warnings(a))
+    };
     if wb != wa {
         out.push(Change::Warnings {
             added: wa.difference(&wb).copied().collect(),
@@ -748,6 +766,14 @@ fn credit_changes(
     differ(outstanding(b), outstanding(a), |before, after| {
         out.push(Change::Outstanding { before, after });
     });
+}
+
+fn grade_of(m: Option<&CustomerMetrics>) -> Option<&str> {
+    m.map(|m| m.credit.display.as_str())
+}
+
+fn warnings_of(m: Option<&CustomerMetrics>) -> &[Warning] {
+    m.map_or(&[], |m| &m.credit.warnings)
 }
 
 fn grade_causes(
