@@ -4,7 +4,9 @@
 use serde_json::{Value, json};
 
 use super::context::Ctx;
+use super::report_tables::LongTable;
 use crate::analytics::{RateSource, ReasonCount};
+use crate::audience::Group;
 use crate::render::{RenderError, charts};
 use crate::write::Files;
 
@@ -94,6 +96,17 @@ pub(super) fn pages(ctx: &Ctx) -> Result<Files, RenderError> {
         })
         .collect();
     let mut files = Files::new();
+    let win_back = LongTable {
+        page: "retention",
+        key: "win-back",
+        title: ctx.t("win_back_list"),
+        rows: if ctx.shows(Group::Sales) {
+            win_back
+        } else {
+            Vec::new()
+        },
+    }
+    .render(ctx, &mut files)?;
     ctx.render_into(
         &mut files,
         "retention",

@@ -1,0 +1,123 @@
+//! The long tables of the analysis pages (watch list, low satisfaction, win-back, complaint
+//! alerts, open complaints, overdue visits, visit plan, prospects, the revenue ranking) in pages
+//! of [`LIST_PAGE`] rows, like the customer lists: page 1 on the analysis page itself
+//! (`credit/#watchlist`), page k at `credit/watchlist/page/k/`, each with numbered links, so that
+//! no analysis page grows with the site and the whole table reads without JavaScript.
+//!
+//! A table of several pages also has every row in one gzipped HTML fragment,
+//! `data/tables/<page>-<table>.html.gz`, made by the same row template as the pages; over it
+//! `dossier.js` sorts, filters, pages and downloads. A table of one page has no such file: the
+//! script works on the rows of the page.
+
+use serde_json::{Value, json};
+
+use super::context::Ctx;
+use super::lists::{LIST_PAGE, page_path, pager};
+use crate::render::RenderError;
+use crate::write::Files;
+
+/// A long table of an analysis page, rendered by `tables/<key>.html` (the whole table, from
+/// `table`) and `tables/<key>-rows.html` (its rows, from `table.rows`).
+pub(super) struct LongTable<'t> {
+    /// The analysis page: `credit`.
+    pub page: &'t str,
+    /// The table's anchor on its page (`watchlist`, the table itself is `watchlist-table`), and
+    /// its templates' and numbered pages' name.
+    pub key: &'t str,
+    /// The heading of the numbered pages.
+    pub title: &'t str,
+    pub rows: Vec<Value>,
+}
+
+impl LongTable<'_> {
+    /// Renders the numbered pages 2… and the rows file into `files`, and returns the `table` of
+    /// the first page, for the analysis page to include `tables/<key>.html` with.
+    pub fn render(self, ctx: &Ctx, files: &mut Files) -> Result<Value, RenderError> {
+        let total = self.rows.len();
+        let paged = total > LIST_PAGE;
+        let rows_url = paged.then(|| format!("{}{}", ctx.r.site().base_url, self.rows_file()));
+        if paged {
+            let all = json!({"table": {"key": self.key, "rows": &self.rows}});
+            let fragment = ctx
+                .r
+                .render(&format!("tables/{}-rows.html", self.key), &all)?;
+            let gzipped = crate::index::build::gzip(fragment.as_bytes());
+            files.insert(self.rows_file(), gzipped);
+        }
+        let mut chunks = self.rows.chunks(LIST_PAGE).enumerate();
+        let first = chunks.next().map_or(&[][..], |(_, rows)| rows);
+        let first = self.context(ctx, 1, first, total, &rows_url);
+        for (i, rows) in chunks {
+            let number = i + 1;
+            let table = self.context(ctx, number, rows, total, &rows_url);
+            self.numbered_page(ctx, files, number, &table)?;
+        }
+        Ok(first)
+    }
+
+    fn rows_file(&self) -> String {
+        format!("data/tables/{}-{}.html.gz", self.page, self.key)
+    }
+
+    /// Page 1 is the table on its analysis page; page k has a page of its own.
+    fn link(&self, ctx: &Ctx, number: usize) -> String {
+        if number == 1 {
+            format!("{}#{}", ctx.url(self.page), self.key)
+        } else {
+            ctx.url(&self.page_path(number))
+        }
+    }
+
+    fn page_path(&self, number: usize) -> String {
+        page_path(&format!("{}/{}", self.page, self.key), number)
+    }
+
+    fn context(
+        &self,
+        ctx: &Ctx,
+        number: usize,
+        rows: &[Value],
+        total: usize,
+        rows_url: &Option<String>,
+    ) -> Value {
+        let link = |n: usize| self.link(ctx, n);
+        json!({
+            "key": self.key,
+            "rows": rows,
+            "list": {
+                "pager": pager(number, total, &link),
+                "rows_url": rows_url,
+                "total": total,
+                "number": number,
+                "first": (number - 1) * LIST_PAGE + 1,
+            },
+        })
+    }
+
+    fn numbered_page(
+        &self,
+        ctx: &Ctx,
+        files: &mut Files,
+        number: usize,
+        table: &Value,
+    ) -> Result<(), RenderError> {
+        let body = ctx.r.render(
+            &format!("tables/{}.html", self.key),
+            &json!({ "table": table }),
+        )?;
+        let number_label = ctx.t("page_number").replace("{n}", &number.to_string());
+        let title = format!("{} · {number_label}", self.title);
+        ctx.render_into(
+            files,
+            &self.page_path(number),
+            "report_page.html",
+            &json!({
+                "page": ctx.page(&title, self.page),
+                "heading": self.title,
+                "number_label": number_label,
+                "back": self.link(ctx, 1),
+                "body": body,
+            }),
+        )
+    }
+}
