@@ -4,7 +4,8 @@
 use serde_json::{Value, json};
 
 use super::context::{Ctx, Taxonomy};
-use crate::analytics::{RankEntry, RankingTables};
+use super::report_tables::LongTable;
+use crate::analytics::{AbcEntry, RankEntry, RankingTables};
 use crate::model::Class;
 use crate::render::{RenderError, charts};
 use crate::write::Files;
@@ -138,26 +139,21 @@ pub(super) fn pages(ctx: &Ctx) -> Result<Files, RenderError> {
         .iter()
         .map(|g| group(&g.key, &g.tables, Taxonomy::Region))
         .collect();
+    let mut files = Files::new();
     let owners: Vec<Value> = a
         .rankings
         .by_owner
         .iter()
-        .map(|g| group(&g.key, &g.tables, Taxonomy::Owner))
-        .collect();
-    let abc_rows: Vec<Value> = a
-        .abc
-        .customers
-        .iter()
-        .map(|e| {
-            json!({
-                "rank": e.rank, "customer": ctx.link(&e.id), "revenue": ctx.money(e.revenue),
-                "revenue_value": e.revenue,
-                "share": ctx.percent(e.cumulative_share - e.cumulative_share_before),
-                "cumulative_before": ctx.percent(e.cumulative_share_before),
-                "cumulative": ctx.percent(e.cumulative_share), "class": e.class.as_str(),
-            })
-        })
-        .collect();
+        .map(|g| owner_rankings(ctx, &mut files, group(&g.key, &g.tables, Taxonomy::Owner)))
+        .collect::<Result<_, RenderError>>()?;
+    let abc_rows: Vec<Value> = a.abc.customers.iter().map(|e| abc_row(ctx, e)).collect();
+    let abc_table = LongTable {
+        page: "rankings",
+        key: "abc-list",
+        title: ctx.t("abc_list"),
+        rows: abc_rows,
+    }
+    .render(ctx, &mut files)?;
     let top20 = a.abc.top20.as_ref().map(|t| {
         json!({
             "customers": t.customers, "top": t.top,
@@ -165,7 +161,6 @@ pub(super) fn pages(ctx: &Ctx) -> Result<Files, RenderError> {
             "gross_profit_share": ctx.opt_percent(t.gross_profit_share),
         })
     });
-    let mut files = Files::new();
     ctx.render_into(
         &mut files,
         "rankings",
@@ -180,11 +175,57 @@ pub(super) fn pages(ctx: &Ctx) -> Result<Files, RenderError> {
             "abc": {
                 "total_revenue": ctx.money(a.abc.total_revenue),
                 "classes": class_summary(ctx),
-                "customers": abc_rows,
+                "table": abc_table,
                 "top20": top20,
                 "chart": pareto_chart(ctx),
             },
         }),
     )?;
     Ok(files)
+}
+
+/// A row of the ABC list, every customer with revenue in revenue order: the revenue ranking.
+fn abc_row(ctx: &Ctx, e: &AbcEntry) -> Value {
+    let customer = ctx.entry(&e.id);
+    json!({
+        "rank": e.rank, "customer": ctx.link(&e.id),
+        "region": customer.and_then(|c| c.c.profile.region.as_deref()),
+        "revenue": ctx.money(e.revenue), "revenue_value": e.revenue,
+        "share": ctx.percent(e.cumulative_share - e.cumulative_share_before),
+        "share_value": e.cumulative_share - e.cumulative_share_before,
+        "cumulative_before": ctx.percent(e.cumulative_share_before),
+        "cumulative_before_value": e.cumulative_share_before,
+        "cumulative": ctx.percent(e.cumulative_share),
+        "cumulative_value": e.cumulative_share,
+        "class": e.class.as_str(),
+    })
+}
+
+/// An owner's four top-N tables get a page of their own (`rankings/owners/<slug>/`): one per
+/// owner on the rankings page would make it grow with the sales team. Returns the owner's
+/// entry of the rankings page's list of owners.
+fn owner_rankings(ctx: &Ctx, files: &mut Files, owner: Value) -> Result<Value, RenderError> {
+    let slug = owner["slug"].as_str().unwrap_or("~none");
+    let path = format!("rankings/owners/{slug}");
+    let body = ctx.r.render(
+        "partials/rank_tables.html",
+        &json!({"tables": owner["tables"], "prefix": ""}),
+    )?;
+    let name = owner["name"].as_str().unwrap_or_default();
+    ctx.render_into(
+        files,
+        &path,
+        "report_page.html",
+        &json!({
+            "page": ctx.page(&format!("{} · {name}", ctx.t("nav_rankings")), "rankings"),
+            "heading": format!("{} · {name}", ctx.t("nav_rankings")),
+            "back": format!("{}#by-owner", ctx.url("rankings")),
+            "body": body,
+        }),
+    )?;
+    let ranked = owner["tables"]
+        .as_array()
+        .and_then(|t| t.first())
+        .map_or(0, |t| t["ranked"].as_u64().unwrap_or(0));
+    Ok(json!({"name": name, "url": owner["url"], "rankings_url": ctx.url(&path), "ranked": ranked}))
 }

@@ -11,7 +11,8 @@
   function cellValue(row, index, kind) {
     var cell = row.children[index];
     if (!cell) return kind === "text" ? "" : -Infinity;
-    var raw = cell.getAttribute("data-value");
+    // data-sort-value orders a column whose value is a label (a verdict in its rule's order).
+    var raw = cell.hasAttribute("data-sort-value") ? cell.getAttribute("data-sort-value") : cell.getAttribute("data-value");
     var text = raw !== null ? raw : cell.textContent.trim();
     if (kind === "number") {
       var n = parseFloat(text);
