@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 
 use super::context::{Ctx, Taxonomy};
 use super::report_tables::LongTable;
-use crate::analytics::{AbcEntry, RankEntry, RankingTables};
+use crate::analytics::{AbcEntry, GroupRankings, RankEntry, RankingTables};
 use crate::model::Class;
 use crate::render::{RenderError, charts};
 use crate::write::Files;
@@ -144,8 +144,8 @@ pub(super) fn pages(ctx: &Ctx) -> Result<Files, RenderError> {
         .rankings
         .by_owner
         .iter()
-        .map(|g| owner_rankings(ctx, &mut files, group(&g.key, &g.tables, Taxonomy::Owner)))
-        .collect::<Result<_, RenderError>>()?;
+        .map(|g| owner_rankings(ctx, g))
+        .collect();
     let abc_rows: Vec<Value> = a.abc.customers.iter().map(|e| abc_row(ctx, e)).collect();
     let abc_table = LongTable {
         page: "rankings",
@@ -201,31 +201,16 @@ fn abc_row(ctx: &Ctx, e: &AbcEntry) -> Value {
     })
 }
 
-/// An owner's four top-N tables get a page of their own (`rankings/owners/<slug>/`): one per
-/// owner on the rankings page would make it grow with the sales team. Returns the owner's
-/// entry of the rankings page's list of owners.
-fn owner_rankings(ctx: &Ctx, files: &mut Files, owner: Value) -> Result<Value, RenderError> {
-    let slug = owner["slug"].as_str().unwrap_or("~none");
-    let path = format!("rankings/owners/{slug}");
-    let body = ctx.r.render(
-        "partials/rank_tables.html",
-        &json!({"tables": owner["tables"], "prefix": ""}),
-    )?;
-    let name = owner["name"].as_str().unwrap_or_default();
-    ctx.render_into(
-        files,
-        &path,
-        "report_page.html",
-        &json!({
-            "page": ctx.page(&format!("{} · {name}", ctx.t("nav_rankings")), "rankings"),
-            "heading": format!("{} · {name}", ctx.t("nav_rankings")),
-            "back": format!("{}#by-owner", ctx.url("rankings")),
-            "body": body,
-        }),
-    )?;
-    let ranked = owner["tables"]
-        .as_array()
-        .and_then(|t| t.first())
-        .map_or(0, |t| t["ranked"].as_u64().unwrap_or(0));
-    Ok(json!({"name": name, "url": owner["url"], "rankings_url": ctx.url(&path), "ranked": ranked}))
+/// An owner's entry of the rankings page: the owner's four top-N tables are on the owner's
+/// page (`owners/<slug>/#rankings`); all of them here would make this page grow with the sales
+/// team.
+fn owner_rankings(ctx: &Ctx, g: &GroupRankings) -> Value {
+    let name = g.key.clone().unwrap_or_default();
+    let url = ctx.term_url(Taxonomy::Owner, &name);
+    json!({
+        "name": name,
+        "rankings_url": url.as_ref().map(|u| format!("{u}#rankings")),
+        "url": url,
+        "ranked": g.tables.revenue.len(),
+    })
 }
