@@ -4,7 +4,7 @@
 use serde_json::{Value, json};
 
 use super::context::{Ctx, Taxonomy};
-use super::report_tables::LongTable;
+use super::report_tables::{LIST_PAGE, LongTable};
 use crate::analytics::Notch;
 use crate::render::RenderError;
 use crate::write::Files;
@@ -115,6 +115,7 @@ pub(super) fn pages(ctx: &Ctx) -> Result<Files, RenderError> {
         key: "watchlist",
         title: ctx.t("watchlist"),
         rows: watchlist,
+        per_page: LIST_PAGE,
     }
     .render(ctx, &mut files)?;
     ctx.render_into(

@@ -39,10 +39,15 @@ pub(crate) fn pages<'l, 'a>(base: &str, entries: &'l [&'l Entry<'a>]) -> Vec<Lis
         .collect()
 }
 
-/// The numbered links of page `current` of a list of `total` rows, page `n` at `link(n)`; null
-/// for a single page.
-pub(crate) fn pager(current: usize, total: usize, link: &dyn Fn(usize) -> String) -> Value {
-    let count = total.div_ceil(LIST_PAGE).max(1);
+/// The numbered links of page `current` of a list of `total` rows, `per_page` a page, page `n`
+/// at `link(n)`; null for a single page.
+pub(crate) fn pager(
+    current: usize,
+    total: usize,
+    per_page: usize,
+    link: &dyn Fn(usize) -> String,
+) -> Value {
+    let count = total.div_ceil(per_page).max(1);
     if count == 1 {
         return Value::Null;
     }
@@ -73,7 +78,7 @@ pub(crate) fn list_context(
     filter: &str,
 ) -> Value {
     let link = |n: usize| ctx.url(&page_path(base, n));
-    let pager = pager(page.number, total, &link);
+    let pager = pager(page.number, total, LIST_PAGE, &link);
     json!({
         "pager": pager,
         "rows_url": format!("{}{ROWS_FILE}", ctx.r.site().base_url),

@@ -4,7 +4,7 @@
 use serde_json::{Value, json};
 
 use super::context::Ctx;
-use super::report_tables::LongTable;
+use super::report_tables::{LIST_PAGE, LongTable};
 use crate::analytics::ManCode;
 use crate::model::Stage;
 use crate::render::RenderError;
@@ -64,6 +64,7 @@ pub(super) fn pages(ctx: &Ctx) -> Result<Files, RenderError> {
         key: "verdicts",
         title: ctx.t("nav_prospects"),
         rows: ordered.into_iter().map(row).collect(),
+        per_page: LIST_PAGE,
     }
     .render(ctx, &mut files)?;
     ctx.render_into(

@@ -4,7 +4,7 @@
 use serde_json::{Value, json};
 
 use super::context::{Ctx, Taxonomy};
-use super::report_tables::LongTable;
+use super::report_tables::{LIST_PAGE, LongTable};
 use crate::analytics::{AbcEntry, GroupRankings, RankEntry, RankingTables};
 use crate::model::Class;
 use crate::render::{RenderError, charts};
@@ -152,6 +152,7 @@ pub(super) fn pages(ctx: &Ctx) -> Result<Files, RenderError> {
         key: "abc-list",
         title: ctx.t("abc_list"),
         rows: abc_rows,
+        per_page: LIST_PAGE,
     }
     .render(ctx, &mut files)?;
     let top20 = a.abc.top20.as_ref().map(|t| {

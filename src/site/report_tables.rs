@@ -1,6 +1,7 @@
-//! The long tables of the analysis pages (watch list, low satisfaction, win-back, complaint
-//! alerts, open complaints, overdue visits, visit plan, prospects, the revenue ranking) in pages
-//! of [`LIST_PAGE`] rows, like the customer lists: page 1 on the analysis page itself
+//! The long tables of the analysis pages (watch list, low satisfaction, win-back, customers
+//! lost, complaint alerts, open complaints, overdue visits, visit plan, prospects, the revenue
+//! ranking) in pages of [`LIST_PAGE`] rows (fewer where a page has several), like the customer
+//! lists: page 1 on the analysis page itself
 //! (`credit/#watchlist`), page k at `credit/watchlist/page/k/`, each with numbered links, so that
 //! no analysis page grows with the site and the whole table reads without JavaScript.
 //!
@@ -12,7 +13,8 @@
 use serde_json::{Value, json};
 
 use super::context::Ctx;
-use super::lists::{LIST_PAGE, page_path, pager};
+pub(super) use super::lists::LIST_PAGE;
+use super::lists::{page_path, pager};
 use crate::render::RenderError;
 use crate::write::Files;
 
@@ -27,6 +29,8 @@ pub(super) struct LongTable<'t> {
     /// The heading of the numbered pages.
     pub title: &'t str,
     pub rows: Vec<Value>,
+    /// Rows a page: [`LIST_PAGE`], fewer on a page of several long tables.
+    pub per_page: usize,
 }
 
 impl LongTable<'_> {
@@ -34,7 +38,7 @@ impl LongTable<'_> {
     /// the first page, for the analysis page to include `tables/<key>.html` with.
     pub fn render(self, ctx: &Ctx, files: &mut Files) -> Result<Value, RenderError> {
         let total = self.rows.len();
-        let paged = total > LIST_PAGE;
+        let paged = total > self.per_page;
         let rows_url = paged.then(|| format!("{}{}", ctx.r.site().base_url, self.rows_file()));
         if paged {
             let all = json!({"table": {"key": self.key, "rows": &self.rows}});
@@ -44,7 +48,7 @@ impl LongTable<'_> {
             let gzipped = crate::index::build::gzip(fragment.as_bytes());
             files.insert(self.rows_file(), gzipped);
         }
-        let mut chunks = self.rows.chunks(LIST_PAGE).enumerate();
+        let mut chunks = self.rows.chunks(self.per_page).enumerate();
         let first = chunks.next().map_or(&[][..], |(_, rows)| rows);
         let first = self.context(ctx, 1, first, total, &rows_url);
         for (i, rows) in chunks {
@@ -85,11 +89,12 @@ impl LongTable<'_> {
             "key": self.key,
             "rows": rows,
             "list": {
-                "pager": pager(number, total, &link),
+                "pager": pager(number, total, self.per_page, &link),
                 "rows_url": rows_url,
                 "total": total,
                 "number": number,
-                "first": (number - 1) * LIST_PAGE + 1,
+                "per_page": self.per_page,
+                "first": (number - 1) * self.per_page + 1,
             },
         })
     }

@@ -4,7 +4,7 @@
 use serde_json::{Value, json};
 
 use super::context::Ctx;
-use super::report_tables::LongTable;
+use super::report_tables::{LIST_PAGE, LongTable};
 use crate::analytics::{RateSource, ReasonCount};
 use crate::audience::Group;
 use crate::render::{RenderError, charts};
@@ -100,6 +100,7 @@ pub(super) fn pages(ctx: &Ctx) -> Result<Files, RenderError> {
         key: "lost",
         title: ctx.t("lost_customers"),
         rows: lost_rows(ctx),
+        per_page: LIST_PAGE,
     }
     .render(ctx, &mut files)?;
     let win_back = LongTable {
@@ -111,6 +112,7 @@ pub(super) fn pages(ctx: &Ctx) -> Result<Files, RenderError> {
         } else {
             Vec::new()
         },
+        per_page: LIST_PAGE,
     }
     .render(ctx, &mut files)?;
     ctx.render_into(

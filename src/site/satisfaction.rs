@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use serde_json::{Value, json};
 
 use super::context::{Ctx, Taxonomy};
-use super::report_tables::LongTable;
+use super::report_tables::{LIST_PAGE, LongTable};
 use crate::analytics::{Level, Segment};
 use crate::model::{Kind, Stage};
 use crate::render::{RenderError, charts};
@@ -109,6 +109,7 @@ pub(super) fn pages(ctx: &Ctx) -> Result<Files, RenderError> {
         key: "low",
         title: ctx.t("low_scorers"),
         rows: low,
+        per_page: LIST_PAGE,
     }
     .render(ctx, &mut files)?;
     ctx.render_into(

@@ -13,6 +13,9 @@ use crate::model::{ComplaintCategory, ComplaintSeverity};
 use crate::render::RenderError;
 use crate::write::Files;
 
+/// Rows a page of the service page's four long tables: four pages of 100 would be about 200 KB.
+const SERVICE_PAGE: usize = 50;
+
 fn group(ctx: &Ctx, g: &ComplaintGroup, label: String) -> Value {
     json!({
         "key": g.key, "label": label, "open": g.open, "closed_in_year": g.closed_in_year,
@@ -99,6 +102,7 @@ pub(super) fn pages(ctx: &Ctx) -> Result<Files, RenderError> {
             key,
             title: ctx.t(title),
             rows,
+            per_page: SERVICE_PAGE,
         }
         .render(ctx, &mut files)
     };

@@ -191,7 +191,11 @@ fn the_pages_of_a_table_hold_every_row_once_in_the_rows_file_order() {
             continue;
         };
         paged_tables += 1;
-        assert!(paged.len() > 100, "{page}/{key}: a rows file for one page");
+        let first_page = rows(&html, &format!("{key}-table")).len();
+        assert!(
+            first_page < paged.len(),
+            "{page}/{key}: a rows file for one page"
+        );
         assert_eq!(paged.len(), file.len(), "{page}/{key}: rows");
         assert!(
             paged == file,

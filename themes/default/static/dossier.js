@@ -453,6 +453,7 @@
     // The page of the HTML: 1 on the analysis page, k on its numbered page k.
     var htmlPage = parseInt(table.getAttribute("data-page"), 10) || 1;
     var state = { page: htmlPage, index: -1, dir: "asc" };
+    var perPage = parseInt(table.getAttribute("data-per-page"), 10) || PAGE;
     var all = [], texts = [], view = [];
 
     function compute() {
@@ -485,12 +486,12 @@
     }
 
     function render() {
-      var pages = Math.max(1, Math.ceil(view.length / PAGE));
+      var pages = Math.max(1, Math.ceil(view.length / perPage));
       if (state.page > pages) state.page = pages;
-      var first = (state.page - 1) * PAGE;
+      var first = (state.page - 1) * perPage;
       var body = table.tBodies[0];
       body.textContent = "";
-      view.slice(first, first + PAGE).forEach(function (row) { body.appendChild(row); });
+      view.slice(first, first + perPage).forEach(function (row) { body.appendChild(row); });
       heads.forEach(function (th, i) {
         if (i === state.index) th.setAttribute("aria-sort", state.dir === "desc" ? "descending" : "ascending");
         else th.removeAttribute("aria-sort");
