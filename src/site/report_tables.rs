@@ -1,9 +1,9 @@
 //! The long tables of the analysis pages (watch list, low satisfaction, win-back, customers
 //! lost, complaint alerts, open complaints, overdue visits, visit plan, prospects, the revenue
 //! ranking) in pages of [`LIST_PAGE`] rows (fewer where a page has several), like the customer
-//! lists: page 1 on the analysis page itself
-//! (`credit/#watchlist`), page k at `credit/watchlist/page/k/`, each with numbered links, so that
-//! no analysis page grows with the site and the whole table reads without JavaScript.
+//! lists: page 1 on the analysis page itself (`credit/#watchlist`), page k at
+//! `credit/watchlist/page/k/`, each with numbered links, so that no analysis page grows with the
+//! site and the whole table reads without JavaScript.
 //!
 //! A table of several pages also has every row in one gzipped HTML fragment,
 //! `data/tables/<page>-<table>.html.gz`, made by the same row template as the pages; over it
