@@ -272,3 +272,57 @@ fn a_table_has_as_many_rows_as_the_export_counts() {
         })
     );
 }
+
+/// An audience's edition of the generated site: the rows files of the groups it hides are not
+/// written at all, and every row of the others has exactly the columns its table shows.
+#[test]
+fn an_audience_gets_no_rows_file_of_a_hidden_group_and_no_hidden_column() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let site = dir.path().join("site");
+    crate::corpus::write_site(&site, CUSTOMERS, 7, crate::corpus::Style::Block).expect("corpus");
+    let config = site.join("field.yaml");
+    let yaml = std::fs::read_to_string(site.join("site.yaml")).expect("site.yaml");
+    std::fs::write(
+        &config,
+        format!("{yaml}\naudiences:\n  field: {{hide: [payments, complaints, sales]}}\n"),
+    )
+    .expect("config");
+    let out = dir.path().join("out");
+    let output = dossier()
+        .args(["build", "--quiet", "--audience", "field", "--root"])
+        .arg(&site)
+        .arg("--config")
+        .arg(&config)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .expect("runs");
+    assert!(
+        output.status.success(),
+        "build: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let files: BTreeSet<String> = std::fs::read_dir(out.join("data/tables"))
+        .expect("rows files")
+        .map(|e| e.expect("entry").file_name().into_string().expect("name"))
+        .collect();
+    for hidden in [
+        "rankings-abc-list.html.gz",
+        "retention-win-back.html.gz",
+        "service-alerts.html.gz",
+        "service-open-complaints.html.gz",
+    ] {
+        assert!(!files.contains(hidden), "{hidden} in {files:?}");
+    }
+    assert!(files.contains("credit-watchlist.html.gz"), "{files:?}");
+    let cells = Selector::parse("th, td").expect("selector");
+    let heads = Selector::parse("table#watchlist-table > thead th").expect("selector");
+    let credit = Html::parse_document(&read(&out, "credit/index.html"));
+    let columns = credit.select(&heads).count();
+    assert_eq!(columns, 5, "the watch list without its payment columns");
+    for row in rows_file(&out, "credit", "watchlist").expect("rows") {
+        let row = Html::parse_fragment(&format!("<table><tbody>{row}</tbody></table>"));
+        let count = row.select(&cells).count();
+        assert_eq!(count, columns, "a row's cells");
+    }
+}
