@@ -38,23 +38,35 @@ impl LongTable<'_> {
     /// the first page, for the analysis page to include `tables/<key>.html` with.
     pub fn render(self, ctx: &Ctx, files: &mut Files) -> Result<Value, RenderError> {
         let total = self.rows.len();
-        let paged = total > self.per_page;
-        let rows_url = paged.then(|| format!("{}{}", ctx.r.site().base_url, self.rows_file()));
-        if paged {
-            let all = json!({"table": {"key": self.key, "rows": &self.rows}});
-            let fragment = ctx
-                .r
-                .render(&format!("tables/{}-rows.html", self.key), &all)?;
-            let gzipped = crate::index::build::gzip(fragment.as_bytes());
+        let rows_url = (total > self.per_page)
+            .then(|| format!("{}{}", ctx.r.site().base_url, self.rows_file()));
+        let chunks: Vec<&[Value]> = if self.rows.is_empty() {
+            vec![&[]]
+        } else {
+            self.rows.chunks(self.per_page).collect()
+        };
+        // Each page's rows are rendered once: into its page and, joined, into the rows file.
+        let template = format!("tables/{}-rows.html", self.key);
+        let rows_html: Vec<String> = chunks
+            .iter()
+            .map(|rows| {
+                let context = json!({"table": {"key": self.key, "rows": rows}});
+                ctx.r.render(&template, &context)
+            })
+            .collect::<Result<_, _>>()?;
+        if rows_url.is_some() {
+            let gzipped = crate::index::build::gzip(rows_html.concat().as_bytes());
             files.insert(self.rows_file(), gzipped);
         }
-        let mut chunks = self.rows.chunks(self.per_page).enumerate();
-        let first = chunks.next().map_or(&[][..], |(_, rows)| rows);
-        let first = self.context(ctx, 1, first, total, &rows_url);
-        for (i, rows) in chunks {
+        let mut first = Value::Null;
+        for (i, (rows, html)) in chunks.into_iter().zip(rows_html).enumerate() {
             let number = i + 1;
-            let table = self.context(ctx, number, rows, total, &rows_url);
-            self.numbered_page(ctx, files, number, &table)?;
+            let table = self.context(ctx, number, rows, html, total, &rows_url);
+            if number == 1 {
+                first = table;
+            } else {
+                self.numbered_page(ctx, files, number, &table)?;
+            }
         }
         Ok(first)
     }
@@ -81,6 +93,7 @@ impl LongTable<'_> {
         ctx: &Ctx,
         number: usize,
         rows: &[Value],
+        rows_html: String,
         total: usize,
         rows_url: &Option<String>,
     ) -> Value {
@@ -88,6 +101,7 @@ impl LongTable<'_> {
         json!({
             "key": self.key,
             "rows": rows,
+            "rows_html": rows_html,
             "list": {
                 "pager": pager(number, total, self.per_page, &link),
                 "rows_url": rows_url,
