@@ -50,6 +50,9 @@ impl LongTable<'_> {
         let rows_html: Vec<String> = chunks
             .iter()
             .map(|rows| {
+                if rows.is_empty() {
+                    return Ok(String::new());
+                }
                 let context = json!({"table": {"key": self.key, "rows": rows}});
                 ctx.r.render(&template, &context)
             })
