@@ -4,6 +4,7 @@
 use serde_json::{Value, json};
 
 use super::context::{Ctx, Taxonomy};
+use super::report_tables::{LIST_PAGE, LongTable};
 use crate::analytics::Notch;
 use crate::render::RenderError;
 use crate::write::Files;
@@ -109,6 +110,14 @@ pub(super) fn pages(ctx: &Ctx) -> Result<Files, RenderError> {
 
     let c = &ctx.config.credit;
     let mut files = Files::new();
+    let watchlist = LongTable {
+        page: "credit",
+        key: "watchlist",
+        title: ctx.t("watchlist"),
+        rows: watchlist,
+        per_page: LIST_PAGE,
+    }
+    .render(ctx, &mut files)?;
     ctx.render_into(
         &mut files,
         "credit",

@@ -39,7 +39,27 @@ pub(crate) fn pages<'l, 'a>(base: &str, entries: &'l [&'l Entry<'a>]) -> Vec<Lis
         .collect()
 }
 
-fn page_path(base: &str, number: usize) -> String {
+/// The numbered links of page `current` of a list of `total` rows, `per_page` a page, page `n`
+/// at `link(n)`; null for a single page.
+pub(crate) fn pager(
+    current: usize,
+    total: usize,
+    per_page: usize,
+    link: &dyn Fn(usize) -> String,
+) -> Value {
+    let count = total.div_ceil(per_page).max(1);
+    if count == 1 {
+        return Value::Null;
+    }
+    json!({
+        "current": current,
+        "pages": (1..=count).map(|n| json!({"number": n, "url": link(n), "current": n == current})).collect::<Vec<_>>(),
+        "prev": (current > 1).then(|| link(current - 1)),
+        "next": (current < count).then(|| link(current + 1)),
+    })
+}
+
+pub(crate) fn page_path(base: &str, number: usize) -> String {
     if number == 1 {
         base.to_string()
     } else {
@@ -57,16 +77,8 @@ pub(crate) fn list_context(
     total: usize,
     filter: &str,
 ) -> Value {
-    let count = total.div_ceil(LIST_PAGE).max(1);
     let link = |n: usize| ctx.url(&page_path(base, n));
-    let pager = (count > 1).then(|| {
-        json!({
-            "current": page.number,
-            "pages": (1..=count).map(|n| json!({"number": n, "url": link(n), "current": n == page.number})).collect::<Vec<_>>(),
-            "prev": (page.number > 1).then(|| link(page.number - 1)),
-            "next": (page.number < count).then(|| link(page.number + 1)),
-        })
-    });
+    let pager = pager(page.number, total, LIST_PAGE, &link);
     json!({
         "pager": pager,
         "rows_url": format!("{}{ROWS_FILE}", ctx.r.site().base_url),

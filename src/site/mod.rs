@@ -23,6 +23,7 @@ mod lists;
 mod playbooks;
 mod prospects;
 mod rankings;
+mod report_tables;
 mod retention;
 mod satisfaction;
 mod service;

@@ -4,6 +4,7 @@
 use serde_json::{Value, json};
 
 use super::context::Ctx;
+use super::report_tables::{LIST_PAGE, LongTable};
 use crate::analytics::ManCode;
 use crate::model::Stage;
 use crate::render::RenderError;
@@ -25,31 +26,47 @@ pub(super) fn pages(ctx: &Ctx) -> Result<Files, RenderError> {
         .iter()
         .filter(|e| matches!(e.m.stage, Stage::Prospect | Stage::Qualified))
         .collect();
+    let verdict = |e: &super::context::Entry| {
+        e.m.man
+            .as_ref()
+            .and_then(|v| CODES.iter().position(|c| *c == v.code))
+            .unwrap_or(CODES.len())
+    };
     let row = |e: &super::context::Entry| {
+        let man = e.m.man.as_ref();
         json!({
             "customer": {"id": e.c.id, "name": e.c.name, "url": e.url},
             "owner": e.c.owner, "stage": ctx.coded(e.m.stage),
             "region": e.c.profile.region, "industry": e.c.profile.industry,
-            "letters": e.m.man.as_ref().map(|v| v.letters.clone()),
+            "letters": man.map(|v| v.letters.clone()),
+            "verdict": man.map_or_else(|| ctx.t("no_qualification").to_string(), |v| ctx.label(v.code)),
+            "verdict_order": verdict(e),
         })
     };
     let groups: Vec<Value> = CODES
         .iter()
         .map(|code| {
-            let rows: Vec<Value> = prospects
+            let count = prospects
                 .iter()
                 .filter(|e| e.m.man.as_ref().is_some_and(|v| v.code == *code))
-                .map(|e| row(e))
-                .collect();
-            json!({"code": code.as_str(), "label": ctx.label(*code), "customers": rows})
+                .count();
+            let label = ctx.label(*code);
+            json!({"code": code.as_str(), "url": verdict_view(&label), "label": label, "count": count})
         })
         .collect();
-    let unqualified: Vec<Value> = prospects
-        .iter()
-        .filter(|e| e.m.man.is_none())
-        .map(|e| row(e))
-        .collect();
+    let unqualified = prospects.iter().filter(|e| e.m.man.is_none()).count();
+    // One table, by verdict in the order of the MAN rule, then by id.
+    let mut ordered = prospects.clone();
+    ordered.sort_by_key(|e| verdict(e));
     let mut files = Files::new();
+    let table = LongTable {
+        page: "prospects",
+        key: "verdicts",
+        title: ctx.t("nav_prospects"),
+        rows: ordered.into_iter().map(row).collect(),
+        per_page: LIST_PAGE,
+    }
+    .render(ctx, &mut files)?;
     ctx.render_into(
         &mut files,
         "prospects",
@@ -58,8 +75,17 @@ pub(super) fn pages(ctx: &Ctx) -> Result<Files, RenderError> {
             "page": ctx.page(ctx.t("nav_prospects"), "prospects"),
             "count": prospects.len(),
             "groups": groups,
-            "no_qualification": unqualified,
+            "no_qualification": {"label": ctx.t("no_qualification"), "url": verdict_view(ctx.t("no_qualification")), "count": unqualified},
+            "table": table,
         }),
     )?;
     Ok(files)
+}
+
+/// The prospect table filtered to one verdict (by `dossier.js`; without it, the whole table).
+fn verdict_view(label: &str) -> String {
+    format!(
+        "?verdict={}#verdicts",
+        crate::render::urls::encode_path(label)
+    )
 }

@@ -4,7 +4,8 @@
 use serde_json::{Value, json};
 
 use super::context::{Ctx, Taxonomy};
-use crate::analytics::{RankEntry, RankingTables};
+use super::report_tables::{LIST_PAGE, LongTable};
+use crate::analytics::{AbcEntry, GroupRankings, RankEntry, RankingTables};
 use crate::model::Class;
 use crate::render::{RenderError, charts};
 use crate::write::Files;
@@ -138,26 +139,22 @@ pub(super) fn pages(ctx: &Ctx) -> Result<Files, RenderError> {
         .iter()
         .map(|g| group(&g.key, &g.tables, Taxonomy::Region))
         .collect();
+    let mut files = Files::new();
     let owners: Vec<Value> = a
         .rankings
         .by_owner
         .iter()
-        .map(|g| group(&g.key, &g.tables, Taxonomy::Owner))
+        .map(|g| owner_rankings(ctx, g))
         .collect();
-    let abc_rows: Vec<Value> = a
-        .abc
-        .customers
-        .iter()
-        .map(|e| {
-            json!({
-                "rank": e.rank, "customer": ctx.link(&e.id), "revenue": ctx.money(e.revenue),
-                "revenue_value": e.revenue,
-                "share": ctx.percent(e.cumulative_share - e.cumulative_share_before),
-                "cumulative_before": ctx.percent(e.cumulative_share_before),
-                "cumulative": ctx.percent(e.cumulative_share), "class": e.class.as_str(),
-            })
-        })
-        .collect();
+    let abc_rows: Vec<Value> = a.abc.customers.iter().map(|e| abc_row(ctx, e)).collect();
+    let abc_table = LongTable {
+        page: "rankings",
+        key: "abc-list",
+        title: ctx.t("abc_list"),
+        rows: abc_rows,
+        per_page: LIST_PAGE,
+    }
+    .render(ctx, &mut files)?;
     let top20 = a.abc.top20.as_ref().map(|t| {
         json!({
             "customers": t.customers, "top": t.top,
@@ -165,7 +162,6 @@ pub(super) fn pages(ctx: &Ctx) -> Result<Files, RenderError> {
             "gross_profit_share": ctx.opt_percent(t.gross_profit_share),
         })
     });
-    let mut files = Files::new();
     ctx.render_into(
         &mut files,
         "rankings",
@@ -180,11 +176,42 @@ pub(super) fn pages(ctx: &Ctx) -> Result<Files, RenderError> {
             "abc": {
                 "total_revenue": ctx.money(a.abc.total_revenue),
                 "classes": class_summary(ctx),
-                "customers": abc_rows,
+                "table": abc_table,
                 "top20": top20,
                 "chart": pareto_chart(ctx),
             },
         }),
     )?;
     Ok(files)
+}
+
+/// A row of the ABC list, every customer with revenue in revenue order: the revenue ranking.
+fn abc_row(ctx: &Ctx, e: &AbcEntry) -> Value {
+    let customer = ctx.entry(&e.id);
+    json!({
+        "rank": e.rank, "customer": ctx.link(&e.id),
+        "region": customer.and_then(|c| c.c.profile.region.as_deref()),
+        "revenue": ctx.money(e.revenue), "revenue_value": e.revenue,
+        "share": ctx.percent(e.cumulative_share - e.cumulative_share_before),
+        "share_value": e.cumulative_share - e.cumulative_share_before,
+        "cumulative_before": ctx.percent(e.cumulative_share_before),
+        "cumulative_before_value": e.cumulative_share_before,
+        "cumulative": ctx.percent(e.cumulative_share),
+        "cumulative_value": e.cumulative_share,
+        "class": e.class.as_str(),
+    })
+}
+
+/// An owner's entry of the rankings page: the owner's four top-N tables are on the owner's
+/// page (`owners/<slug>/#rankings`); all of them here would make this page grow with the sales
+/// team.
+fn owner_rankings(ctx: &Ctx, g: &GroupRankings) -> Value {
+    let name = g.key.clone().unwrap_or_default();
+    let url = ctx.term_url(Taxonomy::Owner, &name);
+    json!({
+        "name": name,
+        "rankings_url": url.as_ref().map(|u| format!("{u}#rankings")),
+        "url": url,
+        "ranked": g.tables.revenue.len(),
+    })
 }

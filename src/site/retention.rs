@@ -4,7 +4,9 @@
 use serde_json::{Value, json};
 
 use super::context::Ctx;
+use super::report_tables::{LIST_PAGE, LongTable};
 use crate::analytics::{RateSource, ReasonCount};
+use crate::audience::Group;
 use crate::render::{RenderError, charts};
 use crate::write::Files;
 
@@ -68,7 +70,6 @@ pub(super) fn pages(ctx: &Ctx) -> Result<Files, RenderError> {
                 "revenue_lost": ctx.money(y.revenue_lost),
                 "gross_profit_lost": ctx.money(y.gross_profit_lost),
                 "value_lost": ctx.money(y.value_lost),
-                "lost_customers": y.lost_ids.iter().map(|id| ctx.link(id)).collect::<Vec<_>>(),
             })
         })
         .collect();
@@ -94,6 +95,26 @@ pub(super) fn pages(ctx: &Ctx) -> Result<Files, RenderError> {
         })
         .collect();
     let mut files = Files::new();
+    let lost = LongTable {
+        page: "retention",
+        key: "lost",
+        title: ctx.t("lost_customers"),
+        rows: lost_rows(ctx),
+        per_page: LIST_PAGE,
+    }
+    .render(ctx, &mut files)?;
+    let win_back = LongTable {
+        page: "retention",
+        key: "win-back",
+        title: ctx.t("win_back_list"),
+        rows: if ctx.shows(Group::Sales) {
+            win_back
+        } else {
+            Vec::new()
+        },
+        per_page: LIST_PAGE,
+    }
+    .render(ctx, &mut files)?;
     ctx.render_into(
         &mut files,
         "retention",
@@ -114,7 +135,29 @@ pub(super) fn pages(ctx: &Ctx) -> Result<Files, RenderError> {
                 "customers": a.clv.customers,
             },
             "win_back": win_back,
+            "lost": lost,
         }),
     )?;
     Ok(files)
+}
+
+/// Every customer lost, by year lost (the years of the retention table), then as the analysis
+/// lists them.
+fn lost_rows(ctx: &Ctx) -> Vec<Value> {
+    ctx.a
+        .retention
+        .years
+        .iter()
+        .flat_map(|y| y.lost_ids.iter().map(move |id| (y.year, id)))
+        .map(|(year, id)| {
+            let churn = ctx.entry(id).and_then(|e| e.c.churn.as_ref());
+            json!({
+                "year": year,
+                "customer": ctx.link(id),
+                "region": ctx.entry(id).and_then(|e| e.c.profile.region.as_deref()),
+                "churn_date": churn.map(|c| ctx.date(c.date)),
+                "reason": churn.map(|c| ctx.coded(c.reason)),
+            })
+        })
+        .collect()
 }

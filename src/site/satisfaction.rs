@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use serde_json::{Value, json};
 
 use super::context::{Ctx, Taxonomy};
+use super::report_tables::{LIST_PAGE, LongTable};
 use crate::analytics::{Level, Segment};
 use crate::model::{Kind, Stage};
 use crate::render::{RenderError, charts};
@@ -103,6 +104,14 @@ pub(super) fn pages(ctx: &Ctx) -> Result<Files, RenderError> {
     let weights = &ctx.config.satisfaction.weights;
     let w = |x: u32| ctx.percent(f64::from(x) / 10_000.0);
     let mut files = Files::new();
+    let low = LongTable {
+        page: "satisfaction",
+        key: "low",
+        title: ctx.t("low_scorers"),
+        rows: low,
+        per_page: LIST_PAGE,
+    }
+    .render(ctx, &mut files)?;
     ctx.render_into(
         &mut files,
         "satisfaction",

@@ -4,11 +4,17 @@
 use serde_json::{Value, json};
 
 use super::context::{Ctx, Taxonomy};
+use super::report_tables::LongTable;
 use crate::analytics::service::UNSPECIFIED;
+use crate::analytics::service::{ComplaintAlert, OverdueEntry};
 use crate::analytics::{ComplaintGroup, OpenComplaint};
+use crate::audience::Group;
 use crate::model::{ComplaintCategory, ComplaintSeverity};
 use crate::render::RenderError;
 use crate::write::Files;
+
+/// Rows a page of the service page's four long tables: four pages of 100 would be about 200 KB.
+const SERVICE_PAGE: usize = 50;
 
 fn group(ctx: &Ctx, g: &ComplaintGroup, label: String) -> Value {
     json!({
@@ -66,35 +72,13 @@ pub(super) fn pages(ctx: &Ctx) -> Result<Files, RenderError> {
             v
         })
         .collect();
-    let alerts: Vec<Value> = s
-        .alerts
-        .iter()
-        .map(|a| {
-            json!({
-                "customer": ctx.link(&a.id), "owner": a.owner,
-                "complaints": a.complaints.iter().map(|x| open_complaint(ctx, x)).collect::<Vec<_>>(),
-            })
-        })
-        .collect();
+    let alerts: Vec<Value> = s.alerts.iter().map(|a| alert_row(ctx, a)).collect();
     let v = &ctx.a.visits;
+    // One table of every overdue customer, the owners in the analysis' order.
     let overdue: Vec<Value> = v
         .by_owner
         .iter()
-        .map(|o| {
-            json!({
-                "owner": o.owner,
-                "url": ctx.term_url(Taxonomy::Owner, &o.owner),
-                "slug": ctx.terms.slug(Taxonomy::Owner, &o.owner).unwrap_or("~"),
-                "customers": o.customers.iter().map(|c| json!({
-                    "customer": ctx.link(&c.id),
-                    "class": c.status.class.map(|x| x.as_str()),
-                    "interval_days": c.status.interval_days,
-                    "last_visit": c.status.last_visit.as_ref().map(|l| ctx.date(l.date)),
-                    "days_since": c.status.days_since,
-                    "days_overdue": c.status.days_overdue,
-                })).collect::<Vec<_>>(),
-            })
-        })
+        .flat_map(|o| o.customers.iter().map(|c| overdue_row(ctx, &o.owner, c)))
         .collect();
     let due_soon: Vec<Value> = v
         .due_soon
@@ -111,9 +95,29 @@ pub(super) fn pages(ctx: &Ctx) -> Result<Files, RenderError> {
             })
         })
         .collect();
+    let mut files = Files::new();
+    let mut table = |key: &'static str, title: &'static str, rows: Vec<Value>| {
+        LongTable {
+            page: "service",
+            key,
+            title: ctx.t(title),
+            rows,
+            per_page: SERVICE_PAGE,
+        }
+        .render(ctx, &mut files)
+    };
+    // An audience that may not see a group has no rows of it (and no rows file) whatsoever.
+    let only = |group: Group, rows: Vec<Value>| if ctx.shows(group) { rows } else { Vec::new() };
+    let alerts = table("alerts", "alerts", only(Group::Complaints, alerts))?;
+    let open = table(
+        "open-complaints",
+        "open_complaints",
+        only(Group::Complaints, open),
+    )?;
+    let overdue = table("visits", "overdue_visits", only(Group::Visits, overdue))?;
+    let due_soon = table("visit-plan", "visit_plan", only(Group::Visits, due_soon))?;
     let by_class = &v.overdue_by_class;
     let iv = &ctx.config.visits.interval_days;
-    let mut files = Files::new();
     ctx.render_into(
         &mut files,
         "service",
@@ -126,12 +130,42 @@ pub(super) fn pages(ctx: &Ctx) -> Result<Files, RenderError> {
             "by_severity": by_severity,
             "open": open,
             "alerts": alerts,
-            "visits": {"active": v.active, "overdue": v.overdue, "by_owner": overdue,
+            "visit_plan": due_soon,
+            "visits": {"active": v.active, "overdue": v.overdue, "overdue_table": overdue,
                        "never_visited": v.never_visited,
                        "by_class": {"A": by_class.a, "B": by_class.b, "C": by_class.c, "unclassed": by_class.unclassed},
-                       "due_soon": due_soon, "plan_days": crate::analytics::service::PLAN_DAYS,
+                       "plan_days": crate::analytics::service::PLAN_DAYS,
                        "intervals": {"A": iv.A, "B": iv.B, "C": iv.C}},
         }),
     )?;
     Ok(files)
+}
+
+/// A row of the complaint alerts: the customer, its owner and region, its open complaints and
+/// the oldest of them.
+fn alert_row(ctx: &Ctx, a: &ComplaintAlert) -> Value {
+    let oldest = a.complaints.iter().min_by_key(|x| x.opened);
+    json!({
+        "customer": ctx.link(&a.id), "owner": a.owner,
+        "region": ctx.entry(&a.id).and_then(|e| e.c.profile.region.as_deref()),
+        "count": a.complaints.len(),
+        "oldest": oldest.map(|x| ctx.date(x.opened)),
+        "days_open": oldest.map(|x| x.days_open),
+        "complaints": a.complaints.iter().map(|x| open_complaint(ctx, x)).collect::<Vec<_>>(),
+    })
+}
+
+/// A row of the overdue visits: the customer, its owner and region, and its visit status.
+fn overdue_row(ctx: &Ctx, owner: &str, c: &OverdueEntry) -> Value {
+    json!({
+        "customer": ctx.link(&c.id),
+        "owner": owner,
+        "owner_url": ctx.term_url(Taxonomy::Owner, owner),
+        "region": ctx.entry(&c.id).and_then(|e| e.c.profile.region.as_deref()),
+        "class": c.status.class.map(|x| x.as_str()),
+        "interval_days": c.status.interval_days,
+        "last_visit": c.status.last_visit.as_ref().map(|l| ctx.date(l.date)),
+        "days_since": c.status.days_since,
+        "days_overdue": c.status.days_overdue,
+    })
 }

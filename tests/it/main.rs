@@ -16,6 +16,7 @@ mod fuzz;
 mod hard_input;
 mod metrics_export;
 mod report;
+mod report_tables;
 mod search_index;
 mod search_js;
 mod search_relevance;

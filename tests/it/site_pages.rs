@@ -215,7 +215,7 @@ fn service_page_shows_open_complaints_resolution_days_and_overdue_visits() {
         &[
             "<th scope=\"row\">合计</th><td class=\"num\">1</td><td class=\"num\">2</td><td class=\"num\">38.0</td>",
             "逾期未访问 <small>2 / 3</small>",
-            "<td class=\"num\">214</td>",
+            "<td class=\"num\" data-value=\"214\">214</td>",
             "从未访问",
         ],
     );

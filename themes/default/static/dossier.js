@@ -11,7 +11,8 @@
   function cellValue(row, index, kind) {
     var cell = row.children[index];
     if (!cell) return kind === "text" ? "" : -Infinity;
-    var raw = cell.getAttribute("data-value");
+    // data-sort-value orders a column whose value is a label (a verdict in its rule's order).
+    var raw = cell.hasAttribute("data-sort-value") ? cell.getAttribute("data-sort-value") : cell.getAttribute("data-value");
     var text = raw !== null ? raw : cell.textContent.trim();
     if (kind === "number") {
       var n = parseFloat(text);
@@ -123,11 +124,11 @@
   }
 
   // A select without options of its own offers the values its column's rows have.
-  function fillOptions(table, select) {
+  function fillOptions(table, select, rows) {
     if (select.options.length > 1) return;
     var column = select.getAttribute("data-filter-column");
     var seen = {};
-    Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {
+    Array.prototype.forEach.call(rows || table.tBodies[0].rows, function (row) {
       var value = row.getAttribute("data-" + column);
       if (value) seen[value] = true;
     });
@@ -147,12 +148,13 @@
     return /[",\r\n]/.test(t) ? '"' + t.replace(/"/g, '""') + '"' : t;
   }
 
-  // The rows in view (filtered, in their current order) as CSV, made in the browser.
-  function download(table, name) {
+  // The rows in view (filtered, in their current order; `rows`, else the table's own) as CSV,
+  // made in the browser.
+  function download(table, name, rows) {
     var lines = [];
     var heads = table.querySelectorAll("thead th");
     lines.push(Array.prototype.map.call(heads, function (th) { return csvCell(th.textContent.trim(), false); }).join(","));
-    Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {
+    Array.prototype.forEach.call(rows || table.tBodies[0].rows, function (row) {
       if (row.hidden) return;
       lines.push(Array.prototype.map.call(row.cells, function (cell) {
         var raw = cell.getAttribute("data-value");
@@ -181,17 +183,23 @@
   var PAGE = 100;
   var rowsFiles = {};
 
+  // A gzipped file of the site, as a Response to read.
+  function fetchGzip(url) {
+    return fetch(url).then(function (response) {
+      if (!response.ok) throw new Error(url + ": " + response.status);
+      return response.arrayBuffer();
+    }).then(function (buffer) {
+      var bytes = new Uint8Array(buffer);
+      // A server that sent it with Content-Encoding: gzip has unpacked it already.
+      if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return new Response(bytes);
+      return new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip")));
+    });
+  }
+
   function loadRows(url) {
     if (!rowsFiles[url]) {
-      rowsFiles[url] = fetch(url).then(function (response) {
-        if (!response.ok) throw new Error(url + ": " + response.status);
-        return response.arrayBuffer();
-      }).then(function (buffer) {
-        var bytes = new Uint8Array(buffer);
-        // A server that sent it with Content-Encoding: gzip has unpacked it already.
-        if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return new Response(bytes).json();
-        var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
-        return new Response(stream).json();
+      rowsFiles[url] = fetchGzip(url).then(function (response) {
+        return response.json();
       }).then(function (file) {
         var columns = file.columns;
         file.rows = file.rows.map(function (values) {
@@ -423,13 +431,161 @@
     saveCsv(lines, name);
   }
 
-  document.querySelectorAll("table.sortable").forEach(function (table) {
-    var tools = document.querySelector('.table-tools[data-for="' + table.id + '"]');
-    if (table.hasAttribute("data-rows") && typeof DecompressionStream === "function") {
-      if (tools) tools.hidden = false;
-      pagedList(table, tools);
-      return;
+
+  // ---- Long report tables in pages (src/site/report_tables.rs) ------------------------------
+  // A report table with `data-table-rows` shows one page of its rows in the HTML; the rows file
+  // holds every row as the same template writes it. The script sorts, filters and pages over
+  // every row and downloads every row in view; the view lives in the address (q, filters,
+  // sort, dir, and the page as <table id>-page, as a page may have several such tables).
+
+  function parseRows(html) {
+    var template = document.createElement("template");
+    template.innerHTML = "<table><tbody>" + html + "</tbody></table>";
+    return Array.prototype.slice.call(template.content.querySelector("tbody").rows);
+  }
+
+  function pagedReport(table, tools) {
+    var heads = Array.prototype.slice.call(table.querySelectorAll("thead th"));
+    var collator = new Intl.Collator(document.documentElement.lang || undefined, { numeric: true });
+    var next = table.parentNode.nextElementSibling;
+    var pager = next && next.matches("nav.pager") ? next : null;
+    var pageParam = table.id + "-page";
+    // The page of the HTML: 1 on the analysis page, k on its numbered page k.
+    var htmlPage = parseInt(table.getAttribute("data-page"), 10) || 1;
+    var state = { page: htmlPage, index: -1, dir: "asc" };
+    var perPage = parseInt(table.getAttribute("data-per-page"), 10) || PAGE;
+    var all = [], texts = [], view = [];
+
+    function compute() {
+      var text = tools && tools.querySelector("[data-filter]");
+      var query = text ? text.value.trim().toLowerCase() : "";
+      var selects = tools ? Array.prototype.slice.call(tools.querySelectorAll("select[data-filter-column]")) : [];
+      view = all.filter(function (row, i) {
+        if (query && texts[i].indexOf(query) === -1) return false;
+        return selects.every(function (select) {
+          return !select.value || row.getAttribute("data-" + select.getAttribute("data-filter-column")) === select.value;
+        });
+      });
+      if (state.index < 0) return;
+      var kind = heads[state.index].getAttribute("data-sort");
+      var sign = state.dir === "desc" ? -1 : 1;
+      var values = view.map(function (row) { return cellValue(row, state.index, kind); });
+      var order = view.map(function (_, i) { return i; });
+      order.sort(function (a, b) {
+        var x = values[a], y = values[b];
+        var c = kind === "text" ? collator.compare(x, y) : (x === y ? 0 : (x < y ? -1 : 1));
+        return c !== 0 ? sign * c : a - b;
+      });
+      view = order.map(function (i) { return view[i]; });
     }
+
+    function pageLink(n) {
+      var params = new URLSearchParams(location.search);
+      if (n !== htmlPage) params.set(pageParam, String(n)); else params.delete(pageParam);
+      return location.pathname + "?" + params.toString();
+    }
+
+    function render() {
+      var pages = Math.max(1, Math.ceil(view.length / perPage));
+      if (state.page > pages) state.page = pages;
+      var first = (state.page - 1) * perPage;
+      var body = table.tBodies[0];
+      body.textContent = "";
+      view.slice(first, first + perPage).forEach(function (row) { body.appendChild(row); });
+      heads.forEach(function (th, i) {
+        if (i === state.index) th.setAttribute("aria-sort", state.dir === "desc" ? "descending" : "ascending");
+        else th.removeAttribute("aria-sort");
+      });
+      var count = document.querySelector('[data-count-for="' + table.id + '"]');
+      if (count) count.textContent = view.length + " / " + all.length;
+      if (pager) {
+        var links = [];
+        for (var n = 1; n <= pages; n++) {
+          links.push(n === state.page ? '<span aria-current="page">' + n + "</span>"
+            : '<a href="' + escapeHtml(pageLink(n)) + '" data-page="' + n + '">' + n + "</a>");
+        }
+        pager.innerHTML = links.join(" ");
+        pager.hidden = pages <= 1;
+      }
+      writeReportAddress();
+    }
+
+    function writeReportAddress() {
+      var params = new URLSearchParams(location.search);
+      controlsToParams(tools, params);
+      if (state.index >= 0) {
+        params.set("sort", heads[state.index].getAttribute("data-key"));
+        params.set("dir", state.dir);
+      }
+      if (state.page !== htmlPage) params.set(pageParam, String(state.page)); else params.delete(pageParam);
+      replaceAddress(location.pathname, params);
+    }
+
+    function readReportAddress() {
+      var params = new URLSearchParams(location.search);
+      paramsToControls(tools, params);
+      var key = params.get("sort");
+      var index = heads.findIndex(function (th) { return th.getAttribute("data-key") === key; });
+      if (index >= 0) { state.index = index; state.dir = params.get("dir") === "desc" ? "desc" : "asc"; }
+      var page = parseInt(params.get(pageParam) || "", 10);
+      if (page > 0) state.page = page;
+    }
+
+    function sortBy(index) {
+      state.dir = state.index === index && state.dir === "asc" ? "desc" : "asc";
+      state.index = index;
+      state.page = 1;
+      compute();
+      render();
+    }
+
+    fetchGzip(table.getAttribute("data-table-rows")).then(function (response) {
+      return response.text();
+    }).then(function (html) {
+      all = parseRows(html);
+      texts = all.map(function (row) { return row.textContent.toLowerCase(); });
+      if (tools) {
+        tools.querySelectorAll("select[data-filter-column]").forEach(function (select) { fillOptions(table, select, all); });
+      }
+      readReportAddress();
+      compute();
+      render();
+      table.setAttribute("data-ready", "1");
+      heads.forEach(function (th, index) {
+        if (!th.hasAttribute("data-sort")) return;
+        th.tabIndex = 0;
+        th.addEventListener("click", function () { sortBy(index); });
+        th.addEventListener("keydown", function (e) {
+          if (e.key === "Enter" || e.key === " ") { e.preventDefault(); sortBy(index); }
+        });
+      });
+      if (tools) {
+        tools.querySelectorAll("input, select").forEach(function (control) {
+          control.addEventListener("input", function () { state.page = 1; compute(); render(); });
+        });
+        tools.querySelectorAll("button[data-download]").forEach(function (button) {
+          button.addEventListener("click", function () { download(table, button.getAttribute("data-download"), view); });
+        });
+      }
+      if (pager) {
+        pager.addEventListener("click", function (e) {
+          var link = e.target.closest && e.target.closest("a[data-page]");
+          if (!link) return;
+          e.preventDefault();
+          state.page = parseInt(link.getAttribute("data-page"), 10);
+          render();
+          table.scrollIntoView({ block: "start" });
+        });
+      }
+    }).catch(function () {
+      // Without the rows file the page keeps its own rows: sort and filter those.
+      table.removeAttribute("data-table-rows");
+      enhanceTable(table, tools);
+    });
+  }
+
+  // A table whose rows are all in the page: sort and filter them where they are.
+  function enhanceTable(table, tools) {
     makeSortable(table);
     if (!tools) return;
     tools.hidden = false;
@@ -446,5 +602,21 @@
         writeAddress(table, tools);
       });
     });
+  }
+
+  document.querySelectorAll("table.sortable").forEach(function (table) {
+    var tools = document.querySelector('.table-tools[data-for="' + table.id + '"]');
+    var compressed = typeof DecompressionStream === "function";
+    if (table.hasAttribute("data-rows") && compressed) {
+      if (tools) tools.hidden = false;
+      pagedList(table, tools);
+      return;
+    }
+    if (table.hasAttribute("data-table-rows") && compressed) {
+      if (tools) tools.hidden = false;
+      pagedReport(table, tools);
+      return;
+    }
+    enhanceTable(table, tools);
   });
 })();
