@@ -1,7 +1,7 @@
 //! Key-customer rankings and ABC classes (重点客户排行, 二八法则; domain.md §3).
 
 use std::cmp::Reverse;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
@@ -212,7 +212,59 @@ fn tables(population: &[&Figures]) -> RankingTables {
     }
 }
 
+/// The tables of each group (region, owner): the site's tables cut by group, in the same
+/// order, ranks counted anew. A group's order is the site's order of its members (one order
+/// rules them all: key descending, then id, then path), so nothing is sorted again — unless
+/// ids repeat (an invalid site read by `dossier changes`), where each group is sorted.
 fn grouped(
+    population: &[Figures],
+    site: &RankingTables,
+    key: impl Fn(&Customer) -> Option<String>,
+) -> Vec<GroupRankings> {
+    type GroupKey = (bool, Option<String>);
+    let mut group_of: HashMap<&str, GroupKey> = HashMap::with_capacity(population.len());
+    for f in population {
+        let k = key(f.customer);
+        if group_of
+            .insert(f.customer.id.as_str(), (k.is_none(), k))
+            .is_some()
+        {
+            return grouped_by_sorting(population, key);
+        }
+    }
+    let mut groups: BTreeMap<GroupKey, RankingTables> = group_of
+        .values()
+        .map(|k| (k.clone(), RankingTables::default()))
+        .collect();
+    let site_tables = [&site.revenue, &site.achievement, &site.growth, &site.margin];
+    for (which, table) in site_tables.into_iter().enumerate() {
+        for entry in table {
+            let Some(tables) = group_of
+                .get(entry.id.as_str())
+                .and_then(|k| groups.get_mut(k))
+            else {
+                continue;
+            };
+            let list = match which {
+                0 => &mut tables.revenue,
+                1 => &mut tables.achievement,
+                2 => &mut tables.growth,
+                _ => &mut tables.margin,
+            };
+            list.push(RankEntry {
+                rank: list.len() + 1,
+                id: entry.id.clone(),
+                value: entry.value,
+            });
+        }
+    }
+    groups
+        .into_iter()
+        .map(|((_, key), tables)| GroupRankings { key, tables })
+        .collect()
+}
+
+fn grouped_by_sorting(
     population: &[Figures],
     key: impl Fn(&Customer) -> Option<String>,
 ) -> Vec<GroupRankings> {
@@ -234,11 +286,12 @@ fn grouped(
 pub fn rankings(customers: &[&Customer], period: &Period, top: usize) -> Rankings {
     let population = ranked_population(customers, period);
     let all: Vec<&Figures> = population.iter().collect();
+    let site = tables(&all);
     Rankings {
         top,
-        site: tables(&all),
-        by_region: grouped(&population, |c| c.profile.region.clone()),
-        by_owner: grouped(&population, |c| Some(c.owner.clone())),
+        by_region: grouped(&population, &site, |c| c.profile.region.clone()),
+        by_owner: grouped(&population, &site, |c| Some(c.owner.clone())),
+        site,
     }
 }
 
@@ -613,5 +666,58 @@ mod tests {
                 prop_assert_eq!(first.class, Class::A);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod grouped_tests {
+    use super::*;
+    use crate::analytics::testing::{config_for, customer, site};
+
+    /// The tables cut from the site's order equal the tables of each group sorted on its own,
+    /// ties and missing keys included.
+    #[test]
+    fn group_tables_cut_from_the_site_equal_sorting_each_group() {
+        let owners = ["王芳", "李娜", "张伟"];
+        let regions = [Some("华东"), Some("华北"), None];
+        let customers: Vec<Customer> = (0..60)
+            .map(|i| {
+                let mut b = customer(&format!("KH-{:03}", 60 - i))
+                    .owner(owners[i % 3])
+                    .sales_row(
+                        2024,
+                        1000.0 + (i % 7) as f64 * 100.0,
+                        Some(1000.0),
+                        Some(100.0),
+                    )
+                    .sales_row(
+                        2025,
+                        1000.0 + (i % 5) as f64 * 100.0,
+                        (i % 4 != 0).then_some(1200.0),
+                        (i % 3 != 0).then_some(150.0),
+                    );
+                if let Some(region) = regions[i % 3] {
+                    b = b.region(region);
+                }
+                b.build()
+            })
+            .collect();
+        let refs: Vec<&Customer> = customers.iter().collect();
+        let period =
+            crate::analytics::time::resolve(&site(Vec::new()), &config_for(Some(2025)), None)
+                .expect("period");
+        let population = ranked_population(&refs, &period);
+        let all: Vec<&Figures> = population.iter().collect();
+        let site = tables(&all);
+        let region = |c: &Customer| c.profile.region.clone();
+        let owner = |c: &Customer| Some(c.owner.clone());
+        assert_eq!(
+            grouped(&population, &site, region),
+            grouped_by_sorting(&population, region)
+        );
+        assert_eq!(
+            grouped(&population, &site, owner),
+            grouped_by_sorting(&population, owner)
+        );
     }
 }
