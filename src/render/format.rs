@@ -87,6 +87,19 @@ pub fn percent(share: f64, decimals: usize) -> String {
     format!("{}%", number(share * 100.0, decimals))
 }
 
+/// A part of a whole as a percentage, as [`percent`], except that a part above zero that
+/// would round to nothing shows as `< 0.1%` (with one decimal): a customer with a sliver of
+/// revenue does not read as having none.
+pub fn share(share: f64, decimals: usize) -> String {
+    let text = percent(share, decimals);
+    let rounds_to_zero = !text.bytes().any(|b| (b'1'..=b'9').contains(&b));
+    if share > 0.0 && rounds_to_zero {
+        format!("< {}%", number(10f64.powi(-(decimals as i32)), decimals))
+    } else {
+        text
+    }
+}
+
 /// A date: `2024年3月5日` in zh-CN, `5 Mar 2024` in en.
 pub fn date(date: Date, language: Language) -> String {
     match language {
@@ -120,6 +133,18 @@ mod tests {
         assert_eq!(percent(0.12345, 1), "12.3%");
         assert_eq!(percent(0.0625, 1), "6.3%");
         assert_eq!(number(2.675, 2), "2.68");
+    }
+
+    #[test]
+    fn shares_above_zero_never_show_as_zero() {
+        // 0.05% rounds half away from zero to 0.1%; just below it would show 0.0%.
+        assert_eq!(share(0.0005, 1), "0.1%");
+        assert_eq!(share(0.000_499, 1), "< 0.1%");
+        assert_eq!(share(1e-9, 1), "< 0.1%");
+        assert_eq!(share(0.0, 1), "0.0%");
+        assert_eq!(share(0.1234, 1), "12.3%");
+        assert_eq!(share(0.000_04, 2), "< 0.01%");
+        assert_eq!(share(-0.000_1, 1), "0.0%");
     }
 
     #[test]

@@ -521,6 +521,15 @@ impl<'a> Ctx<'a> {
         format::percent(share, 1)
     }
 
+    /// A part of a whole (revenue share, segment share): `< 0.1%` rather than `0.0%` above zero.
+    pub fn share(&self, part: f64) -> String {
+        format::share(part, 1)
+    }
+
+    pub fn opt_share(&self, part: Option<f64>) -> Option<String> {
+        part.map(|s| self.share(s))
+    }
+
     pub fn opt_percent(&self, share: Option<f64>) -> Option<String> {
         share.map(|s| self.percent(s))
     }

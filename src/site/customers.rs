@@ -272,9 +272,9 @@ fn dossier<'a>(ctx: &Ctx, e: &Entry<'a>) -> Dossier<'a> {
         "sales" => sales(ctx, e),
         "abc" => m.abc.as_ref().map(|x| json!({
             "class": x.class.as_str(), "rank": x.rank,
-            "share": ctx.percent(x.cumulative_share - x.cumulative_share_before),
-            "cumulative_before": ctx.percent(x.cumulative_share_before),
-            "cumulative": ctx.percent(x.cumulative_share),
+            "share": ctx.share(x.cumulative_share - x.cumulative_share_before),
+            "cumulative_before": ctx.share(x.cumulative_share_before),
+            "cumulative": ctx.share(x.cumulative_share),
             "customers": ctx.a.abc.customers.len(),
             "url": ctx.url("rankings") + "#abc",
         })),

@@ -153,10 +153,10 @@ pub(super) fn pages(ctx: &Ctx) -> Result<Files, RenderError> {
     if let Some(top) = top20 {
         figures.push(stat(
             ctx.t("top20_revenue_share"),
-            ctx.percent(top.revenue_share),
+            ctx.share(top.revenue_share),
             Some(ctx.url("rankings") + "#abc"),
             top.gross_profit_share
-                .map(|s| format!("{} {}", ctx.t("top20_gross_profit_share"), ctx.percent(s))),
+                .map(|s| format!("{} {}", ctx.t("top20_gross_profit_share"), ctx.share(s))),
         ));
     }
 

@@ -22,7 +22,7 @@ fn segments(ctx: &Ctx, list: &[Segment], region: bool) -> Vec<Value> {
             json!({
                 "name": name,
                 "url": s.key.as_ref().filter(|_| region).and_then(|k| ctx.term_url(Taxonomy::Region, k)),
-                "customers": s.customers, "share": ctx.percent(s.share),
+                "customers": s.customers, "share": ctx.share(s.share),
                 "csi": ctx.number(s.csi, 2), "level": ctx.coded(s.level),
             })
         })
