@@ -733,5 +733,6 @@ fn satisfaction_chart(ctx: &Ctx, e: &Entry) -> Option<String> {
             name: ctx.t("survey_score").to_string(),
             points,
         }],
+        &charts::LineOptions::FROM_ZERO,
     ))
 }

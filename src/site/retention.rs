@@ -37,6 +37,13 @@ pub(super) fn rates_chart(ctx: &Ctx, id: &str) -> Option<String> {
             series(ctx.t("retention_rate"), &|y| y.rate),
             series(ctx.t("cohort_rate"), &|y| y.cohort_rate),
         ],
+        &charts::LineOptions {
+            axis: charts::Axis::Fitted {
+                bounds: (0.0, 1.0),
+                min_step: 0.01,
+            },
+            equal: Some(ctx.t("rates_equal")),
+        },
     ))
 }
 

@@ -232,15 +232,35 @@ fn card_money_is_written_like_the_pages() {
         return;
     }
     let values = [
-        0.0, 1.0, 999.0, 1_234.0, 9_999.0, 10_000.0, 12_345.0, 26_750.0, 99_995.0, 2_300_000.0,
-        3_985_000.0, 48_600_000.0, 99_999_999.0, 100_000_000.0, 250_000_000.0, 1_234_567_890.0,
-        -50_000.0, -1_234.5, 0.4, 1_499.5,
+        0.0,
+        1.0,
+        999.0,
+        1_234.0,
+        9_999.0,
+        10_000.0,
+        12_345.0,
+        26_750.0,
+        99_995.0,
+        2_300_000.0,
+        3_985_000.0,
+        48_600_000.0,
+        99_999_999.0,
+        100_000_000.0,
+        250_000_000.0,
+        1_234_567_890.0,
+        -50_000.0,
+        -1_234.5,
+        0.4,
+        1_499.5,
     ];
     let expected: Vec<Value> = values
         .iter()
         .map(|v| json!([v, money(*v, Language::ZhCn), money(*v, Language::En)]))
         .collect();
-    let module = concat!(env!("CARGO_MANIFEST_DIR"), "/themes/default/static/search.js");
+    let module = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/themes/default/static/search.js"
+    );
     let script = format!(
         "import {{ money }} from {module:?};\n\
          const cases = {cases};\n\
