@@ -397,12 +397,23 @@ fn bar_values(svg: &mut String, plot: &Plot, data: &[Datum]) {
 /// carries its value when the labels fit.
 pub fn bar_chart(chart: &Chart, value_name: &str, data: &[Datum]) -> String {
     let (lo, hi) = range(data.iter().map(|d| d.value));
-    let t = ticks(lo, hi);
-    let plot = Plot::new(&t, data.len());
+    bars_on(chart, value_name, data, &ticks(lo, hi))
+}
+
+/// A bar chart of counts (customers per grade, per churn reason): whole-number ticks, so a
+/// largest count of 1 is drawn on 0–5, not on 0, 0.2, … 1 written as 0, 0, 0, 1, 1, 1.
+pub fn count_chart(chart: &Chart, value_name: &str, data: &[Datum]) -> String {
+    let (lo, hi) = range(data.iter().map(|d| d.value));
+    // Five steps of at least 1.
+    bars_on(chart, value_name, data, &ticks(lo, hi.max(lo + 5.0)))
+}
+
+fn bars_on(chart: &Chart, value_name: &str, data: &[Datum], t: &[f64]) -> String {
+    let plot = Plot::new(t, data.len());
     let mut svg = String::new();
     open(&mut svg, chart, "bar");
     let labels: Vec<&str> = data.iter().map(|d| d.label.as_str()).collect();
-    axes(&mut svg, chart, &plot, &t, &labels);
+    axes(&mut svg, chart, &plot, t, &labels);
     bars(&mut svg, &plot, data);
     bar_values(&mut svg, &plot, data);
     let rows: Vec<(String, Vec<String>)> = data
@@ -1155,6 +1166,20 @@ mod tests {
             .map(|i| Datum::new(format!("{i}"), 1.28e6, "1,280万"))
             .collect();
         assert!(!bar_chart(&chart("c", "C"), "V", &crowded).contains("chart-value"));
+    }
+
+    #[test]
+    fn counts_are_drawn_on_whole_number_ticks() {
+        let data = [Datum::new("价格", 1.0, "1"), Datum::new("产品", 0.0, "0")];
+        let svg = count_chart(&chart("c", "C"), "N", &data);
+        let ticks: Vec<&str> = svg
+            .split("<text class=\"chart-tick\"")
+            .skip(1)
+            .filter_map(|t| t.split(['>', '<']).nth(1))
+            .collect();
+        assert_eq!(ticks, ["0", "1", "2", "3", "4", "5"]);
+        let many = [Datum::new("A", 37.0, "37")];
+        assert!(count_chart(&chart("m", "M"), "N", &many).contains(">40</text>"));
     }
 
     #[test]

@@ -321,7 +321,7 @@ pub(super) fn grade_chart(ctx: &Ctx, id: &str) -> String {
         .map(|(g, n)| charts::Datum::new(ctx.grade_label(&g), n as f64, n.to_string()))
         .collect();
     let tick = |v: f64| ctx.number(v, 0);
-    charts::bar_chart(
+    charts::count_chart(
         &charts::Chart {
             id,
             title: ctx.t("grade_distribution"),

@@ -89,7 +89,7 @@ pub(super) fn pages(ctx: &Ctx) -> Result<Files, RenderError> {
         .collect();
     let tick = |v: f64| ctx.number(v, 0);
     let chart = (!rated.is_empty()).then(|| {
-        charts::bar_chart(
+        charts::count_chart(
             &charts::Chart {
                 id: "chart-levels",
                 title: ctx.t("level_distribution"),
