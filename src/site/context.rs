@@ -508,6 +508,11 @@ impl<'a> Ctx<'a> {
         format::money(v, self.lang)
     }
 
+    /// Money with the decimals that all amounts of its table share ([`format::money_decimals`]).
+    pub fn money_fixed(&self, v: f64, decimals: usize) -> String {
+        format::money_fixed(v, decimals, self.lang)
+    }
+
     /// Money on a chart axis (short: 万/亿, K/M/B).
     pub fn money_tick(&self, v: f64) -> String {
         format::money_tick(v, self.lang)

@@ -380,6 +380,8 @@ fn sales(ctx: &Ctx, e: &Entry) -> Value {
     let year = ctx.a.year();
     let mut rows: Vec<&crate::model::SalesYear> = c.sales.iter().collect();
     rows.sort_by_key(|s| s.year);
+    let decimals = sales_decimals(&rows);
+    let amount = |v: f64| ctx.money_fixed(v, decimals);
     let rows: Vec<Value> = rows
         .into_iter()
         .map(|s| {
@@ -392,11 +394,11 @@ fn sales(ctx: &Ctx, e: &Entry) -> Value {
             object! {
                 "year" => s.year,
                 "current" => s.year == year,
-                "revenue" => ctx.money(s.revenue),
-                "target" => ctx.opt_money(s.target),
+                "revenue" => amount(s.revenue),
+                "target" => s.target.map(amount),
                 "achievement" => ctx.opt_percent(f.and_then(|f| f.achievement)),
                 "growth" => ctx.opt_percent(f.and_then(|f| f.growth)),
-                "gross_profit" => ctx.opt_money(s.gross_profit),
+                "gross_profit" => s.gross_profit.map(amount),
                 "margin" => ctx.opt_percent(f.and_then(|f| f.margin)),
             }
         })
@@ -419,6 +421,15 @@ fn sales(ctx: &Ctx, e: &Entry) -> Value {
         })
     });
     object! {"year" => year, "rows" => rows, "current" => current}
+}
+
+/// One number of decimals for every amount of the sales table (revenue, target, gross profit).
+fn sales_decimals(rows: &[&crate::model::SalesYear]) -> usize {
+    crate::render::format::money_decimals(
+        rows.iter()
+            .flat_map(|s| [Some(s.revenue), s.target, s.gross_profit])
+            .flatten(),
+    )
 }
 
 fn payment_line(ctx: &Ctx, p: &PaymentLine) -> Value {
@@ -662,9 +673,13 @@ fn sales_chart(ctx: &Ctx, e: &Entry) -> Option<String> {
         return None;
     }
     rows.sort_by_key(|s| s.year);
+    let decimals = sales_decimals(&rows);
     let data: Vec<charts::Datum> = rows
         .iter()
-        .map(|s| charts::Datum::new(s.year.to_string(), s.revenue, ctx.money(s.revenue)))
+        .map(|s| {
+            let revenue = ctx.money_fixed(s.revenue, decimals);
+            charts::Datum::new(s.year.to_string(), s.revenue, revenue)
+        })
         .collect();
     let tick = |v: f64| ctx.money_tick(v);
     let title = format!("{} · {}", e.c.name, ctx.t("sales"));
