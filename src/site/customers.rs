@@ -259,6 +259,7 @@ fn dossier<'a>(ctx: &Ctx, e: &Entry<'a>) -> Dossier<'a> {
 
     let values = object! {
         "page" => ctx.page(&c.name, "customers"),
+        "breadcrumb" => breadcrumb(ctx, e),
         "stage" => json!({
             "code": m.stage.as_str(), "label": ctx.label(m.stage),
             "url": ctx.term_url(Taxonomy::Stage, m.stage.as_str()),
@@ -421,6 +422,23 @@ fn sales(ctx: &Ctx, e: &Entry) -> Value {
         })
     });
     object! {"year" => year, "rows" => rows, "current" => current}
+}
+
+/// The way to a dossier: the customer list, then the owner's page (the region's when the site
+/// has no owner pages), as `{name, url}`; the dossier itself is not in it.
+fn breadcrumb(ctx: &Ctx, e: &Entry) -> Vec<Value> {
+    let customers = json!({"name": ctx.t("nav_customers"), "url": ctx.url("customers")});
+    let owner = ctx
+        .term_url(Taxonomy::Owner, &e.c.owner)
+        .map(|url| json!({"name": e.c.owner, "url": url}));
+    let region = || {
+        let region = e.c.profile.region.as_deref()?;
+        let url = ctx.term_url(Taxonomy::Region, region)?;
+        Some(json!({"name": region, "url": url}))
+    };
+    std::iter::once(customers)
+        .chain(owner.or_else(region))
+        .collect()
 }
 
 /// One number of decimals for every amount of the sales table (revenue, target, gross profit).

@@ -135,6 +135,15 @@ fn key_customer_dossier_shows_notches_payments_value_and_notes() {
             "href=\"/playbooks/credit-watch/\"",
         ],
     );
+    // Customers › 王磊 (the owner's page) › the customer; the way back to search results is
+    // hidden until search.js finds the dossier was opened from them.
+    assert_shows(
+        path,
+        &[
+            "<ol><li><a href=\"/customers/\">客户</a></li><li><a href=\"/owners/%E7%8E%8B%E7%A3%8A/\">王磊</a></li><li aria-current=\"page\">杭州星河医疗器械有限公司</li></ol>",
+            "data-back-to-results hidden>",
+        ],
+    );
     insta::assert_snapshot!("dossier_key_customer", page(path));
 }
 
@@ -207,8 +216,14 @@ fn retention_page_shows_yearly_rates_churn_reasons_and_win_back() {
         ],
     );
     let retention = page("retention/index.html");
-    assert_eq!(retention.matches("chart-point chart-point-equal").count(), 5);
-    assert!(!retention.contains("L^S"), "no formula in plain text beside L<sup>S</sup>");
+    assert_eq!(
+        retention.matches("chart-point chart-point-equal").count(),
+        5
+    );
+    assert!(
+        !retention.contains("L^S"),
+        "no formula in plain text beside L<sup>S</sup>"
+    );
     insta::assert_snapshot!("retention", page("retention/index.html"));
 }
 

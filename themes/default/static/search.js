@@ -1162,8 +1162,35 @@ function onKey(event) {
   }
 }
 
+// The address of the results a dossier was opened from: the previous page when it was this
+// site's search page (`searchHref`, absolute) with a query or filter; otherwise null.
+export function resultsAddress(referrer, searchHref) {
+  let from;
+  let search;
+  try {
+    from = new URL(referrer);
+    search = new URL(searchHref);
+  } catch {
+    return null;
+  }
+  const same = from.origin === search.origin && from.pathname === search.pathname;
+  return same && from.search.length > 1 ? from.href : null;
+}
+
+// A dossier's "back to results" link (customer.html) is shown only when there are results
+// to go back to; without JavaScript it stays hidden.
+function showBackToResults() {
+  for (const link of document.querySelectorAll('a[data-back-to-results]')) {
+    const address = resultsAddress(document.referrer, link.href);
+    if (!address) continue;
+    link.href = address;
+    link.hidden = false;
+  }
+}
+
 export function init() {
   document.addEventListener('keydown', onKey);
+  showBackToResults();
   // The print handout's line ends with the page's address (base.html), on every page.
   for (const e of document.querySelectorAll('[data-page-address]')) e.textContent = location.href;
   const root = document.getElementById('search-results');
