@@ -547,8 +547,8 @@ pub fn line_chart(
     svg
 }
 
-/// The value of each line's last point beside it: above when it is the highest value there,
-/// below otherwise; one label (with the `equal` note) where the lines meet.
+/// The value of each line's last point beside it: above when it is the highest value there
+/// (and there is room), below otherwise; one label (with the `equal` note) where the lines meet.
 fn last_values(
     svg: &mut String,
     plot: &Plot,
@@ -574,7 +574,9 @@ fn last_values(
             continue;
         }
         let highest = series.iter().filter_map(|o| value_at(o, i)).all(|o| o <= v);
-        let (y, dy) = if highest {
+        // A point at the top of the plot has no room above it for a line of text.
+        let room_above = plot.y(v) - 8.0 >= TOP;
+        let (y, dy) = if highest && room_above {
             (plot.y(v) - 8.0, "0")
         } else {
             (plot.y(v) + 8.0, "0.8em")
@@ -1112,6 +1114,21 @@ mod tests {
         assert!(svg.contains(&below), "{below} in {svg}");
         // No values meet: no rings and no note.
         assert!(!svg.contains("chart-point-equal") && !svg.contains("equal</text>"));
+    }
+
+    #[test]
+    fn a_last_point_at_the_top_is_labelled_below_it() {
+        let labels: Vec<String> = ["2024", "2025"].map(String::from).to_vec();
+        let series = [Series {
+            name: "rate".into(),
+            points: vec![Some((0.9, "90.0%".into())), Some((1.0, "100.0%".into()))],
+        }];
+        let svg = line_chart(&chart("t", "T"), &labels, &series, &fitted(None));
+        // Ticks 85–100 % (steps of 5 points): 100 % is at the top (y = 16), so its label hangs 8 px below it.
+        assert!(
+            svg.contains("y=\"24\" dy=\"0.8em\" text-anchor=\"end\">100.0%</text>"),
+            "{svg}"
+        );
     }
 
     #[test]
