@@ -162,10 +162,11 @@ pub(super) fn pages(ctx: &Ctx) -> Result<Files, RenderError> {
 
     let mut charts_list = Vec::new();
     if !revenue_by_year.is_empty() && ctx.shows(Group::Sales) {
-        let data: Vec<charts::Datum> = revenue_by_year
-            .iter()
-            .filter(|(y, _)| **y <= year)
-            .map(|(y, v)| charts::Datum::new(y.to_string(), *v, ctx.money(*v)))
+        let shown = || revenue_by_year.iter().filter(|(y, _)| **y <= year);
+        // The bars' labels side by side read alike: 230.0万 beside 398.5万.
+        let decimals = crate::render::format::money_decimals(shown().map(|(_, v)| *v));
+        let data: Vec<charts::Datum> = shown()
+            .map(|(y, v)| charts::Datum::new(y.to_string(), *v, ctx.money_fixed(*v, decimals)))
             .collect();
         let tick = |v: f64| ctx.money_tick(v);
         charts_list.push(json!({
