@@ -101,24 +101,9 @@ fn ticks(lo: f64, hi: f64) -> Vec<f64> {
     } else {
         hi / 5.0 - lo / 5.0
     };
-    let exponent = (raw.log10().floor() as i32).max(MIN_STEP_EXPONENT);
-    let magnitude = power_of_ten(exponent);
-    let multiple: i32 = [1, 2, 5, 10]
-        .into_iter()
-        .find(|m| f64::from(*m) * magnitude >= raw)
-        .unwrap_or(10);
-    let step = f64::from(multiple) * magnitude;
-    // The float nearest to i × multiple × 10^e: 0.2 steps give 0.6, not 0.6000000000000001.
-    let value = |i: i64| {
-        let v = format!("{}e{exponent}", i * i64::from(multiple))
-            .parse::<f64>()
-            .unwrap_or(0.0);
-        if v == 0.0 {
-            0.0
-        } else {
-            v.clamp(-f64::MAX, f64::MAX)
-        }
-    };
+    let step = Step::at_least(raw);
+    let value = |i: i64| step.tick(i);
+    let step = step.size();
     let mut first = (lo / step).floor() as i64;
     let mut last = (hi / step).ceil() as i64;
     // A subnormal end divided by a large step rounds to 0: one more step covers it.
@@ -129,6 +114,73 @@ fn ticks(lo: f64, hi: f64) -> Vec<f64> {
         last += 1;
     }
     (first..=last).map(value).collect()
+}
+
+/// A tick step of 1, 2 or 5 × 10^`exponent`.
+#[derive(Clone, Copy)]
+struct Step {
+    multiple: i32,
+    exponent: i32,
+}
+
+impl Step {
+    /// The smallest step of 1, 2 or 5 × 10^k that is at least `raw`.
+    fn at_least(raw: f64) -> Step {
+        let exponent = (raw.log10().floor() as i32).max(MIN_STEP_EXPONENT);
+        let magnitude = power_of_ten(exponent);
+        let multiple: i32 = [1, 2, 5, 10]
+            .into_iter()
+            .find(|m| f64::from(*m) * magnitude >= raw)
+            .unwrap_or(10);
+        Step { multiple, exponent }
+    }
+
+    fn size(self) -> f64 {
+        f64::from(self.multiple) * power_of_ten(self.exponent)
+    }
+
+    /// The float nearest to i × step: 0.2 steps give 0.6, not 0.6000000000000001.
+    fn tick(self, i: i64) -> f64 {
+        let v = format!("{}e{}", i * i64::from(self.multiple), self.exponent)
+            .parse::<f64>()
+            .unwrap_or(0.0);
+        if v == 0.0 {
+            0.0
+        } else {
+            v.clamp(-f64::MAX, f64::MAX)
+        }
+    }
+}
+
+/// Where a line chart's value axis starts and ends.
+#[derive(Clone, Copy, Debug)]
+pub enum Axis {
+    /// From zero (or below, for negative values) to the largest value: amounts, counts.
+    FromZero,
+    /// Around the values, padded by a tenth of their range, within `bounds`, with steps of at
+    /// least `min_step`: rates of 88–96 % on 86–98 %, not on a flat 0–100 %.
+    Fitted { bounds: (f64, f64), min_step: f64 },
+}
+
+/// Ticks around `lo..=hi`: padded by a tenth of the range (a twentieth of the value when all
+/// values are equal), kept within `bounds`, four to eight steps of 1, 2 or 5 × 10^k.
+fn fitted_ticks(lo: f64, hi: f64, bounds: (f64, f64), min_step: f64) -> Vec<f64> {
+    if !(lo.is_finite() && hi.is_finite() && lo <= hi) {
+        return ticks(0.0, 0.0);
+    }
+    let pad = if hi > lo {
+        (hi - lo) / 10.0
+    } else if hi != 0.0 {
+        hi.abs() / 20.0
+    } else {
+        min_step.max(f64::MIN_POSITIVE)
+    };
+    let (from, to) = ((lo - pad).max(bounds.0), (hi + pad).min(bounds.1));
+    let step = Step::at_least(((to - from) / 5.0).max(min_step));
+    let size = step.size();
+    let first = (from / size).floor() as i64;
+    let last = ((to / size).ceil() as i64).max(first + 1);
+    (first..=last).map(|i| step.tick(i)).collect()
 }
 
 /// 10^e as the nearest float (`powi` drifts by a few units in the last place for large `e`).
@@ -150,6 +202,8 @@ struct Plot {
     lo: f64,
     hi: f64,
     count: usize,
+    /// The right margin: wider when a right-hand axis has labels.
+    right: f64,
 }
 
 impl Plot {
@@ -158,8 +212,17 @@ impl Plot {
         TOP + h - fraction(v, self.lo, self.hi) * h
     }
 
+    fn new(ticks: &[f64], count: usize) -> Plot {
+        Plot {
+            lo: ticks[0],
+            hi: ticks[ticks.len() - 1],
+            count,
+            right: RIGHT,
+        }
+    }
+
     fn band(&self) -> f64 {
-        (WIDTH - LEFT - RIGHT) / self.count.max(1) as f64
+        (WIDTH - LEFT - self.right) / self.count.max(1) as f64
     }
 
     /// Centre of category `i`.
@@ -196,7 +259,7 @@ fn axes(svg: &mut String, chart: &Chart, plot: &Plot, tick_values: &[f64], label
             "<line class=\"{class}\" x1=\"{l}\" x2=\"{r}\" y1=\"{y}\" y2=\"{y}\"/>\
              <text class=\"chart-tick\" x=\"{tx}\" y=\"{y}\" text-anchor=\"end\" dy=\"0.35em\">{label}</text>",
             l = n(LEFT),
-            r = n(WIDTH - RIGHT),
+            r = n(WIDTH - plot.right),
             tx = n(LEFT - 6.0),
             label = escape(&(chart.ticks)(t)),
         );
@@ -284,20 +347,75 @@ fn range(values: impl Iterator<Item = f64>) -> (f64, f64) {
         .fold((0.0, 0.0), |(lo, hi), v| (f64::min(lo, v), f64::max(hi, v)))
 }
 
-/// A bar chart of one value per category; negative values go below the zero line.
+/// The smallest and largest finite value, `None` when there is none (unlike [`range`], zero
+/// is not included).
+fn span(values: impl Iterator<Item = f64>) -> Option<(f64, f64)> {
+    values
+        .filter(|v| v.is_finite())
+        .fold(None, |acc, v| match acc {
+            None => Some((v, v)),
+            Some((lo, hi)) => Some((f64::min(lo, v), f64::max(hi, v))),
+        })
+}
+
+/// Value labels are drawn this large on a phone (style.css), so they must fit at this size.
+const VALUE_FONT: f64 = 15.0;
+
+/// The width of `text` at `font` pixels: about 0.6 em a Latin character, 1 em a Chinese one.
+fn text_width(text: &str, font: f64) -> f64 {
+    text.chars()
+        .map(|c| if c.is_ascii() { 0.6 } else { 1.0 })
+        .sum::<f64>()
+        * font
+}
+
+/// Each bar's value above it (below a negative one), when every label fits its bar's band.
+fn bar_values(svg: &mut String, plot: &Plot, data: &[Datum]) {
+    let fits = |d: &Datum| text_width(&d.display, VALUE_FONT) <= plot.band() * 0.95;
+    if data.is_empty() || !data.iter().all(fits) {
+        return;
+    }
+    svg.push_str("<g class=\"chart-values\" aria-hidden=\"true\">");
+    for (i, d) in data.iter().enumerate().filter(|(_, d)| d.value.is_finite()) {
+        let (y, dy) = if d.value >= 0.0 {
+            (plot.y(d.value) - 4.0, "0")
+        } else {
+            (plot.y(d.value) + 4.0, "0.8em")
+        };
+        let _ = write!(
+            svg,
+            "<text class=\"chart-value\" x=\"{x}\" y=\"{y}\" dy=\"{dy}\" text-anchor=\"middle\">{text}</text>",
+            x = n(plot.x(i)),
+            y = n(y),
+            text = escape(&d.display),
+        );
+    }
+    svg.push_str("</g>");
+}
+
+/// A bar chart of one value per category; negative values go below the zero line. Each bar
+/// carries its value when the labels fit.
 pub fn bar_chart(chart: &Chart, value_name: &str, data: &[Datum]) -> String {
     let (lo, hi) = range(data.iter().map(|d| d.value));
-    let t = ticks(lo, hi);
-    let plot = Plot {
-        lo: t[0],
-        hi: t[t.len() - 1],
-        count: data.len(),
-    };
+    bars_on(chart, value_name, data, &ticks(lo, hi))
+}
+
+/// A bar chart of counts (customers per grade, per churn reason): whole-number ticks, so a
+/// largest count of 1 is drawn on 0–5, not on 0, 0.2, … 1 written as 0, 0, 0, 1, 1, 1.
+pub fn count_chart(chart: &Chart, value_name: &str, data: &[Datum]) -> String {
+    let (lo, hi) = range(data.iter().map(|d| d.value));
+    // Five steps of at least 1.
+    bars_on(chart, value_name, data, &ticks(lo, hi.max(lo + 5.0)))
+}
+
+fn bars_on(chart: &Chart, value_name: &str, data: &[Datum], t: &[f64]) -> String {
+    let plot = Plot::new(t, data.len());
     let mut svg = String::new();
     open(&mut svg, chart, "bar");
     let labels: Vec<&str> = data.iter().map(|d| d.label.as_str()).collect();
-    axes(&mut svg, chart, &plot, &t, &labels);
+    axes(&mut svg, chart, &plot, t, &labels);
     bars(&mut svg, &plot, data);
+    bar_values(&mut svg, &plot, data);
     let rows: Vec<(String, Vec<String>)> = data
         .iter()
         .map(|d| (d.label.clone(), vec![d.display.clone()]))
@@ -306,18 +424,64 @@ pub fn bar_chart(chart: &Chart, value_name: &str, data: &[Datum]) -> String {
     svg
 }
 
-/// Lines over shared categories (e.g. years), one per series, with a legend.
-pub fn line_chart(chart: &Chart, labels: &[String], series: &[Series]) -> String {
-    let values = series
-        .iter()
-        .flat_map(|s| s.points.iter().flatten().map(|(v, _)| *v));
-    let (lo, hi) = range(values);
-    let t = ticks(lo, hi);
-    let plot = Plot {
-        lo: t[0],
-        hi: t[t.len() - 1],
-        count: labels.len(),
+/// How a line chart is drawn besides its data.
+#[derive(Clone, Copy, Debug)]
+pub struct LineOptions<'a> {
+    pub axis: Axis,
+    /// Said where all lines meet (e.g. "两率相等"), so that one line hiding the other reads as
+    /// equal values, not as a missing line.
+    pub equal: Option<&'a str>,
+}
+
+impl LineOptions<'_> {
+    pub const FROM_ZERO: LineOptions<'static> = LineOptions {
+        axis: Axis::FromZero,
+        equal: None,
     };
+}
+
+fn value_at(s: &Series, i: usize) -> Option<f64> {
+    match s.points.get(i) {
+        Some(Some((v, _))) if v.is_finite() => Some(*v),
+        _ => None,
+    }
+}
+
+/// Per category: whether two or more series have a value there and all of them are equal.
+fn coinciding(labels: &[String], series: &[Series]) -> Vec<bool> {
+    (0..labels.len())
+        .map(|i| {
+            let values: Vec<f64> = series.iter().filter_map(|s| value_at(s, i)).collect();
+            values.len() > 1 && values.iter().all(|v| (v - values[0]).abs() <= 1e-12)
+        })
+        .collect()
+}
+
+/// Lines over shared categories (e.g. years), one per series, with a legend and the value of
+/// each line's last point.
+pub fn line_chart(
+    chart: &Chart,
+    labels: &[String],
+    series: &[Series],
+    options: &LineOptions,
+) -> String {
+    let values = || {
+        series
+            .iter()
+            .flat_map(|s| s.points.iter().flatten().map(|(v, _)| *v))
+    };
+    let t = match options.axis {
+        Axis::FromZero => {
+            let (lo, hi) = range(values());
+            ticks(lo, hi)
+        }
+        Axis::Fitted { bounds, min_step } => match span(values()) {
+            Some((lo, hi)) => fitted_ticks(lo, hi, bounds, min_step),
+            None => ticks(0.0, 0.0),
+        },
+    };
+    let plot = Plot::new(&t, labels.len());
+    let equal = coinciding(labels, series);
     let mut svg = String::new();
     open(&mut svg, chart, "line");
     let label_refs: Vec<&str> = labels.iter().map(String::as_str).collect();
@@ -341,9 +505,15 @@ pub fn line_chart(chart: &Chart, labels: &[String], series: &[Series]) -> String
                 Some((v, display)) if v.is_finite() => {
                     let (x, y) = (n(plot.x(i)), n(plot.y(*v)));
                     run.push(format!("{x},{y}"));
+                    // Where the lines meet, the later series rings the first one's point.
+                    let (class, r) = if k > 0 && equal[i] {
+                        ("chart-point chart-point-equal", 6)
+                    } else {
+                        ("chart-point", 3)
+                    };
                     let _ = write!(
                         svg,
-                        "<circle class=\"chart-point\" cx=\"{x}\" cy=\"{y}\" r=\"3\"><title>{name} {label}: {display}</title></circle>",
+                        "<circle class=\"{class}\" cx=\"{x}\" cy=\"{y}\" r=\"{r}\"><title>{name} {label}: {display}</title></circle>",
                         name = escape(&s.name),
                         label = escape(&labels[i]),
                         display = escape(display),
@@ -355,7 +525,9 @@ pub fn line_chart(chart: &Chart, labels: &[String], series: &[Series]) -> String
         flush(&mut svg, &mut run);
         svg.push_str("</g>");
     }
-    legend(&mut svg, series.iter().map(|s| s.name.as_str()));
+    last_values(&mut svg, &plot, labels.len(), series, &equal, options.equal);
+    let equal_note = options.equal.filter(|_| equal.iter().any(|e| *e));
+    legend(&mut svg, series.iter().map(|s| s.name.as_str()), equal_note);
     let names: Vec<&str> = series.iter().map(|s| s.name.as_str()).collect();
     let rows: Vec<(String, Vec<String>)> = labels
         .iter()
@@ -375,10 +547,66 @@ pub fn line_chart(chart: &Chart, labels: &[String], series: &[Series]) -> String
     svg
 }
 
-fn legend<'a>(svg: &mut String, names: impl Iterator<Item = &'a str>) {
+/// The value of each line's last point beside it: above when it is the highest value there
+/// (and there is room), below otherwise; one label (with the `equal` note) where the lines meet.
+fn last_values(
+    svg: &mut String,
+    plot: &Plot,
+    count: usize,
+    series: &[Series],
+    equal: &[bool],
+    equal_note: Option<&str>,
+) {
+    svg.push_str("<g class=\"chart-values\" aria-hidden=\"true\">");
+    for (k, s) in series.iter().enumerate() {
+        let Some((i, v, display)) =
+            (0..count.min(s.points.len()))
+                .rev()
+                .find_map(|i| match &s.points[i] {
+                    Some((v, d)) if v.is_finite() => Some((i, *v, d)),
+                    _ => None,
+                })
+        else {
+            continue;
+        };
+        let first_of_equal = equal[i] && series[..k].iter().all(|o| value_at(o, i).is_none());
+        if equal[i] && !first_of_equal {
+            continue;
+        }
+        let highest = series.iter().filter_map(|o| value_at(o, i)).all(|o| o <= v);
+        // A point at the top of the plot has no room above it for a line of text.
+        let room_above = plot.y(v) - 8.0 >= TOP;
+        let (y, dy) = if highest && room_above {
+            (plot.y(v) - 8.0, "0")
+        } else {
+            (plot.y(v) + 8.0, "0.8em")
+        };
+        let text = match equal_note {
+            Some(note) if equal[i] => format!("{display} · {note}"),
+            _ => display.clone(),
+        };
+        let anchor = if i + 1 == count && count > 1 {
+            "end"
+        } else {
+            "middle"
+        };
+        let _ = write!(
+            svg,
+            "<text class=\"chart-value series-{k}\" x=\"{x}\" y=\"{y}\" dy=\"{dy}\" text-anchor=\"{anchor}\">{text}</text>",
+            x = n(plot.x(i)),
+            y = n(y),
+            text = escape(&text),
+        );
+    }
+    svg.push_str("</g>");
+}
+
+/// The legend: a swatch and name per series, then the ring that marks equal values, if any.
+fn legend<'a>(svg: &mut String, names: impl Iterator<Item = &'a str>, equal: Option<&str>) {
     svg.push_str("<g class=\"chart-legend\" aria-hidden=\"true\">");
     let y = HEIGHT - 14.0;
     let mut x = LEFT;
+    let advance = |name: &str| 28.0 + text_width(name, 12.0);
     for (k, name) in names.enumerate() {
         let _ = write!(
             svg,
@@ -390,18 +618,28 @@ fn legend<'a>(svg: &mut String, names: impl Iterator<Item = &'a str>) {
             y = n(y),
             name = escape(name),
         );
-        x += 28.0
-            + 7.0
-                * name
-                    .chars()
-                    .map(|c| if c.is_ascii() { 1.0 } else { 2.0 })
-                    .sum::<f64>();
+        x += advance(name);
+    }
+    if let Some(note) = equal {
+        let _ = write!(
+            svg,
+            "<circle class=\"chart-point-equal series-1\" cx=\"{cx}\" cy=\"{cy}\" r=\"5\"/>\
+             <text class=\"chart-legend-text\" x=\"{tx}\" y=\"{y}\">{note}</text>",
+            cx = n(x + 5.0),
+            cy = n(y - 4.0),
+            tx = n(x + 14.0),
+            y = n(y),
+            note = escape(note),
+        );
     }
     svg.push_str("</g>");
 }
 
+/// Room for the share axis's labels (`100%`) right of a Pareto chart.
+const PARETO_RIGHT: f64 = 48.0;
+
 /// A Pareto chart: bars in the given (descending) order, the cumulative share as a line on a
-/// 0–100 % right-hand scale, and a reference line at 80 %.
+/// 0–100 % right-hand axis, and a dashed reference line at 80 %.
 pub fn pareto(
     chart: &Chart,
     value_name: &str,
@@ -412,34 +650,17 @@ pub fn pareto(
     let (lo, hi) = range(data.iter().map(|d| d.value));
     let t = ticks(lo, hi);
     let plot = Plot {
-        lo: t[0],
-        hi: t[t.len() - 1],
-        count: data.len(),
+        right: PARETO_RIGHT,
+        ..Plot::new(&t, data.len())
     };
     let cumulative = cumulative_shares(data);
-    // The share scale maps 0..1 onto the plot's full height.
-    let share_y = |s: f64| {
-        let h = HEIGHT - TOP - BOTTOM;
-        TOP + h - s * h
-    };
     let mut svg = String::new();
     open(&mut svg, chart, "pareto");
     let labels: Vec<&str> = data.iter().map(|d| d.label.as_str()).collect();
     axes(&mut svg, chart, &plot, &t, &labels);
     bars(&mut svg, &plot, data);
-    let y80 = n(share_y(0.8));
-    let _ = write!(
-        svg,
-        "<g class=\"chart-axis chart-axis-right\" aria-hidden=\"true\">\
-         <line class=\"chart-reference\" x1=\"{l}\" x2=\"{r}\" y1=\"{y80}\" y2=\"{y80}\"/>\
-         <text class=\"chart-tick\" x=\"{r}\" y=\"{y80}\" dy=\"-0.35em\" text-anchor=\"end\">{p80}</text>\
-         <text class=\"chart-tick\" x=\"{r}\" y=\"{y100}\" dy=\"-0.35em\" text-anchor=\"end\">{p100}</text></g>",
-        l = n(LEFT),
-        r = n(WIDTH - RIGHT),
-        y100 = n(share_y(1.0) + 12.0),
-        p80 = escape(&percent(0.8)),
-        p100 = escape(&percent(1.0)),
-    );
+    bar_values(&mut svg, &plot, data);
+    share_axis(&mut svg, &plot);
     let points: Vec<String> = cumulative
         .iter()
         .enumerate()
@@ -459,6 +680,38 @@ pub fn pareto(
         .collect();
     table(&mut svg, chart, &[value_name, cumulative_name], &rows);
     svg
+}
+
+/// Where a share of 0..1 lies on the Pareto chart's right-hand axis (the plot's full height).
+fn share_y(share: f64) -> f64 {
+    let h = HEIGHT - TOP - BOTTOM;
+    TOP + h - share * h
+}
+
+/// The right-hand axis of shares, 0 to 100 % in steps of 20, and the dashed 80 % line.
+fn share_axis(svg: &mut String, plot: &Plot) {
+    let right = WIDTH - plot.right;
+    let y80 = n(share_y(0.8));
+    let _ = write!(
+        svg,
+        "<g class=\"chart-axis chart-axis-right\" aria-hidden=\"true\">\
+         <line class=\"chart-axis-line\" x1=\"{r}\" x2=\"{r}\" y1=\"{top}\" y2=\"{bottom}\"/>\
+         <line class=\"chart-reference\" x1=\"{l}\" x2=\"{r}\" y1=\"{y80}\" y2=\"{y80}\"/>",
+        l = n(LEFT),
+        r = n(right),
+        top = n(share_y(1.0)),
+        bottom = n(share_y(0.0)),
+    );
+    for step in 0..=5 {
+        let _ = write!(
+            svg,
+            "<text class=\"chart-tick\" x=\"{x}\" y=\"{y}\" dy=\"0.35em\">{percent}%</text>",
+            x = n(right + 6.0),
+            y = n(share_y(f64::from(step) / 5.0)),
+            percent = step * 20,
+        );
+    }
+    svg.push_str("</g>");
 }
 
 /// The running share of the total of the positive values, after each datum.
@@ -689,7 +942,11 @@ mod tests {
             for svg in [
                 bar_chart(&chart("b", "B"), "V", &data),
                 pareto(&chart("p", "P"), "V", "C", &pct, &data),
-                line_chart(&chart("l", "L"), &labels, &series),
+                line_chart(&chart("l", "L"), &labels, &series, &LineOptions::FROM_ZERO),
+                line_chart(&chart("f", "F"), &labels, &series, &LineOptions {
+                    axis: Axis::Fitted { bounds: (-f64::MAX, f64::MAX), min_step: 0.0 },
+                    equal: Some("="),
+                }),
             ] {
                 let coordinates = regex_lite::Regex::new(
                     r#" (?:x|y|x1|x2|y1|y2|cx|cy|width|height|points)="([^"]*)""#,
@@ -753,7 +1010,12 @@ mod tests {
                 ],
             },
         ];
-        let svg = line_chart(&chart("ret", "Retention"), &labels, &series);
+        let svg = line_chart(
+            &chart("ret", "Retention"),
+            &labels,
+            &series,
+            &LineOptions::FROM_ZERO,
+        );
         // Series 0 has one two-point run and a lone point (no polyline for it).
         assert_eq!(svg.matches("<polyline").count(), 2, "{svg}");
         assert!(svg.contains("<td>80%</td><td>–</td>"));
@@ -773,6 +1035,192 @@ mod tests {
         assert!(svg.contains("<td>60</td><td>60%</td>"));
         assert!(svg.contains("<td>15</td><td>100%</td>"));
         insta::assert_snapshot!(svg);
+    }
+
+    #[test]
+    fn fitted_axes_span_the_values_not_zero_to_the_top() {
+        let bounds = (0.0, 1.0);
+        // 88–96 %: padded by 0.8 points to 87.2–96.8 %, steps of 2 points (a fifth of 9.6
+        // points is 1.92), widened to whole steps: 86–98 %.
+        assert_eq!(
+            fitted_ticks(0.88, 0.96, bounds, 0.01),
+            [0.86, 0.88, 0.9, 0.92, 0.94, 0.96, 0.98]
+        );
+        // One value, 90 %: padded by a twentieth of it (4.5 points) to 85.5–94.5 %.
+        assert_eq!(
+            fitted_ticks(0.9, 0.9, bounds, 0.01),
+            [0.84, 0.86, 0.88, 0.9, 0.92, 0.94, 0.96]
+        );
+        // Never past 100 %: 95–100 % padded to 94.5–100 %.
+        assert_eq!(
+            fitted_ticks(0.95, 1.0, bounds, 0.01),
+            [0.94, 0.96, 0.98, 1.0]
+        );
+        // Nearly equal rates: steps of at least one point, not 0.05 points.
+        assert_eq!(fitted_ticks(0.9, 0.902, bounds, 0.01), [0.89, 0.9, 0.91]);
+        assert_eq!(fitted_ticks(0.0, 0.0, bounds, 0.01), [0.0, 0.01]);
+    }
+
+    fn two_rates(first: [f64; 3], second: [f64; 3]) -> Vec<Series> {
+        let points = |values: [f64; 3]| {
+            values
+                .iter()
+                .map(|v| Some((*v, format!("{:.1}%", v * 100.0))))
+                .collect()
+        };
+        vec![
+            Series {
+                name: "rate".into(),
+                points: points(first),
+            },
+            Series {
+                name: "cohort".into(),
+                points: points(second),
+            },
+        ]
+    }
+
+    fn fitted<'a>(equal: Option<&'a str>) -> LineOptions<'a> {
+        LineOptions {
+            axis: Axis::Fitted {
+                bounds: (0.0, 1.0),
+                min_step: 0.01,
+            },
+            equal,
+        }
+    }
+
+    #[test]
+    fn retention_lines_use_the_fitted_axis_and_label_their_last_points() {
+        let labels: Vec<String> = ["2022", "2023", "2024"].map(String::from).to_vec();
+        let series = two_rates([0.88, 0.9, 0.96], [0.9, 0.92, 0.94]);
+        let svg = line_chart(&chart("r", "R"), &labels, &series, &fitted(Some("equal")));
+        // Ticks 86–98 %: 90 % is a third of the way up the 228 px plot, at y = 244 − 76.
+        assert!(
+            svg.contains("cy=\"168\" r=\"3\"><title>rate 2023: 90.0%"),
+            "{svg}"
+        );
+        assert!(!svg.contains(">0</text>"), "no zero tick: {svg}");
+        // Last points at x = 64 + 560 × 5/6 = 530.7: the higher above, the lower below.
+        let above = format!(
+            "y=\"{}\" dy=\"0\" text-anchor=\"end\">96.0%",
+            n(244.0 - 228.0 * 10.0 / 12.0 - 8.0)
+        );
+        let below = format!(
+            "y=\"{}\" dy=\"0.8em\" text-anchor=\"end\">94.0%",
+            n(244.0 - 228.0 * 8.0 / 12.0 + 8.0)
+        );
+        assert!(svg.contains(&above), "{above} in {svg}");
+        assert!(svg.contains(&below), "{below} in {svg}");
+        // No values meet: no rings and no note.
+        assert!(!svg.contains("chart-point-equal") && !svg.contains("equal</text>"));
+    }
+
+    #[test]
+    fn a_last_point_at_the_top_is_labelled_below_it() {
+        let labels: Vec<String> = ["2024", "2025"].map(String::from).to_vec();
+        let series = [Series {
+            name: "rate".into(),
+            points: vec![Some((0.9, "90.0%".into())), Some((1.0, "100.0%".into()))],
+        }];
+        let svg = line_chart(&chart("t", "T"), &labels, &series, &fitted(None));
+        // Ticks 85–100 % (steps of 5 points): 100 % is at the top (y = 16), so its label hangs 8 px below it.
+        assert!(
+            svg.contains("y=\"24\" dy=\"0.8em\" text-anchor=\"end\">100.0%</text>"),
+            "{svg}"
+        );
+    }
+
+    #[test]
+    fn equal_lines_say_so_instead_of_one_hiding_the_other() {
+        let labels: Vec<String> = ["2022", "2023", "2024"].map(String::from).to_vec();
+        let series = two_rates([0.88, 0.9, 0.95], [0.9, 0.9, 0.95]);
+        let svg = line_chart(
+            &chart("r", "R"),
+            &labels,
+            &series,
+            &fitted(Some("rates equal")),
+        );
+        // 2023 and 2024 meet: the cohort line rings the rate's points there.
+        assert_eq!(
+            svg.matches("class=\"chart-point chart-point-equal\"")
+                .count(),
+            2,
+            "{svg}"
+        );
+        // One last-point label for both lines, with the note; and the note in the legend.
+        assert_eq!(
+            svg.matches(">95.0% · rates equal</text>").count(),
+            1,
+            "{svg}"
+        );
+        assert!(!svg.contains(">95.0%</text>"), "{svg}");
+        assert!(svg.contains(">rates equal</text>"), "{svg}");
+        // The hidden table still has both values of every year.
+        assert!(svg.contains("<th scope=\"row\">2024</th><td>95.0%</td><td>95.0%</td>"));
+        insta::assert_snapshot!(svg);
+    }
+
+    #[test]
+    fn bars_carry_their_values_only_when_the_labels_fit() {
+        let data = [
+            Datum::new("2023", 120.0, "120 万"),
+            Datum::new("2024", -40.0, "-40 万"),
+        ];
+        let svg = bar_chart(&chart("b", "B"), "V", &data);
+        // Ticks −50…150 over 228 px: 120 at y = 244 − 228 × 170/200 = 50.2, label 4 px above;
+        // −40 at 232.6, label 4 px below, hanging.
+        assert!(
+            svg.contains("y=\"46.2\" dy=\"0\" text-anchor=\"middle\">120 万</text>"),
+            "{svg}"
+        );
+        assert!(
+            svg.contains("y=\"236.6\" dy=\"0.8em\" text-anchor=\"middle\">-40 万</text>"),
+            "{svg}"
+        );
+        // Twenty bars of 28 px: "1,280万" needs 5 × 9 + 15 = 60 px at 15 px, so no labels.
+        let crowded: Vec<Datum> = (0..20)
+            .map(|i| Datum::new(format!("{i}"), 1.28e6, "1,280万"))
+            .collect();
+        assert!(!bar_chart(&chart("c", "C"), "V", &crowded).contains("chart-value"));
+    }
+
+    #[test]
+    fn counts_are_drawn_on_whole_number_ticks() {
+        let data = [Datum::new("价格", 1.0, "1"), Datum::new("产品", 0.0, "0")];
+        let svg = count_chart(&chart("c", "C"), "N", &data);
+        let ticks: Vec<&str> = svg
+            .split("<text class=\"chart-tick\"")
+            .skip(1)
+            .filter_map(|t| t.split(['>', '<']).nth(1))
+            .collect();
+        assert_eq!(ticks, ["0", "1", "2", "3", "4", "5"]);
+        let many = [Datum::new("A", 37.0, "37")];
+        assert!(count_chart(&chart("m", "M"), "N", &many).contains(">40</text>"));
+    }
+
+    #[test]
+    fn pareto_has_a_share_axis_and_a_dashed_80_percent_line() {
+        let pct = |s: f64| format!("{:.1}%", s * 100.0);
+        let data = [
+            Datum::new("KH-1", 60.0, "60"),
+            Datum::new("KH-2", 40.0, "40"),
+        ];
+        let svg = pareto(&chart("p", "P"), "Revenue", "Cumulative", &pct, &data);
+        // 80 % of the 228 px plot from its bottom at 244: y = 244 − 182.4 = 61.6.
+        assert!(
+            svg.contains(
+                "<line class=\"chart-reference\" x1=\"64\" x2=\"592\" y1=\"61.6\" y2=\"61.6\"/>"
+            ),
+            "{svg}"
+        );
+        // Six labels right of the plot (640 − 48 + 6 = 598), 0 % at the bottom, 100 % at the top.
+        for (share, y) in [(0, "244"), (20, "198.4"), (80, "61.6"), (100, "16")] {
+            let tick = format!("x=\"598\" y=\"{y}\" dy=\"0.35em\">{share}%</text>");
+            assert!(svg.contains(&tick), "{tick} in {svg}");
+        }
+        // The cumulative line ends at 100 % over the last bar.
+        assert!(svg.contains("points=\"196,107.2 460,16\""), "{svg}");
     }
 
     #[test]

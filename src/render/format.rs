@@ -38,16 +38,8 @@ pub fn number(value: f64, decimals: usize) -> String {
 /// Money: in zh-CN with 万 (10⁴) and 亿 (10⁸) and up to two decimals; in en with thousands
 /// separators and no decimals.
 pub fn money(value: f64, language: Language) -> String {
-    match language {
-        Language::ZhCn => {
-            let abs = value.abs();
-            let (scaled, unit) = if abs >= 1e8 {
-                (value / 1e8, "亿")
-            } else if abs >= 1e4 {
-                (value / 1e4, "万")
-            } else {
-                return number(value, 0);
-            };
+    match (language, in_units(value)) {
+        (Language::ZhCn, Some((scaled, unit))) => {
             let text = number(scaled, 2);
             let text = if text.contains('.') {
                 text.trim_end_matches('0').trim_end_matches('.').to_string()
@@ -56,7 +48,45 @@ pub fn money(value: f64, language: Language) -> String {
             };
             format!("{text}{unit}")
         }
-        Language::En => number(value, 0),
+        _ => number(value, 0),
+    }
+}
+
+/// An amount in 亿 (10⁸) or 万 (10⁴); `None` under 1万.
+fn in_units(value: f64) -> Option<(f64, &'static str)> {
+    let abs = value.abs();
+    if abs >= 1e8 {
+        Some((value / 1e8, "亿"))
+    } else if abs >= 1e4 {
+        Some((value / 1e4, "万"))
+    } else {
+        None
+    }
+}
+
+/// The decimals that the amounts of one table need in zh-CN so that all of them can be written
+/// with the same number of decimals (at most two, as [`money`]): `2` for 12,345 and 2,300,000
+/// (1.23万, 230.00万).
+pub fn money_decimals(values: impl IntoIterator<Item = f64>) -> usize {
+    values
+        .into_iter()
+        .filter_map(in_units)
+        .map(|(scaled, _)| {
+            let text = number(scaled, 2);
+            let fraction = text.split_once('.').map_or("", |(_, f)| f);
+            fraction.trim_end_matches('0').len()
+        })
+        .max()
+        .unwrap_or(0)
+}
+
+/// Money as [`money`], but in 万 and 亿 with exactly `decimals` decimals: amounts of one
+/// table read alike (`230.0万` beside `398.5万`, not `230万`). Amounts under 1万 and English
+/// amounts are whole, as in [`money`].
+pub fn money_fixed(value: f64, decimals: usize, language: Language) -> String {
+    match (language, in_units(value)) {
+        (Language::ZhCn, Some((scaled, unit))) => format!("{}{unit}", number(scaled, decimals)),
+        _ => number(value, 0),
     }
 }
 
@@ -85,6 +115,19 @@ pub fn money_tick(value: f64, language: Language) -> String {
 /// A share as a percentage: `0.1234` → `12.3%`.
 pub fn percent(share: f64, decimals: usize) -> String {
     format!("{}%", number(share * 100.0, decimals))
+}
+
+/// A part of a whole as a percentage, as [`percent`], except that a part above zero that
+/// would round to nothing shows as `< 0.1%` (with one decimal): a customer with a sliver of
+/// revenue does not read as having none.
+pub fn share(share: f64, decimals: usize) -> String {
+    let text = percent(share, decimals);
+    let rounds_to_zero = !text.bytes().any(|b| (b'1'..=b'9').contains(&b));
+    if share > 0.0 && rounds_to_zero {
+        format!("< {}%", number(10f64.powi(-(decimals as i32)), decimals))
+    } else {
+        text
+    }
 }
 
 /// A date: `2024年3月5日` in zh-CN, `5 Mar 2024` in en.
@@ -123,6 +166,18 @@ mod tests {
     }
 
     #[test]
+    fn shares_above_zero_never_show_as_zero() {
+        // 0.05% rounds half away from zero to 0.1%; just below it would show 0.0%.
+        assert_eq!(share(0.0005, 1), "0.1%");
+        assert_eq!(share(0.000_499, 1), "< 0.1%");
+        assert_eq!(share(1e-9, 1), "< 0.1%");
+        assert_eq!(share(0.0, 1), "0.0%");
+        assert_eq!(share(0.1234, 1), "12.3%");
+        assert_eq!(share(0.000_04, 2), "< 0.01%");
+        assert_eq!(share(-0.000_1, 1), "0.0%");
+    }
+
+    #[test]
     fn money_by_language() {
         assert_eq!(money(1_280_000.0, Language::ZhCn), "128万");
         assert_eq!(money(12_345.0, Language::ZhCn), "1.23万");
@@ -135,6 +190,26 @@ mod tests {
         assert_eq!(money_tick(-900_000.0, Language::En), "-900K");
         assert_eq!(money_tick(250.0, Language::En), "250");
         assert_eq!(money_tick(50_000_000.0, Language::ZhCn), "5,000万");
+    }
+
+    #[test]
+    fn amounts_of_one_table_share_their_decimals() {
+        let sales = [2_300_000.0, 3_985_000.0, 8_000.0];
+        // 398.5万 needs one decimal; 230万 gets it too; 8,000 stays whole.
+        assert_eq!(money_decimals(sales), 1);
+        let written: Vec<String> = sales
+            .iter()
+            .map(|v| money_fixed(*v, 1, Language::ZhCn))
+            .collect();
+        assert_eq!(written, ["230.0万", "398.5万", "8,000"]);
+        assert_eq!(money_decimals([12_345.0, 2_300_000.0]), 2);
+        assert_eq!(money_decimals([2_300_000.0, 150_000_000.0]), 1);
+        assert_eq!(money_fixed(150_000_000.0, 1, Language::ZhCn), "1.5亿");
+        assert_eq!(money_decimals([9_999.0]), 0);
+        assert_eq!(money_decimals([]), 0);
+        // 99,999 is 9.9999万, written 10万 with two decimals: no decimals needed.
+        assert_eq!(money_decimals([99_999.0]), 0);
+        assert_eq!(money_fixed(3_985_000.0, 1, Language::En), "3,985,000");
     }
 
     #[test]

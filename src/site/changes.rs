@@ -186,5 +186,6 @@ fn across_commits(ctx: &Ctx, e: &Entry, figure: Figure) -> Option<String> {
         },
         &labels,
         &[series],
+        &charts::LineOptions::FROM_ZERO,
     ))
 }

@@ -508,6 +508,11 @@ impl<'a> Ctx<'a> {
         format::money(v, self.lang)
     }
 
+    /// Money with the decimals that all amounts of its table share ([`format::money_decimals`]).
+    pub fn money_fixed(&self, v: f64, decimals: usize) -> String {
+        format::money_fixed(v, decimals, self.lang)
+    }
+
     /// Money on a chart axis (short: 万/亿, K/M/B).
     pub fn money_tick(&self, v: f64) -> String {
         format::money_tick(v, self.lang)
@@ -519,6 +524,15 @@ impl<'a> Ctx<'a> {
 
     pub fn percent(&self, share: f64) -> String {
         format::percent(share, 1)
+    }
+
+    /// A part of a whole (revenue share, segment share): `< 0.1%` rather than `0.0%` above zero.
+    pub fn share(&self, part: f64) -> String {
+        format::share(part, 1)
+    }
+
+    pub fn opt_share(&self, part: Option<f64>) -> Option<String> {
+        part.map(|s| self.share(s))
     }
 
     pub fn opt_percent(&self, share: Option<f64>) -> Option<String> {

@@ -77,7 +77,7 @@ pub(super) fn pages(ctx: &Ctx) -> Result<Files, RenderError> {
         .map(|(g, n)| {
             json!({
                 "grade": g, "label": ctx.grade_label(&g), "count": n,
-                "share": ctx.percent(n as f64 / total),
+                "share": ctx.share(n as f64 / total),
                 "url": ctx.term_url(Taxonomy::Grade, &g),
             })
         })

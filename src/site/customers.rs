@@ -260,6 +260,7 @@ fn dossier<'a>(ctx: &Ctx, e: &Entry<'a>) -> Dossier<'a> {
 
     let values = object! {
         "page" => ctx.page(&c.name, "customers"),
+        "breadcrumb" => breadcrumb(ctx, e),
         "stage" => json!({
             "code": m.stage.as_str(), "label": ctx.label(m.stage),
             "url": ctx.term_url(Taxonomy::Stage, m.stage.as_str()),
@@ -273,9 +274,9 @@ fn dossier<'a>(ctx: &Ctx, e: &Entry<'a>) -> Dossier<'a> {
         "sales" => sales(ctx, e),
         "abc" => m.abc.as_ref().map(|x| json!({
             "class": x.class.as_str(), "rank": x.rank,
-            "share": ctx.percent(x.cumulative_share - x.cumulative_share_before),
-            "cumulative_before": ctx.percent(x.cumulative_share_before),
-            "cumulative": ctx.percent(x.cumulative_share),
+            "share": ctx.share(x.cumulative_share - x.cumulative_share_before),
+            "cumulative_before": ctx.share(x.cumulative_share_before),
+            "cumulative": ctx.share(x.cumulative_share),
             "customers": ctx.a.abc.customers.len(),
             "url": ctx.url("rankings") + "#abc",
         })),
@@ -382,6 +383,8 @@ fn sales(ctx: &Ctx, e: &Entry) -> Value {
     let year = ctx.a.year();
     let mut rows: Vec<&crate::model::SalesYear> = c.sales.iter().collect();
     rows.sort_by_key(|s| s.year);
+    let decimals = sales_decimals(&rows);
+    let amount = |v: f64| ctx.money_fixed(v, decimals);
     let rows: Vec<Value> = rows
         .into_iter()
         .map(|s| {
@@ -394,11 +397,11 @@ fn sales(ctx: &Ctx, e: &Entry) -> Value {
             object! {
                 "year" => s.year,
                 "current" => s.year == year,
-                "revenue" => ctx.money(s.revenue),
-                "target" => ctx.opt_money(s.target),
+                "revenue" => amount(s.revenue),
+                "target" => s.target.map(amount),
                 "achievement" => ctx.opt_percent(f.and_then(|f| f.achievement)),
                 "growth" => ctx.opt_percent(f.and_then(|f| f.growth)),
-                "gross_profit" => ctx.opt_money(s.gross_profit),
+                "gross_profit" => s.gross_profit.map(amount),
                 "margin" => ctx.opt_percent(f.and_then(|f| f.margin)),
             }
         })
@@ -421,6 +424,32 @@ fn sales(ctx: &Ctx, e: &Entry) -> Value {
         })
     });
     object! {"year" => year, "rows" => rows, "current" => current}
+}
+
+/// The way to a dossier: the customer list, then the owner's page (the region's when the site
+/// has no owner pages), as `{name, url}`; the dossier itself is not in it.
+fn breadcrumb(ctx: &Ctx, e: &Entry) -> Vec<Value> {
+    let customers = json!({"name": ctx.t("nav_customers"), "url": ctx.url("customers")});
+    let owner = ctx
+        .term_url(Taxonomy::Owner, &e.c.owner)
+        .map(|url| json!({"name": e.c.owner, "url": url}));
+    let region = || {
+        let region = e.c.profile.region.as_deref()?;
+        let url = ctx.term_url(Taxonomy::Region, region)?;
+        Some(json!({"name": region, "url": url}))
+    };
+    std::iter::once(customers)
+        .chain(owner.or_else(region))
+        .collect()
+}
+
+/// One number of decimals for every amount of the sales table (revenue, target, gross profit).
+fn sales_decimals(rows: &[&crate::model::SalesYear]) -> usize {
+    crate::render::format::money_decimals(
+        rows.iter()
+            .flat_map(|s| [Some(s.revenue), s.target, s.gross_profit])
+            .flatten(),
+    )
 }
 
 fn payment_line(ctx: &Ctx, p: &PaymentLine) -> Value {
@@ -664,9 +693,13 @@ fn sales_chart(ctx: &Ctx, e: &Entry) -> Option<String> {
         return None;
     }
     rows.sort_by_key(|s| s.year);
+    let decimals = sales_decimals(&rows);
     let data: Vec<charts::Datum> = rows
         .iter()
-        .map(|s| charts::Datum::new(s.year.to_string(), s.revenue, ctx.money(s.revenue)))
+        .map(|s| {
+            let revenue = ctx.money_fixed(s.revenue, decimals);
+            charts::Datum::new(s.year.to_string(), s.revenue, revenue)
+        })
         .collect();
     let tick = |v: f64| ctx.money_tick(v);
     let title = format!("{} · {}", e.c.name, ctx.t("sales"));
@@ -735,5 +768,6 @@ fn satisfaction_chart(ctx: &Ctx, e: &Entry) -> Option<String> {
             name: ctx.t("survey_score").to_string(),
             points,
         }],
+        &charts::LineOptions::FROM_ZERO,
     ))
 }

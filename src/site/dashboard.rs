@@ -153,19 +153,20 @@ pub(super) fn pages(ctx: &Ctx) -> Result<Files, RenderError> {
     if let Some(top) = top20 {
         figures.push(stat(
             ctx.t("top20_revenue_share"),
-            ctx.percent(top.revenue_share),
+            ctx.share(top.revenue_share),
             Some(ctx.url("rankings") + "#abc"),
             top.gross_profit_share
-                .map(|s| format!("{} {}", ctx.t("top20_gross_profit_share"), ctx.percent(s))),
+                .map(|s| format!("{} {}", ctx.t("top20_gross_profit_share"), ctx.share(s))),
         ));
     }
 
     let mut charts_list = Vec::new();
     if !revenue_by_year.is_empty() && ctx.shows(Group::Sales) {
-        let data: Vec<charts::Datum> = revenue_by_year
-            .iter()
-            .filter(|(y, _)| **y <= year)
-            .map(|(y, v)| charts::Datum::new(y.to_string(), *v, ctx.money(*v)))
+        let shown = || revenue_by_year.iter().filter(|(y, _)| **y <= year);
+        // The bars' labels side by side read alike: 230.0万 beside 398.5万.
+        let decimals = crate::render::format::money_decimals(shown().map(|(_, v)| *v));
+        let data: Vec<charts::Datum> = shown()
+            .map(|(y, v)| charts::Datum::new(y.to_string(), *v, ctx.money_fixed(*v, decimals)))
             .collect();
         let tick = |v: f64| ctx.money_tick(v);
         charts_list.push(json!({
@@ -323,7 +324,7 @@ pub(super) fn grade_chart(ctx: &Ctx, id: &str) -> String {
         .map(|(g, n)| charts::Datum::new(ctx.grade_label(&g), n as f64, n.to_string()))
         .collect();
     let tick = |v: f64| ctx.number(v, 0);
-    charts::bar_chart(
+    charts::count_chart(
         &charts::Chart {
             id,
             title: ctx.t("grade_distribution"),

@@ -83,7 +83,7 @@ fn pareto_chart(ctx: &Ctx) -> Option<String> {
             .collect()
     };
     let tick = |v: f64| ctx.money_tick(v);
-    let pct = |v: f64| ctx.percent(v);
+    let pct = |v: f64| ctx.share(v);
     Some(charts::pareto(
         &charts::Chart {
             id: "chart-pareto",
@@ -118,7 +118,7 @@ fn class_summary(ctx: &Ctx) -> Vec<Value> {
                 Class::B => abc.counts.b,
                 Class::C => abc.counts.c,
             };
-            json!({"class": class.as_str(), "count": count, "share": ctx.percent(share)})
+            json!({"class": class.as_str(), "count": count, "share": ctx.share(share)})
         })
         .collect()
 }
@@ -158,8 +158,8 @@ pub(super) fn pages(ctx: &Ctx) -> Result<Files, RenderError> {
     let top20 = a.abc.top20.as_ref().map(|t| {
         json!({
             "customers": t.customers, "top": t.top,
-            "revenue_share": ctx.percent(t.revenue_share),
-            "gross_profit_share": ctx.opt_percent(t.gross_profit_share),
+            "revenue_share": ctx.share(t.revenue_share),
+            "gross_profit_share": ctx.opt_share(t.gross_profit_share),
         })
     });
     ctx.render_into(
@@ -192,11 +192,11 @@ fn abc_row(ctx: &Ctx, e: &AbcEntry) -> Value {
         "rank": e.rank, "customer": ctx.link(&e.id),
         "region": customer.and_then(|c| c.c.profile.region.as_deref()),
         "revenue": ctx.money(e.revenue), "revenue_value": e.revenue,
-        "share": ctx.percent(e.cumulative_share - e.cumulative_share_before),
+        "share": ctx.share(e.cumulative_share - e.cumulative_share_before),
         "share_value": e.cumulative_share - e.cumulative_share_before,
-        "cumulative_before": ctx.percent(e.cumulative_share_before),
+        "cumulative_before": ctx.share(e.cumulative_share_before),
         "cumulative_before_value": e.cumulative_share_before,
-        "cumulative": ctx.percent(e.cumulative_share),
+        "cumulative": ctx.share(e.cumulative_share),
         "cumulative_value": e.cumulative_share,
         "class": e.class.as_str(),
     })

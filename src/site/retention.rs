@@ -39,6 +39,38 @@ pub(super) fn rates_chart(ctx: &Ctx, id: &str) -> Option<String> {
             series(ctx.t("retention_rate"), &|y| y.rate),
             series(ctx.t("cohort_rate"), &|y| y.cohort_rate),
         ],
+        &charts::LineOptions {
+            axis: charts::Axis::Fitted {
+                bounds: (0.0, 1.0),
+                min_step: 0.01,
+            },
+            equal: Some(ctx.t("rates_equal")),
+        },
+    ))
+}
+
+/// Churned customers of all years counted by churn reason, most frequent first (ties in the
+/// order of the reasons' definition); `None` when no customer churned.
+fn churn_reasons_chart(ctx: &Ctx) -> Option<String> {
+    let mut totals: Vec<&ReasonCount> = ctx.a.retention.churn_reasons.total.iter().collect();
+    if totals.iter().all(|r| r.count == 0) {
+        return None;
+    }
+    totals.sort_by_key(|r| std::cmp::Reverse(r.count));
+    let data: Vec<charts::Datum> = totals
+        .iter()
+        .map(|r| charts::Datum::new(ctx.label(r.reason), r.count as f64, r.count.to_string()))
+        .collect();
+    let tick = |v: f64| ctx.number(v, 0);
+    Some(charts::count_chart(
+        &charts::Chart {
+            id: "chart-churn-reasons",
+            title: ctx.t("churn_by_reason_chart"),
+            category: ctx.t("reason"),
+            ticks: &tick,
+        },
+        ctx.t("customer_count"),
+        &data,
     ))
 }
 
@@ -124,6 +156,7 @@ pub(super) fn pages(ctx: &Ctx) -> Result<Files, RenderError> {
             "years": years,
             "chart": rates_chart(ctx, "chart-retention"),
             "reasons_total": reasons(ctx, &a.retention.churn_reasons.total),
+            "churn_chart": churn_reasons_chart(ctx),
             "reasons_by_year": by_year,
             "clv": {
                 "r": ctx.percent(rate.r),

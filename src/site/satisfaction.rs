@@ -23,7 +23,7 @@ fn segments(ctx: &Ctx, list: &[Segment], region: bool) -> Vec<Value> {
             json!({
                 "name": name,
                 "url": s.key.as_ref().filter(|_| region).and_then(|k| ctx.term_url(Taxonomy::Region, k)),
-                "customers": s.customers, "share": ctx.percent(s.share),
+                "customers": s.customers, "share": ctx.share(s.share),
                 "csi": ctx.number(s.csi, 2), "level": ctx.coded(s.level),
             })
         })
@@ -90,7 +90,7 @@ pub(super) fn pages(ctx: &Ctx) -> Result<Files, RenderError> {
         .collect();
     let tick = |v: f64| ctx.number(v, 0);
     let chart = (!rated.is_empty()).then(|| {
-        charts::bar_chart(
+        charts::count_chart(
             &charts::Chart {
                 id: "chart-levels",
                 title: ctx.t("level_distribution"),

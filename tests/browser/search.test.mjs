@@ -157,3 +157,33 @@ test("on a phone the first result is above the fold", async () => {
   assert.ok(top + 40 < viewport.height, `first card starts at ${top}px`);
   await page.close();
 });
+
+test("a dossier opened from the results links back to them; opened directly it does not", async () => {
+  const page = await chromium.newPage();
+  const results = `${server.url}search/?q=${encodeURIComponent("华东")}`;
+  await page.goto(results);
+  await page.waitForFunction(() => document.documentElement.dataset.searchReady === "1", null, { timeout: 20000 });
+  await Promise.all([page.waitForNavigation(), page.click("#search-results .search-card h2 a")]);
+  const back = page.locator("a[data-back-to-results]");
+  assert.ok(await back.isVisible(), "the link shows");
+  assert.equal(await back.getAttribute("href"), results);
+  const crumbs = await page.$$eval(".breadcrumb li", (items) => items.map((li) => li.innerText));
+  assert.equal(crumbs[0], "客户");
+  assert.equal(crumbs.length, 3, JSON.stringify(crumbs));
+  // Opened from its address, the dossier offers no way "back" to results it never came from.
+  await page.goto(page.url());
+  assert.equal(await back.isVisible(), false);
+  await page.close();
+});
+
+test("cards name an unrated grade in the page's language", async () => {
+  const page = await chromium.newPage();
+  await page.goto(`${server.url}search/?grade=unrated`);
+  await page.waitForFunction(() => document.documentElement.dataset.searchReady === "1", null, { timeout: 20000 });
+  const badges = await page.$$eval("#search-results .search-card .grade", (items) => items.map((b) => b.innerText));
+  const facet = await page.$$eval('#search-results details[data-field="grade"] a[data-value="unrated"] span:first-child', (items) => items.map((s) => s.innerText));
+  await page.close();
+  assert.ok(badges.length > 0, "the example site has unrated customers");
+  assert.ok(badges.every((b) => b === "未评级"), JSON.stringify(badges));
+  assert.deepEqual(facet, ["未评级"]);
+});

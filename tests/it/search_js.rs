@@ -221,3 +221,63 @@ fn the_browser_client_answers_like_the_rust_reader() {
     );
     assert!(stdout.contains("0 failures"), "{stdout}");
 }
+
+/// Result cards (search.js `money`) write money as the pages do (src/render/format.rs).
+#[test]
+fn card_money_is_written_like_the_pages() {
+    use dossier::config::Language;
+    use dossier::render::format::money;
+    if !node_available() {
+        eprintln!("note: node is not installed; the JS money check is skipped");
+        return;
+    }
+    let values = [
+        0.0,
+        1.0,
+        999.0,
+        1_234.0,
+        9_999.0,
+        10_000.0,
+        12_345.0,
+        26_750.0,
+        99_995.0,
+        2_300_000.0,
+        3_985_000.0,
+        48_600_000.0,
+        99_999_999.0,
+        100_000_000.0,
+        250_000_000.0,
+        1_234_567_890.0,
+        -50_000.0,
+        -1_234.5,
+        0.4,
+        1_499.5,
+    ];
+    let expected: Vec<Value> = values
+        .iter()
+        .map(|v| json!([v, money(*v, Language::ZhCn), money(*v, Language::En)]))
+        .collect();
+    let module = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/themes/default/static/search.js"
+    );
+    let script = format!(
+        "import {{ money }} from {module:?};\n\
+         const cases = {cases};\n\
+         const wrong = cases.filter(([v, zh, en]) => money(v, true) !== zh || money(v, false) !== en)\n\
+           .map(([v, zh, en]) => `${{v}}: ${{money(v, true)}} ≠ ${{zh}} or ${{money(v, false)}} ≠ ${{en}}`);\n\
+         console.log(wrong.join('\\n'));\n\
+         process.exit(wrong.length ? 1 : 0);",
+        cases = serde_json::to_string(&expected).unwrap(),
+    );
+    let output = Command::new("node")
+        .args(["--input-type=module", "-e", &script])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "search.js writes money unlike the pages:\n{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}

@@ -103,6 +103,8 @@ fn home_page_shows_the_reporting_year_figures() {
             "Emily Zhao</a></th><td class=\"num\">1</td><td class=\"num\">0</td></tr><tr><th scope=\"row\"><a href=\"/owners/%E6%9D%8E%E5%A8%9C/#owner-overdue\">李娜</a></th><td class=\"num\">1</td><td class=\"num\">1</td>",
         ],
     );
+    // The home page's title is the site's title once, not "测试客户档案 · 测试客户档案".
+    assert_shows("index.html", &["<title>测试客户档案</title>"]);
     insta::assert_snapshot!("home", page("index.html"));
 }
 
@@ -131,6 +133,15 @@ fn key_customer_dossier_shows_notches_payments_value_and_notes() {
             "访问按计划进行",
             "href=\"/playbooks/key-accounts/\"",
             "href=\"/playbooks/credit-watch/\"",
+        ],
+    );
+    // Customers › 王磊 (the owner's page) › the customer; the way back to search results is
+    // hidden until search.js finds the dossier was opened from them.
+    assert_shows(
+        path,
+        &[
+            "<ol><li><a href=\"/customers/\">客户</a></li><li><a href=\"/owners/%E7%8E%8B%E7%A3%8A/\">王磊</a></li><li aria-current=\"page\">杭州星河医疗器械有限公司</li></ol>",
+            "data-back-to-results hidden>",
         ],
     );
     insta::assert_snapshot!("dossier_key_customer", page(path));
@@ -190,6 +201,28 @@ fn retention_page_shows_yearly_rates_churn_reasons_and_win_back() {
             "<tr><th scope=\"row\">2025</th><td class=\"num\">4</td><td class=\"num\">0</td><td class=\"num\">1</td><td class=\"num\">3</td><td class=\"num\">75.0%</td><td class=\"num\">75.0%</td><td class=\"num\">25.0%</td><td class=\"num\">180万</td><td class=\"num\">24万</td><td class=\"num\">94.29万</td></tr>",
             "客户资产: 631.71万",
         ],
+    );
+    // Both rates are 100% in 2021–2024 and 75% in 2025: the axis spans 70–100 % (75% padded
+    // by 2.5 points, steps of 10), every point is ringed, and the last one says 两率相等 once.
+    // The one churned customer left for price: one bar of 1 on whole-number ticks.
+    assert_shows(
+        "retention/index.html",
+        &[
+            "dy=\"0.35em\">70%</text>",
+            "text-anchor=\"end\">75.0% · 两率相等</text>",
+            "<text class=\"chart-legend-text\" x=\"350\" y=\"286\">两率相等</text>",
+            "<figure class=\"chart chart-bar\" id=\"chart-churn-reasons\">",
+            "<caption>各流失原因的流失客户数</caption><thead><tr><th scope=\"col\">原因</th><th scope=\"col\">客户数</th></tr></thead><tbody><tr><th scope=\"row\">价格流失</th><td>1</td></tr>",
+        ],
+    );
+    let retention = page("retention/index.html");
+    assert_eq!(
+        retention.matches("chart-point chart-point-equal").count(),
+        5
+    );
+    assert!(
+        !retention.contains("L^S"),
+        "no formula in plain text beside L<sup>S</sup>"
     );
     insta::assert_snapshot!("retention", page("retention/index.html"));
 }

@@ -777,7 +777,7 @@ export function escapeHtml(text) {
 // ---------------------------------------------------------------------------------------------
 // The page
 
-const TEXT = {
+export const TEXT = {
   zh: {
     results: (n, q) => (q ? `“${q}”：${n} 条结果` : `${n} 条结果`),
     none: (q) => (q ? `没有找到“${q}”。` : '没有符合筛选条件的记录。'),
@@ -794,6 +794,7 @@ const TEXT = {
     sorts: { relevance: '相关度', revenue: '销售额', grade: '信用等级', name: '名称' },
     stages: { prospect: '潜在客户', qualified: '准客户', active: '成交客户', lost: '流失客户' },
     playbook: '手册',
+    unrated: '未评级',
     loading: '加载中…',
   },
   en: {
@@ -812,6 +813,7 @@ const TEXT = {
     sorts: { relevance: 'Relevance', revenue: 'Revenue', grade: 'Grade', name: 'Name' },
     stages: { prospect: 'Prospect', qualified: 'Qualified', active: 'Active', lost: 'Lost' },
     playbook: 'Playbook',
+    unrated: 'Unrated',
     loading: 'Loading…',
   },
 };
@@ -821,29 +823,35 @@ function strings() {
   return lang.toLowerCase().startsWith('zh') ? TEXT.zh : TEXT.en;
 }
 
-// `x` with at most `digits` decimals and thousands separators (the same in zh-CN and en).
-// Written by hand: the first Intl.NumberFormat of a page loads the locale's data, about 40 ms
-// of a cold results page on a slow machine.
+// `x` with at most `digits` decimals and thousands separators (the same in zh-CN and en),
+// rounded half away from zero on the decimal a person reads, as src/decimal.rs does (2.675 →
+// 2.68, where toFixed gives 2.67). Written by hand: the first Intl.NumberFormat of a page
+// loads the locale's data, about 40 ms of a cold results page on a slow machine.
 export function grouped(x, digits) {
-  let text = Math.abs(x).toFixed(digits);
+  const readable = Number(Math.abs(x).toPrecision(15));
+  const scaled = Math.round(Number(`${readable}e${digits}`));
+  let text = Number.isFinite(scaled) ? (scaled / 10 ** digits).toFixed(digits) : Math.abs(x).toFixed(digits);
   if (digits > 0) text = text.replace(/0+$/, '').replace(/\.$/, '');
   const [int, frac] = text.split('.');
   const sign = x < 0 && /[1-9]/.test(text) ? '-' : '';
   return sign + int.replace(/\B(?=(\d{3})+(?!\d))/g, ',') + (frac ? `.${frac}` : '');
 }
 
+// Money as the site's pages write it (src/render/format.rs `money`): in Chinese with 万 and
+// 亿 and up to two decimals, in English whole with thousands separators.
 export function money(value, zh) {
   if (typeof value !== 'number') return '';
   const abs = Math.abs(value);
-  const fmt = (x, digits) => grouped(x, digits);
   if (zh) {
-    if (abs >= 1e8) return `${fmt(value / 1e8, 2)}亿`;
-    if (abs >= 1e4) return `${fmt(value / 1e4, 0)}万`;
-    return fmt(value, 0);
+    if (abs >= 1e8) return `${grouped(value / 1e8, 2)}亿`;
+    if (abs >= 1e4) return `${grouped(value / 1e4, 2)}万`;
   }
-  if (abs >= 1e6) return `${fmt(value / 1e6, 1)}M`;
-  if (abs >= 1e3) return `${fmt(value / 1e3, 0)}k`;
-  return fmt(value, 0);
+  return grouped(value, 0);
+}
+
+// A grade as the site shows it: the index stores `unrated`, the pages say 未评级 / Unrated.
+export function gradeLabel(grade, T) {
+  return grade === 'unrated' ? T.unrated : grade;
 }
 
 // The query in the URL: {q, filters: {field: [values]}, sort}.
@@ -945,7 +953,7 @@ function cardHtml(card, hit, q, tokens, T, zh) {
   const parts = [];
   if (hit.fallback) parts.push(`<span class="badge sounds">${escapeHtml(T.soundsLike)}</span>`);
   if (card.k === 'p') parts.push(`<span class="badge">${escapeHtml(T.playbook)}</span>`);
-  if (card.g) parts.push(`<span class="badge grade grade-${escapeHtml(card.g)}" title="${escapeHtml(T.facets.grade)}">${escapeHtml(card.g)}</span>`);
+  if (card.g) parts.push(`<span class="badge grade grade-${escapeHtml(card.g)}" title="${escapeHtml(T.facets.grade)}">${escapeHtml(gradeLabel(card.g, T))}</span>`);
   if (card.s) parts.push(`<span class="badge stage stage-${escapeHtml(card.s)}">${escapeHtml(T.stages[card.s] || card.s)}</span>`);
   if (card.o) parts.push(`<span class="owner">${highlight(card.o, tokens)}</span>`);
   if (card.c) parts.push(`<span class="city">${highlight(card.c, tokens)}</span>`);
@@ -1109,13 +1117,20 @@ class Page {
       const nextValues = on ? selected.filter((x) => x !== value) : [...selected, value];
       const filters = { ...query.filters, [field]: nextValues };
       if (nextValues.length === 0) delete filters[field];
-      const label = field === 'stage' ? this.T.stages[value] || value : value;
+      const label = facetLabel(field, value, this.T);
       return `<li><a href="${escapeHtml(writeQuery({ ...query, filters }))}" data-field="${escapeHtml(field)}" data-value="${escapeHtml(value)}"${on ? ' aria-current="true"' : ''}>` +
         `<span>${escapeHtml(label)}</span><span class="count">${n}</span></a></li>`;
     }).join('');
     list.removeAttribute('aria-busy');
     ready('1');
   }
+}
+
+// A facet value as the pages name it: stages and `unrated` in the page's language.
+export function facetLabel(field, value, T) {
+  if (field === 'stage') return T.stages[value] || value;
+  if (field === 'grade') return gradeLabel(value, T);
+  return value;
 }
 
 function onKey(event) {
@@ -1147,8 +1162,35 @@ function onKey(event) {
   }
 }
 
+// The address of the results a dossier was opened from: the previous page when it was this
+// site's search page (`searchHref`, absolute) with a query or filter; otherwise null.
+export function resultsAddress(referrer, searchHref) {
+  let from;
+  let search;
+  try {
+    from = new URL(referrer);
+    search = new URL(searchHref);
+  } catch {
+    return null;
+  }
+  const same = from.origin === search.origin && from.pathname === search.pathname;
+  return same && from.search.length > 1 ? from.href : null;
+}
+
+// A dossier's "back to results" link (customer.html) is shown only when there are results
+// to go back to; without JavaScript it stays hidden.
+function showBackToResults() {
+  for (const link of document.querySelectorAll('a[data-back-to-results]')) {
+    const address = resultsAddress(document.referrer, link.href);
+    if (!address) continue;
+    link.href = address;
+    link.hidden = false;
+  }
+}
+
 export function init() {
   document.addEventListener('keydown', onKey);
+  showBackToResults();
   // The print handout's line ends with the page's address (base.html), on every page.
   for (const e of document.querySelectorAll('[data-page-address]')) e.textContent = location.href;
   const root = document.getElementById('search-results');
