@@ -121,6 +121,26 @@ pub fn history(root: &Path) -> History {
     history
 }
 
+/// The build date that handouts print, the same for every build of the same content: the day
+/// of `SOURCE_DATE_EPOCH` when set (the reproducible-builds convention, UTC), else the commit
+/// date of `HEAD` (in its committer's time zone); `None` outside git.
+pub fn build_date(root: &Path) -> Option<Date> {
+    if let Some(epoch) = std::env::var_os("SOURCE_DATE_EPOCH") {
+        let seconds: i64 = epoch.to_str()?.trim().parse().ok()?;
+        let at = jiff::Timestamp::from_second(seconds).ok()?;
+        return Some(at.to_zoned(jiff::tz::TimeZone::UTC).date());
+    }
+    let out = git(root)
+        .args(["log", "-1", "--format=%cI", "HEAD"])
+        .output()
+        .ok()?;
+    if !out.status.success() {
+        return None;
+    }
+    let text = String::from_utf8_lossy(&out.stdout);
+    text.get(..10)?.parse().ok()
+}
+
 pub(crate) fn git(root: &Path) -> Command {
     let mut cmd = Command::new("git");
     cmd.current_dir(root)

@@ -452,6 +452,8 @@ struct Analysed {
     site: Site,
     analytics: Analytics,
     history: History,
+    /// The build date of handouts: see [`git::build_date`].
+    built_on: Option<jiff::civil::Date>,
     phases: Vec<(&'static str, Duration)>,
 }
 
@@ -496,6 +498,7 @@ fn analyse_checked(
         site: checked.site,
         analytics,
         history,
+        built_on: git::build_date(root),
         phases,
     })
 }
@@ -593,7 +596,10 @@ fn render_analysed<S: Sink>(
         Some(preview) => renderer.with_memo(preview.memo.clone()),
         None => renderer,
     };
-    renderer.set_global("build", &build_global(analytics, &renderer));
+    renderer.set_global(
+        "build",
+        &build_global(analytics, analysed.built_on, &renderer),
+    );
     renderer.set_audience(audience);
     let sink = open(&config)?;
     let inputs = Inputs {
@@ -786,12 +792,18 @@ impl Sink for Prefixed<'_> {
 }
 
 /// The `build` global of every template: the as-of date and the reporting year.
-fn build_global(analytics: &Analytics, renderer: &Renderer) -> serde_json::Value {
+fn build_global(
+    analytics: &Analytics,
+    built_on: Option<jiff::civil::Date>,
+    renderer: &Renderer,
+) -> serde_json::Value {
     let as_of = analytics.as_of();
     serde_json::json!({
         "as_of": as_of.to_string(),
         "as_of_display": format::date(as_of, renderer.language()),
         "year": analytics.year(),
+        "built_on": built_on.map(|d| d.to_string()),
+        "built_on_display": built_on.map(|d| format::date(d, renderer.language())),
     })
 }
 

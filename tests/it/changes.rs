@@ -762,6 +762,22 @@ fn the_site_tells_the_same_story_on_its_changes_page_dossiers_and_dashboard() {
         "{home}"
     );
     insta::assert_snapshot!(changes);
+
+    // A handout carries the build date: the date of HEAD's commit, the same for every build
+    // of the same commit, or SOURCE_DATE_EPOCH's day when set (1764806400 is 2025-12-04 UTC).
+    assert!(read("index.html").contains(" · built 1 Jul 2025 · "));
+    let again = repo._dir.path().join("again");
+    let run = Command::cargo_bin("dossier")
+        .expect("binary")
+        .args(["build", "--out"])
+        .arg(&again)
+        .current_dir(&repo.path)
+        .env("SOURCE_DATE_EPOCH", "1764806400")
+        .output()
+        .expect("runs");
+    assert!(run.status.success());
+    let home = fs::read_to_string(again.join("index.html")).expect("home");
+    assert!(home.contains(" · built 4 Dec 2025 · "), "{home}");
 }
 
 #[test]
