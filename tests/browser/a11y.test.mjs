@@ -191,8 +191,15 @@ test("a printed dossier shows what the screen folds away, with a handout line", 
     handout.replace(/127\.0\.0\.1:\d+/, "HOST"),
     `客户档案 · 北京京北电子科技股份有限公司 · 数据截至 2025年12月31日 · 生成于 ${y}年${m}月${d}日 · http://HOST/customers/beijing-jingbei-electronics/`,
   );
-  const pdf = await page.pdf({ format: "A4" });
-  assert.ok(pdf.length > 10000, "Chromium prints it to PDF");
+  // The printed PDF holds every payment's invoice number (its text read back with poppler's
+  // pdftotext, which scripts/install-test-deps installs).
+  const invoiceNumbers = await invoices.evaluateAll((rows) =>
+    rows.map((row) => row.textContent.match(/INV-\d{4}-\d{4}/)?.[0]).filter(Boolean));
+  assert.ok(invoiceNumbers.length >= 4, `invoice numbers on the page: ${invoiceNumbers}`);
+  const pdfPath = join(tempDir(), "dossier.pdf");
+  writeFileSync(pdfPath, await page.pdf({ format: "A4" }));
+  const printed = execFileSync("pdftotext", ["-layout", pdfPath, "-"], { encoding: "utf8" });
+  for (const number of invoiceNumbers) assert.ok(printed.includes(number), `${number} in the PDF`);
   await page.close();
 });
 
