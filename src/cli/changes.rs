@@ -58,6 +58,11 @@ pub fn run(cli: &Cli, args: &ChangesArgs, _output: Output) -> anyhow::Result<u8>
         to.checked.config.language,
         repository.prefix(),
     );
+    // Record values reach the terminal: their control characters are shown, never obeyed.
+    let text = match args.format {
+        ChangesFormat::Json => crate::terminal::escape_json(&text),
+        _ => crate::terminal::escape_lines(&text),
+    };
     let mut stdout = std::io::stdout().lock();
     stdout.write_all(text.as_bytes())?;
     stdout.flush()?;

@@ -815,3 +815,21 @@ fn an_audience_reads_the_history_without_what_it_hides_and_none_without_history(
     let out = build(&repo, &[]);
     assert!(!out.join("changes").exists());
 }
+
+#[test]
+fn control_characters_of_a_record_are_shown_not_obeyed() {
+    let repo = story();
+    repo.write(
+        "content/customers/beta.md",
+        &BETA.replace("name: Beta Foods", "name: \"Beta \\e[2J Foods\""),
+    );
+    for format in ["table", "markdown", "github", "json"] {
+        let (code, out, err) = repo.changes(&["--format", format]);
+        assert_eq!(code, 0, "{err}");
+        assert!(!out.contains('\u{1b}'), "{format}: {out}");
+        assert!(
+            out.contains("Beta \\u{1b}[2J Foods") || out.contains("Beta \\u001b[2J Foods"),
+            "{format}: {out}"
+        );
+    }
+}
