@@ -7,6 +7,8 @@ use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 use std::sync::Mutex;
 
+use rayon::prelude::*;
+
 use jiff::civil::Date;
 use serde::Serialize;
 
@@ -179,6 +181,9 @@ pub fn recent_cached(root: &Path, config: &str, n: usize, as_of: Option<Date>) -
     fresh
 }
 
+/// How many versions are analysed side by side (each analysis holds one site's metrics).
+const ANALYSED_TOGETHER: usize = 4;
+
 fn walk(
     repository: &Repository,
     config: &str,
@@ -194,11 +199,11 @@ fn walk(
         .collect();
     let contents = repository.blob_contents(old_blobs.into_iter())?;
 
-    let mut after = files.checked();
-    let mut after_analytics = super::analyse_alone(&after, as_of);
-    let mut found = Vec::with_capacity(commits.len());
-    for commit in commits {
-        let shallow_edge = !commit.has_parent && repository.is_shallow();
+    // Each version is checked in turn (only the files a commit changed are decoded again);
+    // the analyses, the costly part, run a few versions at a time side by side.
+    let mut versions = Vec::with_capacity(commits.len() + 1);
+    versions.push(files.checked());
+    for commit in &commits {
         for change in &commit.files {
             let bytes = change
                 .before
@@ -210,16 +215,31 @@ fn walk(
                 files.set_file(&change.path, bytes);
             }
         }
-        let before = files.checked();
-        let before_analytics = super::analyse_alone(&before, as_of);
+        versions.push(files.checked());
+    }
+    drop(files);
+    let mut found = Vec::with_capacity(commits.len());
+    let mut after_analytics = super::analyse_alone(&versions[0], as_of);
+    let mut analysed_ahead = Vec::new().into_iter();
+    for (k, commit) in commits.into_iter().enumerate() {
+        if k % ANALYSED_TOGETHER == 0 {
+            analysed_ahead = (k + 1..(k + 1 + ANALYSED_TOGETHER).min(versions.len()))
+                .into_par_iter()
+                .map(|i| super::analyse_alone(&versions[i], as_of))
+                .collect::<Vec<_>>()
+                .into_iter();
+        }
+        let before_analytics = analysed_ahead.next().flatten();
+        let (before, after) = (&versions[k + 1], &versions[k]);
+        let shallow_edge = !commit.has_parent && repository.is_shallow();
         let digest = if shallow_edge {
             None
         } else {
             match (&before_analytics, &after_analytics) {
-                (Some(b), Some(a)) => Some(digest_of(&commit, &before, b, &after, a)),
-                _ => super::analyse_pair(&before, &after, as_of)
+                (Some(b), Some(a)) => Some(digest_of(&commit, before, b, after, a)),
+                _ => super::analyse_pair(before, after, as_of)
                     .ok()
-                    .map(|(b, a)| digest_of(&commit, &before, &b, &after, &a)),
+                    .map(|(b, a)| digest_of(&commit, before, &b, after, &a)),
             }
         };
         found.push(CommitChanges {
@@ -231,7 +251,6 @@ fn walk(
             message: commit.message,
             digest,
         });
-        after = before;
         after_analytics = before_analytics;
     }
     Ok(RecentChanges::new(found, None))
