@@ -641,7 +641,7 @@ fn change_line(change: &Change, digest: &Digest, w: &Words) -> String {
                 text.push_str(&w.paren(&details.join(w.list_separator)));
             }
             if let Some(summary) = summary {
-                let _ = write!(text, ": {summary}");
+                let _ = write!(text, "{}{summary}", w.colon);
             }
             text
         }
