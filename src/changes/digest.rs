@@ -518,18 +518,52 @@ struct Seen<'a> {
     as_of: Date,
 }
 
-fn seen<'a>(state: &'a State, id: &str) -> Option<Seen<'a>> {
-    let record = state
-        .site
-        .customers
-        .binary_search_by(|c| c.id.as_str().cmp(id))
-        .ok()
-        .map(|i| &state.site.customers[i])?;
-    Some(Seen {
-        record,
-        metrics: state.analytics.customer(id)?,
-        as_of: state.analytics.as_of(),
-    })
+/// Every customer of one side with its metrics, in id order (the first of repeated ids).
+fn seen_all<'a>(state: &'a State) -> Vec<Seen<'a>> {
+    let as_of = state.analytics.as_of();
+    let metrics = &state.analytics.customers;
+    let mut all: Vec<Seen> = Vec::with_capacity(state.site.customers.len());
+    for (i, record) in state.site.customers.iter().enumerate() {
+        if all.last().is_some_and(|s| s.record.id == record.id) {
+            continue;
+        }
+        // Both lists are in id order: the i-th metrics are the i-th record's but for repeats.
+        let found = metrics
+            .get(i)
+            .filter(|m| m.id == record.id)
+            .or_else(|| state.analytics.customer(&record.id));
+        if let Some(metrics) = found {
+            all.push(Seen {
+                record,
+                metrics,
+                as_of,
+            });
+        }
+    }
+    all
+}
+
+/// The customers of both sides paired by id, in id order.
+fn paired<'a>(from: &'a State, to: &'a State) -> Vec<(Option<Seen<'a>>, Option<Seen<'a>>)> {
+    let (before, after) = (seen_all(from), seen_all(to));
+    let mut pairs = Vec::with_capacity(before.len().max(after.len()));
+    let (mut i, mut j) = (0, 0);
+    loop {
+        let pair = match (before.get(i), after.get(j)) {
+            (Some(b), Some(a)) => match b.record.id.cmp(&a.record.id) {
+                std::cmp::Ordering::Less => (Some(*b), None),
+                std::cmp::Ordering::Greater => (None, Some(*a)),
+                std::cmp::Ordering::Equal => (Some(*b), Some(*a)),
+            },
+            (Some(b), None) => (Some(*b), None),
+            (None, Some(a)) => (None, Some(*a)),
+            (None, None) => break,
+        };
+        i += usize::from(pair.0.is_some());
+        j += usize::from(pair.1.is_some());
+        pairs.push(pair);
+    }
+    pairs
 }
 
 fn customers_changed(
@@ -539,17 +573,9 @@ fn customers_changed(
     invalid_to: &BTreeSet<&str>,
     credit_settings: bool,
 ) -> Vec<CustomerChanges> {
-    let ids: BTreeSet<&str> = from
-        .site
-        .customers
-        .iter()
-        .chain(&to.site.customers)
-        .map(|c| c.id.as_str())
-        .collect();
     let tops = [top_places(from), top_places(to)];
     let mut found = Vec::new();
-    for id in ids {
-        let (before, after) = (seen(from, id), seen(to, id));
+    for (before, after) in paired(from, to) {
         let status = match (before, after) {
             (Some(b), Some(a)) if same_record(b.record, a.record) => Status::Moved,
             (Some(_), Some(_)) => Status::Edited,
@@ -573,7 +599,7 @@ fn customers_changed(
         let shown = after.or(before).map(|s| s.record);
         let Some(shown) = shown else { continue };
         found.push(CustomerChanges {
-            id: id.to_string(),
+            id: shown.id.clone(),
             name: shown.name.clone(),
             path: shown.source.path.clone(),
             status,
