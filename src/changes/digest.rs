@@ -332,8 +332,11 @@ impl Digest {
                 let keep =
                     !changes.is_empty() || !matches!(c.status, Status::Edited | Status::Moved);
                 keep.then(|| CustomerChanges {
+                    id: c.id.clone(),
+                    name: c.name.clone(),
+                    path: c.path.clone(),
+                    status: c.status,
                     changes,
-                    ..c.clone()
                 })
             })
             .collect();
@@ -346,7 +349,10 @@ impl Digest {
                 .filter(|f| f.metric.group().is_none_or(|g| !hidden.hides(g)))
                 .cloned()
                 .collect(),
-            ..self.clone()
+            schema_version: self.schema_version,
+            from: self.from.clone(),
+            to: self.to.clone(),
+            settings: self.settings.clone(),
         }
     }
 }

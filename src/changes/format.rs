@@ -842,13 +842,9 @@ fn site_delta(change: &SiteChange, w: &Words) -> Option<String> {
     })
 }
 
+/// A difference with fixed decimals, its minus the typographic one.
 fn signed(x: f64, decimals: usize) -> String {
-    let text = decimal(x, decimals);
-    if x > 0.0 {
-        format!("+{text}")
-    } else {
-        text.replacen('-', "−", 1)
-    }
+    crate::report::format::signed(x, decimals).replacen('-', "−", 1)
 }
 
 fn signed_money(x: f64, w: &Words) -> String {

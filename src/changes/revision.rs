@@ -105,31 +105,27 @@ impl Repository {
 
     /// Whether the repository has a commit yet.
     pub fn has_commits(&self) -> bool {
-        self.rev_parse("HEAD").is_ok()
+        self.rev_parse("HEAD").is_some()
     }
 
     /// The commit `spec` names; `HEAD` of a repository without commits is the empty site.
     pub fn resolve(&self, spec: &str) -> Result<Revision, RevisionError> {
         match self.rev_parse(spec) {
-            Ok(id) => Ok(Revision::Commit {
+            Some(id) => Ok(Revision::Commit {
                 spec: spec.to_string(),
                 id,
             }),
-            Err(_) if spec == "HEAD" && !self.has_commits() => Ok(Revision::Empty {
+            None if spec == "HEAD" && !self.has_commits() => Ok(Revision::Empty {
                 spec: spec.to_string(),
             }),
-            Err(message) => Err(RevisionError::Unknown(self.unknown(spec, &message))),
+            None => Err(self.unknown(spec)),
         }
     }
 
     /// The best common ancestor of `a` and `b` (`A...B`, as `git diff` reads it).
     pub fn merge_base(&self, a: &str, b: &str) -> Result<Revision, RevisionError> {
-        let (a_id, b_id) = (self.rev_parse(a), self.rev_parse(b));
-        let (a_id, b_id) = match (a_id, b_id) {
-            (Ok(a_id), Ok(b_id)) => (a_id, b_id),
-            (Err(message), _) => return Err(RevisionError::Unknown(self.unknown(a, &message))),
-            (_, Err(message)) => return Err(RevisionError::Unknown(self.unknown(b, &message))),
-        };
+        let a_id = self.rev_parse(a).ok_or_else(|| self.unknown(a))?;
+        let b_id = self.rev_parse(b).ok_or_else(|| self.unknown(b))?;
         let out = git(&self.root)
             .args(["merge-base", &a_id, &b_id])
             .output()?;
@@ -182,7 +178,13 @@ impl Repository {
     pub fn snapshot(&self, revision: &Revision, config: &str) -> Result<Snapshot, RevisionError> {
         let id = match revision {
             Revision::Commit { id, .. } => id,
-            Revision::Empty { .. } | Revision::WorkingTree => return Ok(Snapshot::default()),
+            Revision::Empty { .. } => return Ok(Snapshot::default()),
+            // The files on disk are checked where they are (`validate::check_site`).
+            Revision::WorkingTree => {
+                return Err(RevisionError::Unknown(
+                    "the working tree is read from disk, not from git".to_string(),
+                ));
+            }
         };
         let blobs = self.tree_blobs(id, config)?;
         let contents = self.blob_contents(blobs.iter().map(|(_, oid)| oid.as_str()))?;
@@ -292,21 +294,21 @@ impl Repository {
         Ok(contents)
     }
 
-    fn rev_parse(&self, spec: &str) -> Result<String, String> {
+    /// The commit id `spec` names, if it names one.
+    fn rev_parse(&self, spec: &str) -> Option<String> {
         let out = git(&self.root)
             .args(["rev-parse", "--verify", "--quiet", "--end-of-options"])
             .arg(format!("{spec}^{{commit}}"))
             .output()
-            .map_err(|e| e.to_string())?;
-        if out.status.success() {
-            Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
-        } else {
-            Err(String::from_utf8_lossy(&out.stderr).trim().to_string())
-        }
+            .ok()?;
+        out.status
+            .success()
+            .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
     }
 
-    fn unknown(&self, spec: &str, _message: &str) -> String {
-        if self.shallow {
+    /// Why `spec` names no commit here, and what to do.
+    fn unknown(&self, spec: &str) -> RevisionError {
+        RevisionError::Unknown(if self.shallow {
             format!(
                 "{spec} is not in this repository: the clone is shallow, so older commits were not fetched (fetch them with `git fetch --unshallow`, or actions/checkout with `fetch-depth: 0`)"
             )
@@ -316,7 +318,7 @@ impl Repository {
             format!(
                 "{spec} is not a commit of this repository (try a branch, a tag, HEAD~1 or a commit id)"
             )
-        }
+        })
     }
 }
 

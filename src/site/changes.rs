@@ -5,7 +5,7 @@
 use serde_json::{Value, json};
 
 use super::context::{Ctx, Entry};
-use crate::changes::digest::{Change, Digest};
+use crate::changes::digest::{Change, CustomerChanges, Digest};
 use crate::changes::format::{self, DigestView};
 use crate::changes::history::CommitChanges;
 use crate::render::{RenderError, charts};
@@ -100,8 +100,8 @@ pub(super) fn timeline(ctx: &Ctx, e: &Entry) -> Option<Value> {
     Some(json!({
         "entries": items,
         "url": ctx.url("changes"),
-        "points_chart": across_commits(ctx, e, Figure::Points),
-        "revenue_chart": across_commits(ctx, e, Figure::Revenue),
+        "points_chart": across_commits(ctx, e, &entries, Figure::Points),
+        "revenue_chart": across_commits(ctx, e, &entries, Figure::Revenue),
     }))
 }
 
@@ -132,14 +132,13 @@ impl Figure {
 
 /// A line of the figure's value before the oldest commit of the timeline and after each one,
 /// when some commit moved it.
-fn across_commits(ctx: &Ctx, e: &Entry, figure: Figure) -> Option<String> {
-    let oldest_first: Vec<_> = ctx
-        .history
-        .recent
-        .timeline(&e.c.id)
-        .into_iter()
-        .rev()
-        .collect();
+fn across_commits(
+    ctx: &Ctx,
+    e: &Entry,
+    newest_first: &[(&CommitChanges, &CustomerChanges)],
+    figure: Figure,
+) -> Option<String> {
+    let oldest_first: Vec<_> = newest_first.iter().rev().collect();
     let moves: Vec<Option<(Option<f64>, Option<f64>)>> = oldest_first
         .iter()
         .map(|(_, customer)| customer.changes.iter().find_map(|c| figure.of(c)))

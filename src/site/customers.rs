@@ -160,7 +160,13 @@ pub(super) fn dossier_inputs(ctx: &Ctx, e: &Entry) -> u64 {
         ctx.a.abc.customers.len(),
         playbooks,
         ctx.history.get(&c.source.path),
-        ctx.history.recent.timeline(&c.id),
+        // A commit's id stands for its digest: the whole digest is not keyed again per page.
+        ctx.history
+            .recent
+            .timeline(&c.id)
+            .iter()
+            .map(|(commit, entry)| (&commit.commit, *entry))
+            .collect::<Vec<_>>(),
     ))
 }
 

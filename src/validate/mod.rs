@@ -131,16 +131,8 @@ pub fn check_site_cached(
     })?;
     let config_display = crate::diagnostics::display_path(root, &config_file);
     // A configuration saved as GBK is a diagnostic like a record's, not a failure to run.
-    let (config_text, (config, mut diagnostics)) = match String::from_utf8(config_bytes) {
-        Ok(text) => {
-            let decoded = decode_config(&config_display, &text, Some(root));
-            (text, decoded)
-        }
-        Err(err) => {
-            let problem = load::not_utf8(&config_display, &err);
-            (String::new(), (SiteConfig::default(), vec![problem]))
-        }
-    };
+    let (config_text, (config, mut diagnostics)) =
+        config_from_bytes(&config_display, config_bytes, Some(root));
 
     let (candidates, walk_problems) = load::discover(root, &content);
     diagnostics.extend(walk_problems);
@@ -266,16 +258,7 @@ impl FileSet {
         let config_display = "site.yaml".to_string();
         let (config_text, (config, diagnostics)) = match &self.snapshot.config {
             None => (String::new(), (SiteConfig::default(), Vec::new())),
-            Some(bytes) => match String::from_utf8(bytes.clone()) {
-                Ok(text) => {
-                    let decoded = decode_config(&config_display, &text, None);
-                    (text, decoded)
-                }
-                Err(err) => {
-                    let problem = load::not_utf8(&config_display, &err);
-                    (String::new(), (SiteConfig::default(), vec![problem]))
-                }
-            },
+            Some(bytes) => config_from_bytes(&config_display, bytes.clone(), None),
         };
         let markdown_files: BTreeSet<String> = self
             .snapshot
@@ -476,6 +459,25 @@ fn decode_file(
         links,
         display,
         text,
+    }
+}
+
+/// site.yaml's text and its decoding from its bytes; bytes that are not UTF-8 are a diagnostic
+/// (a configuration saved as GBK), with the defaults in place.
+fn config_from_bytes(
+    display: &str,
+    bytes: Vec<u8>,
+    root: Option<&Path>,
+) -> (String, (SiteConfig, Vec<Diagnostic>)) {
+    match String::from_utf8(bytes) {
+        Ok(text) => {
+            let decoded = decode_config(display, &text, root);
+            (text, decoded)
+        }
+        Err(err) => {
+            let problem = load::not_utf8(display, &err);
+            (String::new(), (SiteConfig::default(), vec![problem]))
+        }
     }
 }
 

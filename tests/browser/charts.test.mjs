@@ -3,16 +3,13 @@
 // hidden table.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { join } from "node:path";
-import { browser, repo, run, serveStatic, tempDir } from "./lib.mjs";
+import { browser, buildAndServe, repo } from "./lib.mjs";
 
 let server;
 let chromium;
 
 before(async () => {
-  const out = join(tempDir(), "public");
-  run(["build", "--root", repo, "--out", out, "--quiet"]);
-  server = await serveStatic(out);
+  ({ server } = await buildAndServe(repo));
   chromium = await browser();
 });
 

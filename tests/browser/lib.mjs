@@ -100,6 +100,15 @@ export function readCsv(file) {
   return lines.map((line) => Object.fromEntries(line.map((v, i) => [keys[i], v])));
 }
 
+/** Writes `gen-corpus --count COUNT --seed SEED` into a new folder, builds and serves it: `{out, server}`. */
+export async function generatedSite(count, seed) {
+  const dir = tempDir();
+  const gen = join(dossier, "..", "gen-corpus");
+  const made = spawnSync(gen, ["--count", String(count), "--seed", String(seed), "--out", join(dir, "site")], { encoding: "utf8" });
+  if (made.status !== 0) throw new Error(`gen-corpus failed: ${made.stderr}`);
+  return buildAndServe(join(dir, "site"));
+}
+
 /** Builds the site at `root` into a new folder and serves it: `{out, server}`. */
 export async function buildAndServe(root) {
   const out = join(tempDir(), "public");

@@ -6,19 +6,14 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { spawnSync } from "node:child_process";
-import { browser, buildAndServe, dossier, readCsv, tempDir } from "./lib.mjs";
+import { browser, generatedSite, readCsv } from "./lib.mjs";
 
 const COUNT = 1500;
 let site;
 let chromium;
 
 before(async () => {
-  const dir = tempDir();
-  const gen = join(dossier, "..", "gen-corpus");
-  const made = spawnSync(gen, ["--count", String(COUNT), "--seed", "7", "--out", join(dir, "site")], { encoding: "utf8" });
-  assert.equal(made.status, 0, made.stderr);
-  site = await buildAndServe(join(dir, "site"));
+  site = await generatedSite(COUNT, 7);
   chromium = await browser();
 });
 

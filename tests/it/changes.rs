@@ -755,6 +755,12 @@ fn the_site_tells_the_same_story_on_its_changes_page_dossiers_and_dashboard() {
         timeline.contains("<title>Credit points 10 Jan 2025: 82.5</title>"),
         "{timeline}"
     );
+    // Revenue 2025 came with the record (1,200,000 in the first commit) and never moved: the
+    // line holds it at each of Alpha's commits.
+    for day in ["10 Jan 2025", "1 Feb 2025"] {
+        let point = format!("<title>Revenue {day}: 1,200,000</title>");
+        assert!(timeline.contains(&point), "{point} in {timeline}");
+    }
 
     let home = main_text(&read("index.html"));
     assert!(

@@ -25,6 +25,19 @@
     return text;
   }
 
+  // `items` ordered by their `values` (ascending; descending with dir "desc"), equal values in
+  // their present order. Each value is computed once, not in every comparison.
+  function sortedBy(items, values, kind, dir, collator) {
+    var sign = dir === "desc" ? -1 : 1;
+    var order = items.map(function (_, i) { return i; });
+    order.sort(function (a, b) {
+      var x = values[a], y = values[b];
+      var c = kind === "text" ? collator.compare(x, y) : (x === y ? 0 : (x < y ? -1 : 1));
+      return c !== 0 ? sign * c : a - b;
+    });
+    return order.map(function (i) { return items[i]; });
+  }
+
   function makeSortable(table) {
     var headers = table.querySelectorAll("thead th[data-sort]");
     var collator = new Intl.Collator(document.documentElement.lang || undefined, { numeric: true });
@@ -290,15 +303,8 @@
       if (state.key) {
         var th = table.querySelector('thead th[data-key="' + state.key + '"]');
         var kind = th ? th.getAttribute("data-sort") : "text";
-        var sign = state.dir === "desc" ? -1 : 1;
         var values = view.map(function (r) { return sortValue(r, state.key, kind); });
-        var order = view.map(function (_, i) { return i; });
-        order.sort(function (a, b) {
-          var x = values[a], y = values[b];
-          var c = kind === "text" ? collator.compare(x, y) : (x === y ? 0 : (x < y ? -1 : 1));
-          return c !== 0 ? sign * c : a - b;
-        });
-        view = order.map(function (i) { return view[i]; });
+        view = sortedBy(view, values, kind, state.dir, collator);
       }
     }
 
@@ -468,15 +474,8 @@
       });
       if (state.index < 0) return;
       var kind = heads[state.index].getAttribute("data-sort");
-      var sign = state.dir === "desc" ? -1 : 1;
       var values = view.map(function (row) { return cellValue(row, state.index, kind); });
-      var order = view.map(function (_, i) { return i; });
-      order.sort(function (a, b) {
-        var x = values[a], y = values[b];
-        var c = kind === "text" ? collator.compare(x, y) : (x === y ? 0 : (x < y ? -1 : 1));
-        return c !== 0 ? sign * c : a - b;
-      });
-      view = order.map(function (i) { return view[i]; });
+      view = sortedBy(view, values, kind, state.dir, collator);
     }
 
     function pageLink(n) {
