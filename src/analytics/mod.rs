@@ -15,6 +15,7 @@ pub mod clv;
 pub mod credit;
 pub mod exact;
 pub mod export;
+mod incremental;
 pub mod prospects;
 pub mod rankings;
 pub mod retention;
@@ -26,7 +27,7 @@ pub mod time;
 #[cfg(test)]
 pub(crate) mod testing;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use jiff::civil::Date;
 use rayon::prelude::*;
@@ -51,6 +52,14 @@ pub use service::{
     OwnerOverdue, VisitRef, VisitStatus, VisitSummary,
 };
 pub use time::{AsOfSource, Period, YearSource};
+
+/// A version analysed before and what it was made of, for [`analyse_after`].
+#[derive(Clone, Copy)]
+pub struct Previous<'a> {
+    pub site: &'a Site,
+    pub config: &'a SiteConfig,
+    pub analytics: &'a Analytics,
+}
 
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum AnalyticsError {
@@ -150,20 +159,66 @@ pub fn analyse(
 ) -> Result<Analytics, AnalyticsError> {
     let period = time::resolve(site, config, as_of_override)?;
     let customers = in_id_order(&site.customers);
+    Ok(analyse_records(site, &customers, config, period, None))
+}
+
+/// The same value as [`analyse`], computed from `previous`: the metrics of every record that
+/// `site` shares with the previous version (the same `Arc`) are taken from it when the period
+/// and settings are the same, and the site-wide orders are recomputed only when a record
+/// they read changed. The change history analyses fifty versions that differ by a few files.
+pub fn analyse_after(
+    previous: Previous,
+    site: &Site,
+    config: &SiteConfig,
+    as_of_override: Option<Date>,
+) -> Result<Analytics, AnalyticsError> {
+    let period = time::resolve(site, config, as_of_override)?;
+    let customers = in_id_order(&site.customers);
+    let reuse = (period == previous.analytics.period && config == previous.config)
+        .then(|| incremental::Reuse::new(&previous, &customers, &site.playbooks, &period));
+    Ok(analyse_records(
+        site,
+        &customers,
+        config,
+        period,
+        reuse.flatten(),
+    ))
+}
+
+fn analyse_records(
+    site: &Site,
+    customers: &[&Customer],
+    config: &SiteConfig,
+    period: Period,
+    reuse: Option<incremental::Reuse>,
+) -> Analytics {
+    let previous = reuse.as_ref().map(|r| r.analytics());
+    let orders_same = reuse.as_ref().is_some_and(|r| r.orders_same);
     // The rankings and the complaint statistics depend on nothing else computed here: they
     // run beside the per-customer metrics (a preview rebuild waits for all of it).
-    let ((rankings, complaints), (mut metrics, (abc, clv, retention, satisfaction, visits))) =
-        rayon::join(
-            || {
-                rayon::join(
-                    || rankings::rankings(&customers, &period, config.ranking.top),
-                    || service::complaint_stats(&customers, &period),
-                )
-            },
-            || per_customer(&customers, config, &period),
-        );
-    let playbooks = apply_playbooks(&site.playbooks, &customers, &mut metrics);
-    Ok(Analytics {
+    let ((rankings, complaints), (mut metrics, summaries, fresh)) = rayon::join(
+        || {
+            rayon::join(
+                || match previous {
+                    Some(p) if orders_same => p.rankings.clone(),
+                    _ => rankings::rankings(customers, &period, config.ranking.top),
+                },
+                || service::complaint_stats(customers, &period),
+            )
+        },
+        || per_customer(customers, config, &period, reuse.as_ref()),
+    );
+    let (abc, clv, retention, satisfaction, visits) = summaries;
+    let playbooks = match reuse.as_ref() {
+        Some(r) if r.playbooks_same => {
+            apply_playbooks(&site.playbooks, customers, &mut metrics, &fresh)
+        }
+        _ => {
+            let all = vec![true; metrics.len()];
+            apply_playbooks(&site.playbooks, customers, &mut metrics, &all)
+        }
+    };
+    Analytics {
         rankings,
         retention,
         clv,
@@ -174,7 +229,7 @@ pub fn analyse(
         playbooks,
         abc,
         period,
-    })
+    }
 }
 
 /// The site-wide summaries [`per_customer`] computes with the customers' metrics.
@@ -186,93 +241,138 @@ type Summaries = (
     VisitSummary,
 );
 
-/// Every customer's metrics (without playbooks), and the summaries built from them.
+/// Every customer's metrics (without playbooks), the summaries built from them, and for each
+/// customer whether its playbooks are yet to be matched (its metrics were not reused whole).
 fn per_customer(
     customers: &[&Customer],
     config: &SiteConfig,
     period: &Period,
-) -> (Vec<CustomerMetrics>, Summaries) {
-    let abc = rankings::abc(customers, period);
+    reuse: Option<&incremental::Reuse>,
+) -> (Vec<CustomerMetrics>, Summaries, Vec<bool>) {
+    let abc = match reuse {
+        Some(r) if r.orders_same => r.analytics().abc.clone(),
+        _ => rankings::abc(customers, period),
+    };
     let rate = clv::retention_rate(customers, period, &config.retention);
-    let d = config.retention.discount_rate;
-    let clvs: Vec<Option<Clv>> = customers
-        .par_iter()
-        .map(|c| clv::clv(c, period, &rate, d))
-        .collect();
-    let win_back: BTreeMap<String, f64> = customers
-        .iter()
-        .zip(&clvs)
-        .filter_map(|(c, v)| v.as_ref().map(|v| (c, v)))
-        .filter(|(_, v)| matches!(v.basis, ClvBasis::WinBack { .. }))
-        .map(|(c, v)| (c.id.clone(), v.value))
-        .collect();
-    let weights = &config.satisfaction.weights;
-    let csis: Vec<Option<Csi>> = customers
-        .par_iter()
-        .map(|c| satisfaction::csi(c, period, weights))
-        .collect();
-    let classes: BTreeMap<&str, &AbcEntry> =
+    let rate_same = reuse.is_some_and(|r| r.analytics().clv.rate == rate);
+    let classes: HashMap<&str, &AbcEntry> =
         abc.customers.iter().map(|e| (e.id.as_str(), e)).collect();
-    let statuses: Vec<Option<VisitStatus>> = customers
+    let (metrics, unmatched): (Vec<CustomerMetrics>, Vec<bool>) = customers
         .par_iter()
-        .map(|c| {
-            let class = classes.get(c.id.as_str()).map(|e| e.class);
-            service::visit_status(c, period, class, &config.visits.interval_days)
+        .enumerate()
+        .map(|(i, c)| {
+            let abc = classes.get(c.id.as_str()).map(|e| (*e).clone());
+            match reuse.and_then(|r| r.metrics_before(i)) {
+                Some(before) => updated(before, c, config, period, (&rate, rate_same), abc),
+                None => (customer_metrics(c, config, period, &rate, abc), true),
+            }
         })
-        .collect();
+        .unzip();
 
+    let d = config.retention.discount_rate;
+    let weights = &config.satisfaction.weights;
     let (retention, (clv_summary, (satisfaction, visits))) = rayon::join(
-        || retention::retention(customers, period, &win_back),
+        || retention::retention(customers, period, &win_back(&metrics)),
         || {
             (
-                clv::summary(with(customers, &clvs), period, rate, d),
+                clv::summary(
+                    with(customers, &metrics, |m| m.clv.as_ref()),
+                    period,
+                    rate,
+                    d,
+                ),
                 (
-                    satisfaction::summary(with(customers, &csis), period, weights),
-                    service::visit_summary(with(customers, &statuses)),
+                    satisfaction::summary(
+                        with(customers, &metrics, |m| m.satisfaction.as_ref()),
+                        period,
+                        weights,
+                    ),
+                    service::visit_summary(with(customers, &metrics, |m| m.visits.as_ref())),
                 ),
             )
         },
     );
-    let metrics: Vec<CustomerMetrics> = customers
-        .par_iter()
-        .zip(clvs)
-        .zip(csis)
-        .zip(statuses)
-        .map(|(((c, clv), csi), visits)| CustomerMetrics {
-            id: c.id.clone(),
-            name: c.name.clone(),
-            owner: c.owner.clone(),
-            region: c.profile.region.clone(),
-            city: c.profile.city.clone(),
-            industry: c.profile.industry.clone(),
-            tags: c.tags.clone(),
-            kind: c.kind,
-            record_stage: c.stage,
-            stage: time::stage_as_of(c, period.as_of),
-            sales: rankings::sales_metrics(c, period.year),
-            abc: classes.get(c.id.as_str()).map(|e| (*e).clone()),
-            credit: credit::credit(c, &config.credit, period),
-            clv,
-            churn: retention::churn_loss(c, period),
-            satisfaction: csi,
-            man: prospects::man(c, period),
-            complaints: service::complaints(c, period),
-            visits,
-            playbooks: Vec::new(),
-        })
-        .collect();
-    (metrics, (abc, clv_summary, retention, satisfaction, visits))
+    (
+        metrics,
+        (abc, clv_summary, retention, satisfaction, visits),
+        unmatched,
+    )
 }
 
-/// Each customer with its value of a per-customer metric.
-fn with<'a, T>(
+/// The metrics of one record, computed.
+fn customer_metrics(
+    c: &Customer,
+    config: &SiteConfig,
+    period: &Period,
+    rate: &RetentionRate,
+    abc: Option<AbcEntry>,
+) -> CustomerMetrics {
+    let class = abc.as_ref().map(|e| e.class);
+    CustomerMetrics {
+        id: c.id.clone(),
+        name: c.name.clone(),
+        owner: c.owner.clone(),
+        region: c.profile.region.clone(),
+        city: c.profile.city.clone(),
+        industry: c.profile.industry.clone(),
+        tags: c.tags.clone(),
+        kind: c.kind,
+        record_stage: c.stage,
+        stage: time::stage_as_of(c, period.as_of),
+        sales: rankings::sales_metrics(c, period.year),
+        abc,
+        credit: credit::credit(c, &config.credit, period),
+        clv: clv::clv(c, period, rate, config.retention.discount_rate),
+        churn: retention::churn_loss(c, period),
+        satisfaction: satisfaction::csi(c, period, &config.satisfaction.weights),
+        man: prospects::man(c, period),
+        complaints: service::complaints(c, period),
+        visits: service::visit_status(c, period, class, &config.visits.interval_days),
+        playbooks: Vec::new(),
+    }
+}
+
+/// The metrics of a record unchanged since `before` was computed, in the same period and
+/// settings: only what reads other records is computed again — the ABC placement, the CLV
+/// when r moved, the visit interval when the class moved. The flag: playbooks to match again.
+fn updated(
+    before: &CustomerMetrics,
+    c: &Customer,
+    config: &SiteConfig,
+    period: &Period,
+    (rate, rate_same): (&RetentionRate, bool),
+    abc: Option<AbcEntry>,
+) -> (CustomerMetrics, bool) {
+    let mut m = before.clone();
+    if !rate_same {
+        m.clv = clv::clv(c, period, rate, config.retention.discount_rate);
+    }
+    let class = abc.as_ref().map(|e| e.class);
+    let class_same = m.abc.as_ref().map(|e| e.class) == class;
+    if !class_same {
+        m.visits = service::visit_status(c, period, class, &config.visits.interval_days);
+    }
+    m.abc = abc;
+    (m, !class_same)
+}
+
+/// Each customer with one of its metrics.
+fn with<'a, T: 'a>(
     customers: &'a [&'a Customer],
-    values: &'a [Option<T>],
+    metrics: &'a [CustomerMetrics],
+    value: fn(&CustomerMetrics) -> Option<&T>,
 ) -> impl Iterator<Item = (&'a Customer, Option<&'a T>)> {
-    customers
+    customers.iter().copied().zip(metrics.iter().map(value))
+}
+
+/// The win-back CLV of each lost customer, by id.
+fn win_back(metrics: &[CustomerMetrics]) -> BTreeMap<String, f64> {
+    metrics
         .iter()
-        .copied()
-        .zip(values.iter().map(Option::as_ref))
+        .filter_map(|m| m.clv.as_ref().map(|v| (m, v)))
+        .filter(|(_, v)| matches!(v.basis, ClvBasis::WinBack { .. }))
+        .map(|(m, v)| (m.id.clone(), v.value))
+        .collect()
 }
 
 /// Customers by id (code points), then path, whatever order the site gives.
@@ -282,12 +382,52 @@ fn in_id_order(customers: &[std::sync::Arc<Customer>]) -> Vec<&Customer> {
     sorted
 }
 
-/// Fills each customer's playbook list and returns the reverse: each playbook's customers.
+/// Matches the playbooks to each customer marked `unmatched` (filling its list) and returns
+/// the reverse over every customer: each playbook's customers, in id order. A customer not
+/// marked keeps its list, read by slug (the caller guarantees the same playbooks, slugs
+/// distinct).
 fn apply_playbooks(
     playbooks: &[Playbook],
     customers: &[&Customer],
     metrics: &mut [CustomerMetrics],
+    unmatched: &[bool],
 ) -> Vec<PlaybookMatches> {
+    let ordered = in_playbook_order(playbooks);
+    let mut matches: Vec<PlaybookMatches> = ordered
+        .iter()
+        .map(|p| PlaybookMatches {
+            slug: p.source.slug.clone(),
+            title: p.title.clone(),
+            customers: Vec::new(),
+        })
+        .collect();
+    let mut place: HashMap<&str, usize> = HashMap::with_capacity(ordered.len());
+    for (k, p) in ordered.iter().enumerate() {
+        place.entry(p.source.slug.as_str()).or_insert(k);
+    }
+    for ((customer, m), &unmatched) in customers.iter().zip(metrics.iter_mut()).zip(unmatched) {
+        if unmatched {
+            m.playbooks.clear();
+            let facts = facts(customer, m);
+            for (k, playbook) in ordered.iter().enumerate() {
+                if selectors::applies(playbook, &facts) {
+                    m.playbooks.push(playbook.source.slug.clone());
+                    matches[k].customers.push(m.id.clone());
+                }
+            }
+        } else {
+            for slug in &m.playbooks {
+                if let Some(&k) = place.get(slug.as_str()) {
+                    matches[k].customers.push(m.id.clone());
+                }
+            }
+        }
+    }
+    matches
+}
+
+/// Playbooks by order (unordered last), then title, then path.
+pub(crate) fn in_playbook_order(playbooks: &[Playbook]) -> Vec<&Playbook> {
     let mut ordered: Vec<&Playbook> = playbooks.iter().collect();
     ordered.sort_by(|a, b| {
         (a.order.unwrap_or(i64::MAX), &a.title, &a.source.path).cmp(&(
@@ -297,22 +437,6 @@ fn apply_playbooks(
         ))
     });
     ordered
-        .into_iter()
-        .map(|playbook| {
-            let mut matched = Vec::new();
-            for (customer, m) in customers.iter().zip(metrics.iter_mut()) {
-                if selectors::applies(playbook, &facts(customer, m)) {
-                    m.playbooks.push(playbook.source.slug.clone());
-                    matched.push(m.id.clone());
-                }
-            }
-            PlaybookMatches {
-                slug: playbook.source.slug.clone(),
-                title: playbook.title.clone(),
-                customers: matched,
-            }
-        })
-        .collect()
 }
 
 fn facts<'a>(customer: &'a Customer, m: &CustomerMetrics) -> selectors::Facts<'a> {

@@ -150,6 +150,37 @@ fn figures(customer: &Customer, year: i32) -> Option<Figures<'_>> {
     })
 }
 
+/// What the rankings and the ABC analysis read of a record, exactly; `None` when the record
+/// is in neither (not active as of the date, or without a sales row for Y). Records with the
+/// same inputs leave both unchanged.
+#[derive(PartialEq, Eq)]
+pub(super) struct RankingInputs<'a> {
+    revenue: i128,
+    target: Option<i128>,
+    gross_profit: Option<i128>,
+    previous_revenue: Option<i128>,
+    owner: &'a str,
+    region: Option<&'a str>,
+}
+
+pub(super) fn ranking_inputs<'a>(
+    customer: &'a Customer,
+    period: &Period,
+) -> Option<RankingInputs<'a>> {
+    if stage_as_of(customer, period.as_of) != Stage::Active {
+        return None;
+    }
+    let row = sales_row(customer, period.year)?;
+    Some(RankingInputs {
+        revenue: exact::money(row.revenue),
+        target: row.target.map(exact::money),
+        gross_profit: row.gross_profit.map(exact::money),
+        previous_revenue: sales_row(customer, period.year - 1).map(|r| exact::money(r.revenue)),
+        owner: &customer.owner,
+        region: customer.profile.region.as_deref(),
+    })
+}
+
 /// The Y figures of any record that has a sales row for Y.
 pub fn sales_metrics(customer: &Customer, year: i32) -> Option<SalesMetrics> {
     let row = sales_row(customer, year)?;

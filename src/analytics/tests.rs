@@ -400,3 +400,143 @@ fn amounts_beyond_the_maximum_do_not_wrap() {
     assert!(m.credit.payment_delay.as_ref().unwrap().days > 0.0);
     assert!(m.credit.outstanding > 0.0);
 }
+
+/// What happens to one customer between two versions in [`incremental_analysis_equals_a_full_one`].
+#[derive(Clone, Debug)]
+enum Edit {
+    Keep,
+    /// A new record with the same content (a file saved again, a note edited).
+    Touch,
+    Change((u8, u8, u8, bool)),
+    Remove,
+}
+
+fn edit() -> impl Strategy<Value = Edit> {
+    prop_oneof![
+        4 => Just(Edit::Keep),
+        1 => Just(Edit::Touch),
+        2 => (0u8..100, 0u8..20, 0u8..12, any::<bool>()).prop_map(Edit::Change),
+        1 => Just(Edit::Remove),
+    ]
+}
+
+/// The versions before and after `edits` (one per row, then `added` rows), sharing the
+/// records of the rows kept, as the change history's versions do.
+fn versions(
+    rows: &[(u8, u8, u8, bool)],
+    edits: &[Edit],
+    added: &[(u8, u8, u8, bool)],
+) -> (Vec<std::sync::Arc<Customer>>, Vec<std::sync::Arc<Customer>>) {
+    let before: Vec<std::sync::Arc<Customer>> =
+        varied(rows).into_iter().map(std::sync::Arc::new).collect();
+    let mut after_rows = rows.to_vec();
+    for (row, edit) in after_rows.iter_mut().zip(edits) {
+        if let Edit::Change(new) = edit {
+            *row = *new;
+        }
+    }
+    after_rows.extend_from_slice(added);
+    let fresh = varied(&after_rows);
+    let mut after = Vec::new();
+    for (i, record) in fresh.into_iter().enumerate() {
+        match edits.get(i) {
+            Some(Edit::Keep) => after.push(before[i].clone()),
+            Some(Edit::Remove) => {}
+            _ => after.push(std::sync::Arc::new(record)),
+        }
+    }
+    (before, after)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    #[test]
+    fn incremental_analysis_equals_a_full_one(
+        (rows, edits) in prop::collection::vec((0u8..100, 0u8..20, 0u8..12, any::<bool>()), 1..15)
+            .prop_flat_map(|rows| {
+                let n = rows.len();
+                (Just(rows), prop::collection::vec(edit(), n))
+            }),
+        added in prop::collection::vec((0u8..100, 0u8..20, 0u8..12, any::<bool>()), 0..3),
+        fewer_playbooks in any::<bool>(),
+    ) {
+        let (before, after) = versions(&rows, &edits, &added);
+        let config = config_for(Some(2025));
+        let mut playbooks = sample_playbooks();
+        let old = Site::shared(before, playbooks.clone());
+        if fewer_playbooks {
+            playbooks.remove(1);
+        }
+        let new = Site::shared(after, playbooks);
+        let old_analytics = analyse(&old, &config, None).unwrap();
+        let previous = Previous { site: &old, config: &config, analytics: &old_analytics };
+        let incremental = analyse_after(previous, &new, &config, None).unwrap();
+        prop_assert_eq!(&incremental, &analyse(&new, &config, None).unwrap());
+        // And back, from an analysis that was itself incremental.
+        let previous = Previous { site: &new, config: &config, analytics: &incremental };
+        prop_assert_eq!(analyse_after(previous, &old, &config, None).unwrap(), old_analytics);
+    }
+}
+
+/// The reuse is real: an unchanged record's metrics come from the previous analysis (a marked
+/// copy shows through), a changed record's are computed; the rankings are kept while no
+/// revenue moves and computed again when one does.
+#[test]
+fn an_incremental_analysis_takes_what_did_not_change() {
+    let rows = [(50, 3, 2, false), (70, 5, 4, false), (30, 8, 6, false)];
+    let config = config_for(Some(2025));
+    let mark = |a: &mut Analytics| {
+        for m in &mut a.customers {
+            m.name = format!("marked {}", m.id);
+        }
+        a.rankings.site.revenue[0].value = -1.0;
+    };
+
+    // KH-1 saved again with the same content: nothing the rankings read moved.
+    let (before, after) = versions(&rows, &[Edit::Keep, Edit::Touch, Edit::Keep], &[]);
+    let old = Site::shared(before, sample_playbooks());
+    let new = Site::shared(after, sample_playbooks());
+    let mut previous_analytics = analyse(&old, &config, None).unwrap();
+    mark(&mut previous_analytics);
+    let previous = Previous {
+        site: &old,
+        config: &config,
+        analytics: &previous_analytics,
+    };
+    let a = analyse_after(previous, &new, &config, None).unwrap();
+    let names: Vec<&str> = a.customers.iter().map(|m| m.name.as_str()).collect();
+    assert_eq!(names, ["marked KH-0", "KH-1 公司", "marked KH-2"]);
+    assert_eq!(a.rankings.site.revenue[0].value, -1.0);
+
+    // KH-2's revenue changed: the rankings are computed again.
+    let (before, after) = versions(
+        &rows,
+        &[Edit::Keep, Edit::Keep, Edit::Change((90, 8, 6, false))],
+        &[],
+    );
+    let old = Site::shared(before, sample_playbooks());
+    let new = Site::shared(after, sample_playbooks());
+    let mut previous_analytics = analyse(&old, &config, None).unwrap();
+    mark(&mut previous_analytics);
+    let previous = Previous {
+        site: &old,
+        config: &config,
+        analytics: &previous_analytics,
+    };
+    let a = analyse_after(previous, &new, &config, None).unwrap();
+    assert_eq!(a.rankings.site.revenue[0].id, "KH-2");
+    assert_eq!(a.rankings.site.revenue[0].value, 90.0);
+    assert_eq!(a.customers[0].name, "marked KH-0");
+
+    // Other settings: nothing is taken.
+    let mut other = config.clone();
+    other.retention.discount_rate = 0.2;
+    let previous = Previous {
+        site: &old,
+        config: &other,
+        analytics: &previous_analytics,
+    };
+    let a = analyse_after(previous, &new, &config, None).unwrap();
+    assert_eq!(a, analyse(&new, &config, None).unwrap());
+}

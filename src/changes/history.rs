@@ -1,13 +1,12 @@
 //! The digests of the site's recent commits, for the `/changes/` page and the dossiers'
 //! timelines. One `git log --raw` names each commit's changed files and their blobs; the site
 //! at `HEAD` is read and checked once, then walked back commit by commit, re-checking only the
-//! files each commit changed and analysing each version once.
+//! files each commit changed and analysing each version from the next one's analysis (only
+//! what the changed records reach is computed again).
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 use std::sync::Mutex;
-
-use rayon::prelude::*;
 
 use jiff::civil::Date;
 use serde::Serialize;
@@ -181,9 +180,6 @@ pub fn recent_cached(root: &Path, config: &str, n: usize, as_of: Option<Date>) -
     fresh
 }
 
-/// How many versions are analysed side by side (each analysis holds one site's metrics).
-const ANALYSED_TOGETHER: usize = 4;
-
 fn walk(
     repository: &Repository,
     config: &str,
@@ -220,17 +216,14 @@ fn walk(
     drop(files);
     let mut found = Vec::with_capacity(commits.len());
     let mut after_analytics = super::analyse_alone(&versions[0], as_of);
-    let mut analysed_ahead = Vec::new().into_iter();
     for (k, commit) in commits.into_iter().enumerate() {
-        if k % ANALYSED_TOGETHER == 0 {
-            analysed_ahead = (k + 1..(k + 1 + ANALYSED_TOGETHER).min(versions.len()))
-                .into_par_iter()
-                .map(|i| super::analyse_alone(&versions[i], as_of))
-                .collect::<Vec<_>>()
-                .into_iter();
-        }
-        let before_analytics = analysed_ahead.next().flatten();
         let (before, after) = (&versions[k + 1], &versions[k]);
+        // Each version is the newer one with a few files put back: its analysis starts from
+        // the newer one's.
+        let before_analytics = match &after_analytics {
+            Some(a) => super::analyse_next(after, a, before, as_of),
+            None => super::analyse_alone(before, as_of),
+        };
         let shallow_edge = !commit.has_parent && repository.is_shallow();
         let digest = if shallow_edge {
             None

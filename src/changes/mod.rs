@@ -22,6 +22,22 @@ pub fn analyse_alone(checked: &Checked, as_of: Option<Date>) -> Option<Analytics
     analytics::analyse(&checked.site, &checked.config, as_of).ok()
 }
 
+/// `checked` analysed from the analysis of `known`, a version that shares most of its records
+/// (see [`analytics::analyse_after`]); `None` as in [`analyse_alone`].
+pub fn analyse_next(
+    known: &Checked,
+    known_analytics: &Analytics,
+    checked: &Checked,
+    as_of: Option<Date>,
+) -> Option<Analytics> {
+    let previous = analytics::Previous {
+        site: &known.site,
+        config: &known.config,
+        analytics: known_analytics,
+    };
+    analytics::analyse_after(previous, &checked.site, &checked.config, as_of).ok()
+}
+
 /// Both versions analysed. A version whose own settings give no reporting year (an empty
 /// site: the repository's first commit is yet to come) is read with the other's year and
 /// as-of date.
