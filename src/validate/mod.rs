@@ -330,7 +330,7 @@ fn assemble<'a>(
             sources.insert(result.display.clone(), text.clone());
         }
         if let Some((id, pos)) = &result.customer_id {
-            customer_ids.push((id.clone(), result.display.clone(), *pos));
+            customer_ids.push((id.as_str(), result.display.as_str(), *pos));
         }
         match result.record.clone() {
             Some(Record::Customer(c)) => customers.push(c),
@@ -563,21 +563,18 @@ fn decode_document(document: &Document) -> DecodedFile {
 
 /// Every record after the first (in path order) that reuses an id, given each customer file's
 /// id, path and the id's position.
-fn duplicate_ids(ids: Vec<(String, String, Pos)>) -> Vec<Diagnostic> {
-    let mut by_id: BTreeMap<String, Vec<(String, Pos)>> = BTreeMap::new();
-    for (id, path, pos) in ids {
-        by_id.entry(id).or_default().push((path, pos));
-    }
+fn duplicate_ids(mut ids: Vec<(&str, &str, Pos)>) -> Vec<Diagnostic> {
+    // Sorted by id, then path: each run of one id is its holders, the first path first.
+    ids.sort_unstable();
     let mut diagnostics = Vec::new();
-    for (id, mut holders) in by_id {
-        holders.sort();
-        let first = &holders[0].0;
-        for (path, pos) in &holders[1..] {
+    for holders in ids.chunk_by(|a, b| a.0 == b.0) {
+        let (id, first, _) = holders[0];
+        for &(_, path, pos) in &holders[1..] {
             diagnostics.push(
                 Diagnostic::new(
                     Code::DuplicateId,
                     path,
-                    *pos,
+                    pos,
                     format!("id \"{id}\" is already used by {first}"),
                 )
                 .field("id")
