@@ -43,7 +43,7 @@ impl<'a> Reuse<'a> {
         let (mut i, mut j) = (0, 0);
         loop {
             let order = match (records.get(i), customers.get(j)) {
-                (Some(b), Some(a)) => key(b).cmp(&key(a)),
+                (Some(b), Some(a)) => b.site_order().cmp(&a.site_order()),
                 (Some(_), None) => Ordering::Less,
                 (None, Some(_)) => Ordering::Greater,
                 (None, None) => break,
@@ -85,10 +85,6 @@ impl<'a> Reuse<'a> {
     pub fn metrics_before(&self, i: usize) -> Option<&'a CustomerMetrics> {
         self.before.get(i).copied().flatten()
     }
-}
-
-fn key(c: &Customer) -> (&str, &str) {
-    (&c.id, &c.source.path)
 }
 
 fn distinct_slugs(playbooks: &[Playbook]) -> bool {

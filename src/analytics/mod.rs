@@ -378,7 +378,7 @@ fn win_back(metrics: &[CustomerMetrics]) -> BTreeMap<String, f64> {
 /// Customers by id (code points), then path, whatever order the site gives.
 fn in_id_order(customers: &[std::sync::Arc<Customer>]) -> Vec<&Customer> {
     let mut sorted: Vec<&Customer> = customers.iter().map(|c| &**c).collect();
-    sorted.sort_by(|a, b| (&a.id, &a.source.path).cmp(&(&b.id, &b.source.path)));
+    sorted.sort_by(|a, b| a.site_order().cmp(&b.site_order()));
     sorted
 }
 

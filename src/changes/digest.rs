@@ -615,19 +615,11 @@ fn customers_changed(
     found
 }
 
-/// Whether two versions of a record say the same, in the same file.
+/// Whether two versions of a record say the same, in the same file (wherever each was read
+/// from: see [`crate::model::Source`]).
 fn same_record(before: &Arc<Customer>, after: &Arc<Customer>) -> bool {
     // The history shares the record of every file a commit did not change.
-    if Arc::ptr_eq(before, after) {
-        return true;
-    }
-    if before.source.path != after.source.path {
-        return false;
-    }
-    // Where the file was read from (a revision or the disk) is not part of the record.
-    let mut after = after.as_ref().clone();
-    after.source = before.source.clone();
-    **before == after
+    Arc::ptr_eq(before, after) || before == after
 }
 
 /// Each ranking's top-N places by customer id, on one side.

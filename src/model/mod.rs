@@ -22,7 +22,9 @@ pub use enums::*;
 /// millions of customers below 10^26. Validation refuses larger amounts (E029).
 pub const MAX_AMOUNT: f64 = 1e15;
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+/// Where a record was written. Two sources are equal when they name the same file of the
+/// site: where it was read from (`absolute`: the disk or a git revision) is not compared.
+#[derive(Clone, Debug, Eq, Serialize)]
 pub struct Source {
     /// Site-relative path with `/` separators, e.g. `content/customers/east/acme.md`.
     pub path: String,
@@ -30,6 +32,12 @@ pub struct Source {
     pub slug: String,
     #[serde(skip)]
     pub absolute: PathBuf,
+}
+
+impl PartialEq for Source {
+    fn eq(&self, other: &Self) -> bool {
+        self.path == other.path && self.slug == other.slug
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -57,6 +65,13 @@ pub struct Customer {
     pub body: String,
     /// Line of the body's first line in the file, for diagnostics inside the body.
     pub body_line: u32,
+}
+
+impl Customer {
+    /// Where the record stands among a site's records: by id (code points), then path.
+    pub fn site_order(&self) -> (&str, &str) {
+        (&self.id, &self.source.path)
+    }
 }
 
 /// The descriptive facts of the 客户资料卡, all optional.
@@ -228,10 +243,7 @@ impl Site {
 
     /// [`Site::new`] with records that others hold too.
     pub fn shared(mut customers: Vec<Arc<Customer>>, mut playbooks: Vec<Playbook>) -> Self {
-        customers.sort_by(|a, b| {
-            a.id.cmp(&b.id)
-                .then_with(|| a.source.path.cmp(&b.source.path))
-        });
+        customers.sort_by(|a, b| a.site_order().cmp(&b.site_order()));
         playbooks.sort_by(|a, b| {
             (a.order.unwrap_or(i64::MAX), &a.title, &a.source.path).cmp(&(
                 b.order.unwrap_or(i64::MAX),
