@@ -479,7 +479,7 @@ fn redact_customer_metrics(m: &mut crate::analytics::CustomerMetrics, hidden: &H
             churn.gross_profit_lost = 0.0;
         }
     }
-    let credit = &mut m.credit;
+    let credit = std::sync::Arc::make_mut(&mut m.credit);
     if hidden.hides(Group::Credit) {
         credit.rating = None;
         credit.display.clear();

@@ -159,7 +159,7 @@ pub fn metrics_document(analytics: &Analytics) -> MetricsDocument {
             growth: ids(&site.growth),
             margin: ids(&site.margin),
         },
-        abc: analytics.abc.clone(),
+        abc: (*analytics.abc).clone(),
         retention: analytics.retention.years.clone(),
         churn_reasons: analytics.retention.churn_reasons.clone(),
         clv_parameters: ClvParameters {

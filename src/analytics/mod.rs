@@ -28,6 +28,7 @@ pub mod time;
 pub(crate) mod testing;
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use jiff::civil::Date;
 use rayon::prelude::*;
@@ -78,10 +79,11 @@ pub struct Analytics {
     pub period: Period,
     /// One per customer record (every stage), in id order (code points).
     pub customers: Vec<CustomerMetrics>,
-    /// The four key-customer tables in full, site-wide, per region and per owner.
-    pub rankings: Rankings,
-    /// ABC classes and the top-20% shares.
-    pub abc: AbcAnalysis,
+    /// The four key-customer tables in full, site-wide, per region and per owner (shared: a
+    /// version analysed from an earlier one keeps them while no figure they read moved).
+    pub rankings: Arc<Rankings>,
+    /// ABC classes and the top-20% shares (shared likewise).
+    pub abc: Arc<AbcAnalysis>,
     /// The retention table per year and churn by reason.
     pub retention: Retention,
     /// r, d, customer equity and the win-back list.
@@ -134,7 +136,9 @@ pub struct CustomerMetrics {
     pub sales: Option<SalesMetrics>,
     /// The ABC placement (active customers with revenue in Y).
     pub abc: Option<AbcEntry>,
-    pub credit: CreditMetrics,
+    /// Shared: a version analysed from an earlier one keeps an unchanged record's credit
+    /// metrics (payment lines and all) without copying them.
+    pub credit: Arc<CreditMetrics>,
     /// Active: CLV; lost: win-back CLV; absent without gross profit rows or for prospects.
     pub clv: Option<Clv>,
     /// For a lost customer: when, why and what the churn cost.
@@ -200,8 +204,8 @@ fn analyse_records(
         || {
             rayon::join(
                 || match previous {
-                    Some(p) if orders_same => p.rankings.clone(),
-                    _ => rankings::rankings(customers, &period, config.ranking.top),
+                    Some(p) if orders_same => Arc::clone(&p.rankings),
+                    _ => Arc::new(rankings::rankings(customers, &period, config.ranking.top)),
                 },
                 || service::complaint_stats(customers, &period),
             )
@@ -234,7 +238,7 @@ fn analyse_records(
 
 /// The site-wide summaries [`per_customer`] computes with the customers' metrics.
 type Summaries = (
-    AbcAnalysis,
+    Arc<AbcAnalysis>,
     ClvSummary,
     Retention,
     SatisfactionSummary,
@@ -250,8 +254,8 @@ fn per_customer(
     reuse: Option<&incremental::Reuse>,
 ) -> (Vec<CustomerMetrics>, Summaries, Vec<bool>) {
     let abc = match reuse {
-        Some(r) if r.orders_same => r.analytics().abc.clone(),
-        _ => rankings::abc(customers, period),
+        Some(r) if r.orders_same => Arc::clone(&r.analytics().abc),
+        _ => Arc::new(rankings::abc(customers, period)),
     };
     let rate = clv::retention_rate(customers, period, &config.retention);
     let rate_same = reuse.is_some_and(|r| r.analytics().clv.rate == rate);
@@ -321,7 +325,7 @@ fn customer_metrics(
         stage: time::stage_as_of(c, period.as_of),
         sales: rankings::sales_metrics(c, period.year),
         abc,
-        credit: credit::credit(c, &config.credit, period),
+        credit: Arc::new(credit::credit(c, &config.credit, period)),
         clv: clv::clv(c, period, rate, config.retention.discount_rate),
         churn: retention::churn_loss(c, period),
         satisfaction: satisfaction::csi(c, period, &config.satisfaction.weights),
@@ -376,7 +380,7 @@ fn win_back(metrics: &[CustomerMetrics]) -> BTreeMap<String, f64> {
 }
 
 /// Customers by id (code points), then path, whatever order the site gives.
-fn in_id_order(customers: &[std::sync::Arc<Customer>]) -> Vec<&Customer> {
+fn in_id_order(customers: &[Arc<Customer>]) -> Vec<&Customer> {
     let mut sorted: Vec<&Customer> = customers.iter().map(|c| &**c).collect();
     sorted.sort_by(|a, b| a.site_order().cmp(&b.site_order()));
     sorted

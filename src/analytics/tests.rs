@@ -490,7 +490,7 @@ fn an_incremental_analysis_takes_what_did_not_change() {
         for m in &mut a.customers {
             m.name = format!("marked {}", m.id);
         }
-        a.rankings.site.revenue[0].value = -1.0;
+        Arc::make_mut(&mut a.rankings).site.revenue[0].value = -1.0;
     };
 
     // KH-1 saved again with the same content: nothing the rankings read moved.
