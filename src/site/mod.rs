@@ -237,6 +237,8 @@ pub fn render(
 #[derive(Default)]
 pub struct PreviewCache {
     checks: validate::Cache,
+    /// The last rebuild's analysis: the next one starts from it.
+    analysis: Mutex<Option<LastAnalysis>>,
     pages: Arc<PageMemo>,
     /// The search documents of the last index built, and its files.
     search: Option<(Vec<crate::index::SearchDoc>, Files)>,
@@ -306,6 +308,7 @@ pub fn render_cached_first(
     let docs = Mutex::new(None);
     let preview = Preview {
         memo: cache.pages.clone(),
+        analysis: &cache.analysis,
         search_docs: &docs,
         first: (changed, first),
         started: start,
@@ -345,8 +348,19 @@ const FIRST_PAGES_AT_MOST: usize = 8;
 
 /// What a preview build uses besides the site: the page memo, where to leave the search
 /// documents, and the changed records whose dossiers go first to `first`.
+/// A site and the analysis made of it, kept by the preview between rebuilds (see
+/// [`analytics::analyse_after`]).
+#[derive(Debug)]
+struct LastAnalysis {
+    site: Site,
+    config: SiteConfig,
+    analytics: Arc<Analytics>,
+}
+
 struct Preview<'p> {
     memo: Arc<PageMemo>,
+    /// Where the last analysis is taken from and this one's is left.
+    analysis: &'p Mutex<Option<LastAnalysis>>,
     search_docs: &'p SearchDocs,
     first: (&'p [String], &'p (dyn Fn(Files) + Sync)),
     started: Instant,
@@ -450,7 +464,7 @@ struct Done {
 struct Analysed {
     config: SiteConfig,
     site: Site,
-    analytics: Analytics,
+    analytics: Arc<Analytics>,
     history: History,
     /// The build date of handouts: see [`git::build_date`].
     built_on: Option<jiff::civil::Date>,
@@ -463,6 +477,7 @@ fn analyse_checked(
     options: &BuildOptions,
     checked: Checked,
     mut phases: Vec<(&'static str, Duration)>,
+    last: Option<&LastAnalysis>,
 ) -> Result<Analysed, Box<Invalid>> {
     if checked.report.fails(options.strict) {
         return Err(Box::new(Invalid::from(checked)));
@@ -476,8 +491,19 @@ fn analyse_checked(
     }
 
     let start = Instant::now();
-    let analytics = match analytics::analyse(&checked.site, &config, options.as_of) {
-        Ok(analytics) => analytics,
+    let analysed = match last {
+        Some(last) => {
+            let previous = analytics::Previous {
+                site: &last.site,
+                config: &last.config,
+                analytics: &last.analytics,
+            };
+            analytics::analyse_after(previous, &checked.site, &config, options.as_of)
+        }
+        None => analytics::analyse(&checked.site, &config, options.as_of),
+    };
+    let analytics = match analysed {
+        Ok(analytics) => Arc::new(analytics),
         Err(error) => return Err(Box::new(Invalid::analytics(&error, root, options))),
     };
     phases.push(("analyse", start.elapsed()));
@@ -539,10 +565,20 @@ fn render_checked<S: Sink>(
     phases: Vec<(&'static str, Duration)>,
     open: impl FnOnce(&SiteConfig) -> Result<S, BuildError>,
 ) -> Result<Result<(S, Done), Box<Invalid>>, BuildError> {
-    let analysed = match analyse_checked(root, options, checked, phases) {
+    let slot = preview.as_ref().map(|p| p.analysis);
+    let last = slot.and_then(|slot| slot.lock().unwrap_or_else(|p| p.into_inner()).take());
+    let analysed = match analyse_checked(root, options, checked, phases, last.as_ref()) {
         Ok(analysed) => analysed,
         Err(invalid) => return Ok(Err(invalid)),
     };
+    drop(last);
+    if let Some(slot) = slot {
+        *slot.lock().unwrap_or_else(|p| p.into_inner()) = Some(LastAnalysis {
+            site: analysed.site.clone(),
+            config: analysed.config.clone(),
+            analytics: Arc::clone(&analysed.analytics),
+        });
+    }
     let audience = chosen_audience(&analysed.config, options)?.cloned();
     let base_url = audience.as_ref().and_then(|a| a.base_url.clone());
     render_analysed(
@@ -574,7 +610,7 @@ fn render_analysed<S: Sink>(
     let hidden = audience.map(|a| a.hidden.clone()).unwrap_or_default();
     let redacted;
     let (site, analytics, history) = if hidden.is_empty() {
-        (&analysed.site, &analysed.analytics, &analysed.history)
+        (&analysed.site, &*analysed.analytics, &analysed.history)
     } else {
         redacted = (
             audience::redact_site(&analysed.site, &hidden),
@@ -694,7 +730,7 @@ pub fn build_all_audiences(
     let start = Instant::now();
     let checked = validate::check_site(root, options.config.as_deref())?;
     let phases = vec![("check", start.elapsed())];
-    let analysed = match analyse_checked(root, options, checked, phases) {
+    let analysed = match analyse_checked(root, options, checked, phases, None) {
         Ok(analysed) => analysed,
         Err(invalid) => return Ok(Outcome::Invalid(invalid)),
     };
