@@ -16,34 +16,33 @@ pub fn collapse_whitespace(html: String) -> String {
     // `html[kept..]` is not yet in `out`; everything is cut at ASCII bytes, so at characters.
     let mut kept = 0;
     let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'<' => {
-                let end = tag_end(bytes, i);
-                i = match verbatim_element(&bytes[i..end]) {
-                    Some(name) => closing_tag(bytes, end, name),
-                    None => end,
-                };
-            }
-            b' ' | b'\t' | b'\n' | b'\r' | b'\x0c' => {
-                let start = i;
-                let mut line_break = false;
-                while i < bytes.len() && matches!(bytes[i], b' ' | b'\t' | b'\n' | b'\r' | b'\x0c')
-                {
-                    line_break |= bytes[i] == b'\n';
-                    i += 1;
-                }
-                if line_break && i - start > 1 {
-                    if out.is_empty() {
-                        out.reserve(html.len());
-                    }
-                    out.push_str(&html[kept..start]);
-                    out.push('\n');
-                    kept = i;
-                }
-            }
-            _ => i += 1,
+    while let Some(offset) = bytes[i..].iter().position(|&b| b == b'<' || b == b'\n') {
+        let at = i + offset;
+        if bytes[at] == b'<' {
+            let end = tag_end(bytes, at);
+            i = match verbatim_element(&bytes[at..end]) {
+                Some(name) => closing_tag(bytes, end, name),
+                None => end,
+            };
+            continue;
         }
+        let mut start = at;
+        while start > i && is_space(bytes[start - 1]) {
+            start -= 1;
+        }
+        let mut end = at + 1;
+        while end < bytes.len() && is_space(bytes[end]) {
+            end += 1;
+        }
+        if end - start > 1 {
+            if out.is_empty() {
+                out.reserve(html.len());
+            }
+            out.push_str(&html[kept..start]);
+            out.push('\n');
+            kept = end;
+        }
+        i = end;
     }
     if kept == 0 {
         return html;
@@ -52,24 +51,30 @@ pub fn collapse_whitespace(html: String) -> String {
     out
 }
 
+fn is_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c')
+}
+
 /// The index after the markup that starts at `start` (a `<`): a comment up to `-->`, any other
 /// tag up to its `>` outside quoted attribute values. The rest of the text when unterminated.
 fn tag_end(bytes: &[u8], start: usize) -> usize {
     if bytes[start..].starts_with(b"<!--") {
         return find(bytes, start + 4, b"-->").map_or(bytes.len(), |at| at + 3);
     }
-    let mut quote: Option<u8> = None;
     let mut i = start + 1;
-    while i < bytes.len() {
-        let b = bytes[i];
-        match quote {
-            Some(q) if b == q => quote = None,
-            Some(_) => {}
-            None if b == b'"' || b == b'\'' => quote = Some(b),
-            None if b == b'>' => return i + 1,
-            None => {}
+    while let Some(offset) = bytes[i..]
+        .iter()
+        .position(|&b| b == b'>' || b == b'"' || b == b'\'')
+    {
+        let at = i + offset;
+        let quote = bytes[at];
+        if quote == b'>' {
+            return at + 1;
         }
-        i += 1;
+        match bytes[at + 1..].iter().position(|&b| b == quote) {
+            Some(close) => i = at + 1 + close + 1,
+            None => return bytes.len(),
+        }
     }
     bytes.len()
 }
@@ -130,6 +135,21 @@ mod tests {
              <script>\n  if (a < b) {\n    x();\n  }\n</script>\n<p title=\"one\n   two\">\nx\n</p>\n\
              <!-- a\n   b -->\n<STYLE>\n  p { }\n</STYLE>\n</div>"
         );
+    }
+
+    proptest::proptest! {
+        /// Whatever the markup, only whitespace runs change, and each stays whitespace with
+        /// its line break: the text with every run written as one space is the same.
+        #[test]
+        fn only_whitespace_runs_with_a_line_break_shrink(
+            text in "[ \n\ta中<>\"'/=!-pre]{0,80}"
+        ) {
+            let collapsed = collapse_whitespace(text.clone());
+            let one_space = |t: &str| t.split_ascii_whitespace().collect::<Vec<_>>().join(" ");
+            proptest::prop_assert_eq!(one_space(&collapsed), one_space(&text));
+            proptest::prop_assert!(collapsed.len() <= text.len());
+            proptest::prop_assert_eq!(collapsed.matches('\n').count() > 0, text.contains('\n'));
+        }
     }
 
     #[test]
