@@ -1,6 +1,8 @@
 //! Building the index files from [`SearchDoc`]s. See `docs/search.md` for the format.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap;
 use std::fmt::Write as _;
 use std::io::Write as _;
 
@@ -374,8 +376,8 @@ const BATCH: usize = 2048;
 
 /// The inverted index: every term with its postings, sorted by term (code-point order).
 fn invert(docs: &[&SearchDoc]) -> Vec<(String, TermAcc)> {
-    let mut partitions: Vec<HashMap<String, TermAcc>> =
-        (0..PARTITIONS).map(|_| HashMap::new()).collect();
+    let mut partitions: Vec<FxHashMap<String, TermAcc>> =
+        (0..PARTITIONS).map(|_| FxHashMap::default()).collect();
     for (b, batch) in docs.chunks(BATCH).enumerate() {
         // Per document, its distinct terms, grouped by partition (in parallel).
         let extracted: Vec<Vec<Vec<Entry>>> = batch.par_iter().map(|d| doc_terms(d)).collect();
@@ -409,7 +411,7 @@ pub(crate) fn is_pair(term: &str) -> bool {
 /// A document's terms while they are collected: term → (class mask, position codes).
 #[derive(Default)]
 struct DocTerms {
-    map: HashMap<String, (u16, Vec<u32>)>,
+    map: FxHashMap<String, (u16, Vec<u32>)>,
 }
 
 impl DocTerms {
