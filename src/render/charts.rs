@@ -1,9 +1,10 @@
 //! Charts as inline SVG, made at build time: bars, lines, Pareto and a 5C radar.
 //!
 //! Every chart is a `<figure>` holding an `<svg role="img">` named by its `<title>`, and a
-//! visually hidden table with the same numbers as its text alternative. The SVG carries only
-//! class names (`chart-bar`, `series-0`, …); colours come from the theme's CSS. Coordinates are
-//! rounded to one decimal, so the same numbers give the same bytes.
+//! visually hidden table with the same numbers as its text alternative ([`beside_its_table`]
+//! drops it where the page shows those numbers anyway). The SVG carries only class names
+//! (`chart-bar`, `series-0`, …); colours and text anchors come from the theme's CSS. Coordinates
+//! are rounded to one decimal, so the same numbers give the same bytes.
 
 use std::fmt::Write;
 
