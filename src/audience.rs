@@ -244,6 +244,25 @@ pub fn metrics_json(
     text
 }
 
+/// `data/metrics.json` as the site writes it: the document of [`metrics_json`] without
+/// indentation, a third fewer bytes in every published site (`report --format json` keeps it
+/// indented for people).
+pub fn site_metrics_json(
+    document: &crate::analytics::MetricsDocument,
+    audience: Option<&Audience>,
+) -> String {
+    let mut text = match audience {
+        None => serde_json::to_string(document).unwrap_or_default(),
+        Some(audience) => {
+            let mut value = serde_json::to_value(document).unwrap_or(Value::Null);
+            redact_metrics(&mut value, audience);
+            serde_json::to_string(&value).unwrap_or_default()
+        }
+    };
+    text.push('\n');
+    text
+}
+
 /// `data/metrics.json` of an audience's site: the `audience` key, and null for every value of
 /// a group it hides (the redacted analytics hold zeros and empty lists there, which the
 /// document must not present as facts).

@@ -1,6 +1,8 @@
 //! Building the index files from [`SearchDoc`]s. See `docs/search.md` for the format.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap;
 use std::fmt::Write as _;
 use std::io::Write as _;
 
@@ -374,8 +376,8 @@ const BATCH: usize = 2048;
 
 /// The inverted index: every term with its postings, sorted by term (code-point order).
 fn invert(docs: &[&SearchDoc]) -> Vec<(String, TermAcc)> {
-    let mut partitions: Vec<HashMap<String, TermAcc>> =
-        (0..PARTITIONS).map(|_| HashMap::new()).collect();
+    let mut partitions: Vec<FxHashMap<String, TermAcc>> =
+        (0..PARTITIONS).map(|_| FxHashMap::default()).collect();
     for (b, batch) in docs.chunks(BATCH).enumerate() {
         // Per document, its distinct terms, grouped by partition (in parallel).
         let extracted: Vec<Vec<Vec<Entry>>> = batch.par_iter().map(|d| doc_terms(d)).collect();
@@ -409,7 +411,7 @@ pub(crate) fn is_pair(term: &str) -> bool {
 /// A document's terms while they are collected: term → (class mask, position codes).
 #[derive(Default)]
 struct DocTerms {
-    map: HashMap<String, (u16, Vec<u32>)>,
+    map: FxHashMap<String, (u16, Vec<u32>)>,
 }
 
 impl DocTerms {
@@ -650,9 +652,10 @@ fn is_safe_name(name: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
 }
 
-/// Gzip with a fixed header (no name, no time), so the bytes depend only on the input.
+/// Gzip with a fixed header (no name, no time), so the bytes depend only on the input. Level 6:
+/// on a 10k site's 22 MB of shards and rows 1.5 % larger than level 9 in 40 % of its time.
 pub fn gzip(bytes: &[u8]) -> Vec<u8> {
-    let mut encoder = GzEncoder::new(Vec::with_capacity(bytes.len() / 4), Compression::best());
+    let mut encoder = GzEncoder::new(Vec::with_capacity(bytes.len() / 4), Compression::new(6));
     let _ = encoder.write_all(bytes);
     encoder.finish().unwrap_or_default()
 }

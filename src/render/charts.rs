@@ -1,9 +1,10 @@
 //! Charts as inline SVG, made at build time: bars, lines, Pareto and a 5C radar.
 //!
 //! Every chart is a `<figure>` holding an `<svg role="img">` named by its `<title>`, and a
-//! visually hidden table with the same numbers as its text alternative. The SVG carries only
-//! class names (`chart-bar`, `series-0`, …); colours come from the theme's CSS. Coordinates are
-//! rounded to one decimal, so the same numbers give the same bytes.
+//! visually hidden table with the same numbers as its text alternative ([`beside_its_table`]
+//! drops it where the page shows those numbers anyway). The SVG carries only class names
+//! (`chart-bar`, `series-0`, …); colours and text anchors come from the theme's CSS. Coordinates
+//! are rounded to one decimal, so the same numbers give the same bytes.
 
 use std::fmt::Write;
 
@@ -235,7 +236,7 @@ fn open(svg: &mut String, chart: &Chart, kind: &str) {
     let _ = write!(
         svg,
         "<figure class=\"chart chart-{kind}\" id=\"{id}\">\
-         <svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" role=\"img\" \
+         <svg viewBox=\"0 0 {w} {h}\" role=\"img\" \
          aria-labelledby=\"{id}-title\"><title id=\"{id}-title\">{title}</title>",
         id = escape(chart.id),
         w = n(WIDTH),
@@ -244,23 +245,35 @@ fn open(svg: &mut String, chart: &Chart, kind: &str) {
     );
 }
 
-/// Horizontal grid lines with tick labels, and the category labels below.
+/// Axis text is 13 px (style.css); a tick label is centred on its line by moving it down this
+/// much, as `dy="0.35em"` would.
+const TICK_BASELINE: f64 = 0.35 * 13.0;
+
+/// Horizontal grid lines (one path; the zero line its own) with tick labels, and the category
+/// labels below. Text anchors come from style.css (`.chart-tick`, `.chart-label`).
 fn axes(svg: &mut String, chart: &Chart, plot: &Plot, tick_values: &[f64], labels: &[&str]) {
     svg.push_str("<g class=\"chart-axis\" aria-hidden=\"true\">");
-    for &t in tick_values {
-        let y = n(plot.y(t));
-        let class = if t == 0.0 {
-            "chart-grid chart-zero"
-        } else {
-            "chart-grid"
-        };
+    let (l, r) = (n(LEFT), n(WIDTH - plot.right));
+    let mut grid = String::new();
+    for &t in tick_values.iter().filter(|&&t| t != 0.0) {
+        let _ = write!(grid, "M{l} {y}H{r}", y = n(plot.y(t)));
+    }
+    if !grid.is_empty() {
+        let _ = write!(svg, "<path class=\"chart-grid\" d=\"{grid}\"/>");
+    }
+    if tick_values.contains(&0.0) {
         let _ = write!(
             svg,
-            "<line class=\"{class}\" x1=\"{l}\" x2=\"{r}\" y1=\"{y}\" y2=\"{y}\"/>\
-             <text class=\"chart-tick\" x=\"{tx}\" y=\"{y}\" text-anchor=\"end\" dy=\"0.35em\">{label}</text>",
-            l = n(LEFT),
-            r = n(WIDTH - plot.right),
+            "<path class=\"chart-grid chart-zero\" d=\"M{l} {y}H{r}\"/>",
+            y = n(plot.y(0.0))
+        );
+    }
+    for &t in tick_values {
+        let _ = write!(
+            svg,
+            "<text class=\"chart-tick\" x=\"{tx}\" y=\"{y}\">{label}</text>",
             tx = n(LEFT - 6.0),
+            y = n(plot.y(t) + TICK_BASELINE),
             label = escape(&(chart.ticks)(t)),
         );
     }
@@ -269,7 +282,7 @@ fn axes(svg: &mut String, chart: &Chart, plot: &Plot, tick_values: &[f64], label
         for (i, label) in labels.iter().enumerate() {
             let _ = write!(
                 svg,
-                "<text class=\"chart-label\" x=\"{x}\" y=\"{y}\" text-anchor=\"middle\">{label}</text>",
+                "<text class=\"chart-label\" x=\"{x}\" y=\"{y}\">{label}</text>",
                 x = n(plot.x(i)),
                 label = escape(&truncate(label, 10)),
             );
@@ -294,7 +307,7 @@ fn truncate(text: &str, max: usize) -> String {
 fn table(svg: &mut String, chart: &Chart, headers: &[&str], rows: &[(String, Vec<String>)]) {
     let _ = write!(
         svg,
-        "</svg><div class=\"visually-hidden\"><table><caption>{}</caption><thead><tr><th scope=\"col\">{}</th>",
+        "{HIDDEN_TABLE}<caption>{}</caption><thead><tr><th scope=\"col\">{}</th>",
         escape(chart.title),
         escape(chart.category)
     );
@@ -310,6 +323,19 @@ fn table(svg: &mut String, chart: &Chart, headers: &[&str], rows: &[(String, Vec
         svg.push_str("</tr>");
     }
     svg.push_str("</tbody></table></div></figure>");
+}
+
+const HIDDEN_TABLE: &str = "</svg><div class=\"visually-hidden\"><table>";
+
+/// A chart whose numbers the page shows in a visible table right beside it: the figure without
+/// its hidden table, which a screen reader would otherwise read out a second time (and which
+/// would be sent once more with every dossier).
+pub fn beside_its_table(mut figure: String) -> String {
+    if let Some(at) = figure.rfind(HIDDEN_TABLE) {
+        figure.truncate(at);
+        figure.push_str("</svg></figure>");
+    }
+    figure
 }
 
 fn bars(svg: &mut String, plot: &Plot, data: &[Datum]) {
@@ -377,14 +403,15 @@ fn bar_values(svg: &mut String, plot: &Plot, data: &[Datum]) {
     }
     svg.push_str("<g class=\"chart-values\" aria-hidden=\"true\">");
     for (i, d) in data.iter().enumerate().filter(|(_, d)| d.value.is_finite()) {
+        // Below a negative bar the text hangs from its y (the value's font size varies).
         let (y, dy) = if d.value >= 0.0 {
-            (plot.y(d.value) - 4.0, "0")
+            (plot.y(d.value) - 4.0, "")
         } else {
-            (plot.y(d.value) + 4.0, "0.8em")
+            (plot.y(d.value) + 4.0, " dy=\"0.8em\"")
         };
         let _ = write!(
             svg,
-            "<text class=\"chart-value\" x=\"{x}\" y=\"{y}\" dy=\"{dy}\" text-anchor=\"middle\">{text}</text>",
+            "<text class=\"chart-value\" x=\"{x}\" y=\"{y}\"{dy}>{text}</text>",
             x = n(plot.x(i)),
             y = n(y),
             text = escape(&d.display),
@@ -577,22 +604,23 @@ fn last_values(
         // A point at the top of the plot has no room above it for a line of text.
         let room_above = plot.y(v) - 8.0 >= TOP;
         let (y, dy) = if highest && room_above {
-            (plot.y(v) - 8.0, "0")
+            (plot.y(v) - 8.0, "")
         } else {
-            (plot.y(v) + 8.0, "0.8em")
+            (plot.y(v) + 8.0, " dy=\"0.8em\"")
         };
         let text = match equal_note {
             Some(note) if equal[i] => format!("{display} · {note}"),
             _ => display.clone(),
         };
+        // Centred (style.css), but the last category's value ends at its point.
         let anchor = if i + 1 == count && count > 1 {
-            "end"
+            " anchor-end"
         } else {
-            "middle"
+            ""
         };
         let _ = write!(
             svg,
-            "<text class=\"chart-value series-{k}\" x=\"{x}\" y=\"{y}\" dy=\"{dy}\" text-anchor=\"{anchor}\">{text}</text>",
+            "<text class=\"chart-value series-{k}{anchor}\" x=\"{x}\" y=\"{y}\"{dy}>{text}</text>",
             x = n(plot.x(i)),
             y = n(y),
             text = escape(&text),
@@ -705,9 +733,9 @@ fn share_axis(svg: &mut String, plot: &Plot) {
     for step in 0..=5 {
         let _ = write!(
             svg,
-            "<text class=\"chart-tick\" x=\"{x}\" y=\"{y}\" dy=\"0.35em\">{percent}%</text>",
+            "<text class=\"chart-tick\" x=\"{x}\" y=\"{y}\">{percent}%</text>",
             x = n(right + 6.0),
-            y = n(share_y(f64::from(step) / 5.0)),
+            y = n(share_y(f64::from(step) / 5.0) + TICK_BASELINE),
             percent = step * 20,
         );
     }
@@ -762,42 +790,46 @@ pub fn radar(chart: &Chart, value_name: &str, axes_data: &[Datum], max: f64) -> 
     let _ = write!(
         svg,
         "<figure class=\"chart chart-radar\" id=\"{id}\">\
-         <svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {s} {s}\" role=\"img\" \
+         <svg viewBox=\"0 0 {s} {s}\" role=\"img\" \
          aria-labelledby=\"{id}-title\"><title id=\"{id}-title\">{title}</title>\
          <g class=\"chart-axis\" aria-hidden=\"true\">",
         id = escape(chart.id),
         s = n(size),
         title = escape(chart.title),
     );
+    // The rings and the spokes, each as one path.
     let rings = max.max(1.0).floor() as usize;
+    let mut grid = String::new();
     for ring in 1..=rings {
         let r = radius * ring as f64 / max;
-        let _ = write!(
-            svg,
-            "<polygon class=\"radar-grid\" points=\"{}\"/>",
-            polygon(&|_| r)
-        );
+        let _ = write!(grid, "M{}Z", polygon(&|_| r).replacen(' ', "L", 1));
+    }
+    if !axes_data.is_empty() {
+        let _ = write!(svg, "<path class=\"radar-grid\" d=\"{grid}\"/>");
+    }
+    let mut spokes = String::new();
+    for i in 0..axes_data.len() {
+        let (x, y) = point(i, radius);
+        let _ = write!(spokes, "M{} {}L{} {}", n(cx), n(cy), n(x), n(y));
+    }
+    if !spokes.is_empty() {
+        let _ = write!(svg, "<path class=\"radar-axis\" d=\"{spokes}\"/>");
     }
     for (i, d) in axes_data.iter().enumerate() {
-        let (x, y) = point(i, radius);
         let (lx, ly) = point(i, radius + 18.0);
+        // Centred (style.css) at the top and bottom, else away from the centre.
         let anchor = if (lx - cx).abs() < 1.0 {
-            "middle"
+            ""
         } else if lx > cx {
-            "start"
+            " anchor-start"
         } else {
-            "end"
+            " anchor-end"
         };
         let _ = write!(
             svg,
-            "<line class=\"radar-axis\" x1=\"{cx}\" y1=\"{cy}\" x2=\"{x}\" y2=\"{y}\"/>\
-             <text class=\"chart-label\" x=\"{lx}\" y=\"{ly}\" text-anchor=\"{anchor}\" dy=\"0.35em\">{label}</text>",
-            cx = n(cx),
-            cy = n(cy),
-            x = n(x),
-            y = n(y),
+            "<text class=\"chart-label{anchor}\" x=\"{lx}\" y=\"{ly}\">{label}</text>",
             lx = n(lx),
-            ly = n(ly),
+            ly = n(ly + TICK_BASELINE),
             label = escape(&d.label),
         );
     }
@@ -1103,11 +1135,11 @@ mod tests {
         assert!(!svg.contains(">0</text>"), "no zero tick: {svg}");
         // Last points at x = 64 + 560 × 5/6 = 530.7: the higher above, the lower below.
         let above = format!(
-            "y=\"{}\" dy=\"0\" text-anchor=\"end\">96.0%",
+            "anchor-end\" x=\"530.7\" y=\"{}\">96.0%",
             n(244.0 - 228.0 * 10.0 / 12.0 - 8.0)
         );
         let below = format!(
-            "y=\"{}\" dy=\"0.8em\" text-anchor=\"end\">94.0%",
+            "anchor-end\" x=\"530.7\" y=\"{}\" dy=\"0.8em\">94.0%",
             n(244.0 - 228.0 * 8.0 / 12.0 + 8.0)
         );
         assert!(svg.contains(&above), "{above} in {svg}");
@@ -1125,10 +1157,7 @@ mod tests {
         }];
         let svg = line_chart(&chart("t", "T"), &labels, &series, &fitted(None));
         // Ticks 85–100 % (steps of 5 points): 100 % is at the top (y = 16), so its label hangs 8 px below it.
-        assert!(
-            svg.contains("y=\"24\" dy=\"0.8em\" text-anchor=\"end\">100.0%</text>"),
-            "{svg}"
-        );
+        assert!(svg.contains("y=\"24\" dy=\"0.8em\">100.0%</text>"), "{svg}");
     }
 
     #[test]
@@ -1171,11 +1200,11 @@ mod tests {
         // Ticks −50…150 over 228 px: 120 at y = 244 − 228 × 170/200 = 50.2, label 4 px above;
         // −40 at 232.6, label 4 px below, hanging.
         assert!(
-            svg.contains("y=\"46.2\" dy=\"0\" text-anchor=\"middle\">120 万</text>"),
+            svg.contains("<text class=\"chart-value\" x=\"204\" y=\"46.2\">120 万</text>"),
             "{svg}"
         );
         assert!(
-            svg.contains("y=\"236.6\" dy=\"0.8em\" text-anchor=\"middle\">-40 万</text>"),
+            svg.contains("y=\"236.6\" dy=\"0.8em\">-40 万</text>"),
             "{svg}"
         );
         // Twenty bars of 28 px: "1,280万" needs 5 × 9 + 15 = 60 px at 15 px, so no labels.
@@ -1215,12 +1244,27 @@ mod tests {
             "{svg}"
         );
         // Six labels right of the plot (640 − 48 + 6 = 598), 0 % at the bottom, 100 % at the top.
-        for (share, y) in [(0, "244"), (20, "198.4"), (80, "61.6"), (100, "16")] {
-            let tick = format!("x=\"598\" y=\"{y}\" dy=\"0.35em\">{share}%</text>");
+        // Each moved down by a third of a line (4.55 px) to centre it on its height.
+        for (share, y) in [(0, "248.6"), (20, "203"), (80, "66.1"), (100, "20.6")] {
+            let tick = format!("x=\"598\" y=\"{y}\">{share}%</text>");
             assert!(svg.contains(&tick), "{tick} in {svg}");
         }
         // The cumulative line ends at 100 % over the last bar.
         assert!(svg.contains("points=\"196,107.2 460,16\""), "{svg}");
+    }
+
+    #[test]
+    fn a_chart_beside_its_table_has_no_hidden_copy() {
+        let data = [Datum::new("2024", 1.0, "1"), Datum::new("2025", 2.0, "2")];
+        let figure = bar_chart(&chart("s", "S"), "V", &data);
+        let beside = beside_its_table(figure.clone());
+        assert!(figure.contains("visually-hidden"));
+        assert!(!beside.contains("visually-hidden") && !beside.contains("<table"));
+        assert!(beside.ends_with("</g></svg></figure>"), "{beside}");
+        assert_eq!(
+            beside,
+            figure[..beside.len() - 15].to_string() + "</svg></figure>"
+        );
     }
 
     #[test]
@@ -1233,7 +1277,9 @@ mod tests {
             Datum::new("条件", 4.0, "4"),
         ];
         let svg = radar(&chart("fivec", "5C"), "Score", &data, 5.0);
-        assert_eq!(svg.matches("radar-grid").count(), 5);
+        // Five rings in one path.
+        assert_eq!(svg.matches("radar-grid").count(), 1);
+        assert_eq!(svg.matches("Z").count(), 5, "{svg}");
         // The first axis points straight up: character at 4/5 of the radius above centre.
         assert!(svg.contains("points=\"150,70 "), "{svg}");
         insta::assert_snapshot!(svg);

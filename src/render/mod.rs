@@ -1,6 +1,7 @@
 //! Rendering: Markdown bodies, SVG charts and theme templates to HTML.
 
 pub mod charts;
+pub mod compact;
 pub mod format;
 pub mod markdown;
 pub mod memo;
@@ -308,12 +309,14 @@ impl Renderer {
             template: template.to_string(),
             message: error_text(&e),
         })?;
-        self.tera
+        let html = self
+            .tera
             .render(template, &context)
             .map_err(|e| RenderError::Render {
                 template: template.to_string(),
                 message: error_text(&e),
-            })
+            })?;
+        Ok(compact::collapse_whitespace(html))
     }
 }
 

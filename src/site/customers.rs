@@ -709,7 +709,7 @@ fn sales_chart(ctx: &Ctx, e: &Entry) -> Option<String> {
         .collect();
     let tick = |v: f64| ctx.money_tick(v);
     let title = format!("{} · {}", e.c.name, ctx.t("sales"));
-    Some(charts::bar_chart(
+    Some(charts::beside_its_table(charts::bar_chart(
         &charts::Chart {
             id: "chart-sales",
             title: &title,
@@ -718,7 +718,7 @@ fn sales_chart(ctx: &Ctx, e: &Entry) -> Option<String> {
         },
         ctx.t("revenue"),
         &data,
-    ))
+    )))
 }
 
 fn radar_chart(ctx: &Ctx, e: &Entry) -> Option<String> {
@@ -730,7 +730,7 @@ fn radar_chart(ctx: &Ctx, e: &Entry) -> Option<String> {
         .collect();
     let tick = |v: f64| ctx.number(v, 0);
     let title = format!("{} · {}", e.c.name, ctx.t("five_c"));
-    Some(charts::radar(
+    Some(charts::beside_its_table(charts::radar(
         &charts::Chart {
             id: "chart-5c",
             title: &title,
@@ -740,7 +740,7 @@ fn radar_chart(ctx: &Ctx, e: &Entry) -> Option<String> {
         ctx.t("score"),
         &data,
         5.0,
-    ))
+    )))
 }
 
 fn satisfaction_chart(ctx: &Ctx, e: &Entry) -> Option<String> {
@@ -762,7 +762,7 @@ fn satisfaction_chart(ctx: &Ctx, e: &Entry) -> Option<String> {
         .collect();
     let tick = |v: f64| ctx.number(v, 1);
     let title = format!("{} · {}", e.c.name, ctx.t("satisfaction_trend"));
-    Some(charts::line_chart(
+    Some(charts::beside_its_table(charts::line_chart(
         &charts::Chart {
             id: "chart-csi",
             title: &title,
@@ -775,5 +775,5 @@ fn satisfaction_chart(ctx: &Ctx, e: &Entry) -> Option<String> {
             points,
         }],
         &charts::LineOptions::FROM_ZERO,
-    ))
+    )))
 }

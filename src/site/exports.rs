@@ -400,7 +400,7 @@ pub(super) fn files(ctx: &Ctx) -> Result<Files, RenderError> {
     let mut files = Files::new();
     // One document for both: it copies every customer's metrics.
     let doc = metrics_document(ctx.a);
-    let json = crate::audience::metrics_json(&doc, ctx.r.audience());
+    let json = crate::audience::site_metrics_json(&doc, ctx.r.audience());
     files.insert("data/metrics.json".into(), json.into_bytes());
     files.insert(
         "data/customers.csv".into(),

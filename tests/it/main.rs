@@ -15,6 +15,7 @@ mod formats;
 mod fuzz;
 mod hard_input;
 mod metrics_export;
+mod page_bytes;
 mod report;
 mod report_tables;
 mod search_index;

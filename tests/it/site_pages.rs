@@ -208,8 +208,8 @@ fn retention_page_shows_yearly_rates_churn_reasons_and_win_back() {
     assert_shows(
         "retention/index.html",
         &[
-            "dy=\"0.35em\">70%</text>",
-            "text-anchor=\"end\">75.0% · 两率相等</text>",
+            "<text class=\"chart-tick\" x=\"58\" y=\"248.6\">70%</text>",
+            "anchor-end\" x=\"577.3\" y=\"198\">75.0% · 两率相等</text>",
             "<text class=\"chart-legend-text\" x=\"350\" y=\"286\">两率相等</text>",
             "<figure class=\"chart chart-bar\" id=\"chart-churn-reasons\">",
             "<caption>各流失原因的流失客户数</caption><thead><tr><th scope=\"col\">原因</th><th scope=\"col\">客户数</th></tr></thead><tbody><tr><th scope=\"row\">价格流失</th><td>1</td></tr>",
