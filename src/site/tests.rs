@@ -4,6 +4,9 @@ use super::*;
 use std::collections::BTreeMap;
 use std::fs;
 
+/// Rendered files as the preview holds them.
+type Files = Shared;
+
 /// A site made of the `dossier init` sample records.
 fn sample_site() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
@@ -191,7 +194,7 @@ fn fresh(site: &Path) -> Files {
 }
 
 fn page(files: &Files, path: &str) -> String {
-    String::from_utf8(files[path].clone()).unwrap()
+    String::from_utf8(files[path].to_vec()).unwrap()
 }
 
 #[test]

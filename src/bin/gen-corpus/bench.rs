@@ -346,7 +346,7 @@ pub(crate) fn bench_preview(site: &Path, rebuilds: usize) -> ExitCode {
         }
         let start = Instant::now();
         // As `dossier serve` does, the edited record's dossier is published before the rest.
-        let first = |pages: BTreeMap<String, Vec<u8>>| {
+        let first = |pages: dossier::site::Shared| {
             println!(
                 "        its dossier ({} file) published after {:.0} ms",
                 pages.len(),
