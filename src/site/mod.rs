@@ -239,8 +239,8 @@ pub fn render(
 pub struct PreviewCache {
     checks: validate::Cache,
     pages: Arc<PageMemo>,
-    /// The search documents of the last index built, and its files.
-    search: Option<(Vec<crate::index::SearchDoc>, Shared)>,
+    /// The last search index built (with its documents), and its files.
+    search: Option<(crate::index::LiveIndex, Shared)>,
 }
 
 /// A search index the preview builds after publishing the pages of a rebuild (which carry
@@ -256,16 +256,31 @@ pub struct PendingIndex {
 pub struct IndexUpdate {
     pub remove: Vec<String>,
     pub files: Shared,
+    /// What the update made again (for `-v` and the benchmark).
+    pub remade: crate::index::Updated,
 }
 
 impl PendingIndex {
     /// Builds the index, remembers it in `cache` and returns what replaces the previous one.
+    /// The previous index is updated where the changed documents reach it (see
+    /// [`crate::index::LiveIndex`]); the files it keeps share their bytes with it.
     pub fn build(self, cache: &mut PreviewCache) -> IndexUpdate {
-        let files: Shared = shared(crate::index::build_index(&self.docs));
-        cache.search = Some((self.docs, files.clone()));
+        let (index, remade) = match cache.search.take() {
+            Some((mut index, _)) => {
+                let remade = index.update(self.docs);
+                (index, remade)
+            }
+            None => (
+                crate::index::LiveIndex::new(self.docs),
+                crate::index::Updated::Whole,
+            ),
+        };
+        let files = index.files();
+        cache.search = Some((index, files.clone()));
         IndexUpdate {
             remove: self.stale,
             files,
+            remade,
         }
     }
 }
@@ -318,7 +333,7 @@ pub fn render_cached_first(
     let docs = docs.into_inner().unwrap_or_else(|p| p.into_inner());
     if let Some(docs) = docs {
         match &cache.search {
-            Some((previous, files)) if *previous == docs => {
+            Some((previous, files)) if previous.docs() == docs.as_slice() => {
                 rendered.files.extend(files.clone());
             }
             Some((_, files)) => {
