@@ -133,8 +133,13 @@ fn rebuild(
                         let mut cache = cache.lock().unwrap_or_else(|p| p.into_inner());
                         let update = pending.build(&mut cache);
                         if output.verbose {
+                            let what = match update.remade {
+                                crate::index::Updated::Files(n) => format!("{n} files updated"),
+                                crate::index::Updated::Whole => "rebuilt whole".to_string(),
+                                crate::index::Updated::Nothing => "unchanged".to_string(),
+                            };
                             eprintln!(
-                                "  search index built after the pages in {} ms",
+                                "  search index {what} after the pages in {} ms",
                                 started.elapsed().as_millis()
                             );
                         }

@@ -88,11 +88,7 @@ pub fn build_index_with(docs: &[SearchDoc], limits: Limits) -> BTreeMap<String, 
 
     // Document metadata, in chunks.
     for (k, group) in docs.chunks(chunk).enumerate() {
-        let cards: Vec<Value> = group.iter().map(|d| card(d)).collect();
-        jobs.push((
-            paths::cards(k),
-            serde_json::to_string(&cards).unwrap_or_default(),
-        ));
+        jobs.push((paths::cards(k), cards_text(group)));
     }
 
     // Facets: per field, per part of the documents, the postings of each value.
@@ -108,43 +104,12 @@ pub fn build_index_with(docs: &[SearchDoc], limits: Limits) -> BTreeMap<String, 
         for p in 0..parts {
             let lo = p * part;
             let hi = ((p + 1) * part).min(n);
-            let mut values: BTreeMap<&str, (usize, String)> = BTreeMap::new();
-            for (d, doc) in docs.iter().enumerate().take(hi).skip(lo) {
-                let Some(vs) = doc.facets.get(*field) else {
-                    continue;
-                };
-                let mut seen: Vec<&str> = Vec::new();
-                for v in vs {
-                    if seen.contains(&v.as_str()) {
-                        continue;
-                    }
-                    seen.push(v);
-                    let (prev, list) = values.entry(v).or_insert((lo, String::new()));
-                    let delta = d + 1 - *prev;
-                    *prev = d + 1;
-                    let _ = write!(list, "{delta},");
-                }
-            }
-            let mut text = String::from("{");
-            for (v, (_, list)) in &values {
-                if text.len() > 1 {
-                    text.push(',');
-                }
-                let key = serde_json::to_string(v).unwrap_or_default();
-                let _ = write!(text, "{key}:[{}]", list.trim_end_matches(','));
-            }
-            text.push('}');
-            jobs.push((paths::facet(field, p), text));
+            jobs.push((paths::facet(field, p), facet_text(&docs, field, lo, hi)));
         }
     }
 
     // Sort columns: grade rank (absent = -1) and name rank, per part.
-    let mut by_name: Vec<usize> = (0..n).collect();
-    by_name.sort_by(|&a, &b| docs[a].name.cmp(&docs[b].name).then(a.cmp(&b)));
-    let mut name_rank = vec![0usize; n];
-    for (rank, &d) in by_name.iter().enumerate() {
-        name_rank[d] = rank;
-    }
+    let name_rank = name_ranks(&docs);
     // A sort no document has a key for is not offered (an audience that hides credit or
     // sales has no grades or revenue in its index at all, not even a column of blanks).
     let has_grades = docs.iter().any(|d| d.sort.grade.is_some());
@@ -167,14 +132,7 @@ pub fn build_index_with(docs: &[SearchDoc], limits: Limits) -> BTreeMap<String, 
         if !has_grades {
             continue;
         }
-        let grades: Vec<i64> = docs[lo..hi]
-            .iter()
-            .map(|d| d.sort.grade.map_or(-1, i64::from))
-            .collect();
-        jobs.push((
-            paths::column("grade", p),
-            serde_json::to_string(&grades).unwrap_or_default(),
-        ));
+        jobs.push((paths::column("grade", p), grades_text(&docs[lo..hi])));
     }
 
     // The folding and pinyin tables, per block of code points, for queries that found nothing.
@@ -208,7 +166,7 @@ pub fn build_index_with(docs: &[SearchDoc], limits: Limits) -> BTreeMap<String, 
             .collect::<Vec<_>>(),
     );
     files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    let id = index_id(&manifest, &files);
+    let id = index_id(&manifest, files.iter().map(|(n, b)| (n.as_str(), &b[..])));
     manifest["id"] = Value::String(id.clone());
     let mut out: BTreeMap<String, Vec<u8>> = files
         .into_iter()
@@ -221,9 +179,71 @@ pub fn build_index_with(docs: &[SearchDoc], limits: Limits) -> BTreeMap<String, 
     out
 }
 
+/// The JSON of the result cards of `docs` (one chunk).
+pub(crate) fn cards_text(docs: &[&SearchDoc]) -> String {
+    let cards: Vec<Value> = docs.iter().map(|d| card(d)).collect();
+    serde_json::to_string(&cards).unwrap_or_default()
+}
+
+/// The JSON of facet `field` over documents `lo..hi`: each value with the delta-coded
+/// numbers of its documents.
+pub(crate) fn facet_text(docs: &[&SearchDoc], field: &str, lo: usize, hi: usize) -> String {
+    let mut values: BTreeMap<&str, (usize, String)> = BTreeMap::new();
+    for (d, doc) in docs.iter().enumerate().take(hi).skip(lo) {
+        let Some(vs) = doc.facets.get(field) else {
+            continue;
+        };
+        let mut seen: Vec<&str> = Vec::new();
+        for v in vs {
+            if seen.contains(&v.as_str()) {
+                continue;
+            }
+            seen.push(v);
+            let (prev, list) = values.entry(v).or_insert((lo, String::new()));
+            let delta = d + 1 - *prev;
+            *prev = d + 1;
+            let _ = write!(list, "{delta},");
+        }
+    }
+    let mut text = String::from("{");
+    for (v, (_, list)) in &values {
+        if text.len() > 1 {
+            text.push(',');
+        }
+        let key = serde_json::to_string(v).unwrap_or_default();
+        let _ = write!(text, "{key}:[{}]", list.trim_end_matches(','));
+    }
+    text.push('}');
+    text
+}
+
+/// The rank of each document (by number) in the name sort.
+pub(crate) fn name_ranks(docs: &[&SearchDoc]) -> Vec<usize> {
+    let n = docs.len();
+    let mut by_name: Vec<usize> = (0..n).collect();
+    by_name.sort_by(|&a, &b| docs[a].name.cmp(&docs[b].name).then(a.cmp(&b)));
+    let mut name_rank = vec![0usize; n];
+    for (rank, &d) in by_name.iter().enumerate() {
+        name_rank[d] = rank;
+    }
+    name_rank
+}
+
+/// The JSON of the grade column of `docs` (absent = -1).
+pub(crate) fn grades_text(docs: &[&SearchDoc]) -> String {
+    let grades: Vec<i64> = docs
+        .iter()
+        .map(|d| d.sort.grade.map_or(-1, i64::from))
+        .collect();
+    serde_json::to_string(&grades).unwrap_or_default()
+}
+
 /// A hash of the manifest (before it has an id) and of every file's name and bytes, in
 /// name order: 16 hex digits.
-fn index_id(manifest: &Value, files: &[(String, Vec<u8>)]) -> String {
+pub(crate) fn index_id<'a>(
+    manifest: &Value,
+    files: impl Iterator<Item = (&'a str, &'a [u8])>,
+) -> String {
     let mut hasher = xxhash_rust::xxh3::Xxh3::new();
     hasher.update(&serde_json::to_vec(manifest).unwrap_or_default());
     for (name, bytes) in files {
@@ -238,7 +258,7 @@ fn index_id(manifest: &Value, files: &[(String, Vec<u8>)]) -> String {
 /// Documents are numbered by revenue (largest first, absent last), then name, then URL: the
 /// revenue sort is the document order itself, and the best-known customers come first among
 /// equal hits.
-fn doc_order(docs: &[SearchDoc]) -> Vec<usize> {
+pub(crate) fn doc_order(docs: &[SearchDoc]) -> Vec<usize> {
     let mut order: Vec<usize> = (0..docs.len()).collect();
     order.sort_by(|&a, &b| {
         let (x, y) = (&docs[a], &docs[b]);
@@ -284,7 +304,7 @@ struct Group {
 }
 
 impl TermAcc {
-    fn add(&mut self, doc: i64, mask: u16, positions: Option<&[u32]>) {
+    pub(crate) fn add(&mut self, doc: i64, mask: u16, positions: Option<&[u32]>) {
         let at = match self.groups.binary_search_by_key(&mask, |(m, _)| *m) {
             Ok(at) => at,
             Err(at) => {
@@ -321,7 +341,7 @@ impl TermAcc {
                 .sum::<usize>()
     }
 
-    fn encode(&self, term: &str, out: &mut Vec<u8>) {
+    pub(crate) fn encode(&self, term: &str, out: &mut Vec<u8>) {
         varint(out, term.len() as u64);
         out.extend_from_slice(term.as_bytes());
         let mut data = Vec::with_capacity(self.size(term));
@@ -355,10 +375,10 @@ pub fn varint(out: &mut Vec<u8>, mut x: u64) {
 }
 
 /// One document's hits of one term.
-struct Entry {
-    term: String,
-    mask: u16,
-    positions: Vec<u32>,
+pub(crate) struct Entry {
+    pub(crate) term: String,
+    pub(crate) mask: u16,
+    pub(crate) positions: Vec<u32>,
 }
 
 const PARTITIONS: usize = 16;
@@ -430,7 +450,7 @@ impl DocTerms {
 
 /// The distinct terms of one document with their class masks and pair positions, grouped by
 /// partition.
-fn doc_terms(doc: &SearchDoc) -> Vec<Vec<Entry>> {
+pub(crate) fn doc_terms(doc: &SearchDoc) -> Vec<Vec<Entry>> {
     let mut terms = DocTerms::default();
     let mut base: usize = 0;
     for field in &doc.fields {

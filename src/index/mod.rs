@@ -21,6 +21,7 @@ pub mod paths;
 pub mod query;
 pub mod score;
 pub mod tokenize;
+pub mod update;
 
 pub use build::{Limits, build_index, build_index_with};
 pub use doc::{
@@ -30,3 +31,4 @@ pub use doc::{
 pub use fields::{DataGroup, Field, FieldClass};
 pub use paths::{MANIFEST, manifest_id};
 pub use query::{Hit, PAGE, Query, Reader, Sort};
+pub use update::{LiveIndex, SharedFiles, Updated};

@@ -446,13 +446,18 @@ pub fn decode_shard(bytes: &[u8]) -> Option<Shard> {
     Some(shard)
 }
 
-struct Cursor<'a> {
+/// Reads LEB128 varints and byte runs of a term shard (also for `update`).
+pub(crate) struct Cursor<'a> {
     bytes: &'a [u8],
     at: usize,
 }
 
 impl<'a> Cursor<'a> {
-    fn varint(&mut self) -> Option<u64> {
+    pub(crate) fn new(bytes: &'a [u8]) -> Self {
+        Cursor { bytes, at: 0 }
+    }
+
+    pub(crate) fn varint(&mut self) -> Option<u64> {
         let mut x = 0u64;
         let mut shift = 0;
         loop {
@@ -469,8 +474,8 @@ impl<'a> Cursor<'a> {
         }
     }
 
-    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
-        let out = self.bytes.get(self.at..self.at + n)?;
+    pub(crate) fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        let out = self.bytes.get(self.at..self.at.checked_add(n)?)?;
         self.at += n;
         Some(out)
     }

@@ -281,13 +281,27 @@ impl Renderer {
         context: impl FnOnce() -> C,
     ) -> Result<String, RenderError> {
         match &self.memo {
-            Some(memo) => memo
-                .page(
-                    memo::key(template, &(self.inputs, "inputs", inputs)),
-                    || self.render_now(template, &context()),
-                )
+            Some(_) => self
+                .render_shared_with_inputs(template, inputs, context)
                 .map(|page| page.to_string()),
             None => self.render_now(template, &context()),
+        }
+    }
+
+    /// [`Renderer::render_with_inputs`], giving the page as the memo holds it: the preview
+    /// publishes that very allocation, so a reused page is neither copied nor held twice.
+    pub fn render_shared_with_inputs<C: Serialize>(
+        &self,
+        template: &str,
+        inputs: u64,
+        context: impl FnOnce() -> C,
+    ) -> Result<Arc<str>, RenderError> {
+        match &self.memo {
+            Some(memo) => memo.page(
+                memo::key(template, &(self.inputs, "inputs", inputs)),
+                || self.render_now(template, &context()),
+            ),
+            None => self.render_now(template, &context()).map(Arc::from),
         }
     }
 

@@ -140,7 +140,10 @@ fn cached(request: &Request, body: Vec<u8>, kind: &str) -> Response {
 /// live script (and the problems), so the tab reloads once the site builds.
 fn not_found(shot: &Snapshot, version: &str) -> Response {
     let bare = b"<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>404</title></head><body><p>not found</p></body></html>";
-    let page = shot.files.get(NOT_FOUND).map_or(&bare[..], Vec::as_slice);
+    let page = shot
+        .files
+        .get(NOT_FOUND)
+        .map_or(&bare[..], |page| &page[..]);
     Response::new(404, live::inject(page, &shot.problems, version))
         .with_header("Content-Type", "text/html; charset=utf-8")
 }

@@ -283,7 +283,7 @@ mod tests {
         use crate::serve::site_state::{Rebuild, SiteState};
         let files = |list: &[(&str, &str)]| -> crate::serve::Files {
             list.iter()
-                .map(|(p, b)| (p.to_string(), b.as_bytes().to_vec()))
+                .map(|(p, b)| (p.to_string(), Arc::from(b.as_bytes())))
                 .collect()
         };
         let state = SiteState::default();

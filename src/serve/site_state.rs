@@ -9,7 +9,7 @@ use crate::diagnostics::Diagnostic;
 use crate::index::{MANIFEST, manifest_id};
 
 /// Output files by site-relative path (`customers/kh-001/index.html`).
-pub type Files = BTreeMap<String, Vec<u8>>;
+pub type Files = BTreeMap<String, Arc<[u8]>>;
 
 /// The result of one build for the preview.
 pub enum Rebuild {
@@ -344,7 +344,7 @@ mod tests {
 
     fn files(list: &[(&str, &str)]) -> Files {
         list.iter()
-            .map(|(p, b)| (p.to_string(), b.as_bytes().to_vec()))
+            .map(|(p, b)| (p.to_string(), Arc::from(b.as_bytes())))
             .collect()
     }
 

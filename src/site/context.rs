@@ -405,9 +405,10 @@ impl<'a> Ctx<'a> {
     }
 
     /// Hands a rendered page over at once, at the page path `page` (`customers/acme`), instead
-    /// of keeping it until its group is done.
-    pub fn emit(&self, page: &str, html: String) {
-        self.out.put(urls::page_file(page), html.into_bytes());
+    /// of keeping it until its group is done. The page comes as the preview's memo holds it,
+    /// which keeps it without a copy.
+    pub fn emit(&self, page: &str, html: std::sync::Arc<str>) {
+        self.out.put_shared(urls::page_file(page), html);
     }
 
     /// The taxonomies with pages in this audience's site (no grade pages without credit).

@@ -33,7 +33,7 @@ pub(super) fn index(ctx: &Ctx) -> Result<Files, RenderError> {
     ));
     let entries: Vec<&Entry> = ctx.customers.iter().collect();
     for page in super::lists::pages("customers", &entries) {
-        let html = ctx.r.render_with_inputs(
+        let html = ctx.r.render_shared_with_inputs(
             "customers.html",
             inputs ^ page.number as u64,
             || {
@@ -95,7 +95,7 @@ pub(super) fn dossiers(ctx: &Ctx) -> Result<Files, RenderError> {
     ctx.customers.par_iter().try_for_each(|e| {
         let html = ctx
             .r
-            .render_with_inputs("customer.html", ctx.inputs(e), || dossier(ctx, e))?;
+            .render_shared_with_inputs("customer.html", ctx.inputs(e), || dossier(ctx, e))?;
         ctx.emit(&crate::render::urls::customer_page(&e.c.source.slug), html);
         Ok::<_, RenderError>(())
     })?;

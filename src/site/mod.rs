@@ -202,7 +202,8 @@ fn template_diagnostic(error: &RenderError, theme: &str) -> Diagnostic {
 /// The site rendered in memory, before it is written.
 #[derive(Debug)]
 pub struct Rendered {
-    pub files: Files,
+    /// Shared with the preview's page memo: a page reused from the last build is not copied.
+    pub files: Shared,
     pub config: SiteConfig,
     pub history_note: Option<String>,
     pub phases: Vec<(&'static str, Duration)>,
@@ -240,8 +241,8 @@ pub struct PreviewCache {
     /// The last rebuild's analysis: the next one starts from it.
     analysis: Mutex<Option<LastAnalysis>>,
     pages: Arc<PageMemo>,
-    /// The search documents of the last index built, and its files.
-    search: Option<(Vec<crate::index::SearchDoc>, Files)>,
+    /// The last search index built (with its documents), and its files.
+    search: Option<(crate::index::LiveIndex, Shared)>,
 }
 
 /// A search index the preview builds after publishing the pages of a rebuild (which carry
@@ -256,17 +257,32 @@ pub struct PendingIndex {
 #[derive(Debug, Default)]
 pub struct IndexUpdate {
     pub remove: Vec<String>,
-    pub files: Files,
+    pub files: Shared,
+    /// What the update made again (for `-v` and the benchmark).
+    pub remade: crate::index::Updated,
 }
 
 impl PendingIndex {
     /// Builds the index, remembers it in `cache` and returns what replaces the previous one.
+    /// The previous index is updated where the changed documents reach it (see
+    /// [`crate::index::LiveIndex`]); the files it keeps share their bytes with it.
     pub fn build(self, cache: &mut PreviewCache) -> IndexUpdate {
-        let files: Files = crate::index::build_index(&self.docs);
-        cache.search = Some((self.docs, files.clone()));
+        let (index, remade) = match cache.search.take() {
+            Some((mut index, _)) => {
+                let remade = index.update(self.docs);
+                (index, remade)
+            }
+            None => (
+                crate::index::LiveIndex::new(self.docs),
+                crate::index::Updated::Whole,
+            ),
+        };
+        let files = index.files();
+        cache.search = Some((index, files.clone()));
         IndexUpdate {
             remove: self.stale,
             files,
+            remade,
         }
     }
 }
@@ -294,7 +310,7 @@ pub fn render_cached_first(
     root: &Path,
     options: &BuildOptions,
     cache: &mut PreviewCache,
-    first: &(dyn Fn(Files) + Sync),
+    first: &(dyn Fn(Shared) + Sync),
 ) -> Result<Result<Rendered, Box<Invalid>>, BuildError> {
     let mut phases = Vec::new();
     let start = Instant::now();
@@ -320,7 +336,7 @@ pub fn render_cached_first(
     let docs = docs.into_inner().unwrap_or_else(|p| p.into_inner());
     if let Some(docs) = docs {
         match &cache.search {
-            Some((previous, files)) if *previous == docs => {
+            Some((previous, files)) if previous.docs() == docs.as_slice() => {
                 rendered.files.extend(files.clone());
             }
             Some((_, files)) => {
@@ -362,7 +378,7 @@ struct Preview<'p> {
     /// Where the last analysis is taken from and this one's is left.
     analysis: &'p Mutex<Option<LastAnalysis>>,
     search_docs: &'p SearchDocs,
-    first: (&'p [String], &'p (dyn Fn(Files) + Sync)),
+    first: (&'p [String], &'p (dyn Fn(Shared) + Sync)),
     started: Instant,
 }
 
@@ -395,6 +411,10 @@ type SearchDocs = Mutex<Option<Vec<crate::index::SearchDoc>>>;
 /// into the new output tree for a build (so a large site is never held in memory whole).
 pub(crate) trait Sink: Sync {
     fn put(&self, path: String, bytes: Vec<u8>);
+    /// [`Sink::put`] for a page the preview's memo holds: kept as it is where that saves a copy.
+    fn put_shared(&self, path: String, page: Arc<str>) {
+        self.put(path, page.as_bytes().to_vec());
+    }
     /// About how many pages the site has, known once rendering starts.
     fn expect(&self, _pages: usize) {}
 }
@@ -407,15 +427,33 @@ pub struct Progress {
     pub done: AtomicUsize,
 }
 
+/// Output files in memory, by path; the bytes may be shared with the page memo.
+pub type Shared = crate::serve::Files;
+
+/// `files` as [`Shared`] files.
+pub fn shared(files: Files) -> Shared {
+    files.into_iter().map(|(p, b)| (p, Arc::from(b))).collect()
+}
+
 /// The site in memory.
 #[derive(Default)]
-struct Memory(Mutex<Files>);
+struct Memory(Mutex<Shared>);
 
-impl Sink for Memory {
-    fn put(&self, path: String, bytes: Vec<u8>) {
+impl Memory {
+    fn insert(&self, path: String, bytes: Arc<[u8]>) {
         let mut files = self.0.lock().unwrap_or_else(|p| p.into_inner());
         let previous = files.insert(path, bytes);
         debug_assert!(previous.is_none(), "two pages write the same file");
+    }
+}
+
+impl Sink for Memory {
+    fn put(&self, path: String, bytes: Vec<u8>) {
+        self.insert(path, Arc::from(bytes));
+    }
+
+    fn put_shared(&self, path: String, page: Arc<str>) {
+        self.insert(path, Arc::from(page));
     }
 }
 
@@ -428,12 +466,26 @@ struct Disk<'p> {
 
 impl Sink for Disk<'_> {
     fn put(&self, path: String, bytes: Vec<u8>) {
+        self.write(&path, &bytes);
+    }
+
+    fn put_shared(&self, path: String, page: Arc<str>) {
+        self.write(&path, page.as_bytes());
+    }
+
+    fn expect(&self, pages: usize) {
+        self.pages.total.store(pages, Ordering::Relaxed);
+    }
+}
+
+impl Disk<'_> {
+    fn write(&self, path: &str, bytes: &[u8]) {
         let mut error = self.error.lock().unwrap_or_else(|p| p.into_inner());
         if error.is_some() {
             return;
         }
         drop(error);
-        match self.staging.put(&path, &bytes) {
+        match self.staging.put(path, bytes) {
             Ok(()) => {
                 if path.ends_with(".html") {
                     self.pages.done.fetch_add(1, Ordering::Relaxed);
@@ -444,10 +496,6 @@ impl Sink for Disk<'_> {
                 error.get_or_insert(e);
             }
         }
-    }
-
-    fn expect(&self, pages: usize) {
-        self.pages.total.store(pages, Ordering::Relaxed);
     }
 }
 
@@ -825,6 +873,11 @@ impl Sink for Prefixed<'_> {
     fn put(&self, path: String, bytes: Vec<u8>) {
         self.inner.put(format!("{}{path}", self.prefix), bytes);
     }
+
+    fn put_shared(&self, path: String, page: Arc<str>) {
+        self.inner
+            .put_shared(format!("{}{path}", self.prefix), page);
+    }
 }
 
 /// The `build` global of every template: the as-of date and the reporting year.
@@ -894,7 +947,8 @@ pub fn render_site(
         hidden: &Hidden::default(),
     };
     render_site_timed(&inputs, &memory, None)?;
-    Ok(memory.0.into_inner().unwrap_or_else(|p| p.into_inner()))
+    let files = memory.0.into_inner().unwrap_or_else(|p| p.into_inner());
+    Ok(files.into_iter().map(|(p, b)| (p, b.to_vec())).collect())
 }
 
 /// Renders every file of the site into `out`, and returns the time each page group took
@@ -914,7 +968,7 @@ fn render_site_timed(
         ctx.search_docs = Some(preview.search_docs);
         let (changed, first) = preview.first;
         if !changed.is_empty() {
-            first(customers::dossiers_of(&ctx, changed)?);
+            first(shared(customers::dossiers_of(&ctx, changed)?));
             times.push(("first pages", preview.started.elapsed()));
         }
     }

@@ -259,7 +259,7 @@ pub(super) fn pages(ctx: &Ctx) -> Result<Files, RenderError> {
                     let term_summary = summary(ctx, &term.customers);
                     for list_page in super::lists::pages(&page, &term.customers) {
                         let inputs = inputs ^ list_page.number as u64;
-                        let html = ctx.r.render_with_inputs("term.html", inputs, || {
+                        let html = ctx.r.render_shared_with_inputs("term.html", inputs, || {
                             let rows: Vec<IndexRow> =
                                 list_page.rows.iter().map(|e| ctx.index_row(e)).collect();
                             json!({

@@ -4,6 +4,9 @@ use super::*;
 use std::collections::BTreeMap;
 use std::fs;
 
+/// Rendered files as the preview holds them.
+type Files = Shared;
+
 /// A site made of the `dossier init` sample records.
 fn sample_site() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
@@ -191,7 +194,7 @@ fn fresh(site: &Path) -> Files {
 }
 
 fn page(files: &Files, path: &str) -> String {
-    String::from_utf8(files[path].clone()).unwrap()
+    String::from_utf8(files[path].to_vec()).unwrap()
 }
 
 #[test]
@@ -429,4 +432,68 @@ fn preview_hands_over_the_dossiers_of_edited_records_first() {
         "\n\nA new step.\n\n",
     );
     assert!(preview_first(site.path(), &mut cache).1.is_empty());
+}
+
+/// A saved record in the preview, after several edits: every page, aggregate and export
+/// equals a fresh build's byte for byte, and the search index, updated in place, finds the
+/// record by its new name and no longer by its old one (its terms are a fresh build's; only
+/// where the shards split may differ).
+#[test]
+fn preview_after_edits_equals_a_fresh_build_and_its_index_finds_the_new_name() {
+    let site = sample_site();
+    let mut cache = PreviewCache::default();
+    preview(site.path(), &mut cache);
+    let haixing = site.path().join("content/customers/shenzhen-haixing.md");
+    let text = fs::read_to_string(&haixing).unwrap();
+    let edits = [
+        text.replace("revenue: 980000", "revenue: 990000"),
+        format!("{text}\n新的备注：下季度追加订单。\n"),
+        text.replace("name: 深圳海星电子有限公司", "name: 深圳蓝湾电子有限公司"),
+    ];
+    let plain = |files: &Files| -> BTreeMap<String, Vec<u8>> {
+        files
+            .iter()
+            .filter(|(p, _)| p.starts_with("search/") && *p != "search/index.html")
+            .map(|(p, b)| (p.clone(), b.to_vec()))
+            .collect()
+    };
+    let terms = |index: &BTreeMap<String, Vec<u8>>| {
+        let reader = crate::index::Reader::open(index).unwrap();
+        let mut all = BTreeMap::new();
+        for i in 0..reader.shards.len() {
+            for (term, data) in &reader.shard(i).unwrap().terms {
+                all.insert(term.clone(), format!("{:?}", data.postings));
+            }
+        }
+        all
+    };
+    for edit in edits {
+        fs::write(&haixing, edit).unwrap();
+        let (files, _) = preview(site.path(), &mut cache);
+        let now = fresh(site.path());
+        let pages = |f: &Files| -> Vec<String> {
+            f.keys()
+                .filter(|p| !p.starts_with("search/") || *p == "search/index.html")
+                .cloned()
+                .collect()
+        };
+        assert_eq!(pages(&files), pages(&now));
+        for path in pages(&now) {
+            assert!(
+                files[&path] == now[&path],
+                "{path} differs from a fresh build"
+            );
+        }
+        assert_eq!(terms(&plain(&files)), terms(&plain(&now)));
+    }
+    let index = plain(&preview(site.path(), &mut cache).0);
+    let reader = crate::index::Reader::open(&index).unwrap();
+    let url = "/customers/shenzhen-haixing/";
+    let found = |q: &str| {
+        let hits = reader.search(&crate::index::Query::text(q)).unwrap();
+        hits.iter()
+            .any(|h| reader.card(h.doc).unwrap()["u"].as_str() == Some(url))
+    };
+    assert!(found("蓝湾电子"));
+    assert!(!found("海星"));
 }

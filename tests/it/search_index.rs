@@ -8,8 +8,8 @@ use std::sync::OnceLock;
 use crate::common::hit_urls;
 use dossier::index::tokenize::{TokenKind, is_han, normalize, tokenize};
 use dossier::index::{
-    Card, CustomerFacts, DataGroup, DocKind, Field, FieldClass, Query, Reader, SearchDoc, Sort,
-    SortKeys, build_index, customer_doc, playbook_doc,
+    Card, CustomerFacts, DataGroup, DocKind, Field, FieldClass, LiveIndex, Query, Reader,
+    SearchDoc, Sort, SortKeys, Updated, build_index, customer_doc, playbook_doc,
 };
 
 fn docs_of_site(root: &std::path::Path) -> Vec<SearchDoc> {
@@ -556,4 +556,140 @@ fn the_example_site_is_searchable_with_its_analytics() {
             .iter()
             .any(|u| u.starts_with("/playbooks/"))
     );
+}
+
+/// Every term of every shard with its postings and positions, as the reader decodes them:
+/// what an updated index must keep equal to a full build's, wherever the shard boundaries fall.
+type Terms = BTreeMap<String, (Vec<(u32, u16)>, BTreeMap<u32, Vec<u32>>)>;
+
+fn term_records(files: &Files) -> Terms {
+    let reader = Reader::open(files).unwrap();
+    let mut out = Terms::new();
+    for i in 0..reader.shards.len() {
+        for (term, data) in &reader.shard(i).unwrap().terms {
+            let positions = data.positions.clone().into_iter().collect();
+            let previous = out.insert(term.clone(), (data.postings.clone(), positions));
+            assert!(previous.is_none(), "{term} in two shards");
+        }
+    }
+    out
+}
+
+/// The files of an index by their name inside its folder (the manifest as `index.json`).
+fn by_name(files: &Files) -> BTreeMap<String, Vec<u8>> {
+    files
+        .iter()
+        .map(|(p, b)| {
+            let name = match p.split('/').collect::<Vec<_>>()[..] {
+                ["search", "index.json"] => "index.json".to_string(),
+                ["search", _id, ref rest @ ..] => rest.join("/"),
+                _ => panic!("not an index file: {p}"),
+            };
+            (name, b.clone())
+        })
+        .collect()
+}
+
+fn plain(files: dossier::index::SharedFiles) -> Files {
+    files.into_iter().map(|(p, b)| (p, b.to_vec())).collect()
+}
+
+/// The preview updates its index per shard: after edits, every file equals a full build's
+/// but for the shard boundaries (the terms and their postings are the same), the shards no
+/// edited term falls in keep their bytes, and queries find the new words and names and no
+/// longer the old ones.
+#[test]
+fn an_updated_index_is_a_full_build_with_the_old_shard_boundaries() {
+    let (docs, _) = corpus();
+    let mut live = LiveIndex::new(docs.clone());
+    let before = plain(live.files());
+    assert_eq!(before, build_index(docs), "a new index is a full build");
+
+    let mut edited = docs.clone();
+    // A new line of notes in one record, a new name for another (with the same revenue, so
+    // that no document moves).
+    edited[5].fields.push(Field::new(
+        FieldClass::Text,
+        DataGroup::Notes,
+        "独特的新词：蓝鲸计划 zebrafinch",
+    ));
+    let renamed = &mut edited[9];
+    let old_name = renamed.name.clone();
+    renamed.name = "青藏高原雪豹科技有限公司".into();
+    for field in renamed
+        .fields
+        .iter_mut()
+        .filter(|f| f.class == FieldClass::Name)
+    {
+        field.text = renamed.name.clone();
+    }
+    let remade = match live.update(edited.clone()) {
+        Updated::Files(n) => n,
+        other => panic!("expected an update in place, got {other:?}"),
+    };
+    let after = plain(live.files());
+    let full = build_index(&edited);
+
+    let (a, f) = (by_name(&after), by_name(&full));
+    assert_eq!(a.keys().collect::<Vec<_>>(), f.keys().collect::<Vec<_>>());
+    for (name, bytes) in &a {
+        if !name.starts_with("t/") && name != "index.json" {
+            assert!(bytes == &f[name], "{name} differs from the full build's");
+        }
+    }
+    assert_eq!(term_records(&after), term_records(&full));
+
+    let b = by_name(&before);
+    let differ: Vec<&String> = a.keys().filter(|n| a[*n] != b[*n]).collect();
+    let shards = a.keys().filter(|n| n.starts_with("t/")).count();
+    assert!(differ.len() <= remade + 1, "{differ:?}");
+    assert!(
+        differ.iter().filter(|n| n.starts_with("t/")).count() < shards / 2,
+        "most shards keep their bytes: {differ:?} of {shards}"
+    );
+
+    let reader = Reader::open(&after).unwrap();
+    assert_eq!(
+        hit_urls(&reader, &Query::text("蓝鲸计划")),
+        [edited[5].url.clone()]
+    );
+    assert_eq!(
+        hit_urls(&reader, &Query::text("zebrafinch")),
+        [edited[5].url.clone()]
+    );
+    assert_eq!(
+        hit_urls(&reader, &Query::text("雪豹科技")),
+        [edited[9].url.clone()]
+    );
+    let old = hit_urls(&reader, &Query::text(&old_name));
+    assert!(!old.contains(&edited[9].url), "{old:?}");
+
+    // Back as it was: the terms are a full build's again.
+    assert!(matches!(live.update(docs.clone()), Updated::Files(_)));
+    assert_eq!(term_records(&plain(live.files())), term_records(&before));
+    let restored = plain(live.files());
+    let reader = Reader::open(&restored).unwrap();
+    assert!(hit_urls(&reader, &Query::text("蓝鲸计划")).is_empty());
+}
+
+/// A document that moves in the revenue order renumbers others: the index is built whole,
+/// exactly as a full build.
+#[test]
+fn an_index_whose_documents_move_is_built_whole() {
+    let (docs, _) = corpus();
+    let mut live = LiveIndex::new(docs.clone());
+    let mut edited = docs.clone();
+    let last = edited
+        .iter()
+        .position(|d| d.sort.revenue.is_some())
+        .unwrap();
+    let top = edited
+        .iter()
+        .filter_map(|d| d.sort.revenue)
+        .fold(0.0, f64::max);
+    edited[last].sort.revenue = Some(top * 2.0);
+    edited[last].card.revenue = Some(top * 2.0);
+    assert_eq!(live.update(edited.clone()), Updated::Whole);
+    assert_eq!(plain(live.files()), build_index(&edited));
+    assert_eq!(live.update(edited.clone()), Updated::Nothing);
 }

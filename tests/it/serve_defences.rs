@@ -5,6 +5,7 @@
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
+use std::sync::Arc;
 use std::time::Duration;
 
 use dossier::serve::{Files, FirstPages, Limits, Preview, Rebuild, ServeOptions};
@@ -15,13 +16,17 @@ use crate::serve_http::{header, raw, status};
 const BIG: usize = 1 << 20;
 
 fn site() -> Files {
-    let page = |body: &str| format!("<html><body>{body}</body></html>").into_bytes();
+    let page = |body: &str| -> Arc<[u8]> {
+        format!("<html><body>{body}</body></html>")
+            .into_bytes()
+            .into()
+    };
     let mut files = Files::new();
     files.insert("index.html".into(), page("home"));
     files.insert("search/index.html".into(), page("search"));
     files.insert("customers/华东/index.html".into(), page("华东医药"));
     files.insert("404.html".into(), page("not here"));
-    files.insert("big.bin".into(), vec![7; BIG]);
+    files.insert("big.bin".into(), vec![7; BIG].into());
     files
 }
 

@@ -23,20 +23,22 @@ fn stand_in_build(root: &Path) -> Rebuild {
     let mut files = Files::new();
     files.insert(
         "index.html".into(),
-        format!("<html><body><p>{page}</p></body></html>").into_bytes(),
+        format!("<html><body><p>{page}</p></body></html>")
+            .into_bytes()
+            .into(),
     );
     files.insert(
         "customers/kh-001/index.html".into(),
-        b"<html><body>dossier</body></html>".to_vec(),
+        b"<html><body>dossier</body></html>".to_vec().into(),
     );
     files.insert(
         "404.html".into(),
-        b"<html><body>not here</body></html>".to_vec(),
+        b"<html><body>not here</body></html>".to_vec().into(),
     );
-    files.insert("style.css".into(), b"body{}".to_vec());
-    files.insert("search/index.json".into(), b"{}".to_vec());
-    files.insert("fonts/a.woff2".into(), vec![0, 1, 2]);
-    files.insert("app.wasm".into(), vec![0, 97, 115, 109]);
+    files.insert("style.css".into(), b"body{}".to_vec().into());
+    files.insert("search/index.json".into(), b"{}".to_vec().into());
+    files.insert("fonts/a.woff2".into(), vec![0, 1, 2].into());
+    files.insert("app.wasm".into(), vec![0, 97, 115, 109].into());
     Rebuild::Built(files)
 }
 
@@ -353,11 +355,13 @@ fn pages_are_published_before_the_index_that_follows_them() {
         Files::from([
             (
                 "search/index.json".to_string(),
-                format!("{{\"version\":2,\"id\":\"{id}\"}}").into_bytes(),
+                format!("{{\"version\":2,\"id\":\"{id}\"}}")
+                    .into_bytes()
+                    .into(),
             ),
             (
                 format!("search/{id}/d/0.json"),
-                format!("\"{id}\"").into_bytes(),
+                format!("\"{id}\"").into_bytes().into(),
             ),
         ])
     };
@@ -366,7 +370,9 @@ fn pages_are_published_before_the_index_that_follows_them() {
         let mut files = index("first");
         files.insert(
             "index.html".into(),
-            format!("<html><body><p>{page}</p></body></html>").into_bytes(),
+            format!("<html><body><p>{page}</p></body></html>")
+                .into_bytes()
+                .into(),
         );
         if page == "first" {
             return Rebuild::Built(files);
@@ -478,7 +484,11 @@ fn the_edited_page_goes_first_and_only_tabs_of_changed_pages_reload() {
     let released = std::sync::Mutex::new(released);
     let build = move |first: &FirstPages| {
         let text = std::fs::read_to_string(root.join("content/page.txt")).unwrap_or_default();
-        let page = |body: &str| format!("<html><body>{body}</body></html>").into_bytes();
+        let page = |body: &str| -> std::sync::Arc<[u8]> {
+            format!("<html><body>{body}</body></html>")
+                .into_bytes()
+                .into()
+        };
         let dossier = ("customers/甲/index.html".to_string(), page(&text));
         let mut files = Files::new();
         files.insert("index.html".into(), page(&format!("home {text}")));

@@ -63,7 +63,9 @@ fn build_or_panic(root: &Path) -> Rebuild {
     let mut files = dossier::serve::Files::new();
     files.insert(
         "index.html".into(),
-        format!("<html><body><p>{text}</p></body></html>").into_bytes(),
+        format!("<html><body><p>{text}</p></body></html>")
+            .into_bytes()
+            .into(),
     );
     Rebuild::Built(files)
 }

@@ -336,6 +336,7 @@ pub(crate) fn bench_preview(site: &Path, rebuilds: usize) -> ExitCode {
         return ExitCode::FAILURE;
     };
     let mut status = ExitCode::SUCCESS;
+    let (mut consistent, mut indexed) = (Vec::new(), Vec::new());
     for round in 0..=rebuilds {
         if round > 0 {
             let text = format!("{original}\nEdit {round}: more notes.\n");
@@ -346,7 +347,7 @@ pub(crate) fn bench_preview(site: &Path, rebuilds: usize) -> ExitCode {
         }
         let start = Instant::now();
         // As `dossier serve` does, the edited record's dossier is published before the rest.
-        let first = |pages: BTreeMap<String, Vec<u8>>| {
+        let first = |pages: dossier::site::Shared| {
             println!(
                 "        its dossier ({} file) published after {:.0} ms",
                 pages.len(),
@@ -371,14 +372,28 @@ pub(crate) fn bench_preview(site: &Path, rebuilds: usize) -> ExitCode {
                 );
                 // As `dossier serve` does: a changed search index is built after the pages
                 // are published.
+                let mut index_ms = 0.0;
                 if let Some(pending) = rendered.pending {
-                    let start = Instant::now();
+                    let at = Instant::now();
                     let update = pending.build(&mut cache);
+                    index_ms = at.elapsed().as_secs_f64() * 1000.0;
+                    let what = match update.remade {
+                        dossier::index::Updated::Files(n) => format!("{n} files made again"),
+                        dossier::index::Updated::Whole => "built whole".to_string(),
+                        dossier::index::Updated::Nothing => "unchanged".to_string(),
+                    };
                     println!(
-                        "        then the search index ({} files) in {:.0} ms",
+                        "        then the search index ({} files, {what}) in {index_ms:.0} ms",
                         update.files.len(),
-                        start.elapsed().as_secs_f64() * 1000.0
                     );
+                }
+                // Pages, aggregates, exports and search index all written: the whole site
+                // is consistent with the save.
+                let whole = start.elapsed().as_secs_f64() * 1000.0;
+                if round > 0 {
+                    println!("        whole site consistent after {whole:.0} ms");
+                    consistent.push(whole);
+                    indexed.push(index_ms);
                 }
             }
             _ => {
@@ -389,5 +404,18 @@ pub(crate) fn bench_preview(site: &Path, rebuilds: usize) -> ExitCode {
         }
     }
     let _ = std::fs::write(&record, original);
+    if !consistent.is_empty() {
+        println!(
+            "median of {} saves: whole site consistent after {:.0} ms, of which the search index {:.0} ms",
+            consistent.len(),
+            median(&mut consistent),
+            median(&mut indexed)
+        );
+    }
     status
+}
+
+fn median(values: &mut [f64]) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
 }
