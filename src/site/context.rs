@@ -19,14 +19,16 @@ use crate::render::markdown::MarkdownSettings;
 use crate::render::{RenderError, Renderer, format, urls};
 use crate::write::Files;
 
-/// A JSON object from `"key" => value` pairs, each value moved in with `Value::from`. `json!`
-/// serialises every value it interpolates again, which deep-copies values that are already
-/// JSON (a dossier's sections, lists and SVG charts): use this where they are large.
+/// A template value map from `"key" => value` pairs, each value moved in with
+/// `tera::Value::from`: built directly as tera's value, not as a JSON tree that tera would
+/// convert again when the page is rendered (that conversion and the tree cost more CPU than
+/// rendering a dossier). Its maps are hash maps: serialise it only into tera, never for a
+/// fingerprint (the key order is not stable).
 macro_rules! object {
     ($($key:literal => $value:expr),* $(,)?) => {{
-        let mut map = serde_json::Map::new();
-        $( map.insert($key.to_string(), serde_json::Value::from($value)); )*
-        serde_json::Value::Object(map)
+        let mut map = std::collections::BTreeMap::<&'static str, tera::Value>::new();
+        $( map.insert($key, tera::Value::from($value)); )*
+        tera::Value::from(map)
     }};
 }
 pub(crate) use object;

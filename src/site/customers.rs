@@ -176,6 +176,27 @@ fn role_rank(role: Option<Role>) -> usize {
         .unwrap_or(Role::ALL.len())
 }
 
+/// The dossier's values are built as tera's own values (see [`object!`]).
+type TValue = tera::Value;
+
+/// `{code, label}` of a vocabulary value.
+fn coded<L: super::context::Labelled>(ctx: &Ctx, value: L) -> TValue {
+    object! {"code" => value.code(), "label" => ctx.label(value)}
+}
+
+/// `{iso, text}` of a date, for `<time datetime="{{ d.iso }}">{{ d.text }}</time>`.
+fn date(ctx: &Ctx, d: jiff::civil::Date) -> TValue {
+    object! {"iso" => d.to_string(), "text" => crate::render::format::date(d, ctx.lang)}
+}
+
+fn opt_date(ctx: &Ctx, d: Option<jiff::civil::Date>) -> TValue {
+    d.map_or_else(TValue::none, |d| date(ctx, d))
+}
+
+fn page(title: &str, section: &'static str) -> TValue {
+    object! {"title" => title, "section" => section}
+}
+
 /// The context of `customer.html`.
 fn dossier<'a>(ctx: &Ctx, e: &Entry<'a>) -> Dossier<'a> {
     let (c, m) = (e.c, e.m);
@@ -184,10 +205,10 @@ fn dossier<'a>(ctx: &Ctx, e: &Entry<'a>) -> Dossier<'a> {
 
     // 客户资料卡: every profile field that is given, labelled from the translations.
     let p = &c.profile;
-    let mut profile: Vec<Value> = Vec::new();
+    let mut profile: Vec<TValue> = Vec::new();
     let mut fact = |key: &str, value: String, url: Option<String>| {
         profile
-            .push(json!({"key": key, "label": ctx.t(key_label(key)), "value": value, "url": url}));
+            .push(object! {"key" => key, "label" => ctx.t(key_label(key)), "value" => value, "url" => url});
     };
     fact(
         "owner",
@@ -249,66 +270,66 @@ fn dossier<'a>(ctx: &Ctx, e: &Entry<'a>) -> Dossier<'a> {
     // → other → no role; the order of the record within a role.
     let mut contacts: Vec<&crate::model::Contact> = c.contacts.iter().collect();
     contacts.sort_by_key(|p| role_rank(p.role));
-    let contacts: Vec<Value> = contacts
+    let contacts: Vec<TValue> = contacts
         .into_iter()
         .map(|p| {
-            json!({"name": p.name, "title": p.title,
-                "role": p.role.map(|r| ctx.coded(r)), "phone": p.phone, "email": p.email,
-                "note": p.note})
+            object! {"name" => p.name.as_str(), "title" => p.title.as_deref(),
+                "role" => p.role.map(|r| coded(ctx, r)), "phone" => p.phone.as_deref(), "email" => p.email.as_deref(),
+                "note" => p.note.as_deref()}
         })
         .collect();
 
-    let tags: Vec<Value> = c
+    let tags: Vec<TValue> = c
         .tags
         .iter()
-        .map(|t| json!({"name": t, "url": ctx.term_url(Taxonomy::Tag, t)}))
+        .map(|t| object! {"name" => t.as_str(), "url" => ctx.term_url(Taxonomy::Tag, t)})
         .collect();
 
     let values = object! {
-        "page" => ctx.page(&c.name, "customers"),
+        "page" => page(&c.name, "customers"),
         "breadcrumb" => breadcrumb(ctx, e),
-        "stage" => json!({
-            "code": m.stage.as_str(), "label": ctx.label(m.stage),
-            "url": ctx.term_url(Taxonomy::Stage, m.stage.as_str()),
-            "record": m.record_stage.as_str(), "record_label": ctx.label(m.record_stage),
-            "changed": m.stage != m.record_stage,
-        }),
+        "stage" => object! {
+            "code" => m.stage.as_str(), "label" => ctx.label(m.stage),
+            "url" => ctx.term_url(Taxonomy::Stage, m.stage.as_str()),
+            "record" => m.record_stage.as_str(), "record_label" => ctx.label(m.record_stage),
+            "changed" => m.stage != m.record_stage,
+        },
         "tags" => tags,
         "profile" => profile,
         "since_display" => c.since.map(|d| crate::render::format::date(d, lang)),
         "contacts" => contacts,
         "sales" => sales(ctx, e),
-        "abc" => m.abc.as_ref().map(|x| json!({
-            "class": x.class.as_str(), "rank": x.rank,
-            "share": ctx.share(x.cumulative_share - x.cumulative_share_before),
-            "cumulative_before": ctx.share(x.cumulative_share_before),
-            "cumulative": ctx.share(x.cumulative_share),
-            "customers": ctx.a.abc.customers.len(),
-            "url": ctx.url("rankings") + "#abc",
-        })),
+        "abc" => m.abc.as_ref().map(|x| object! {
+            "class" => x.class.as_str(), "rank" => x.rank,
+            "share" => ctx.share(x.cumulative_share - x.cumulative_share_before),
+            "cumulative_before" => ctx.share(x.cumulative_share_before),
+            "cumulative" => ctx.share(x.cumulative_share),
+            "customers" => ctx.a.abc.customers.len(),
+            "url" => ctx.url("rankings") + "#abc",
+        }),
         "credit" => credit(ctx, e),
         "financials" => financials(ctx, e),
         "satisfaction" => satisfaction(ctx, e),
         "complaints" => complaints(ctx, e),
         "visits" => visits(ctx, e),
-        "clv" => m.clv.as_ref().map(|v| json!({
-            "win_back": matches!(v.basis, ClvBasis::WinBack { .. }),
-            "churn_year": match v.basis { ClvBasis::WinBack { churn_year } => Some(churn_year), ClvBasis::Active => None },
-            "value": ctx.money(v.value),
-            "m": ctx.money(v.m.value),
-            "m_rows": v.m.years.iter().zip(&v.m.gross_profits)
-                .map(|(y, gp)| json!({"year": y, "gross_profit": ctx.money(*gp)}))
+        "clv" => m.clv.as_ref().map(|v| object! {
+            "win_back" => matches!(v.basis, ClvBasis::WinBack { .. }),
+            "churn_year" => match v.basis { ClvBasis::WinBack { churn_year } => Some(churn_year), ClvBasis::Active => None },
+            "value" => ctx.money(v.value),
+            "m" => ctx.money(v.m.value),
+            "m_rows" => v.m.years.iter().zip(&v.m.gross_profits)
+                .map(|(y, gp)| object! {"year" => *y, "gross_profit" => ctx.money(*gp)})
                 .collect::<Vec<_>>(),
-            "r": ctx.percent(v.r),
-            "r_year": match v.r_source { RateSource::CohortRetention { year } => Some(year), RateSource::Default => None },
-            "d": ctx.percent(v.d),
-            "url": ctx.url("retention") + if matches!(v.basis, ClvBasis::WinBack { .. }) { "#win-back" } else { "#clv" },
-        })),
+            "r" => ctx.percent(v.r),
+            "r_year" => match v.r_source { RateSource::CohortRetention { year } => Some(year), RateSource::Default => None },
+            "d" => ctx.percent(v.d),
+            "url" => ctx.url("retention") + if matches!(v.basis, ClvBasis::WinBack { .. }) { "#win-back" } else { "#clv" },
+        }),
         "churn" => c.churn.as_ref().filter(|_| m.churn.is_some()).map(|ch| {
             let loss = m.churn.as_ref();
             object! {
-                "date" => ctx.date(ch.date),
-                "reason" => ctx.coded(ch.reason),
+                "date" => date(ctx, ch.date),
+                "reason" => coded(ctx, ch.reason),
                 "note" => ch.note.as_deref(),
                 "sales_year" => loss.and_then(|l| l.sales_year),
                 "revenue_lost" => loss.map(|l| ctx.money(l.revenue_lost)),
@@ -337,9 +358,9 @@ fn dossier<'a>(ctx: &Ctx, e: &Entry<'a>) -> Dossier<'a> {
             "last_changed_display" => crate::render::format::date(h.last_changed, lang),
             "last_author" => h.last_author.as_str(), "changes" => h.changes,
         }),
-        "timeline" => super::changes::timeline(ctx, e),
+        "timeline" => super::changes::timeline(ctx, e).map(|t| TValue::from_serializable(&t)),
         "edit_url" => ctx.config.edit_url.as_ref().map(|u| u.replace("{path}", &c.source.path)),
-        "as_of" => ctx.date(as_of),
+        "as_of" => date(ctx, as_of),
     };
     Dossier {
         customer: c,
@@ -351,12 +372,12 @@ fn dossier<'a>(ctx: &Ctx, e: &Entry<'a>) -> Dossier<'a> {
 /// page is rendered (not copied into a JSON tree first), and the values prepared for it.
 struct Dossier<'a> {
     customer: &'a crate::model::Customer,
-    values: Value,
+    values: TValue,
 }
 
 impl Serialize for Dossier<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let values = self.values.as_object();
+        let values = self.values.as_map();
         let mut map = serializer.serialize_map(Some(1 + values.map_or(0, |v| v.len())))?;
         map.serialize_entry("customer", self.customer)?;
         for (key, value) in values.into_iter().flatten() {
@@ -381,17 +402,17 @@ fn man_letter_key(letter: crate::analytics::ManLetter) -> &'static str {
 
 /// The sales table: every row with its achievement, growth and margin (the same definitions
 /// as the rankings of Y), the Y figures from the analytics.
-fn sales(ctx: &Ctx, e: &Entry) -> Value {
+fn sales(ctx: &Ctx, e: &Entry) -> TValue {
     let (c, m) = (e.c, e.m);
     if c.sales.is_empty() {
-        return Value::Null;
+        return TValue::none();
     }
     let year = ctx.a.year();
     let mut rows: Vec<&crate::model::SalesYear> = c.sales.iter().collect();
     rows.sort_by_key(|s| s.year);
     let decimals = sales_decimals(&rows);
     let amount = |v: f64| ctx.money_fixed(v, decimals);
-    let rows: Vec<Value> = rows
+    let rows: Vec<TValue> = rows
         .into_iter()
         .map(|s| {
             let f = if s.year == year {
@@ -414,35 +435,35 @@ fn sales(ctx: &Ctx, e: &Entry) -> Value {
         .collect();
     let current = m.sales.as_ref().map(|s| {
         let ranks = ctx.ranks(&c.id);
-        json!({
-            "year": s.year,
-            "revenue": ctx.money(s.revenue),
-            "target": ctx.opt_money(s.target),
-            "previous_revenue": ctx.opt_money(s.previous_revenue),
-            "achievement": ctx.opt_percent(s.achievement),
-            "growth": ctx.opt_percent(s.growth),
-            "margin": ctx.opt_percent(s.margin),
-            "ranks": {
-                "revenue": ranks[0], "achievement": ranks[1],
-                "growth": ranks[2], "margin": ranks[3],
+        object! {
+            "year" => s.year,
+            "revenue" => ctx.money(s.revenue),
+            "target" => ctx.opt_money(s.target),
+            "previous_revenue" => ctx.opt_money(s.previous_revenue),
+            "achievement" => ctx.opt_percent(s.achievement),
+            "growth" => ctx.opt_percent(s.growth),
+            "margin" => ctx.opt_percent(s.margin),
+            "ranks" => object! {
+                "revenue" => ranks[0], "achievement" => ranks[1],
+                "growth" => ranks[2], "margin" => ranks[3],
             },
-            "rankings_url": ctx.url("rankings"),
-        })
+            "rankings_url" => ctx.url("rankings"),
+        }
     });
     object! {"year" => year, "rows" => rows, "current" => current}
 }
 
 /// The way to a dossier: the customer list, then the owner's page (the region's when the site
 /// has no owner pages), as `{name, url}`; the dossier itself is not in it.
-fn breadcrumb(ctx: &Ctx, e: &Entry) -> Vec<Value> {
-    let customers = json!({"name": ctx.t("nav_customers"), "url": ctx.url("customers")});
+fn breadcrumb(ctx: &Ctx, e: &Entry) -> Vec<TValue> {
+    let customers = object! {"name" => ctx.t("nav_customers"), "url" => ctx.url("customers")};
     let owner = ctx
         .term_url(Taxonomy::Owner, &e.c.owner)
-        .map(|url| json!({"name": e.c.owner, "url": url}));
+        .map(|url| object! {"name" => e.c.owner.as_str(), "url" => url});
     let region = || {
         let region = e.c.profile.region.as_deref()?;
         let url = ctx.term_url(Taxonomy::Region, region)?;
-        Some(json!({"name": region, "url": url}))
+        Some(object! {"name" => region, "url" => url})
     };
     std::iter::once(customers)
         .chain(owner.or_else(region))
@@ -458,30 +479,30 @@ fn sales_decimals(rows: &[&crate::model::SalesYear]) -> usize {
     )
 }
 
-fn payment_line(ctx: &Ctx, p: &PaymentLine) -> Value {
+fn payment_line(ctx: &Ctx, p: &PaymentLine) -> TValue {
     object! {
-        "invoice" => p.invoice.as_deref(), "due" => ctx.date(p.due), "paid" => ctx.opt_date(p.paid),
+        "invoice" => p.invoice.as_deref(), "due" => date(ctx, p.due), "paid" => opt_date(ctx, p.paid),
         "amount" => ctx.money(p.amount), "days_late" => p.days_late,
     }
 }
 
 /// The credit panel: grade with points and notches, warnings, limit, outstanding and the
 /// payment delay with the payments it counts.
-fn credit(ctx: &Ctx, e: &Entry) -> Value {
+fn credit(ctx: &Ctx, e: &Entry) -> TValue {
     let cm = &e.m.credit;
     let weights = &ctx.config.credit.weights;
     let rating = cm.rating.as_ref().map(|r| {
         let scores = r.five_c.scores();
         let w = weights.as_array();
-        let five_c: Vec<Value> = FIVE_C
+        let five_c: Vec<TValue> = FIVE_C
             .iter()
             .zip(scores)
             .zip(w)
             .map(|((key, score), weight)| {
-                json!({"key": key, "label": ctx.t(key), "score": score, "weight": ctx.percent(f64::from(weight) / 10_000.0)})
+                object! {"key" => *key, "label" => ctx.t(key), "score" => score, "weight" => ctx.percent(f64::from(weight) / 10_000.0)}
             })
             .collect();
-        let notches: Vec<Value> = r
+        let notches: Vec<TValue> = r
             .notches
             .iter()
             .map(|n| match n {
@@ -490,8 +511,8 @@ fn credit(ctx: &Ctx, e: &Entry) -> Value {
                     warnings,
                 } => object! {
                     "kind" => "warnings",
-                    "category" => ctx.coded(*category),
-                    "warnings" => warnings.iter().map(|w| ctx.coded(*w)).collect::<Vec<_>>(),
+                    "category" => coded(ctx, *category),
+                    "warnings" => warnings.iter().map(|w| coded(ctx, *w)).collect::<Vec<_>>(),
                 },
                 Notch::PaymentDelay {
                     threshold_days,
@@ -514,16 +535,16 @@ fn credit(ctx: &Ctx, e: &Entry) -> Value {
             "five_c" => five_c,
         }
     });
-    let warnings: Vec<Value> = cm
+    let warnings: Vec<TValue> = cm
         .warnings
         .iter()
-        .map(|w| json!({"code": w.as_str(), "label": ctx.label(*w), "category": ctx.coded(w.category())}))
+        .map(|w| object! {"code" => w.as_str(), "label" => ctx.label(*w), "category" => coded(ctx, w.category())})
         .collect();
     let delay = cm.payment_delay.as_ref().map(|d| {
         object! {
             "days" => ctx.number(d.days, 1),
-            "window_start" => ctx.date(d.window_start),
-            "window_end" => ctx.date(d.window_end),
+            "window_start" => date(ctx, d.window_start),
+            "window_end" => date(ctx, d.window_end),
             "payments" => d.payments.iter().map(|p| payment_line(ctx, p)).collect::<Vec<_>>(),
         }
     });
@@ -555,12 +576,12 @@ const FIVE_C: [&str; 5] = [
 ];
 
 /// Financial statements and the four ratios (sensitive group `financials`).
-fn financials(ctx: &Ctx, e: &Entry) -> Value {
+fn financials(ctx: &Ctx, e: &Entry) -> TValue {
     let Some(f) = e.c.financials else {
-        return Value::Null;
+        return TValue::none();
     };
     let r = &e.m.credit.ratios;
-    let items: Vec<Value> = [
+    let items: Vec<TValue> = [
         ("current_assets", f.current_assets),
         ("current_liabilities", f.current_liabilities),
         ("inventory", f.inventory),
@@ -568,20 +589,19 @@ fn financials(ctx: &Ctx, e: &Entry) -> Value {
         ("total_liabilities", f.total_liabilities),
     ]
     .into_iter()
-    .filter_map(|(k, v)| v.map(|v| json!({"label": ctx.t(k), "value": ctx.money(v)})))
+    .filter_map(|(k, v)| v.map(|v| object! {"label" => ctx.t(k), "value" => ctx.money(v)}))
     .collect();
-    let ratio =
-        |k: &str, v: Option<f64>| json!({"label": ctx.t(k), "value": v.map(|v| ctx.number(v, 2))});
-    json!({
-        "as_of": ctx.opt_date(f.as_of),
-        "items": items,
-        "ratios": [
+    let ratio = |k: &str, v: Option<f64>| object! {"label" => ctx.t(k), "value" => v.map(|v| ctx.number(v, 2))};
+    object! {
+        "as_of" => opt_date(ctx, f.as_of),
+        "items" => items,
+        "ratios" => vec![
             ratio("ratio_current", r.current),
             ratio("ratio_quick", r.quick),
             ratio("ratio_debt", r.debt),
             ratio("ratio_equity", r.equity),
         ],
-    })
+    }
 }
 
 /// The customer's surveys up to the as-of date, oldest first.
@@ -597,32 +617,32 @@ fn surveys_to_date<'a>(ctx: &Ctx, e: &Entry<'a>) -> Vec<&'a crate::model::Survey
 }
 
 /// CSI with level and trend, and every survey up to the as-of date (oldest first).
-fn satisfaction(ctx: &Ctx, e: &Entry) -> Value {
+fn satisfaction(ctx: &Ctx, e: &Entry) -> TValue {
     let weights = &ctx.config.satisfaction.weights;
     let surveys = surveys_to_date(ctx, e);
     if surveys.is_empty() {
-        return Value::Null;
+        return TValue::none();
     }
-    let rows: Vec<Value> = surveys
+    let rows: Vec<TValue> = surveys
         .iter()
         .map(|s| {
             let fixed = survey_fixed(s, weights);
             object! {
-                "date" => ctx.date(s.date),
+                "date" => date(ctx, s.date),
                 "product" => s.product, "service" => s.service, "price" => s.price, "image" => s.image,
                 "score" => ctx.number(fixed as f64 / 10_000.0, 2),
-                "level" => ctx.coded(Level::of_fixed(fixed)),
+                "level" => coded(ctx, Level::of_fixed(fixed)),
             }
         })
         .collect();
     let csi = e.m.satisfaction.as_ref().map(|s| {
         object! {
             "score" => ctx.number(s.score, 2),
-            "level" => ctx.coded(s.level),
-            "date" => ctx.date(s.date),
+            "level" => coded(ctx, s.level),
+            "date" => date(ctx, s.date),
             "trend" => s.trend.map(|t| format!("{}{}", if t > 0.0 { "+" } else { "" }, ctx.number(t, 2))),
             "trend_sign" => s.trend.map(|t| if t > 0.0 { "up" } else if t < 0.0 { "down" } else { "flat" }),
-            "previous" => s.previous.as_ref().map(|p| json!({"date": ctx.date(p.date), "score": ctx.number(p.score, 2)})),
+            "previous" => s.previous.as_ref().map(|p| object! {"date" => date(ctx, p.date), "score" => ctx.number(p.score, 2)}),
             "url" => ctx.url("satisfaction"),
         }
     });
@@ -630,7 +650,7 @@ fn satisfaction(ctx: &Ctx, e: &Entry) -> Value {
 }
 
 /// Complaints opened up to the as-of date, newest first, open or closed as of that date.
-fn complaints(ctx: &Ctx, e: &Entry) -> Value {
+fn complaints(ctx: &Ctx, e: &Entry) -> TValue {
     let as_of = ctx.a.as_of();
     let mut items: Vec<&crate::model::Complaint> =
         e.c.complaints
@@ -638,17 +658,17 @@ fn complaints(ctx: &Ctx, e: &Entry) -> Value {
             .filter(|x| x.opened <= as_of)
             .collect();
     items.sort_by_key(|i| std::cmp::Reverse(i.opened));
-    let items: Vec<Value> = items
+    let items: Vec<TValue> = items
         .into_iter()
         .map(|x| {
             let closed = closed_as_of(x, as_of);
             object! {
-                "opened" => ctx.date(x.opened),
-                "closed" => ctx.opt_date(closed),
+                "opened" => date(ctx, x.opened),
+                "closed" => opt_date(ctx, closed),
                 "open" => closed.is_none(),
                 "days" => days_between(x.opened, closed.unwrap_or(as_of)),
-                "category" => x.category.map(|v| ctx.coded(v)),
-                "severity" => x.severity.map(|v| ctx.coded(v)),
+                "category" => x.category.map(|v| coded(ctx, v)),
+                "severity" => x.severity.map(|v| coded(ctx, v)),
                 "summary" => x.summary.as_deref(),
             }
         })
@@ -663,14 +683,14 @@ fn complaints(ctx: &Ctx, e: &Entry) -> Value {
 }
 
 /// Visits up to the as-of date (newest first) and the visit plan of an active customer.
-fn visits(ctx: &Ctx, e: &Entry) -> Value {
+fn visits(ctx: &Ctx, e: &Entry) -> TValue {
     let as_of = ctx.a.as_of();
     let mut items: Vec<&crate::model::Visit> =
         e.c.visits.iter().filter(|v| v.date <= as_of).collect();
     items.sort_by_key(|i| std::cmp::Reverse(i.date));
-    let items: Vec<Value> = items
+    let items: Vec<TValue> = items
         .into_iter()
-        .map(|v| json!({"date": ctx.date(v.date), "by": v.by, "kind": v.kind.map(|k| ctx.coded(k)), "note": v.note}))
+        .map(|v| object! {"date" => date(ctx, v.date), "by" => v.by.as_deref(), "kind" => v.kind.map(|k| coded(ctx, k)), "note" => v.note.as_deref()})
         .collect();
     let status = e.m.visits.as_ref().map(|s| {
         // Never visited: due now.
@@ -678,9 +698,9 @@ fn visits(ctx: &Ctx, e: &Entry) -> Value {
         object! {
             "class" => s.class.map(|c| c.as_str()),
             "interval_days" => s.interval_days,
-            "last_visit" => s.last_visit.as_ref().map(|l| ctx.date(l.date)),
+            "last_visit" => s.last_visit.as_ref().map(|l| date(ctx, l.date)),
             "days_since" => s.days_since,
-            "next_due" => ctx.date(next_due),
+            "next_due" => date(ctx, next_due),
             "overdue" => s.overdue,
             "days_overdue" => s.days_overdue,
             "days_until_due" => s.days_until_due,
@@ -688,7 +708,7 @@ fn visits(ctx: &Ctx, e: &Entry) -> Value {
         }
     });
     if items.is_empty() && status.is_none() {
-        return Value::Null;
+        return TValue::none();
     }
     object! {"items" => items, "status" => status}
 }

@@ -12,6 +12,24 @@ use crate::model::Stage;
 use crate::render::RenderError;
 use crate::write::Files;
 
+/// The context of `term.html`, serialised straight into tera's values when the page is
+/// rendered: its rows and the values shared by every page of the term are not copied into a
+/// JSON tree first.
+#[derive(serde::Serialize)]
+struct TermPage<'a> {
+    page: Value,
+    taxonomy: Value,
+    term: &'a str,
+    customers: Vec<IndexRow<'a>>,
+    list: Value,
+    summary: &'a Value,
+    year: i32,
+    rankings: &'a Option<Vec<Value>>,
+    visits: &'a Option<Value>,
+    ranking_share: &'a Option<Value>,
+    workspace: bool,
+}
+
 /// `[{key, label, url}]`: the taxonomy indexes, for the customer index.
 pub(super) fn taxonomy_links(ctx: &Ctx) -> Vec<Value> {
     ctx.taxonomies()
@@ -262,19 +280,19 @@ pub(super) fn pages(ctx: &Ctx) -> Result<Files, RenderError> {
                         let html = ctx.r.render_shared_with_inputs("term.html", inputs, || {
                             let rows: Vec<IndexRow> =
                                 list_page.rows.iter().map(|e| ctx.index_row(e)).collect();
-                            json!({
-                                "page": ctx.page(&term.name, "customers"),
-                                "taxonomy": {"key": t.key(), "label": title, "url": ctx.url(t.key())},
-                                "term": term.name,
-                                "customers": rows,
-                                "list": super::lists::list_context(ctx, &page, &list_page, term.customers.len(), &filter),
-                                "summary": &term_summary,
-                                "year": year,
-                                "rankings": owner_rankings,
-                                "visits": visit_plan,
-                                "ranking_share": ranking_share,
-                                "workspace": t == Taxonomy::Owner,
-                            })
+                            TermPage {
+                                page: ctx.page(&term.name, "customers"),
+                                taxonomy: json!({"key": t.key(), "label": title, "url": ctx.url(t.key())}),
+                                term: &term.name,
+                                customers: rows,
+                                list: super::lists::list_context(ctx, &page, &list_page, term.customers.len(), &filter),
+                                summary: &term_summary,
+                                year,
+                                rankings: &owner_rankings,
+                                visits: &visit_plan,
+                                ranking_share: &ranking_share,
+                                workspace: t == Taxonomy::Owner,
+                            }
                         })?;
                         ctx.emit(&list_page.path, html);
                     }
