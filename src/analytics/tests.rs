@@ -486,57 +486,45 @@ proptest! {
 fn an_incremental_analysis_takes_what_did_not_change() {
     let rows = [(50, 3, 2, false), (70, 5, 4, false), (30, 8, 6, false)];
     let config = config_for(Some(2025));
-    let mark = |a: &mut Analytics| {
-        for m in &mut a.customers {
+    let mut other = config.clone();
+    other.retention.discount_rate = 0.2;
+    // The analysis after `edits`, from a previous one analysed with `config`, every customer's
+    // name and the first revenue place marked, and said to be of `previous_config`; and the
+    // full analysis of the same version.
+    let after_marked = |edits: &[Edit], previous_config: &SiteConfig| {
+        let (before, after) = versions(&rows, edits, &[]);
+        let old = Site::shared(before, sample_playbooks());
+        let new = Site::shared(after, sample_playbooks());
+        let mut marked = analyse(&old, &config, None).unwrap();
+        for m in &mut marked.customers {
             m.name = format!("marked {}", m.id);
         }
-        Arc::make_mut(&mut a.rankings).site.revenue[0].value = -1.0;
+        Arc::make_mut(&mut marked.rankings).site.revenue[0].value = -1.0;
+        let previous = Previous {
+            site: &old,
+            config: previous_config,
+            analytics: &marked,
+        };
+        (
+            analyse_after(previous, &new, &config, None).unwrap(),
+            analyse(&new, &config, None).unwrap(),
+        )
     };
 
     // KH-1 saved again with the same content: nothing the rankings read moved.
-    let (before, after) = versions(&rows, &[Edit::Keep, Edit::Touch, Edit::Keep], &[]);
-    let old = Site::shared(before, sample_playbooks());
-    let new = Site::shared(after, sample_playbooks());
-    let mut previous_analytics = analyse(&old, &config, None).unwrap();
-    mark(&mut previous_analytics);
-    let previous = Previous {
-        site: &old,
-        config: &config,
-        analytics: &previous_analytics,
-    };
-    let a = analyse_after(previous, &new, &config, None).unwrap();
+    let (a, _) = after_marked(&[Edit::Keep, Edit::Touch, Edit::Keep], &config);
     let names: Vec<&str> = a.customers.iter().map(|m| m.name.as_str()).collect();
     assert_eq!(names, ["marked KH-0", "KH-1 公司", "marked KH-2"]);
     assert_eq!(a.rankings.site.revenue[0].value, -1.0);
 
     // KH-2's revenue changed: the rankings are computed again.
-    let (before, after) = versions(
-        &rows,
-        &[Edit::Keep, Edit::Keep, Edit::Change((90, 8, 6, false))],
-        &[],
-    );
-    let old = Site::shared(before, sample_playbooks());
-    let new = Site::shared(after, sample_playbooks());
-    let mut previous_analytics = analyse(&old, &config, None).unwrap();
-    mark(&mut previous_analytics);
-    let previous = Previous {
-        site: &old,
-        config: &config,
-        analytics: &previous_analytics,
-    };
-    let a = analyse_after(previous, &new, &config, None).unwrap();
+    let revenue_moved = [Edit::Keep, Edit::Keep, Edit::Change((90, 8, 6, false))];
+    let (a, _) = after_marked(&revenue_moved, &config);
     assert_eq!(a.rankings.site.revenue[0].id, "KH-2");
     assert_eq!(a.rankings.site.revenue[0].value, 90.0);
     assert_eq!(a.customers[0].name, "marked KH-0");
 
     // Other settings: nothing is taken.
-    let mut other = config.clone();
-    other.retention.discount_rate = 0.2;
-    let previous = Previous {
-        site: &old,
-        config: &other,
-        analytics: &previous_analytics,
-    };
-    let a = analyse_after(previous, &new, &config, None).unwrap();
-    assert_eq!(a, analyse(&new, &config, None).unwrap());
+    let (a, full) = after_marked(&revenue_moved, &other);
+    assert_eq!(a, full);
 }
