@@ -115,3 +115,15 @@ export async function buildAndServe(root) {
   run(["build", "--root", root, "--out", out, "--quiet"]);
   return { out, server: await serveStatic(out) };
 }
+
+/** Resolves once the search index the preview at `url` serves is no longer the one named
+ * `id` (polled from Node: a page's waitForFunction does not wait for a promise it returns). */
+export async function indexReplaced(url, id, timeout = 15000) {
+  const until = Date.now() + timeout;
+  for (;;) {
+    const manifest = await fetch(new URL("search/index.json", url)).then((r) => r.json());
+    if (manifest.id !== id) return manifest.id;
+    if (Date.now() > until) throw new Error(`the search index is still ${id} after ${timeout} ms`);
+    await new Promise((wake) => setTimeout(wake, 100));
+  }
+}

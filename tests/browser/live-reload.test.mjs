@@ -5,7 +5,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { browser, repo, run, startDossier, startServe, tempDir } from "./lib.mjs";
+import { browser, indexReplaced, repo, run, startDossier, startServe, tempDir } from "./lib.mjs";
 
 test("the open page reloads on save, other tabs only when their page changed, open results use the new index, and all show the overlay while broken", async () => {
   const site = tempDir();
@@ -135,9 +135,7 @@ test("a results tab that missed the new index's announcement switches to it when
 
     const record = join(site, "content/customers/hangzhou-mingda.md");
     writeFileSync(record, readFileSync(record, "utf8").replace("杭州明达医疗器械有限公司", "杭州明达医疗集团"));
-    const probe = await chromium.newPage();
-    await probe.goto(server.url);
-    await probe.waitForFunction((old) => fetch("/search/index.json").then((r) => r.json()).then((m) => m.id !== old), loaded, { timeout: 15000, polling: 200 });
+    await indexReplaced(server.url, loaded);
 
     // The same query sorted by name in the same tab: the tab holds the old index's manifest,
     // shard and cards, but the old name column is gone (404), so the client reads the manifest
