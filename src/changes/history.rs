@@ -13,10 +13,12 @@ use serde::Serialize;
 
 use super::digest::{Change, CustomerChanges, Digest, State, Status, compare};
 use super::revision::Repository;
-use crate::analytics::Analytics;
+use crate::analytics::{self, Analytics};
 use crate::audience::Hidden;
+use crate::config::SiteConfig;
 use crate::git::git;
-use crate::validate::{Checked, FileSet};
+use crate::model::Site;
+use crate::validate::{Checked, FileChecks, FileSet};
 
 /// One commit that touched the records or site.yaml, with what it did.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -125,10 +127,28 @@ struct LoggedCommit {
     files: Vec<FileChange>,
 }
 
+/// The site on disk as the build checked and analysed it. `HEAD`'s files that hold the same
+/// bytes are taken from its check instead of being read from git and decoded again, and
+/// `HEAD`'s analysis starts from its analysis: on a clean checkout (CI) that is every file.
+#[derive(Clone, Copy)]
+pub struct WorkingTree<'a> {
+    pub checks: &'a FileChecks,
+    pub site: &'a Site,
+    pub config: &'a SiteConfig,
+    pub analytics: &'a Analytics,
+}
+
 /// The digests of the last `n` commits of `HEAD`'s first-parent line that touched content/ or
 /// the configuration (`config`, site-relative), each version read as of `as_of` when given.
 /// Never an error: without git, a repository or commits, the list is empty with a note.
-pub fn recent(root: &Path, config: &str, n: usize, as_of: Option<Date>) -> RecentChanges {
+/// `working` changes how the work is done, never the result.
+pub fn recent(
+    root: &Path,
+    config: &str,
+    n: usize,
+    as_of: Option<Date>,
+    working: Option<WorkingTree<'_>>,
+) -> RecentChanges {
     if n == 0 {
         return RecentChanges::default();
     }
@@ -141,7 +161,7 @@ pub fn recent(root: &Path, config: &str, n: usize, as_of: Option<Date>) -> Recen
     if !repository.has_commits() {
         return unavailable("the git repository has no commits yet: the change history is empty");
     }
-    match walk(&repository, config, n, as_of) {
+    match walk(&repository, config, n, as_of, working) {
         Ok(mut recent) => {
             if repository.is_shallow() {
                 recent.note = Some(
@@ -157,7 +177,13 @@ pub fn recent(root: &Path, config: &str, n: usize, as_of: Option<Date>) -> Recen
 
 /// [`recent`], kept for as long as `HEAD` and the arguments stay the same: the preview rebuilds
 /// on every save, and commits do not change while one edits.
-pub fn recent_cached(root: &Path, config: &str, n: usize, as_of: Option<Date>) -> RecentChanges {
+pub fn recent_cached(
+    root: &Path,
+    config: &str,
+    n: usize,
+    as_of: Option<Date>,
+    working: Option<WorkingTree<'_>>,
+) -> RecentChanges {
     type Key = (std::path::PathBuf, String, String, usize, Option<Date>);
     static CACHE: Mutex<Option<(Key, RecentChanges)>> = Mutex::new(None);
     let head = Repository::open(root)
@@ -165,7 +191,7 @@ pub fn recent_cached(root: &Path, config: &str, n: usize, as_of: Option<Date>) -
         .and_then(|r| r.resolve("HEAD").ok())
         .and_then(|r| r.commit().map(str::to_string));
     let Some(head) = head else {
-        return recent(root, config, n, as_of);
+        return recent(root, config, n, as_of, working);
     };
     let root = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
     let key: Key = (root.clone(), head, config.to_string(), n, as_of);
@@ -175,7 +201,7 @@ pub fn recent_cached(root: &Path, config: &str, n: usize, as_of: Option<Date>) -
     {
         return cached.clone();
     }
-    let fresh = recent(&root, config, n, as_of);
+    let fresh = recent(&root, config, n, as_of, working);
     *cache = Some((key, fresh.clone()));
     fresh
 }
@@ -185,10 +211,20 @@ fn walk(
     config: &str,
     n: usize,
     as_of: Option<Date>,
+    working: Option<WorkingTree<'_>>,
 ) -> Result<RecentChanges, super::RevisionError> {
     let commits = log(repository, config, n)?;
     let head = repository.resolve("HEAD")?;
-    let mut files = FileSet::new(repository.snapshot(&head, config)?);
+    let mut files = match working {
+        Some(working) => {
+            let (snapshot, same) =
+                repository.snapshot_beside_working_tree(&head, config, |path| {
+                    working.checks.covers(path)
+                })?;
+            FileSet::reusing(snapshot, working.checks, same)
+        }
+        None => FileSet::new(repository.snapshot(&head, config)?),
+    };
     let old_blobs: BTreeSet<&str> = commits
         .iter()
         .flat_map(|c| c.files.iter().filter_map(|f| f.before.as_deref()))
@@ -215,7 +251,18 @@ fn walk(
     }
     drop(files);
     let mut found = Vec::with_capacity(commits.len());
-    let mut after_analytics = super::analyse_alone(&versions[0], as_of);
+    let mut after_analytics = match working {
+        Some(working) => {
+            let previous = analytics::Previous {
+                site: working.site,
+                config: working.config,
+                analytics: working.analytics,
+            };
+            let head = &versions[0];
+            analytics::analyse_after(previous, &head.site, &head.config, as_of).ok()
+        }
+        None => super::analyse_alone(&versions[0], as_of),
+    };
     for (k, commit) in commits.into_iter().enumerate() {
         let (before, after) = (&versions[k + 1], &versions[k]);
         // Each version is the newer one with a few files put back: its analysis starts from

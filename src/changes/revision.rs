@@ -2,7 +2,7 @@
 //! list and one `git cat-file --batch` stream for their contents. Nothing is checked out and
 //! nothing in the user's tree is touched.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
@@ -201,6 +201,73 @@ impl Repository {
             }
         }
         Ok(snapshot)
+    }
+
+    /// The site's files at `revision` like [`Repository::snapshot`], except those that `same`
+    /// accepts among the files the working tree holds unchanged since `HEAD` (`revision` must
+    /// be `HEAD`'s commit): those are not read from git but named in the returned set, for
+    /// the caller to take from the working tree. The configuration is always read from git.
+    pub fn snapshot_beside_working_tree(
+        &self,
+        revision: &Revision,
+        config: &str,
+        same: impl Fn(&str) -> bool,
+    ) -> Result<(Snapshot, BTreeSet<String>), RevisionError> {
+        let Revision::Commit { id, .. } = revision else {
+            return Ok((self.snapshot(revision, config)?, BTreeSet::new()));
+        };
+        let differ = self.working_tree_changes(config)?;
+        let (kept, read): (Vec<_>, Vec<_>) = self
+            .tree_blobs(id, config)?
+            .into_iter()
+            .partition(|(path, _)| path != config && !differ.contains(path) && same(path));
+        let contents = self.blob_contents(read.iter().map(|(_, oid)| oid.as_str()))?;
+        let mut snapshot = Snapshot::default();
+        for (path, oid) in read {
+            let Some(bytes) = contents.get(&oid).cloned() else {
+                continue;
+            };
+            if path == config {
+                snapshot.config = Some(bytes);
+            } else {
+                snapshot.files.insert(path, bytes);
+            }
+        }
+        Ok((snapshot, kept.into_iter().map(|(path, _)| path).collect()))
+    }
+
+    /// Site-relative paths under content/ (and `config`) whose working-tree file differs from
+    /// `HEAD`'s (changed, staged, deleted, added) or that git does not track (ignored ones too).
+    fn working_tree_changes(&self, config: &str) -> Result<BTreeSet<String>, RevisionError> {
+        let content = format!("{}content", self.prefix);
+        let config_path = format!("{}{config}", self.prefix);
+        let mut found = BTreeSet::new();
+        let commands: [&[&str]; 2] = [
+            &["diff", "--no-renames", "--name-only", "-z", "HEAD", "--"],
+            &["ls-files", "-z", "--others", "--full-name", "--"],
+        ];
+        for args in commands {
+            let out = git(&self.root)
+                .args(args)
+                .arg(&content)
+                .arg(&config_path)
+                .output()?;
+            if !out.status.success() {
+                return Err(RevisionError::Git {
+                    command: args[0].to_string(),
+                    message: String::from_utf8_lossy(&out.stderr).trim().to_string(),
+                });
+            }
+            let listing = String::from_utf8_lossy(&out.stdout);
+            found.extend(
+                listing
+                    .split('\0')
+                    .filter_map(|path| path.strip_prefix(&self.prefix))
+                    .filter(|path| !path.is_empty())
+                    .map(str::to_string),
+            );
+        }
+        Ok(found)
     }
 
     /// `(site-relative path, blob id)` of the configuration and every regular file under

@@ -560,11 +560,18 @@ fn analyse_checked(
     let mut history = git::history(root);
     phases.push(("history", start.elapsed()));
     let start = Instant::now();
+    let working = crate::changes::history::WorkingTree {
+        checks: &checked.files,
+        site: &checked.site,
+        config: &config,
+        analytics: &analytics,
+    };
     history.recent = crate::changes::history::recent_cached(
         root,
         "site.yaml",
         config.history.commits,
         options.as_of,
+        Some(working),
     );
     phases.push(("changes", start.elapsed()));
     Ok(Analysed {

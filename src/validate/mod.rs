@@ -34,6 +34,35 @@ pub struct Checked {
     /// Texts of the files that have diagnostics, for snippets.
     pub sources: Sources,
     pub files_checked: usize,
+    /// Each record file's check, when the files were read from disk: a git version whose
+    /// files are the same bytes takes them instead of decoding again (see
+    /// [`FileSet::reusing`]).
+    pub files: FileChecks,
+}
+
+/// The check of every record file read from the working tree, by site-relative path.
+#[derive(Clone, Default)]
+pub struct FileChecks {
+    root: PathBuf,
+    by_path: BTreeMap<String, Arc<FileResult>>,
+}
+
+impl std::fmt::Debug for FileChecks {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FileChecks")
+            .field("root", &self.root)
+            .field("files", &self.by_path.len())
+            .finish()
+    }
+}
+
+impl FileChecks {
+    /// Whether a version's file at `path` (site-relative) can be taken from this check when
+    /// its bytes are the working tree's: it is no record file, or one that was checked (the
+    /// walk of content/ leaves out some names a git tree may hold).
+    pub fn covers(&self, path: &str) -> bool {
+        record_collection(path).is_none() || self.by_path.contains_key(path)
+    }
 }
 
 /// Failures that stop a check before any content is read (exit status 2).
@@ -187,10 +216,17 @@ pub fn check_site_cached(
         markdown_files,
         files_checked,
     };
+    let files = FileChecks {
+        root: root.to_path_buf(),
+        by_path: results
+            .iter()
+            .map(|(_, _, result, _)| (result.display.clone(), result.clone()))
+            .collect(),
+    };
     let results = results.iter().map(|(_, _, result, _)| result.as_ref());
-    Ok(assemble(parts, results, |file| {
-        load::source_text(&root.join(file))
-    }))
+    let mut checked = assemble(parts, results, |file| load::source_text(&root.join(file)));
+    checked.files = files;
+    Ok(checked)
 }
 
 /// A site's files as a git revision holds them: `site.yaml` and every file under `content/`,
@@ -214,6 +250,10 @@ pub fn check_snapshot(snapshot: Snapshot) -> Checked {
 pub struct FileSet {
     snapshot: Snapshot,
     results: BTreeMap<String, Arc<FileResult>>,
+    /// Paths whose bytes are those of the working tree under this root: their results were
+    /// taken from its check and their bytes left out of `snapshot` (read from disk when a
+    /// diagnostic needs the text).
+    on_disk: Option<(PathBuf, BTreeSet<String>)>,
 }
 
 impl FileSet {
@@ -228,7 +268,28 @@ impl FileSet {
                 Some((path.clone(), Arc::new(result)))
             })
             .collect();
-        FileSet { snapshot, results }
+        FileSet {
+            snapshot,
+            results,
+            on_disk: None,
+        }
+    }
+
+    /// [`FileSet::new`] for a version whose files at the paths `same` hold the same bytes as
+    /// the working tree checked into `checks`: those take the working tree's results (and
+    /// stay out of `snapshot`, whose other files are the version's own). Every path in `same`
+    /// must be a file of the version; a record file among them that `checks` lacks is an error
+    /// of the caller, and is left out.
+    pub fn reusing(mut snapshot: Snapshot, checks: &FileChecks, same: BTreeSet<String>) -> FileSet {
+        let mut fresh = FileSet::new(std::mem::take(&mut snapshot));
+        for path in &same {
+            if let Some(result) = checks.by_path.get(path) {
+                fresh.results.insert(path.clone(), result.clone());
+            }
+            fresh.snapshot.files.insert(path.clone(), Vec::new());
+        }
+        fresh.on_disk = Some((checks.root.clone(), same));
+        fresh
     }
 
     /// Replaces site.yaml (`None`: the version has none).
@@ -238,6 +299,9 @@ impl FileSet {
 
     /// Replaces, adds (`Some`) or removes (`None`) one file under content/, checking it anew.
     pub fn set_file(&mut self, path: &str, bytes: Option<Vec<u8>>) {
+        if let Some((_, same)) = &mut self.on_disk {
+            same.remove(path);
+        }
         match bytes {
             Some(bytes) => {
                 if let Some(collection) = record_collection(path) {
@@ -276,6 +340,11 @@ impl FileSet {
             files_checked: self.results.len() + 1,
         };
         assemble(parts, self.results.values().map(Arc::as_ref), |file| {
+            if let Some((root, same)) = &self.on_disk
+                && same.contains(file)
+            {
+                return load::source_text(&root.join(file));
+            }
             let bytes = self.snapshot.files.get(file)?;
             String::from_utf8(bytes.clone()).ok()
         })
@@ -367,6 +436,7 @@ fn assemble<'a>(
         report,
         sources,
         files_checked,
+        files: FileChecks::default(),
     }
 }
 

@@ -660,6 +660,57 @@ fn a_site_checked_from_memory_equals_the_site_checked_on_disk() {
     }
 }
 
+/// The history read with the working tree's checks and analysis (what `dossier build` does)
+/// equals the history read from git alone, whatever the working tree holds beside `HEAD`:
+/// nothing, edits, a deletion, new files (untracked, ignored, staged) or another site.yaml.
+#[test]
+fn the_history_read_beside_the_working_tree_equals_the_history_read_from_git() {
+    use dossier::changes::history::{WorkingTree, recent};
+    let repo = story();
+    let from_both = |label: &str| {
+        let checked = dossier::validate::check_site(&repo.path, None).expect("checks");
+        let analytics =
+            dossier::analytics::analyse(&checked.site, &checked.config, None).expect("analyses");
+        let working = WorkingTree {
+            checks: &checked.files,
+            site: &checked.site,
+            config: &checked.config,
+            analytics: &analytics,
+        };
+        let beside = recent(&repo.path, "site.yaml", 10, None, Some(working));
+        let alone = recent(&repo.path, "site.yaml", 10, None, None);
+        assert_eq!(alone.commits.len(), 7, "{label}: {:?}", alone.note);
+        assert!(alone.commits.iter().all(|c| c.digest.is_some()), "{label}");
+        assert_eq!(beside, alone, "{label}");
+    };
+    from_both("clean");
+
+    let alpha = fs::read_to_string(repo.path.join("content/customers/alpha.md")).expect("read");
+    repo.write(
+        "content/customers/alpha.md",
+        &alpha.replace("character: 4", "character: 2"),
+    );
+    fs::remove_file(repo.path.join("content/customers/beta.md")).expect("remove");
+    repo.write(
+        "content/customers/delta.md",
+        &BETA.replace("KH-002", "KH-004").replace("Beta", "Delta"),
+    );
+    repo.write(".gitignore", "content/customers/ignored.md\n");
+    repo.write(
+        "content/customers/ignored.md",
+        &BETA.replace("KH-002", "KH-005").replace("Beta", "Epsilon"),
+    );
+    from_both("edited, deleted, untracked and ignored");
+
+    repo.write(
+        "content/customers/staged.md",
+        &BETA.replace("KH-002", "KH-006").replace("Beta", "Zeta"),
+    );
+    repo.git(&["add", "content/customers/staged.md"]);
+    repo.write("site.yaml", &format!("{SITE}history: {{commits: 5}}\n"));
+    from_both("staged and another site.yaml");
+}
+
 /// The text of a page's main element, tags removed and whitespace folded.
 fn main_text(html: &str) -> String {
     let main = &html[html.find("<main").expect("main")..html.find("</main>").expect("/main")];
