@@ -187,6 +187,15 @@ impl Repository {
             }
         };
         let blobs = self.tree_blobs(id, config)?;
+        self.read_blobs(blobs, config)
+    }
+
+    /// The files `blobs` (path, blob id) read into a snapshot, `config` as its configuration.
+    fn read_blobs(
+        &self,
+        blobs: Vec<(String, String)>,
+        config: &str,
+    ) -> Result<Snapshot, RevisionError> {
         let contents = self.blob_contents(blobs.iter().map(|(_, oid)| oid.as_str()))?;
         let mut snapshot = Snapshot::default();
         for (path, oid) in blobs {
@@ -221,18 +230,7 @@ impl Repository {
             .tree_blobs(id, config)?
             .into_iter()
             .partition(|(path, _)| path != config && !differ.contains(path) && same(path));
-        let contents = self.blob_contents(read.iter().map(|(_, oid)| oid.as_str()))?;
-        let mut snapshot = Snapshot::default();
-        for (path, oid) in read {
-            let Some(bytes) = contents.get(&oid).cloned() else {
-                continue;
-            };
-            if path == config {
-                snapshot.config = Some(bytes);
-            } else {
-                snapshot.files.insert(path, bytes);
-            }
-        }
+        let snapshot = self.read_blobs(read, config)?;
         Ok((snapshot, kept.into_iter().map(|(path, _)| path).collect()))
     }
 
