@@ -1,7 +1,7 @@
 //! Key-customer rankings and ABC classes (重点客户排行, 二八法则; domain.md §3).
 
 use std::cmp::Reverse;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use serde::Serialize;
 
@@ -197,118 +197,113 @@ pub fn sales_metrics(customer: &Customer, year: i32) -> Option<SalesMetrics> {
     })
 }
 
-/// Active customers (as of the as-of date) with a sales row for Y, in id order.
+/// Active customers (as of the as-of date) with a sales row for Y, in site order (id, then
+/// path: see [`Customer::site_order`]), which breaks every tie of the rankings.
 fn ranked_population<'a>(customers: &[&'a Customer], period: &Period) -> Vec<Figures<'a>> {
-    customers
+    let mut population: Vec<Figures> = customers
         .iter()
         .filter(|c| stage_as_of(c, period.as_of) == Stage::Active)
         .filter_map(|c| figures(c, period.year))
-        .collect()
+        .collect();
+    let in_order = |a: &Figures, b: &Figures| a.customer.site_order() <= b.customer.site_order();
+    if !population.is_sorted_by(in_order) {
+        population.sort_by(|a, b| a.customer.site_order().cmp(&b.customer.site_order()));
+    }
+    population
 }
 
-/// Descending by the key, ties by id ascending (code points), then by path for stability.
-fn rank_by<K: Ord + Copy>(
+/// One ranking's order: places in the population (which is in site order) with their
+/// values, descending by the key; a tie goes to the earlier place, that is by id, then path.
+type Order = Vec<(usize, f64)>;
+
+fn order_by<K: Ord + Copy>(
     population: &[&Figures],
     key: impl Fn(&Figures) -> Option<K>,
     value: impl Fn(K) -> f64,
-) -> Vec<RankEntry> {
-    let mut keyed: Vec<(K, &Figures)> = population
+) -> Order {
+    let mut keyed: Vec<(Reverse<K>, usize)> = population
         .iter()
-        .filter_map(|f| key(f).map(|k| (k, *f)))
+        .enumerate()
+        .filter_map(|(i, f)| key(f).map(|k| (Reverse(k), i)))
         .collect();
-    keyed.sort_by(|(ka, a), (kb, b)| {
-        (Reverse(*ka), &a.customer.id, &a.customer.source.path).cmp(&(
-            Reverse(*kb),
-            &b.customer.id,
-            &b.customer.source.path,
-        ))
-    });
+    keyed.sort_unstable();
     keyed
         .into_iter()
-        .enumerate()
-        .map(|(i, (k, f))| RankEntry {
-            rank: i + 1,
-            id: f.customer.id.clone(),
-            value: value(k),
-        })
+        .map(|(Reverse(k), i)| (i, value(k)))
         .collect()
 }
 
-fn tables(population: &[&Figures]) -> RankingTables {
-    RankingTables {
-        revenue: rank_by(population, |f| Some(f.revenue), exact::value),
-        achievement: rank_by(population, |f| f.achievement, Ratio::value),
-        growth: rank_by(population, |f| f.growth, Ratio::value),
-        margin: rank_by(population, |f| f.margin, Ratio::value),
+/// The four orders: revenue, achievement, growth, margin.
+fn orders(population: &[&Figures]) -> [Order; 4] {
+    [
+        order_by(population, |f| Some(f.revenue), exact::value),
+        order_by(population, |f| f.achievement, Ratio::value),
+        order_by(population, |f| f.growth, Ratio::value),
+        order_by(population, |f| f.margin, Ratio::value),
+    ]
+}
+
+impl RankingTables {
+    fn table_mut(&mut self, which: usize) -> &mut Vec<RankEntry> {
+        match which {
+            0 => &mut self.revenue,
+            1 => &mut self.achievement,
+            2 => &mut self.growth,
+            _ => &mut self.margin,
+        }
     }
 }
 
-/// The tables of each group (region, owner): the site's tables cut by group, in the same
-/// order, ranks counted anew. A group's order is the site's order of its members (one order
-/// rules them all: key descending, then id, then path), so nothing is sorted again — unless
-/// ids repeat (an invalid site read by `dossier changes`), where each group is sorted.
-fn grouped(
-    population: &[Figures],
-    site: &RankingTables,
-    key: impl Fn(&Customer) -> Option<String>,
-) -> Vec<GroupRankings> {
-    type GroupKey = (bool, Option<String>);
-    let mut group_of: HashMap<&str, GroupKey> = HashMap::with_capacity(population.len());
-    for f in population {
-        let k = key(f.customer);
-        if group_of
-            .insert(f.customer.id.as_str(), (k.is_none(), k))
-            .is_some()
-        {
-            return grouped_by_sorting(population, key);
-        }
+/// The tables of `population` in the given orders, ranks counted from 1.
+fn tables(population: &[&Figures], orders: &[Order; 4]) -> RankingTables {
+    let mut tables = RankingTables::default();
+    for (which, order) in orders.iter().enumerate() {
+        *tables.table_mut(which) = order
+            .iter()
+            .enumerate()
+            .map(|(rank, &(i, value))| RankEntry {
+                rank: rank + 1,
+                id: population[i].customer.id.clone(),
+                value,
+            })
+            .collect();
     }
-    let mut groups: BTreeMap<GroupKey, RankingTables> = group_of
-        .values()
-        .map(|k| (k.clone(), RankingTables::default()))
+    tables
+}
+
+/// The tables of each group (region, owner): the site's orders cut by group, ranks counted
+/// anew. A group's order is the site's order of its members (one order rules them all: key
+/// descending, then id, then path), so nothing is sorted again.
+fn grouped<'a>(
+    population: &'a [&Figures],
+    orders: &[Order; 4],
+    key: impl Fn(&'a Customer) -> Option<&'a str>,
+) -> Vec<GroupRankings> {
+    // The group without a key sorts last.
+    let mut keys: BTreeMap<(bool, Option<&str>), usize> = BTreeMap::new();
+    let group_of: Vec<usize> = population
+        .iter()
+        .map(|f| {
+            let k = key(f.customer);
+            let next = keys.len();
+            *keys.entry((k.is_none(), k)).or_insert(next)
+        })
         .collect();
-    let site_tables = [&site.revenue, &site.achievement, &site.growth, &site.margin];
-    for (which, table) in site_tables.into_iter().enumerate() {
-        for entry in table {
-            let Some(tables) = group_of
-                .get(entry.id.as_str())
-                .and_then(|k| groups.get_mut(k))
-            else {
-                continue;
-            };
-            let list = match which {
-                0 => &mut tables.revenue,
-                1 => &mut tables.achievement,
-                2 => &mut tables.growth,
-                _ => &mut tables.margin,
-            };
+    let mut groups = vec![RankingTables::default(); keys.len()];
+    for (which, order) in orders.iter().enumerate() {
+        for &(i, value) in order {
+            let list = groups[group_of[i]].table_mut(which);
             list.push(RankEntry {
                 rank: list.len() + 1,
-                id: entry.id.clone(),
-                value: entry.value,
+                id: population[i].customer.id.clone(),
+                value,
             });
         }
     }
-    groups
-        .into_iter()
-        .map(|((_, key), tables)| GroupRankings { key, tables })
-        .collect()
-}
-
-fn grouped_by_sorting(
-    population: &[Figures],
-    key: impl Fn(&Customer) -> Option<String>,
-) -> Vec<GroupRankings> {
-    let mut groups: BTreeMap<(bool, Option<String>), Vec<&Figures>> = BTreeMap::new();
-    for f in population {
-        let k = key(f.customer);
-        groups.entry((k.is_none(), k)).or_default().push(f);
-    }
-    groups
-        .into_iter()
-        .map(|((_, key), members)| GroupRankings {
-            key,
-            tables: tables(&members),
+    keys.into_iter()
+        .map(|((_, key), g)| GroupRankings {
+            key: key.map(str::to_string),
+            tables: std::mem::take(&mut groups[g]),
         })
         .collect()
 }
@@ -317,12 +312,12 @@ fn grouped_by_sorting(
 pub fn rankings(customers: &[&Customer], period: &Period, top: usize) -> Rankings {
     let population = ranked_population(customers, period);
     let all: Vec<&Figures> = population.iter().collect();
-    let site = tables(&all);
+    let orders = orders(&all);
     Rankings {
         top,
-        by_region: grouped(&population, &site, |c| c.profile.region.clone()),
-        by_owner: grouped(&population, &site, |c| Some(c.owner.clone())),
-        site,
+        site: tables(&all, &orders),
+        by_region: grouped(&all, &orders, |c| c.profile.region.as_deref()),
+        by_owner: grouped(&all, &orders, |c| Some(c.owner.as_str())),
     }
 }
 
@@ -343,17 +338,15 @@ fn abc_class(before: i128, total: i128) -> Class {
 pub fn abc(customers: &[&Customer], period: &Period) -> AbcAnalysis {
     let population = ranked_population(customers, period);
     let positive: Vec<&Figures> = population.iter().filter(|f| f.revenue > 0).collect();
-    let order = rank_by(&positive, |f| Some(f.revenue), exact::value);
-    let by_id: BTreeMap<&str, &Figures> = positive
-        .iter()
-        .map(|f| (f.customer.id.as_str(), *f))
+    let ordered: Vec<&Figures> = order_by(&positive, |f| Some(f.revenue), exact::value)
+        .into_iter()
+        .map(|(i, _)| positive[i])
         .collect();
-    let revenues: Vec<i128> = order.iter().map(|e| by_id[e.id.as_str()].revenue).collect();
-    let total = exact::sum(revenues.iter().copied());
+    let total = exact::sum(ordered.iter().map(|f| f.revenue));
     let mut before = 0i128;
     let mut counts = ClassCounts::default();
-    let mut entries = Vec::with_capacity(order.len());
-    for (entry, revenue) in order.iter().zip(&revenues) {
+    let mut entries = Vec::with_capacity(ordered.len());
+    for (rank, f) in ordered.iter().enumerate() {
         let class = abc_class(before, total);
         match class {
             Class::A => counts.a += 1,
@@ -361,16 +354,16 @@ pub fn abc(customers: &[&Customer], period: &Period) -> AbcAnalysis {
             Class::C => counts.c += 1,
         }
         entries.push(AbcEntry {
-            rank: entry.rank,
-            id: entry.id.clone(),
-            revenue: exact::value(*revenue),
+            rank: rank + 1,
+            id: f.customer.id.clone(),
+            revenue: exact::value(f.revenue),
             cumulative_share_before: share(before, total),
-            cumulative_share: share(before.saturating_add(*revenue), total),
+            cumulative_share: share(before.saturating_add(f.revenue), total),
             class,
         });
-        before = before.saturating_add(*revenue);
+        before = before.saturating_add(f.revenue);
     }
-    let top20 = top_share(&entries, &by_id, total, period.year);
+    let top20 = top_share(&ordered, total, period.year);
     AbcAnalysis {
         total_revenue: exact::value(total),
         customers: entries,
@@ -383,30 +376,25 @@ fn share(part: i128, total: i128) -> f64 {
     part as f64 / total as f64
 }
 
-fn top_share(
-    entries: &[AbcEntry],
-    by_id: &BTreeMap<&str, &Figures>,
-    total_revenue: i128,
-    year: i32,
-) -> Option<TopShare> {
-    let n = entries.len();
+/// The top 20 % of `ordered` (by revenue, descending) and their shares.
+fn top_share(ordered: &[&Figures], total_revenue: i128, year: i32) -> Option<TopShare> {
+    let n = ordered.len();
     if n == 0 {
         return None;
     }
     let k = n.div_ceil(5);
-    let gross_profit = |e: &AbcEntry| {
-        let c = by_id[e.id.as_str()].customer;
-        sales_row(c, year)
+    let gross_profit = |f: &&Figures| {
+        sales_row(f.customer, year)
             .and_then(|r| r.gross_profit)
             .map_or(0, exact::money)
     };
-    let revenue_top = exact::sum(entries[..k].iter().map(|e| exact::money(e.revenue)));
-    let gp_top = exact::sum(entries[..k].iter().map(gross_profit));
-    let gp_total = exact::sum(entries.iter().map(gross_profit));
+    let revenue_top = exact::sum(ordered[..k].iter().map(|f| f.revenue));
+    let gp_top = exact::sum(ordered[..k].iter().map(gross_profit));
+    let gp_total = exact::sum(ordered.iter().map(gross_profit));
     Some(TopShare {
         customers: n,
         top: k,
-        ids: entries[..k].iter().map(|e| e.id.clone()).collect(),
+        ids: ordered[..k].iter().map(|f| f.customer.id.clone()).collect(),
         revenue_share: share(revenue_top, total_revenue),
         gross_profit_share: (gp_total > 0).then(|| share(gp_top, gp_total)),
         gross_profit_total: exact::value(gp_total),
@@ -705,15 +693,36 @@ mod grouped_tests {
     use super::*;
     use crate::analytics::testing::{config_for, customer, site};
 
+    /// Each group's tables sorted on their own, the way the domain states them.
+    fn sorted_per_group(
+        population: &[&Figures],
+        key: impl Fn(&Customer) -> Option<String>,
+    ) -> Vec<GroupRankings> {
+        let mut groups: BTreeMap<(bool, Option<String>), Vec<&Figures>> = BTreeMap::new();
+        for f in population {
+            let k = key(f.customer);
+            groups.entry((k.is_none(), k)).or_default().push(f);
+        }
+        groups
+            .into_iter()
+            .map(|((_, key), members)| GroupRankings {
+                key,
+                tables: tables(&members, &orders(&members)),
+            })
+            .collect()
+    }
+
     /// The tables cut from the site's order equal the tables of each group sorted on its own,
-    /// ties and missing keys included.
+    /// ties, missing keys and repeated ids included.
     #[test]
     fn group_tables_cut_from_the_site_equal_sorting_each_group() {
         let owners = ["王芳", "李娜", "张伟"];
         let regions = [Some("华东"), Some("华北"), None];
         let customers: Vec<Customer> = (0..60)
             .map(|i| {
-                let mut b = customer(&format!("KH-{:03}", 60 - i))
+                // Every tenth id repeats the one before (an invalid site `dossier changes` reads).
+                let n = if i % 10 == 9 { 60 - i + 1 } else { 60 - i };
+                let mut b = customer(&format!("KH-{n:03}"))
                     .owner(owners[i % 3])
                     .sales_row(
                         2024,
@@ -739,16 +748,15 @@ mod grouped_tests {
                 .expect("period");
         let population = ranked_population(&refs, &period);
         let all: Vec<&Figures> = population.iter().collect();
-        let site = tables(&all);
-        let region = |c: &Customer| c.profile.region.clone();
-        let owner = |c: &Customer| Some(c.owner.clone());
+        let r = rankings(&refs, &period, 10);
         assert_eq!(
-            grouped(&population, &site, region),
-            grouped_by_sorting(&population, region)
+            r.by_region,
+            sorted_per_group(&all, |c| c.profile.region.clone())
         );
         assert_eq!(
-            grouped(&population, &site, owner),
-            grouped_by_sorting(&population, owner)
+            r.by_owner,
+            sorted_per_group(&all, |c| Some(c.owner.clone()))
         );
+        assert!(r.by_owner.iter().all(|g| !g.tables.revenue.is_empty()));
     }
 }
