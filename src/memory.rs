@@ -13,9 +13,9 @@ const PURGE_DELAY: c_int = 15;
 /// system (10 ms by default). A build frees and allocates again all the time (page contexts,
 /// index terms): with the default, the system had to give it fresh, zeroed pages about
 /// 200,000 times at 10k records, ~10 % of the build's CPU; the peak grows by a few MB
-/// (docs/performance.md, "Site build"). The preview keeps the default: it gives memory back
-/// between saves. `MIMALLOC_PURGE_DELAY`, when set, wins. With another global allocator
-/// (tests) this only sets an option no one reads.
+/// (docs/performance.md, "HEAD from the build's own check"). The preview keeps the default:
+/// it gives memory back between saves. `MIMALLOC_PURGE_DELAY`, when set, wins. With another
+/// global allocator (tests) this only sets an option no one reads.
 pub fn hold_freed_memory_for_a_while() {
     if std::env::var_os("MIMALLOC_PURGE_DELAY").is_some() {
         return;
