@@ -196,21 +196,25 @@ fn analyse_records(
     period: Period,
     reuse: Option<incremental::Reuse>,
 ) -> Analytics {
-    let previous = reuse.as_ref().map(|r| r.analytics());
-    let orders_same = reuse.as_ref().is_some_and(|r| r.orders_same);
+    let orders = match reuse.as_ref() {
+        Some(r) if r.orders_same => Orders::Kept(r.analytics()),
+        _ => Orders::Made(rankings::Population::of(customers, &period)),
+    };
     // The rankings and the complaint statistics depend on nothing else computed here: they
     // run beside the per-customer metrics (a preview rebuild waits for all of it).
     let ((rankings, complaints), (mut metrics, summaries, fresh)) = rayon::join(
         || {
             rayon::join(
-                || match previous {
-                    Some(p) if orders_same => Arc::clone(&p.rankings),
-                    _ => Arc::new(rankings::rankings(customers, &period, config.ranking.top)),
+                || match &orders {
+                    Orders::Kept(previous) => Arc::clone(&previous.rankings),
+                    Orders::Made(population) => {
+                        Arc::new(rankings::rankings_of(population, config.ranking.top))
+                    }
                 },
                 || service::complaint_stats(customers, &period),
             )
         },
-        || per_customer(customers, config, &period, reuse.as_ref()),
+        || per_customer(customers, config, &period, reuse.as_ref(), &orders),
     );
     let (abc, clv, retention, satisfaction, visits) = summaries;
     let playbooks = match reuse.as_ref() {
@@ -236,6 +240,13 @@ fn analyse_records(
     }
 }
 
+/// Where the rankings and the ABC analysis come from: a previous analysis whose orders no
+/// changed record moved, or the figures of this one's customers (read once for both).
+enum Orders<'a> {
+    Kept(&'a Analytics),
+    Made(rankings::Population<'a>),
+}
+
 /// The site-wide summaries [`per_customer`] computes with the customers' metrics.
 type Summaries = (
     Arc<AbcAnalysis>,
@@ -252,10 +263,11 @@ fn per_customer(
     config: &SiteConfig,
     period: &Period,
     reuse: Option<&incremental::Reuse>,
+    orders: &Orders,
 ) -> (Vec<CustomerMetrics>, Summaries, Vec<bool>) {
-    let abc = match reuse {
-        Some(r) if r.orders_same => Arc::clone(&r.analytics().abc),
-        _ => Arc::new(rankings::abc(customers, period)),
+    let abc = match orders {
+        Orders::Kept(previous) => Arc::clone(&previous.abc),
+        Orders::Made(population) => Arc::new(rankings::abc_of(population, period.year)),
     };
     let rate = clv::retention_rate(customers, period, &config.retention);
     let rate_same = reuse.is_some_and(|r| r.analytics().clv.rate == rate);

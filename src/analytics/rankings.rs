@@ -308,10 +308,24 @@ fn grouped<'a>(
         .collect()
 }
 
+/// What the rankings and the ABC analysis read: the figures of the customers they rank, in
+/// site order. Made once for both.
+pub struct Population<'a>(Vec<Figures<'a>>);
+
+impl<'a> Population<'a> {
+    pub fn of(customers: &[&'a Customer], period: &Period) -> Self {
+        Population(ranked_population(customers, period))
+    }
+}
+
 /// The four tables site-wide, per region and per owner.
 pub fn rankings(customers: &[&Customer], period: &Period, top: usize) -> Rankings {
-    let population = ranked_population(customers, period);
-    let all: Vec<&Figures> = population.iter().collect();
+    rankings_of(&Population::of(customers, period), top)
+}
+
+/// [`rankings`] of a population already made.
+pub fn rankings_of(population: &Population, top: usize) -> Rankings {
+    let all: Vec<&Figures> = population.0.iter().collect();
     let orders = orders(&all);
     Rankings {
         top,
@@ -336,8 +350,12 @@ fn abc_class(before: i128, total: i128) -> Class {
 
 /// ABC classes over active customers with revenue_Y > 0, and the top-20% shares.
 pub fn abc(customers: &[&Customer], period: &Period) -> AbcAnalysis {
-    let population = ranked_population(customers, period);
-    let positive: Vec<&Figures> = population.iter().filter(|f| f.revenue > 0).collect();
+    abc_of(&Population::of(customers, period), period.year)
+}
+
+/// [`abc`] of a population already made, for the reporting year `year`.
+pub fn abc_of(population: &Population, year: i32) -> AbcAnalysis {
+    let positive: Vec<&Figures> = population.0.iter().filter(|f| f.revenue > 0).collect();
     let ordered: Vec<&Figures> = order_by(&positive, |f| Some(f.revenue), exact::value)
         .into_iter()
         .map(|(i, _)| positive[i])
@@ -363,7 +381,7 @@ pub fn abc(customers: &[&Customer], period: &Period) -> AbcAnalysis {
         });
         before = before.saturating_add(f.revenue);
     }
-    let top20 = top_share(&ordered, total, period.year);
+    let top20 = top_share(&ordered, total, year);
     AbcAnalysis {
         total_revenue: exact::value(total),
         customers: entries,
