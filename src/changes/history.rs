@@ -4,9 +4,9 @@
 //! files each commit changed and analysing each version from the next one's analysis (only
 //! what the changed records reach is computed again).
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex, mpsc};
 
 use jiff::civil::Date;
 use serde::Serialize;
@@ -215,7 +215,7 @@ fn walk(
 ) -> Result<RecentChanges, super::RevisionError> {
     let commits = log(repository, config, n)?;
     let head = repository.resolve("HEAD")?;
-    let mut files = match working {
+    let files = match working {
         Some(working) => {
             let (snapshot, same) =
                 repository.snapshot_beside_working_tree(&head, config, |path| {
@@ -231,69 +231,129 @@ fn walk(
         .collect();
     let contents = repository.blob_contents(old_blobs.into_iter())?;
 
-    // Each version is checked in turn (only the files a commit changed are decoded again);
-    // the analyses, the costly part, run a few versions at a time side by side.
-    let mut versions = Vec::with_capacity(commits.len() + 1);
-    versions.push(files.checked());
-    for commit in &commits {
-        for change in &commit.files {
-            let bytes = change
-                .before
-                .as_ref()
-                .and_then(|id| contents.get(id).cloned());
-            if change.path == config {
-                files.set_config(bytes);
-            } else {
-                files.set_file(&change.path, bytes);
-            }
-        }
-        versions.push(files.checked());
-    }
-    drop(files);
-    let mut found = Vec::with_capacity(commits.len());
-    let mut after_analytics = match working {
+    let checked = files.checked();
+    let analytics = match working {
         Some(working) => {
             let previous = analytics::Previous {
                 site: working.site,
                 config: working.config,
                 analytics: working.analytics,
             };
-            let head = &versions[0];
-            analytics::analyse_after(previous, &head.site, &head.config, as_of).ok()
+            analytics::analyse_after(previous, &checked.site, &checked.config, as_of).ok()
         }
-        None => super::analyse_alone(&versions[0], as_of),
+        None => super::analyse_alone(&checked, as_of),
     };
-    for (k, commit) in commits.into_iter().enumerate() {
-        let (before, after) = (&versions[k + 1], &versions[k]);
-        // Each version is the newer one with a few files put back: its analysis starts from
-        // the newer one's.
-        let before_analytics = match &after_analytics {
-            Some(a) => super::analyse_next(after, a, before, as_of),
-            None => super::analyse_alone(before, as_of),
+    let head = Arc::new(Version { checked, analytics });
+    let older = OlderVersions {
+        files,
+        commits: &commits,
+        contents: &contents,
+        config,
+        as_of,
+    };
+    let shallow = repository.is_shallow();
+    // The older versions are made on one thread and compared on another, a few versions
+    // apart. A rayon worker must not wait for a thread whose analyses need the pool it
+    // belongs to: there, each part runs in turn (the channel holds every version).
+    let found = if rayon::current_thread_index().is_some() {
+        let (sender, versions) = mpsc::sync_channel(commits.len());
+        older.send_to(Arc::clone(&head), sender);
+        digests(&commits, head, versions, shallow, as_of)
+    } else {
+        std::thread::scope(|scope| {
+            let (sender, versions) = mpsc::sync_channel(2);
+            let newest = Arc::clone(&head);
+            scope.spawn(move || older.send_to(newest, sender));
+            digests(&commits, head, versions, shallow, as_of)
+        })
+    };
+    Ok(RecentChanges::new(found, None))
+}
+
+/// One version of the site, checked and analysed (`None`: it cannot be).
+struct Version {
+    checked: Checked,
+    analytics: Option<Analytics>,
+}
+
+/// What makes the version before each commit, newest first, from the one after it.
+struct OlderVersions<'a> {
+    files: FileSet,
+    commits: &'a [LoggedCommit],
+    contents: &'a BTreeMap<String, Vec<u8>>,
+    config: &'a str,
+    as_of: Option<Date>,
+}
+
+impl OlderVersions<'_> {
+    /// Sends each commit's parent version, in turn: the newer version with the commit's
+    /// changed files put back (only those are decoded again), analysed from the newer one's
+    /// analysis. Stops early when no one receives.
+    fn send_to(mut self, mut newer: Arc<Version>, versions: mpsc::SyncSender<Arc<Version>>) {
+        for commit in self.commits {
+            for change in &commit.files {
+                let bytes = change
+                    .before
+                    .as_ref()
+                    .and_then(|id| self.contents.get(id).cloned());
+                if change.path == self.config {
+                    self.files.set_config(bytes);
+                } else {
+                    self.files.set_file(&change.path, bytes);
+                }
+            }
+            let checked = self.files.checked();
+            let analytics = match &newer.analytics {
+                Some(a) => super::analyse_next(&newer.checked, a, &checked, self.as_of),
+                None => super::analyse_alone(&checked, self.as_of),
+            };
+            let version = Arc::new(Version { checked, analytics });
+            if versions.send(Arc::clone(&version)).is_err() {
+                return;
+            }
+            newer = version;
+        }
+    }
+}
+
+/// Each commit's digest, comparing the versions `older` sends with the one after each.
+fn digests(
+    commits: &[LoggedCommit],
+    head: Arc<Version>,
+    older: mpsc::Receiver<Arc<Version>>,
+    shallow: bool,
+    as_of: Option<Date>,
+) -> Vec<CommitChanges> {
+    let mut found = Vec::with_capacity(commits.len());
+    let mut after = head;
+    for commit in commits {
+        let Ok(before) = older.recv() else {
+            break;
         };
-        let shallow_edge = !commit.has_parent && repository.is_shallow();
+        let shallow_edge = !commit.has_parent && shallow;
         let digest = if shallow_edge {
             None
         } else {
-            match (&before_analytics, &after_analytics) {
-                (Some(b), Some(a)) => Some(digest_of(&commit, before, b, after, a)),
-                _ => super::analyse_pair(before, after, as_of)
+            let (b, a) = (&before.checked, &after.checked);
+            match (&before.analytics, &after.analytics) {
+                (Some(ba), Some(aa)) => Some(digest_of(commit, b, ba, a, aa)),
+                _ => super::analyse_pair(b, a, as_of)
                     .ok()
-                    .map(|(b, a)| digest_of(&commit, before, &b, after, &a)),
+                    .map(|(ba, aa)| digest_of(commit, b, &ba, a, &aa)),
             }
         };
         found.push(CommitChanges {
             short: commit.id[..commit.id.len().min(7)].to_string(),
             date: day_of(&commit.at),
-            commit: commit.id,
-            author: commit.author,
-            at: commit.at,
-            message: commit.message,
+            commit: commit.id.clone(),
+            author: commit.author.clone(),
+            at: commit.at.clone(),
+            message: commit.message.clone(),
             digest,
         });
-        after_analytics = before_analytics;
+        after = before;
     }
-    Ok(RecentChanges::new(found, None))
+    found
 }
 
 fn digest_of(

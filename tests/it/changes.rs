@@ -682,6 +682,14 @@ fn the_history_read_beside_the_working_tree_equals_the_history_read_from_git() {
         assert_eq!(alone.commits.len(), 7, "{label}: {:?}", alone.note);
         assert!(alone.commits.iter().all(|c| c.digest.is_some()), "{label}");
         assert_eq!(beside, alone, "{label}");
+        // From a worker of a one-thread rayon pool (the preview rebuilds on one) the versions
+        // are made and compared in turn, not on two threads: the same history, no deadlock.
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .build()
+            .expect("pool");
+        let in_pool = pool.install(|| recent(&repo.path, "site.yaml", 10, None, None));
+        assert_eq!(in_pool, alone, "{label}, in a pool");
     };
     from_both("clean");
 
