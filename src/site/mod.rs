@@ -1003,6 +1003,8 @@ fn render_site_timed(
     preview: Option<&Preview>,
 ) -> Result<Vec<(&'static str, Duration)>, RenderError> {
     let renderer = s.renderer;
+    let recorder = reuse::Recorder::new(out);
+    let out: &dyn Sink = if preview.is_some() { &recorder } else { out };
     let mut ctx = Ctx::new(renderer, s.site, s.config, s.history, s.analytics, out);
     ctx.hidden = s.hidden.clone();
     let mut times = Vec::new();
@@ -1037,10 +1039,24 @@ fn render_site_timed(
         .filter(|(name, _)| audience::shows_section(&ctx.hidden, name))
         .map(|(name, group)| {
             let start = Instant::now();
+            let put_kept = |files: &[(String, Arc<[u8]>)]| {
+                for (path, bytes) in files {
+                    out.put_kept(path.clone(), bytes.clone());
+                }
+            };
             let files = match ctx.reuse.and_then(|r| r.group(&ctx, name)) {
-                Some(files) => files.to_vec(),
+                Some(files) => {
+                    put_kept(files);
+                    files.to_vec()
+                }
                 None if preview.is_some() && reuse::KEPT_GROUPS.contains(name) => {
-                    kept_files(group(&ctx)?)
+                    let mut files = kept_files(group(&ctx)?);
+                    put_kept(&files);
+                    if *name == "taxonomy" {
+                        // Handed over one by one while the group ran.
+                        files.extend(recorder.take_term_pages());
+                    }
+                    files
                 }
                 None => {
                     for (path, bytes) in group(&ctx)? {
@@ -1049,9 +1065,6 @@ fn render_site_timed(
                     return Ok((*name, start.elapsed()));
                 }
             };
-            for (path, bytes) in &files {
-                out.put_kept(path.clone(), bytes.clone());
-            }
             let mut kept = kept_groups.lock().unwrap_or_else(|p| p.into_inner());
             kept.insert(*name, files);
             Ok((*name, start.elapsed()))

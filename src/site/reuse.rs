@@ -14,10 +14,10 @@
 //! test in `tests.rs`).
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
-use super::context::{Ctx, Terms};
-use super::{Analysed, LastAnalysis};
+use super::context::{Ctx, Taxonomy, Terms};
+use super::{Analysed, LastAnalysis, Sink};
 use crate::analytics::Analytics;
 use crate::index::SearchDoc;
 use crate::model::{Customer, Site};
@@ -161,8 +161,9 @@ fn equal_but_body(a: &Customer, b: &Customer) -> bool {
 
 /// The page groups whose files depend on no record's body: they are the last rebuild's files
 /// when [`SinceLast::aggregates_same`]. (The customer index, term and playbook pages hand
-/// their pages over one by one and are memoised per page instead.)
-pub(super) const KEPT_GROUPS: [&str; 9] = [
+/// their pages over one by one and are memoised per page instead; the term pages are kept with
+/// [`Recorder`].)
+pub(super) const KEPT_GROUPS: [&str; 11] = [
     "dashboard",
     "changes",
     "rankings",
@@ -172,7 +173,56 @@ pub(super) const KEPT_GROUPS: [&str; 9] = [
     "service",
     "prospects",
     "exports",
+    "playbooks",
+    "taxonomy",
 ];
+
+/// A sink that also remembers the term pages handed over one by one, so that the taxonomy group
+/// can be kept whole like the groups that return their files.
+pub(super) struct Recorder<'s> {
+    pub inner: &'s dyn Sink,
+    term_pages: Mutex<Vec<(String, Arc<[u8]>)>>,
+}
+
+impl<'s> Recorder<'s> {
+    pub fn new(inner: &'s dyn Sink) -> Self {
+        Recorder {
+            inner,
+            term_pages: Mutex::default(),
+        }
+    }
+
+    /// The term pages handed over since the last call.
+    pub fn take_term_pages(&self) -> Vec<(String, Arc<[u8]>)> {
+        std::mem::take(&mut *self.term_pages.lock().unwrap_or_else(|p| p.into_inner()))
+    }
+}
+
+impl Sink for Recorder<'_> {
+    fn put(&self, path: String, bytes: Vec<u8>) {
+        self.inner.put(path, bytes);
+    }
+
+    fn put_shared(&self, path: String, page: Arc<str>) {
+        let is_term_page = Taxonomy::ALL.iter().any(|t| {
+            path.strip_prefix(t.key())
+                .is_some_and(|rest| rest.starts_with('/'))
+        });
+        if is_term_page {
+            let mut pages = self.term_pages.lock().unwrap_or_else(|p| p.into_inner());
+            pages.push((path.clone(), Arc::from(page.clone())));
+        }
+        self.inner.put_shared(path, page);
+    }
+
+    fn put_kept(&self, path: String, bytes: Arc<[u8]>) {
+        self.inner.put_kept(path, bytes);
+    }
+
+    fn expect(&self, pages: usize) {
+        self.inner.expect(pages);
+    }
+}
 
 /// What the preview keeps of its last rebuild for the next one.
 #[derive(Default)]
