@@ -1034,6 +1034,7 @@ fn render_site_timed(
         out.put(path.clone(), bytes.clone());
     }
     let kept_groups = Mutex::new(std::collections::HashMap::new());
+    let any_taken_whole = std::sync::atomic::AtomicBool::new(false);
     let groups: Vec<(&'static str, Duration)> = GROUPS
         .par_iter()
         .filter(|(name, _)| audience::shows_section(&ctx.hidden, name))
@@ -1046,6 +1047,7 @@ fn render_site_timed(
             };
             let files = match ctx.reuse.and_then(|r| r.group(&ctx, name)) {
                 Some(files) => {
+                    any_taken_whole.store(true, Ordering::Relaxed);
                     put_kept(files);
                     files.to_vec()
                 }
@@ -1086,6 +1088,9 @@ fn render_site_timed(
             )?
             .into_bytes(),
     );
+    if let Some(preview) = preview.filter(|_| any_taken_whole.into_inner()) {
+        preview.memo.keep_unasked();
+    }
     Ok(times)
 }
 
