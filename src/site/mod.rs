@@ -1095,7 +1095,7 @@ fn render_site_timed(
 }
 
 /// A group's files as the preview keeps them between rebuilds.
-fn kept_files(files: Files) -> Vec<(String, Arc<[u8]>)> {
+fn kept_files(files: Files) -> reuse::KeptFiles {
     files.into_iter().map(|(p, b)| (p, Arc::from(b))).collect()
 }
 

@@ -159,6 +159,9 @@ fn equal_but_body(a: &Customer, b: &Customer) -> bool {
         && *body_line == b.body_line
 }
 
+/// A page group's files, as the preview keeps them between rebuilds.
+pub(super) type KeptFiles = Vec<(String, Arc<[u8]>)>;
+
 /// The page groups whose files depend on no record's body: they are the last rebuild's files
 /// when [`SinceLast::aggregates_same`]. (The customer index, term and playbook pages hand
 /// their pages over one by one and are memoised per page instead; the term pages are kept with
@@ -181,7 +184,7 @@ pub(super) const KEPT_GROUPS: [&str; 11] = [
 /// can be kept whole like the groups that return their files.
 pub(super) struct Recorder<'s> {
     pub inner: &'s dyn Sink,
-    term_pages: Mutex<Vec<(String, Arc<[u8]>)>>,
+    term_pages: Mutex<KeptFiles>,
 }
 
 impl<'s> Recorder<'s> {
@@ -193,7 +196,7 @@ impl<'s> Recorder<'s> {
     }
 
     /// The term pages handed over since the last call.
-    pub fn take_term_pages(&self) -> Vec<(String, Arc<[u8]>)> {
+    pub fn take_term_pages(&self) -> KeptFiles {
         std::mem::take(&mut *self.term_pages.lock().unwrap_or_else(|p| p.into_inner()))
     }
 }
@@ -231,7 +234,7 @@ pub(crate) struct Kept {
     fingerprints: Vec<(u64, u64)>,
     terms: Terms,
     /// The files of the [`KEPT_GROUPS`] and the renderer's inputs they were rendered with.
-    groups: HashMap<&'static str, Vec<(String, Arc<[u8]>)>>,
+    groups: HashMap<&'static str, KeptFiles>,
     renderer_inputs: u64,
     /// The analysis the kept values were made of.
     analytics: Option<Arc<Analytics>>,
@@ -247,14 +250,12 @@ pub(crate) struct Reuse<'p> {
 
 impl Reuse<'_> {
     /// The last rebuild's files of `group`, when they are still this rebuild's.
-    pub fn group(&self, ctx: &Ctx, group: &str) -> Option<&[(String, Arc<[u8]>)]> {
+    pub fn group(&self, ctx: &Ctx, group: &str) -> Option<&KeptFiles> {
         let usable = self.since.aggregates_same()
             && ctx.hidden.is_empty()
             && self.last.renderer_inputs == ctx.r.inputs()
             && self.last.terms == ctx.terms;
-        usable
-            .then(|| self.last.groups.get(group).map(Vec::as_slice))
-            .flatten()
+        usable.then(|| self.last.groups.get(group)).flatten()
     }
 }
 
@@ -263,7 +264,7 @@ impl Kept {
     pub fn new(
         ctx: &Ctx,
         fingerprints: Vec<(u64, u64)>,
-        groups: HashMap<&'static str, Vec<(String, Arc<[u8]>)>>,
+        groups: HashMap<&'static str, KeptFiles>,
         analytics: Option<Arc<Analytics>>,
     ) -> Self {
         Kept {

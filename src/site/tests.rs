@@ -515,7 +515,8 @@ fn preview_after_a_sequence_of_saves_equals_a_fresh_build() {
     let renamed = with_note.replace("name: 深圳海星电子有限公司", "name: 深圳蓝湾电子有限公司");
     // Above every other record: the revenue ranking changes order.
     let reordered = renamed.replace("revenue: 980000", "revenue: 9800000");
-    let steps: Vec<(&str, Box<dyn Fn()>)> = vec![
+    type Save<'s> = Box<dyn Fn() + 's>;
+    let steps: Vec<(&str, Save)> = vec![
         ("body edit", Box::new(|| write(&haixing, &with_note))),
         (
             "second body edit",
