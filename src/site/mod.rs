@@ -1040,35 +1040,21 @@ fn render_site_timed(
         .filter(|(name, _)| audience::shows_section(&ctx.hidden, name))
         .map(|(name, group)| {
             let start = Instant::now();
-            let put_kept = |files: &[(String, Arc<[u8]>)]| {
-                for (path, bytes) in files {
-                    out.put_kept(path.clone(), bytes.clone());
+            let keep = preview.is_some() && reuse::KEPT_GROUPS.contains(name);
+            if let Some(files) = ctx.reuse.and_then(|r| r.group(&ctx, name)) {
+                any_taken_whole.store(true, Ordering::Relaxed);
+                put_kept(out, files);
+                let mut kept = kept_groups.lock().unwrap_or_else(|p| p.into_inner());
+                kept.insert(*name, files.clone());
+            } else if keep {
+                let files = render_kept_group(&ctx, name, *group, &recorder)?;
+                let mut kept = kept_groups.lock().unwrap_or_else(|p| p.into_inner());
+                kept.insert(*name, files);
+            } else {
+                for (path, bytes) in group(&ctx)? {
+                    out.put(path, bytes);
                 }
-            };
-            let files = match ctx.reuse.and_then(|r| r.group(&ctx, name)) {
-                Some(files) => {
-                    any_taken_whole.store(true, Ordering::Relaxed);
-                    put_kept(files);
-                    files.to_vec()
-                }
-                None if preview.is_some() && reuse::KEPT_GROUPS.contains(name) => {
-                    let mut files = kept_files(group(&ctx)?);
-                    put_kept(&files);
-                    if *name == "taxonomy" {
-                        // Handed over one by one while the group ran.
-                        files.extend(recorder.take_term_pages());
-                    }
-                    files
-                }
-                None => {
-                    for (path, bytes) in group(&ctx)? {
-                        out.put(path, bytes);
-                    }
-                    return Ok((*name, start.elapsed()));
-                }
-            };
-            let mut kept = kept_groups.lock().unwrap_or_else(|p| p.into_inner());
-            kept.insert(*name, files);
+            }
             Ok((*name, start.elapsed()))
         })
         .collect::<Result<_, RenderError>>()?;
@@ -1094,9 +1080,29 @@ fn render_site_timed(
     Ok(times)
 }
 
-/// A group's files as the preview keeps them between rebuilds.
-fn kept_files(files: Files) -> reuse::KeptFiles {
-    files.into_iter().map(|(p, b)| (p, Arc::from(b))).collect()
+fn put_kept(out: &dyn Sink, files: &reuse::KeptFiles) {
+    for (path, bytes) in files {
+        out.put_kept(path.clone(), bytes.clone());
+    }
+}
+
+/// Renders a group into `recorder` and returns its files as the preview keeps them: those it
+/// returns and, for the taxonomy, the term pages it handed over one by one.
+fn render_kept_group(
+    ctx: &Ctx,
+    name: &str,
+    group: Group,
+    recorder: &reuse::Recorder,
+) -> Result<reuse::KeptFiles, RenderError> {
+    let mut files: reuse::KeptFiles = group(ctx)?
+        .into_iter()
+        .map(|(path, bytes)| (path, Arc::from(bytes)))
+        .collect();
+    put_kept(recorder, &files);
+    if name == "taxonomy" {
+        files.extend(recorder.take_term_pages());
+    }
+    Ok(files)
 }
 
 /// Files that other parts of dossier add to the site, with the same [`Ctx`] as every page
