@@ -16,9 +16,11 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
+use rayon::prelude::*;
+
 use super::context::{Ctx, Taxonomy, Terms};
 use super::{Analysed, LastAnalysis, Sink};
-use crate::analytics::Analytics;
+use crate::analytics::{Analytics, CustomerMetrics};
 use crate::index::SearchDoc;
 use crate::model::{Customer, Site};
 
@@ -83,6 +85,14 @@ fn site_wide_analysis_same(last: &Analytics, now: &Analytics) -> bool {
         && last.playbooks == now.playbooks
 }
 
+/// The metrics of record `id`, usually at the same place in both lists (both in id order).
+fn metrics_at<'a>(a: &'a Analytics, i: usize, id: &str) -> Option<&'a CustomerMetrics> {
+    match a.customers.get(i) {
+        Some(m) if m.id == id => Some(m),
+        _ => a.customer(id),
+    }
+}
+
 fn compare_records(last: (&Site, &Analytics), now: (&Site, &Analytics)) -> Vec<Record> {
     let (last_records, now_records) = (&last.0.customers, &now.0.customers);
     let aligned = last_records.len() == now_records.len()
@@ -94,10 +104,11 @@ fn compare_records(last: (&Site, &Analytics), now: (&Site, &Analytics)) -> Vec<R
         return Vec::new();
     }
     last_records
-        .iter()
+        .par_iter()
         .zip(now_records)
-        .map(|(before, after)| {
-            let metrics_same = last.1.customer(&before.id) == now.1.customer(&after.id);
+        .enumerate()
+        .map(|(i, (before, after))| {
+            let metrics_same = metrics_at(last.1, i, &before.id) == metrics_at(now.1, i, &after.id);
             if !metrics_same {
                 Record::Changed
             } else if Arc::ptr_eq(before, after) {
@@ -292,7 +303,6 @@ pub(super) fn fingerprints(
     reuse: Option<&Reuse>,
     dossier: impl Fn(&Ctx, &super::context::Entry) -> u64 + Sync,
 ) -> Vec<(u64, u64)> {
-    use rayon::prelude::*;
     let last = reuse.filter(|r| {
         r.last.terms == ctx.terms
             && r.last.fingerprints.len() == ctx.customers.len()
