@@ -72,17 +72,31 @@ impl SinceLast {
     }
 }
 
+/// Whether everything of an analysis but the per-record metrics is the same. Every field is
+/// named, so that a new one has to be compared or left out on purpose.
 fn site_wide_analysis_same(last: &Analytics, now: &Analytics) -> bool {
+    let Analytics {
+        period,
+        customers: _,
+        rankings,
+        abc,
+        retention,
+        clv,
+        satisfaction,
+        complaints,
+        visits,
+        playbooks,
+    } = last;
     // `analyse_after` keeps these two `Arc`s while no figure they are made of moved.
-    Arc::ptr_eq(&last.rankings, &now.rankings)
-        && Arc::ptr_eq(&last.abc, &now.abc)
-        && last.period == now.period
-        && last.retention == now.retention
-        && last.clv == now.clv
-        && last.satisfaction == now.satisfaction
-        && last.complaints == now.complaints
-        && last.visits == now.visits
-        && last.playbooks == now.playbooks
+    Arc::ptr_eq(rankings, &now.rankings)
+        && Arc::ptr_eq(abc, &now.abc)
+        && *period == now.period
+        && *retention == now.retention
+        && *clv == now.clv
+        && *satisfaction == now.satisfaction
+        && *complaints == now.complaints
+        && *visits == now.visits
+        && *playbooks == now.playbooks
 }
 
 /// The metrics of record `id`, usually at the same place in both lists (both in id order).
