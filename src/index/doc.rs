@@ -145,10 +145,25 @@ impl CustomerFacts {
 /// as-of date, grade as displayed, revenue of the reporting year) and the page URLs under
 /// `base_url`: what `dossier build` indexes.
 pub fn site_docs(site: &Site, analytics: &Analytics, base_url: &str) -> Vec<SearchDoc> {
+    site_docs_reusing(site, analytics, base_url, &|_| None)
+}
+
+/// [`site_docs`], taking the document of the `i`-th record from `kept(i)` where it gives one
+/// (the preview keeps the documents of records that did not change).
+pub fn site_docs_reusing(
+    site: &Site,
+    analytics: &Analytics,
+    base_url: &str,
+    kept: &(dyn Fn(usize) -> Option<SearchDoc> + Sync),
+) -> Vec<SearchDoc> {
     let mut docs: Vec<SearchDoc> = site
         .customers
         .iter()
-        .map(|c| {
+        .enumerate()
+        .map(|(i, c)| {
+            if let Some(doc) = kept(i) {
+                return doc;
+            }
             let url = urls::record_url(base_url, &c.source.path).unwrap_or_default();
             let facts = match analytics.customer(&c.id) {
                 Some(m) => CustomerFacts {

@@ -26,7 +26,7 @@ pub mod update;
 pub use build::{Limits, build_index, build_index_with};
 pub use doc::{
     Card, CustomerFacts, DocKind, SearchDoc, SortKeys, customer_doc, markdown_text, playbook_doc,
-    site_docs,
+    site_docs, site_docs_reusing,
 };
 pub use fields::{DataGroup, Field, FieldClass};
 pub use paths::{MANIFEST, manifest_id};

@@ -66,6 +66,17 @@ impl PageMemo {
         Ok(page)
     }
 
+    /// Keeps the last build's pages that this one did not ask for, for the next build: the
+    /// preview asks nothing of a page group it takes whole from the last rebuild, and the next
+    /// rebuild that renders the group again should still find its unchanged pages.
+    pub fn keep_unasked(&self) {
+        let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        let unasked = std::mem::take(&mut state.previous);
+        for (key, page) in unasked {
+            state.current.entry(key).or_insert(page);
+        }
+    }
+
     #[cfg(test)]
     fn len(&self) -> usize {
         self.state.lock().map(|s| s.current.len()).unwrap_or(0)
@@ -135,6 +146,23 @@ mod tests {
         memo.page(key("a", &1), || render("a1")).unwrap();
         assert_eq!(renders.get(), 3);
         assert_eq!(memo.len(), 1, "pages not asked for are forgotten");
+    }
+
+    #[test]
+    fn pages_not_asked_for_can_be_kept_for_the_next_build() {
+        let memo = PageMemo::default();
+        let render = |text: &str| Ok::<_, ()>(text.to_string());
+        memo.begin();
+        memo.page(key("a", &1), || render("a1")).unwrap();
+        memo.begin();
+        memo.keep_unasked();
+        memo.begin();
+        memo.page(key("a", &1), || render("a1")).unwrap();
+        assert_eq!(
+            memo.renders(),
+            0,
+            "kept through a build that did not ask for it"
+        );
     }
 
     #[test]

@@ -227,6 +227,11 @@ impl Renderer {
         self.audience.as_ref()
     }
 
+    /// The fingerprint of the theme, configuration and globals every page is rendered with.
+    pub fn inputs(&self) -> u64 {
+        self.inputs
+    }
+
     /// Sets a value every template sees, e.g. `build` (as-of date, reporting year).
     pub fn set_global(&mut self, key: &'static str, value: &impl Serialize) {
         self.inputs = memo::fingerprint(&(self.inputs, key, value));

@@ -104,7 +104,7 @@ impl Taxonomy {
 /// Term → page slug, per taxonomy. Slugs keep letters and digits of any script, `-` and `_`;
 /// other characters become `-`; clashes (also when they differ only in case, for
 /// case-insensitive file systems) get `-2`, `-3`… in term order.
-#[derive(Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub(crate) struct Terms {
     slugs: BTreeMap<Taxonomy, BTreeMap<String, String>>,
 }
@@ -280,6 +280,8 @@ pub(crate) struct Ctx<'a> {
     /// Where the preview takes the search documents to index after the pages are published;
     /// `None`: the index is built with the pages.
     pub search_docs: Option<&'a std::sync::Mutex<Option<Vec<crate::index::SearchDoc>>>>,
+    /// What the preview takes from its last rebuild (`None`: every value is computed).
+    pub reuse: Option<&'a super::reuse::Reuse<'a>>,
     /// Where pages go as soon as they are rendered.
     out: &'a dyn super::Sink,
     /// What the audience being built may not see: the values are gone from `site` and `a`
@@ -350,19 +352,21 @@ impl<'a> Ctx<'a> {
             terms,
             inputs: Vec::new(),
             search_docs: None,
+            reuse: None,
             out,
             hidden: Default::default(),
         }
     }
 
-    /// Computes the fingerprints of every customer (its dossier's with `dossier`, its row's),
-    /// once per build, for the memo keys of the dossiers and of every page listing customers.
-    pub fn set_inputs(&mut self, dossier: impl Fn(&Ctx, &Entry) -> u64 + Sync) {
-        self.inputs = self
-            .customers
-            .par_iter()
-            .map(|e| (dossier(self, e), self.row_fingerprint(e)))
-            .collect();
+    /// Sets the fingerprints of every customer, in the order of `customers`, computed
+    /// elsewhere (see [`super::reuse::fingerprints`]).
+    pub fn set_fingerprints(&mut self, fingerprints: Vec<(u64, u64)>) {
+        self.inputs = fingerprints;
+    }
+
+    /// The fingerprints set for the memo keys, in the order of `customers`.
+    pub fn fingerprints_all(&self) -> &[(u64, u64)] {
+        &self.inputs
     }
 
     /// The fingerprint of everything a customer's dossier is made of (0 without a page memo).
@@ -378,9 +382,16 @@ impl<'a> Ctx<'a> {
     }
 
     fn fingerprints(&self, e: &Entry) -> (u64, u64) {
-        self.by_id
-            .get(e.c.id.as_str())
-            .and_then(|&i| self.inputs.get(i))
+        // Term pages ask this for every row they show: an entry of `customers` finds its place
+        // from its address rather than by hashing its id.
+        let offset = (e as *const Entry as usize).wrapping_sub(self.customers.as_ptr() as usize);
+        let at = offset / std::mem::size_of::<Entry>().max(1);
+        let place = match self.customers.get(at) {
+            Some(found) if std::ptr::eq(found, e) => Some(at),
+            _ => self.by_id.get(e.c.id.as_str()).copied(),
+        };
+        place
+            .and_then(|i| self.inputs.get(i))
             .copied()
             .unwrap_or((0, 0))
     }

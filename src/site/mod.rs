@@ -25,6 +25,7 @@ mod prospects;
 mod rankings;
 mod report_tables;
 mod retention;
+mod reuse;
 mod satisfaction;
 mod service;
 mod taxonomy;
@@ -241,6 +242,8 @@ pub struct PreviewCache {
     /// The last rebuild's analysis: the next one starts from it.
     analysis: Mutex<Option<LastAnalysis>>,
     pages: Arc<PageMemo>,
+    /// What the last rebuild's pages were made of, and its aggregate pages and exports.
+    kept: reuse::Kept,
     /// The last search index built (with its documents), and its files.
     search: Option<(crate::index::LiveIndex, Shared)>,
 }
@@ -322,14 +325,26 @@ pub fn render_cached_first(
         .filter(|changed| (1..=FIRST_PAGES_AT_MOST).contains(&changed.len()))
         .unwrap_or_default();
     let docs = Mutex::new(None);
+    let last_kept = std::mem::take(&mut cache.kept);
+    let kept = Mutex::new(None);
     let preview = Preview {
         memo: cache.pages.clone(),
         analysis: &cache.analysis,
         search_docs: &docs,
         first: (changed, first),
         started: start,
+        last_kept: &last_kept,
+        last_docs: cache.search.as_ref().map(|(index, _)| index.docs()),
+        since: reuse::SinceLast::default(),
+        analytics: None,
+        kept: &kept,
     };
-    let rendered = render_to_memory(root, options, checked, Some(preview), phases)?;
+    let rendered = render_to_memory(root, options, checked, Some(preview), phases);
+    cache.kept = kept
+        .into_inner()
+        .unwrap_or_else(|p| p.into_inner())
+        .unwrap_or(last_kept);
+    let rendered = rendered?;
     let Ok(mut rendered) = rendered else {
         return Ok(rendered);
     };
@@ -371,6 +386,7 @@ struct LastAnalysis {
     site: Site,
     config: SiteConfig,
     analytics: Arc<Analytics>,
+    history: History,
 }
 
 struct Preview<'p> {
@@ -380,6 +396,13 @@ struct Preview<'p> {
     search_docs: &'p SearchDocs,
     first: (&'p [String], &'p (dyn Fn(Shared) + Sync)),
     started: Instant,
+    /// What the last rebuild kept, and what it differs in from this one.
+    last_kept: &'p reuse::Kept,
+    last_docs: Option<&'p [crate::index::SearchDoc]>,
+    since: reuse::SinceLast,
+    /// This rebuild's analysis, and where what it keeps is left.
+    analytics: Option<Arc<Analytics>>,
+    kept: &'p Mutex<Option<reuse::Kept>>,
 }
 
 fn render_to_memory(
@@ -414,6 +437,10 @@ pub(crate) trait Sink: Sync {
     /// [`Sink::put`] for a page the preview's memo holds: kept as it is where that saves a copy.
     fn put_shared(&self, path: String, page: Arc<str>) {
         self.put(path, page.as_bytes().to_vec());
+    }
+    /// [`Sink::put`] for a file the preview keeps from one rebuild to the next.
+    fn put_kept(&self, path: String, bytes: Arc<[u8]>) {
+        self.put(path, bytes.to_vec());
     }
     /// About how many pages the site has, known once rendering starts.
     fn expect(&self, _pages: usize) {}
@@ -454,6 +481,10 @@ impl Sink for Memory {
 
     fn put_shared(&self, path: String, page: Arc<str>) {
         self.insert(path, Arc::from(page));
+    }
+
+    fn put_kept(&self, path: String, bytes: Arc<[u8]>) {
+        self.insert(path, bytes);
     }
 }
 
@@ -626,12 +657,23 @@ fn render_checked<S: Sink>(
         Ok(analysed) => analysed,
         Err(invalid) => return Ok(Err(invalid)),
     };
+    let mut preview = preview;
+    if let Some(preview) = preview.as_mut() {
+        if let Some(last) = last
+            .as_ref()
+            .filter(|l| preview.last_kept.made_of(&l.analytics))
+        {
+            preview.since = reuse::SinceLast::new(last, &analysed);
+        }
+        preview.analytics = Some(Arc::clone(&analysed.analytics));
+    }
     drop(last);
     if let Some(slot) = slot {
         *slot.lock().unwrap_or_else(|p| p.into_inner()) = Some(LastAnalysis {
             site: analysed.site.clone(),
             config: analysed.config.clone(),
             analytics: Arc::clone(&analysed.analytics),
+            history: analysed.history.clone(),
         });
     }
     let audience = chosen_audience(&analysed.config, options)?.cloned();
@@ -968,9 +1010,17 @@ fn render_site_timed(
     preview: Option<&Preview>,
 ) -> Result<Vec<(&'static str, Duration)>, RenderError> {
     let renderer = s.renderer;
+    let recorder = reuse::Recorder::new(out);
+    let out: &dyn Sink = if preview.is_some() { &recorder } else { out };
     let mut ctx = Ctx::new(renderer, s.site, s.config, s.history, s.analytics, out);
     ctx.hidden = s.hidden.clone();
     let mut times = Vec::new();
+    let reuse = preview.map(|p| reuse::Reuse {
+        since: &p.since,
+        last: p.last_kept,
+        last_docs: p.last_docs,
+    });
+    ctx.reuse = reuse.as_ref();
     if let Some(preview) = preview {
         ctx.search_docs = Some(preview.search_docs);
         let (changed, first) = preview.first;
@@ -982,25 +1032,46 @@ fn render_site_timed(
     // Without fingerprints, every memoised dossier would have the same key.
     if renderer.memoised() {
         let start = Instant::now();
-        ctx.set_inputs(customers::dossier_inputs);
+        let fingerprints = reuse::fingerprints(&ctx, ctx.reuse, customers::dossier_inputs);
+        ctx.set_fingerprints(fingerprints);
         times.push(("fingerprints", start.elapsed()));
     }
     out.expect(ctx.expected_pages());
     for (path, bytes) in renderer.static_files() {
         out.put(path.clone(), bytes.clone());
     }
+    let kept_groups = Mutex::new(std::collections::HashMap::new());
+    let any_taken_whole = std::sync::atomic::AtomicBool::new(false);
     let groups: Vec<(&'static str, Duration)> = GROUPS
         .par_iter()
         .filter(|(name, _)| audience::shows_section(&ctx.hidden, name))
         .map(|(name, group)| {
             let start = Instant::now();
-            for (path, bytes) in group(&ctx)? {
-                out.put(path, bytes);
+            let keep = preview.is_some() && reuse::KEPT_GROUPS.contains(name);
+            if let Some(files) = ctx.reuse.and_then(|r| r.group(&ctx, name)) {
+                any_taken_whole.store(true, Ordering::Relaxed);
+                put_kept(out, files);
+                let mut kept = kept_groups.lock().unwrap_or_else(|p| p.into_inner());
+                kept.insert(*name, files.clone());
+            } else if keep {
+                let files = render_kept_group(&ctx, name, *group, &recorder)?;
+                let mut kept = kept_groups.lock().unwrap_or_else(|p| p.into_inner());
+                kept.insert(*name, files);
+            } else {
+                for (path, bytes) in group(&ctx)? {
+                    out.put(path, bytes);
+                }
             }
             Ok((*name, start.elapsed()))
         })
         .collect::<Result<_, RenderError>>()?;
     times.extend(groups);
+    if let Some(preview) = preview {
+        let groups = kept_groups.into_inner().unwrap_or_else(|p| p.into_inner());
+        let fingerprints = ctx.fingerprints_all().to_vec();
+        let kept = reuse::Kept::new(&ctx, fingerprints, groups, preview.analytics.clone());
+        *preview.kept.lock().unwrap_or_else(|p| p.into_inner()) = Some(kept);
+    }
     out.put(
         "404.html".into(),
         renderer
@@ -1010,14 +1081,42 @@ fn render_site_timed(
             )?
             .into_bytes(),
     );
+    if let Some(preview) = preview.filter(|_| any_taken_whole.into_inner()) {
+        preview.memo.keep_unasked();
+    }
     Ok(times)
+}
+
+fn put_kept(out: &dyn Sink, files: &reuse::KeptFiles) {
+    for (path, bytes) in files {
+        out.put_kept(path.clone(), bytes.clone());
+    }
+}
+
+/// Renders a group into `recorder` and returns its files as the preview keeps them: those it
+/// returns and, for the taxonomy, the term pages it handed over one by one.
+fn render_kept_group(
+    ctx: &Ctx,
+    name: &str,
+    group: Group,
+    recorder: &reuse::Recorder,
+) -> Result<reuse::KeptFiles, RenderError> {
+    let mut files: reuse::KeptFiles = group(ctx)?
+        .into_iter()
+        .map(|(path, bytes)| (path, Arc::from(bytes)))
+        .collect();
+    put_kept(recorder, &files);
+    if name == "taxonomy" {
+        files.extend(recorder.take_term_pages());
+    }
+    Ok(files)
 }
 
 /// Files that other parts of dossier add to the site, with the same [`Ctx`] as every page
 /// (site, analytics, renderer, base URL). The search index and its page go here; the preview
 /// takes the search documents to index them itself (see [`render_cached`]).
 fn extra_files(ctx: &Ctx) -> Result<Files, RenderError> {
-    let docs = crate::index::site_docs(ctx.site, ctx.a, &ctx.base);
+    let docs = reuse::search_docs(ctx, ctx.reuse);
     let mut files: Files = match ctx.search_docs {
         Some(slot) => {
             *slot.lock().unwrap_or_else(|p| p.into_inner()) = Some(docs);

@@ -497,3 +497,110 @@ fn preview_after_edits_equals_a_fresh_build_and_its_index_finds_the_new_name() {
     assert!(found("蓝湾电子"));
     assert!(!found("海星"));
 }
+
+/// After any sequence of saves the preview's files are a fresh build's byte for byte (the
+/// search index: the same terms and postings; only where its shards split may differ), and a
+/// save of a record's body alone keeps the aggregate pages and exports of the last rebuild.
+#[test]
+fn preview_after_a_sequence_of_saves_equals_a_fresh_build() {
+    let site = sample_site();
+    let customers = site.path().join("content/customers");
+    let haixing = customers.join("shenzhen-haixing.md");
+    let text = fs::read_to_string(&haixing).unwrap();
+    let added = customers.join("xiamen-haiwan.md");
+    let mingda = customers.join("hangzhou-mingda.md");
+    let mingda_text = fs::read_to_string(&mingda).unwrap();
+    let write = |path: &Path, content: &str| fs::write(path, content).unwrap();
+    let with_note = format!("{text}\n新的备注：下季度追加订单。\n");
+    let renamed = with_note.replace("name: 深圳海星电子有限公司", "name: 深圳蓝湾电子有限公司");
+    // Above every other record: the revenue ranking changes order.
+    let reordered = renamed.replace("revenue: 980000", "revenue: 9800000");
+    type Save<'s> = Box<dyn Fn() + 's>;
+    let steps: Vec<(&str, Save)> = vec![
+        ("body edit", Box::new(|| write(&haixing, &with_note))),
+        (
+            "second body edit",
+            Box::new(|| write(&haixing, &format!("{with_note}再一行。\n"))),
+        ),
+        ("name change", Box::new(|| write(&haixing, &renamed))),
+        (
+            "revenue that reorders",
+            Box::new(|| write(&haixing, &reordered)),
+        ),
+        (
+            "new record",
+            Box::new(|| {
+                let record = text
+                    .replace("id: KH-002", "id: KH-090")
+                    .replace("name: 深圳海星电子有限公司", "name: 厦门海湾贸易有限公司")
+                    .replace("region: 华南", "region: 华东南");
+                write(&added, &record);
+            }),
+        ),
+        (
+            "body edit of another record",
+            Box::new(|| write(&mingda, &format!("{mingda_text}\n备注。\n"))),
+        ),
+        (
+            "removed record",
+            Box::new(|| fs::remove_file(&added).unwrap()),
+        ),
+        ("unchanged", Box::new(|| {})),
+    ];
+    let mut cache = PreviewCache::default();
+    let (mut last, _) = preview(site.path(), &mut cache);
+    for (step, save) in &steps {
+        save();
+        let (files, _) = preview(site.path(), &mut cache);
+        assert_same_as_fresh(&files, &fresh(site.path()), step);
+        if step.contains("body edit") {
+            let export = "data/metrics.json";
+            assert!(
+                Arc::ptr_eq(&files[export], &last[export]),
+                "{step}: exports kept"
+            );
+        }
+        last = files;
+    }
+
+    // An invalid save, then its fix.
+    write(&haixing, &text.replace("stage: active", "stage: bogus"));
+    let options = BuildOptions::default();
+    let invalid = render_cached(site.path(), &options, &mut cache).unwrap();
+    assert!(invalid.is_err(), "an unknown stage is an error");
+    write(&haixing, &format!("{text}\n修好了。\n"));
+    let (files, _) = preview(site.path(), &mut cache);
+    assert_same_as_fresh(&files, &fresh(site.path()), "fix after an invalid save");
+}
+
+fn assert_same_as_fresh(files: &Files, fresh: &Files, step: &str) {
+    let is_index = |p: &str| p.starts_with("search/") && p != "search/index.html";
+    let pages = |f: &Files| -> Vec<String> { f.keys().filter(|p| !is_index(p)).cloned().collect() };
+    assert_eq!(pages(files), pages(fresh), "{step}: the same files");
+    for path in pages(fresh) {
+        assert!(
+            files[&path] == fresh[&path],
+            "{step}: {path} differs from a fresh build"
+        );
+    }
+    let terms = |files: &Files| {
+        let index: BTreeMap<String, Vec<u8>> = files
+            .iter()
+            .filter(|(p, _)| is_index(p))
+            .map(|(p, b)| (p.clone(), b.to_vec()))
+            .collect();
+        let reader = crate::index::Reader::open(&index).unwrap();
+        let mut all = BTreeMap::new();
+        for i in 0..reader.shards.len() {
+            for (term, data) in &reader.shard(i).unwrap().terms {
+                all.insert(term.clone(), format!("{:?}", data.postings));
+            }
+        }
+        all
+    };
+    assert_eq!(
+        terms(files),
+        terms(fresh),
+        "{step}: the search index's terms"
+    );
+}

@@ -315,8 +315,34 @@ fn bench_queries(docs: &[SearchDoc]) -> Vec<String> {
     queries
 }
 
+/// What `--bench-preview` changes in the record at each rebuild.
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub(crate) enum Edit {
+    /// A line appended to the Markdown body: only the record's dossier and search document.
+    Notes,
+    /// The record's name: its row in every list, the aggregates and the exports too.
+    Name,
+}
+
+impl Edit {
+    /// The record's text at edit `round` (from 1).
+    fn apply(self, original: &str, round: usize) -> String {
+        match self {
+            Edit::Notes => format!("{original}\nEdit {round}: more notes.\n"),
+            Edit::Name => original
+                .lines()
+                .map(|line| match line.starts_with("name:") {
+                    true => format!("name: \"Renamed {round}\""),
+                    false => line.to_string(),
+                })
+                .collect::<Vec<_>>()
+                .join("\n"),
+        }
+    }
+}
+
 /// Preview rebuilds after editing one record, timed like `dossier serve -v` prints them.
-pub(crate) fn bench_preview(site: &Path, rebuilds: usize) -> ExitCode {
+pub(crate) fn bench_preview(site: &Path, rebuilds: usize, edit: Edit) -> ExitCode {
     let options = dossier::site::BuildOptions {
         base_url: Some("/".to_string()),
         ..Default::default()
@@ -339,7 +365,7 @@ pub(crate) fn bench_preview(site: &Path, rebuilds: usize) -> ExitCode {
     let (mut consistent, mut indexed) = (Vec::new(), Vec::new());
     for round in 0..=rebuilds {
         if round > 0 {
-            let text = format!("{original}\nEdit {round}: more notes.\n");
+            let text = edit.apply(&original, round);
             if std::fs::write(&record, text).is_err() {
                 status = ExitCode::FAILURE;
                 break;

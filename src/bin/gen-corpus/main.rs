@@ -49,6 +49,15 @@ struct Args {
     /// With --bench-preview: how many edits and rebuilds.
     #[arg(long, default_value_t = 5, value_name = "REBUILDS")]
     rebuilds: usize,
+    /// With --bench-preview: what each edit changes: `notes` (a line appended to the body) or
+    /// `name` (the record's name, which every list and export shows).
+    #[arg(
+        long,
+        default_value = "notes",
+        value_name = "EDIT",
+        requires = "bench_preview"
+    )]
+    edit: bench::Edit,
     /// With --bench-index: also write the index files under this folder.
     #[arg(long, value_name = "DIR", requires = "bench_index")]
     write: Option<PathBuf>,
@@ -63,7 +72,7 @@ fn main() -> ExitCode {
         return bench::bench_index(site, args.write.as_deref());
     }
     if let Some(site) = &args.bench_preview {
-        return bench::bench_preview(site, args.rebuilds);
+        return bench::bench_preview(site, args.rebuilds, args.edit);
     }
     let Some(out) = &args.out else {
         return ExitCode::FAILURE;

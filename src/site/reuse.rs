@@ -1,0 +1,352 @@
+//! What a preview rebuild takes from the last one instead of computing it again, and when.
+//!
+//! The last rebuild's analysis is compared with the new one ([`SinceLast`]): record by record
+//! (the same `Arc`, or equal but for the Markdown body, and equal metrics) and site-wide (the
+//! rankings and ABC analysis by pointer, the other summaries, configuration, playbooks and
+//! history by value). From that:
+//!
+//! - the fingerprints of an unchanged record are the last ones ([`fingerprints`]);
+//! - the aggregate pages and exports ([`KEPT_GROUPS`]) are the last files when no record changed
+//!   but for its body, and nothing site-wide moved ([`Kept::group`]);
+//! - an unchanged record's search document is the last one ([`search_docs`]).
+//!
+//! Each is what a fresh build would make of the same sources, byte for byte (see the sequence
+//! test in `tests.rs`).
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use rayon::prelude::*;
+
+use super::context::{Ctx, Taxonomy, Terms};
+use super::{Analysed, LastAnalysis, Sink};
+use crate::analytics::{Analytics, CustomerMetrics};
+use crate::index::SearchDoc;
+use crate::model::{Customer, Site};
+
+/// How a record compares with the last rebuild's record at the same place.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Record {
+    /// The same record and the same metrics.
+    Same,
+    /// Only the Markdown body differs (no list or aggregate shows it); the same metrics.
+    BodyOnly,
+    Changed,
+}
+
+/// The differences between the last preview rebuild's analysis and this one's.
+#[derive(Debug, Default)]
+pub(crate) struct SinceLast {
+    /// One per record, in site order; empty when the records are not the same ids in the same
+    /// order (or there was no last rebuild).
+    records: Vec<Record>,
+    /// Configuration, period, playbooks, history and every site-wide analysis are the same.
+    site_wide_same: bool,
+}
+
+impl SinceLast {
+    pub(super) fn new(last: &LastAnalysis, now: &Analysed) -> Self {
+        let site_wide_same = last.config == now.config
+            && last.site.playbooks == now.site.playbooks
+            && last.history == now.history
+            && site_wide_analysis_same(&last.analytics, &now.analytics);
+        SinceLast {
+            records: compare_records((&last.site, &last.analytics), (&now.site, &now.analytics)),
+            site_wide_same,
+        }
+    }
+
+    /// Whether record `i` (in site order) and everything site-wide is as in the last rebuild.
+    fn record_same(&self, i: usize) -> bool {
+        self.site_wide_same && self.records.get(i) == Some(&Record::Same)
+    }
+
+    /// Whether what lists show of record `i` (everything but its body) is as last time.
+    fn row_same(&self, i: usize) -> bool {
+        self.site_wide_same && matches!(self.records.get(i), Some(Record::Same | Record::BodyOnly))
+    }
+
+    /// Whether no aggregate can differ: every record as last time but for its body.
+    fn aggregates_same(&self) -> bool {
+        self.site_wide_same && (0..self.records.len()).all(|i| self.row_same(i))
+    }
+}
+
+/// Whether everything of an analysis but the per-record metrics is the same. Every field is
+/// named, so that a new one has to be compared or left out on purpose.
+fn site_wide_analysis_same(last: &Analytics, now: &Analytics) -> bool {
+    let Analytics {
+        period,
+        customers: _,
+        rankings,
+        abc,
+        retention,
+        clv,
+        satisfaction,
+        complaints,
+        visits,
+        playbooks,
+    } = last;
+    // `analyse_after` keeps these two `Arc`s while no figure they are made of moved.
+    Arc::ptr_eq(rankings, &now.rankings)
+        && Arc::ptr_eq(abc, &now.abc)
+        && *period == now.period
+        && *retention == now.retention
+        && *clv == now.clv
+        && *satisfaction == now.satisfaction
+        && *complaints == now.complaints
+        && *visits == now.visits
+        && *playbooks == now.playbooks
+}
+
+/// The metrics of record `id`, usually at the same place in both lists (both in id order).
+fn metrics_at<'a>(a: &'a Analytics, i: usize, id: &str) -> Option<&'a CustomerMetrics> {
+    match a.customers.get(i) {
+        Some(m) if m.id == id => Some(m),
+        _ => a.customer(id),
+    }
+}
+
+fn compare_records(last: (&Site, &Analytics), now: (&Site, &Analytics)) -> Vec<Record> {
+    let (last_records, now_records) = (&last.0.customers, &now.0.customers);
+    let aligned = last_records.len() == now_records.len()
+        && last_records
+            .iter()
+            .zip(now_records)
+            .all(|(a, b)| a.id == b.id);
+    if !aligned {
+        return Vec::new();
+    }
+    last_records
+        .par_iter()
+        .zip(now_records)
+        .enumerate()
+        .map(|(i, (before, after))| {
+            let metrics_same = metrics_at(last.1, i, &before.id) == metrics_at(now.1, i, &after.id);
+            if !metrics_same {
+                Record::Changed
+            } else if Arc::ptr_eq(before, after) {
+                Record::Same
+            } else if equal_but_body(before, after) {
+                Record::BodyOnly
+            } else {
+                Record::Changed
+            }
+        })
+        .collect()
+}
+
+/// Whether two records differ at most in their Markdown body. Every field is named, so that a
+/// new field has to be placed on one side or the other.
+fn equal_but_body(a: &Customer, b: &Customer) -> bool {
+    let Customer {
+        source,
+        id,
+        name,
+        stage,
+        owner,
+        since,
+        kind,
+        profile,
+        tags,
+        contacts,
+        qualification,
+        sales,
+        credit,
+        payments,
+        financials,
+        satisfaction,
+        complaints,
+        visits,
+        churn,
+        body: _,
+        body_line,
+    } = a;
+    *source == b.source
+        && *id == b.id
+        && *name == b.name
+        && *stage == b.stage
+        && *owner == b.owner
+        && *since == b.since
+        && *kind == b.kind
+        && *profile == b.profile
+        && *tags == b.tags
+        && *contacts == b.contacts
+        && *qualification == b.qualification
+        && *sales == b.sales
+        && *credit == b.credit
+        && *payments == b.payments
+        && *financials == b.financials
+        && *satisfaction == b.satisfaction
+        && *complaints == b.complaints
+        && *visits == b.visits
+        && *churn == b.churn
+        && *body_line == b.body_line
+}
+
+/// A page group's files, as the preview keeps them between rebuilds.
+pub(super) type KeptFiles = Vec<(String, Arc<[u8]>)>;
+
+/// The page groups whose files depend on no record's body: they are the last rebuild's files
+/// when [`SinceLast::aggregates_same`]. (The customer index, term and playbook pages hand
+/// their pages over one by one and are memoised per page instead; the term pages are kept with
+/// [`Recorder`].)
+pub(super) const KEPT_GROUPS: [&str; 11] = [
+    "dashboard",
+    "changes",
+    "rankings",
+    "credit",
+    "retention",
+    "satisfaction",
+    "service",
+    "prospects",
+    "exports",
+    "playbooks",
+    "taxonomy",
+];
+
+/// A sink that also remembers the term pages handed over one by one, so that the taxonomy group
+/// can be kept whole like the groups that return their files.
+pub(super) struct Recorder<'s> {
+    pub inner: &'s dyn Sink,
+    term_pages: Mutex<KeptFiles>,
+}
+
+impl<'s> Recorder<'s> {
+    pub fn new(inner: &'s dyn Sink) -> Self {
+        Recorder {
+            inner,
+            term_pages: Mutex::default(),
+        }
+    }
+
+    /// The term pages handed over since the last call.
+    pub fn take_term_pages(&self) -> KeptFiles {
+        std::mem::take(&mut *self.term_pages.lock().unwrap_or_else(|p| p.into_inner()))
+    }
+}
+
+impl Sink for Recorder<'_> {
+    fn put(&self, path: String, bytes: Vec<u8>) {
+        self.inner.put(path, bytes);
+    }
+
+    fn put_shared(&self, path: String, page: Arc<str>) {
+        let is_term_page = Taxonomy::ALL.iter().any(|t| {
+            path.strip_prefix(t.key())
+                .is_some_and(|rest| rest.starts_with('/'))
+        });
+        if is_term_page {
+            let mut pages = self.term_pages.lock().unwrap_or_else(|p| p.into_inner());
+            pages.push((path.clone(), Arc::from(page.clone())));
+        }
+        self.inner.put_shared(path, page);
+    }
+
+    fn put_kept(&self, path: String, bytes: Arc<[u8]>) {
+        self.inner.put_kept(path, bytes);
+    }
+
+    fn expect(&self, pages: usize) {
+        self.inner.expect(pages);
+    }
+}
+
+/// What the preview keeps of its last rebuild for the next one.
+#[derive(Default)]
+pub(crate) struct Kept {
+    /// The fingerprints of the last rebuild's records, in site order.
+    fingerprints: Vec<(u64, u64)>,
+    terms: Terms,
+    /// The files of the [`KEPT_GROUPS`] and the renderer's inputs they were rendered with.
+    groups: HashMap<&'static str, KeptFiles>,
+    renderer_inputs: u64,
+    /// The analysis the kept values were made of.
+    analytics: Option<Arc<Analytics>>,
+}
+
+/// The preview's view of the last rebuild during this one.
+pub(crate) struct Reuse<'p> {
+    pub since: &'p SinceLast,
+    pub last: &'p Kept,
+    /// The last search index's documents: records in site order, then playbooks.
+    pub last_docs: Option<&'p [SearchDoc]>,
+}
+
+impl Reuse<'_> {
+    /// The last rebuild's files of `group`, when they are still this rebuild's.
+    pub fn group(&self, ctx: &Ctx, group: &str) -> Option<&KeptFiles> {
+        let usable = self.since.aggregates_same()
+            && ctx.hidden.is_empty()
+            && self.last.renderer_inputs == ctx.r.inputs()
+            && self.last.terms == ctx.terms;
+        usable.then(|| self.last.groups.get(group)).flatten()
+    }
+}
+
+impl Kept {
+    /// What to keep of a rebuild: its fingerprints, terms and kept groups' files.
+    pub fn new(
+        ctx: &Ctx,
+        fingerprints: Vec<(u64, u64)>,
+        groups: HashMap<&'static str, KeptFiles>,
+        analytics: Option<Arc<Analytics>>,
+    ) -> Self {
+        Kept {
+            fingerprints,
+            terms: ctx.terms.clone(),
+            groups,
+            renderer_inputs: ctx.r.inputs(),
+            analytics,
+        }
+    }
+
+    /// Whether these values were made of `analytics` (not of an older rebuild, when a later
+    /// one failed after its analysis).
+    pub fn made_of(&self, analytics: &Arc<Analytics>) -> bool {
+        self.analytics
+            .as_ref()
+            .is_some_and(|kept| Arc::ptr_eq(kept, analytics))
+    }
+}
+
+/// The fingerprints of every record (see [`Ctx::set_fingerprints`]): the last ones where the record
+/// and everything site-wide are as last time, computed for the others.
+pub(super) fn fingerprints(
+    ctx: &Ctx,
+    reuse: Option<&Reuse>,
+    dossier: impl Fn(&Ctx, &super::context::Entry) -> u64 + Sync,
+) -> Vec<(u64, u64)> {
+    let last = reuse.filter(|r| {
+        r.last.terms == ctx.terms
+            && r.last.fingerprints.len() == ctx.customers.len()
+            && ctx.customers.len() == ctx.site.customers.len()
+    });
+    ctx.customers
+        .par_iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let kept = last.and_then(|r| r.last.fingerprints.get(i).map(|f| (r, *f)));
+            match kept {
+                Some((r, fingerprints)) if r.since.record_same(i) => fingerprints,
+                Some((r, (_, row))) if r.since.row_same(i) => (dossier(ctx, e), row),
+                _ => (dossier(ctx, e), ctx.row_fingerprint(e)),
+            }
+        })
+        .collect()
+}
+
+/// The search documents of the site: the last ones of records as last time, made for the
+/// others (what [`crate::index::site_docs`] makes of every record).
+pub(super) fn search_docs(ctx: &Ctx, reuse: Option<&Reuse>) -> Vec<SearchDoc> {
+    let last = reuse
+        .filter(|_| ctx.hidden.is_empty())
+        .and_then(|r| r.last_docs.map(|docs| (r, docs)))
+        .filter(|(_, docs)| docs.len() >= ctx.site.customers.len());
+    let Some((reuse, docs)) = last else {
+        return crate::index::site_docs(ctx.site, ctx.a, &ctx.base);
+    };
+    crate::index::site_docs_reusing(ctx.site, ctx.a, &ctx.base, &|i| {
+        reuse.since.record_same(i).then(|| docs[i].clone())
+    })
+}
