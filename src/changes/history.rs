@@ -217,11 +217,11 @@ fn walk(
     let head = repository.resolve("HEAD")?;
     let files = match working {
         Some(working) => {
+            let checks = working.checks.by_path();
             let (snapshot, same) =
-                repository.snapshot_beside_working_tree(&head, config, |path| {
-                    working.checks.covers(path)
-                })?;
-            FileSet::reusing(snapshot, working.checks, same)
+                repository
+                    .snapshot_beside_working_tree(&head, config, |path| checks.covers(path))?;
+            FileSet::reusing(snapshot, &checks, same)
         }
         None => FileSet::new(repository.snapshot(&head, config)?),
     };

@@ -40,23 +40,43 @@ pub struct Checked {
     pub files: FileChecks,
 }
 
-/// The check of every record file read from the working tree, by site-relative path.
+/// The check of every record file read from the working tree.
 #[derive(Clone, Default)]
 pub struct FileChecks {
     root: PathBuf,
-    by_path: BTreeMap<String, Arc<FileResult>>,
+    results: Vec<Arc<FileResult>>,
 }
 
 impl std::fmt::Debug for FileChecks {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("FileChecks")
             .field("root", &self.root)
-            .field("files", &self.by_path.len())
+            .field("files", &self.results.len())
             .finish()
     }
 }
 
 impl FileChecks {
+    /// The checks by site-relative path (made when asked: a preview rebuild does not need it).
+    pub fn by_path(&self) -> CheckIndex<'_> {
+        CheckIndex {
+            root: &self.root,
+            by_path: self
+                .results
+                .iter()
+                .map(|result| (result.display.as_str(), result))
+                .collect(),
+        }
+    }
+}
+
+/// [`FileChecks`] by site-relative path.
+pub struct CheckIndex<'a> {
+    root: &'a Path,
+    by_path: HashMap<&'a str, &'a Arc<FileResult>>,
+}
+
+impl CheckIndex<'_> {
     /// Whether a version's file at `path` (site-relative) can be taken from this check when
     /// its bytes are the working tree's: it is no record file, or one that was checked (the
     /// walk of content/ leaves out some names a git tree may hold).
@@ -173,7 +193,7 @@ pub fn check_site_cached(
         .iter()
         .filter_map(|(path, collection)| collection.map(|c| (path, c)))
         .collect();
-    let previous = std::mem::take(&mut cache.files);
+    let mut previous = std::mem::take(&mut cache.files);
     cache.cold = previous.is_empty();
     let results: Vec<(PathBuf, Option<FileStamp>, Arc<FileResult>, bool)> = records
         .par_iter()
@@ -199,13 +219,15 @@ pub fn check_site_cached(
     cache.reread.sort();
 
     if cache.keep {
+        // The last check's table, emptied: filling a new one grew it by rehashing into fresh
+        // memory on every save of the preview.
+        previous.clear();
         for (path, file_stamp, result, _) in &results {
             if let Some(file_stamp) = file_stamp {
-                cache
-                    .files
-                    .insert(path.clone(), (*file_stamp, result.clone()));
+                previous.insert(path.clone(), (*file_stamp, result.clone()));
             }
         }
+        cache.files = previous;
     }
     let files_checked = records.len() + 1;
     let parts = Parts {
@@ -218,9 +240,9 @@ pub fn check_site_cached(
     };
     let files = FileChecks {
         root: root.to_path_buf(),
-        by_path: results
+        results: results
             .iter()
-            .map(|(_, _, result, _)| (result.display.clone(), result.clone()))
+            .map(|(_, _, result, _)| result.clone())
             .collect(),
     };
     let results = results.iter().map(|(_, _, result, _)| result.as_ref());
@@ -280,15 +302,15 @@ impl FileSet {
     /// stay out of `snapshot`, whose other files are the version's own). Every path in `same`
     /// must be a file of the version; a record file among them that `checks` lacks is an error
     /// of the caller, and is left out.
-    pub fn reusing(mut snapshot: Snapshot, checks: &FileChecks, same: BTreeSet<String>) -> FileSet {
+    pub fn reusing(mut snapshot: Snapshot, checks: &CheckIndex, same: BTreeSet<String>) -> FileSet {
         let mut fresh = FileSet::new(std::mem::take(&mut snapshot));
         for path in &same {
-            if let Some(result) = checks.by_path.get(path) {
-                fresh.results.insert(path.clone(), result.clone());
+            if let Some(result) = checks.by_path.get(path.as_str()) {
+                fresh.results.insert(path.clone(), Arc::clone(result));
             }
             fresh.snapshot.files.insert(path.clone(), Vec::new());
         }
-        fresh.on_disk = Some((checks.root.clone(), same));
+        fresh.on_disk = Some((checks.root.to_path_buf(), same));
         fresh
     }
 
