@@ -208,7 +208,7 @@ fn retention_page_shows_yearly_rates_churn_reasons_and_win_back() {
     assert_shows(
         "retention/index.html",
         &[
-            "<text class=\"chart-tick\" x=\"58\" y=\"248.6\">70%</text>",
+            "<g class=\"chart-ticks\"><text x=\"58\" y=\"248.6\">70%</text>",
             "anchor-end\" x=\"577.3\" y=\"198\">75.0% · 两率相等</text>",
             "<text class=\"chart-legend-text\" x=\"350\" y=\"286\">两率相等</text>",
             "<figure class=\"chart chart-bar\" id=\"chart-churn-reasons\">",
@@ -318,7 +318,8 @@ fn playbook_page_renders_its_body_and_the_customers_it_applies_to() {
     let text = page(path);
     // A list without filter selects leaves the rows' data-* out: count the linked names.
     assert_eq!(
-        text.matches("<th scope=\"row\"><a href=\"/customers/").count(),
+        text.matches("<th scope=\"row\"><a href=\"/customers/")
+            .count(),
         2,
         "{text}"
     );
