@@ -250,7 +250,9 @@ fn open(svg: &mut String, chart: &Chart, kind: &str) {
 const TICK_BASELINE: f64 = 0.35 * 13.0;
 
 /// Horizontal grid lines (one path; the zero line its own) with tick labels, and the category
-/// labels below. Text anchors come from style.css (`.chart-tick`, `.chart-label`).
+/// labels below. Each kind of text is one group (`chart-ticks`, `chart-labels`) that carries
+/// the class, and its anchor in style.css, for every text in it: a class per text was a fifth of
+/// a dossier's SVG.
 fn axes(svg: &mut String, chart: &Chart, plot: &Plot, tick_values: &[f64], labels: &[&str]) {
     svg.push_str("<g class=\"chart-axis\" aria-hidden=\"true\">");
     let (l, r) = (n(LEFT), n(WIDTH - plot.right));
@@ -268,25 +270,31 @@ fn axes(svg: &mut String, chart: &Chart, plot: &Plot, tick_values: &[f64], label
             y = n(plot.y(0.0))
         );
     }
-    for &t in tick_values {
-        let _ = write!(
-            svg,
-            "<text class=\"chart-tick\" x=\"{tx}\" y=\"{y}\">{label}</text>",
-            tx = n(LEFT - 6.0),
-            y = n(plot.y(t) + TICK_BASELINE),
-            label = escape(&(chart.ticks)(t)),
-        );
+    if !tick_values.is_empty() {
+        svg.push_str("<g class=\"chart-ticks\">");
+        for &t in tick_values {
+            let _ = write!(
+                svg,
+                "<text x=\"{tx}\" y=\"{y}\">{label}</text>",
+                tx = n(LEFT - 6.0),
+                y = n(plot.y(t) + TICK_BASELINE),
+                label = escape(&(chart.ticks)(t)),
+            );
+        }
+        svg.push_str("</g>");
     }
-    if labels.len() <= MAX_AXIS_LABELS {
+    if !labels.is_empty() && labels.len() <= MAX_AXIS_LABELS {
         let y = n(HEIGHT - BOTTOM + 18.0);
+        svg.push_str("<g class=\"chart-labels\">");
         for (i, label) in labels.iter().enumerate() {
             let _ = write!(
                 svg,
-                "<text class=\"chart-label\" x=\"{x}\" y=\"{y}\">{label}</text>",
+                "<text x=\"{x}\" y=\"{y}\">{label}</text>",
                 x = n(plot.x(i)),
                 label = escape(&truncate(label, 10)),
             );
         }
+        svg.push_str("</g>");
     }
     svg.push_str("</g>");
 }
@@ -411,7 +419,7 @@ fn bar_values(svg: &mut String, plot: &Plot, data: &[Datum]) {
         };
         let _ = write!(
             svg,
-            "<text class=\"chart-value\" x=\"{x}\" y=\"{y}\"{dy}>{text}</text>",
+            "<text x=\"{x}\" y=\"{y}\"{dy}>{text}</text>",
             x = n(plot.x(i)),
             y = n(y),
             text = escape(&d.display),
@@ -620,7 +628,7 @@ fn last_values(
         };
         let _ = write!(
             svg,
-            "<text class=\"chart-value series-{k}{anchor}\" x=\"{x}\" y=\"{y}\"{dy}>{text}</text>",
+            "<text class=\"series-{k}{anchor}\" x=\"{x}\" y=\"{y}\"{dy}>{text}</text>",
             x = n(plot.x(i)),
             y = n(y),
             text = escape(&text),
@@ -730,16 +738,17 @@ fn share_axis(svg: &mut String, plot: &Plot) {
         top = n(share_y(1.0)),
         bottom = n(share_y(0.0)),
     );
+    svg.push_str("<g class=\"chart-ticks\">");
     for step in 0..=5 {
         let _ = write!(
             svg,
-            "<text class=\"chart-tick\" x=\"{x}\" y=\"{y}\">{percent}%</text>",
+            "<text x=\"{x}\" y=\"{y}\">{percent}%</text>",
             x = n(right + 6.0),
             y = n(share_y(f64::from(step) / 5.0) + TICK_BASELINE),
             percent = step * 20,
         );
     }
-    svg.push_str("</g>");
+    svg.push_str("</g></g>");
 }
 
 /// The running share of the total of the positive values, after each datum.
@@ -815,25 +824,26 @@ pub fn radar(chart: &Chart, value_name: &str, axes_data: &[Datum], max: f64) -> 
     if !spokes.is_empty() {
         let _ = write!(svg, "<path class=\"radar-axis\" d=\"{spokes}\"/>");
     }
+    svg.push_str("<g class=\"chart-labels\">");
     for (i, d) in axes_data.iter().enumerate() {
         let (lx, ly) = point(i, radius + 18.0);
         // Centred (style.css) at the top and bottom, else away from the centre.
         let anchor = if (lx - cx).abs() < 1.0 {
             ""
         } else if lx > cx {
-            " anchor-start"
+            " class=\"anchor-start\""
         } else {
-            " anchor-end"
+            " class=\"anchor-end\""
         };
         let _ = write!(
             svg,
-            "<text class=\"chart-label{anchor}\" x=\"{lx}\" y=\"{ly}\">{label}</text>",
+            "<text{anchor} x=\"{lx}\" y=\"{ly}\">{label}</text>",
             lx = n(lx),
             ly = n(ly + TICK_BASELINE),
             label = escape(&d.label),
         );
     }
-    svg.push_str("</g>");
+    svg.push_str("</g></g>");
     let _ = write!(
         svg,
         "<polygon class=\"radar-area\" points=\"{}\"/>",
@@ -1200,7 +1210,7 @@ mod tests {
         // Ticks −50…150 over 228 px: 120 at y = 244 − 228 × 170/200 = 50.2, label 4 px above;
         // −40 at 232.6, label 4 px below, hanging.
         assert!(
-            svg.contains("<text class=\"chart-value\" x=\"204\" y=\"46.2\">120 万</text>"),
+            svg.contains("<g class=\"chart-values\" aria-hidden=\"true\"><text x=\"204\" y=\"46.2\">120 万</text>"),
             "{svg}"
         );
         assert!(
@@ -1211,15 +1221,20 @@ mod tests {
         let crowded: Vec<Datum> = (0..20)
             .map(|i| Datum::new(format!("{i}"), 1.28e6, "1,280万"))
             .collect();
-        assert!(!bar_chart(&chart("c", "C"), "V", &crowded).contains("chart-value"));
+        assert!(!bar_chart(&chart("c", "C"), "V", &crowded).contains("chart-values"));
     }
 
     #[test]
     fn counts_are_drawn_on_whole_number_ticks() {
         let data = [Datum::new("价格", 1.0, "1"), Datum::new("产品", 0.0, "0")];
         let svg = count_chart(&chart("c", "C"), "N", &data);
-        let ticks: Vec<&str> = svg
-            .split("<text class=\"chart-tick\"")
+        let group = svg
+            .split("<g class=\"chart-ticks\">")
+            .nth(1)
+            .and_then(|g| g.split("</g>").next())
+            .unwrap_or_default();
+        let ticks: Vec<&str> = group
+            .split("<text ")
             .skip(1)
             .filter_map(|t| t.split(['>', '<']).nth(1))
             .collect();

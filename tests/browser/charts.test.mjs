@@ -29,7 +29,7 @@ async function chartsOnPhone(path) {
     return {
       id: figure.id,
       svg: box(figure.querySelector("svg")),
-      values: [...figure.querySelectorAll(".chart-value")].map((t) => ({ text: t.textContent, ...box(t) })),
+      values: [...figure.querySelectorAll(".chart-values text")].map((t) => ({ text: t.textContent, ...box(t) })),
       rows: figure.querySelectorAll(".visually-hidden table tbody tr").length,
     };
   }));
@@ -65,7 +65,7 @@ test("the retention page has the churn-by-reason chart and the Pareto chart its 
   assert.ok(retention.charts.some((c) => c.id === "chart-churn-reasons"), JSON.stringify(retention.charts.map((c) => c.id)));
   const page = await chromium.newPage({ viewport: PHONE });
   await page.goto(new URL("rankings/", server.url).href);
-  const shareTicks = await page.$$eval("#chart-pareto .chart-axis-right .chart-tick", (ts) => ts.map((t) => t.textContent));
+  const shareTicks = await page.$$eval("#chart-pareto .chart-axis-right .chart-ticks text", (ts) => ts.map((t) => t.textContent));
   const dashed = await page.$eval("#chart-pareto .chart-reference", (l) => getComputedStyle(l).strokeDasharray);
   await page.close();
   assert.deepEqual(shareTicks, ["0%", "20%", "40%", "60%", "80%", "100%"]);
