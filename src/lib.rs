@@ -15,7 +15,6 @@ pub mod frontmatter;
 pub mod git;
 pub mod index;
 pub mod load;
-pub mod memory;
 pub mod model;
 pub mod render;
 pub mod report;

@@ -110,9 +110,6 @@ fn restore_published_site(cli: &Cli, output: Output) {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let output = Output::detect(&cli);
-    if !matches!(cli.command, Command::Serve(_)) {
-        crate::memory::hold_freed_memory_for_a_while();
-    }
     if matches!(
         cli.command,
         Command::Check(_) | Command::Report(_) | Command::Serve(_)
