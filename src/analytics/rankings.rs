@@ -318,7 +318,9 @@ impl<'a> Population<'a> {
     }
 }
 
-/// The four tables site-wide, per region and per owner.
+/// The four tables site-wide, per region and per owner (the analysis makes the population once
+/// for these and the ABC analysis: [`rankings_of`]).
+#[cfg(test)]
 pub fn rankings(customers: &[&Customer], period: &Period, top: usize) -> Rankings {
     rankings_of(&Population::of(customers, period), top)
 }
@@ -348,7 +350,9 @@ fn abc_class(before: i128, total: i128) -> Class {
     }
 }
 
-/// ABC classes over active customers with revenue_Y > 0, and the top-20% shares.
+/// ABC classes over active customers with revenue_Y > 0, and the top-20% shares (see
+/// [`abc_of`] for the analysis).
+#[cfg(test)]
 pub fn abc(customers: &[&Customer], period: &Period) -> AbcAnalysis {
     abc_of(&Population::of(customers, period), period.year)
 }

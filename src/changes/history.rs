@@ -214,16 +214,14 @@ fn walk(
     working: Option<WorkingTree<'_>>,
 ) -> Result<RecentChanges, super::RevisionError> {
     let commits = log(repository, config, n)?;
-    let head = repository.resolve("HEAD")?;
     let files = match working {
         Some(working) => {
             let checks = working.checks.by_path();
             let (snapshot, same) =
-                repository
-                    .snapshot_beside_working_tree(&head, config, |path| checks.covers(path))?;
+                repository.head_beside_working_tree(config, |path| checks.covers(path))?;
             FileSet::reusing(snapshot, &checks, same)
         }
-        None => FileSet::new(repository.snapshot(&head, config)?),
+        None => FileSet::new(repository.snapshot(&repository.resolve("HEAD")?, config)?),
     };
     let old_blobs: BTreeSet<&str> = commits
         .iter()

@@ -212,18 +212,18 @@ impl Repository {
         Ok(snapshot)
     }
 
-    /// The site's files at `revision` like [`Repository::snapshot`], except those that `same`
-    /// accepts among the files the working tree holds unchanged since `HEAD` (`revision` must
-    /// be `HEAD`'s commit): those are not read from git but named in the returned set, for
-    /// the caller to take from the working tree. The configuration is always read from git.
-    pub fn snapshot_beside_working_tree(
+    /// The site's files at `HEAD` like [`Repository::snapshot`], except those that `same`
+    /// accepts among the files the working tree holds unchanged since `HEAD`: those are not
+    /// read from git but named in the returned set, for the caller to take from the working
+    /// tree. The configuration is always read from git.
+    pub fn head_beside_working_tree(
         &self,
-        revision: &Revision,
         config: &str,
         same: impl Fn(&str) -> bool,
     ) -> Result<(Snapshot, BTreeSet<String>), RevisionError> {
-        let Revision::Commit { id, .. } = revision else {
-            return Ok((self.snapshot(revision, config)?, BTreeSet::new()));
+        let head = self.resolve("HEAD")?;
+        let Revision::Commit { id, .. } = &head else {
+            return Ok((self.snapshot(&head, config)?, BTreeSet::new()));
         };
         let differ = self.working_tree_changes(config)?;
         let (kept, read): (Vec<_>, Vec<_>) = self

@@ -302,8 +302,8 @@ impl FileSet {
     /// stay out of `snapshot`, whose other files are the version's own). Every path in `same`
     /// must be a file of the version; a record file among them that `checks` lacks is an error
     /// of the caller, and is left out.
-    pub fn reusing(mut snapshot: Snapshot, checks: &CheckIndex, same: BTreeSet<String>) -> FileSet {
-        let mut fresh = FileSet::new(std::mem::take(&mut snapshot));
+    pub fn reusing(snapshot: Snapshot, checks: &CheckIndex, same: BTreeSet<String>) -> FileSet {
+        let mut fresh = FileSet::new(snapshot);
         for path in &same {
             if let Some(result) = checks.by_path.get(path.as_str()) {
                 fresh.results.insert(path.clone(), Arc::clone(result));
