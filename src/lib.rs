@@ -13,6 +13,7 @@ pub mod decimal;
 pub mod diagnostics;
 pub mod frontmatter;
 pub mod git;
+pub mod gzip;
 pub mod index;
 pub mod load;
 pub mod model;

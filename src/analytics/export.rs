@@ -94,7 +94,8 @@ pub struct ClvParameters {
     pub d: f64,
 }
 
-fn row(m: &CustomerMetrics) -> CustomerRow {
+/// A customer's row of the document.
+pub fn customer_row(m: &CustomerMetrics) -> CustomerRow {
     let sales = m.sales.as_ref();
     let rating = m.credit.rating.as_ref();
     CustomerRow {
@@ -145,13 +146,22 @@ fn ids(entries: &[super::RankEntry]) -> Vec<String> {
 }
 
 pub fn metrics_document(analytics: &Analytics) -> MetricsDocument {
+    let customers = analytics.customers.iter().map(customer_row).collect();
+    metrics_document_with(analytics, customers)
+}
+
+/// The document with `customers` as its customer rows (the site's export writes them apart).
+pub fn metrics_document_with(
+    analytics: &Analytics,
+    customers: Vec<CustomerRow>,
+) -> MetricsDocument {
     let site = &analytics.rankings.site;
     let rate = analytics.clv.rate;
     MetricsDocument {
         schema_version: SCHEMA_VERSION,
         year: analytics.period.year,
         as_of: analytics.period.as_of,
-        customers: analytics.customers.iter().map(row).collect(),
+        customers,
         rankings: RankingIds {
             top: analytics.rankings.top,
             revenue: ids(&site.revenue),

@@ -39,7 +39,10 @@ use crate::model::{Customer, Kind, Playbook, Site, Stage};
 
 pub use clv::{Clv, ClvBasis, ClvSummary, MeanProfit, RateSource, RetentionRate, WinBackEntry};
 pub use credit::{CreditMetrics, FinancialRatios, Notch, PaymentDelay, PaymentLine, Rating};
-pub use export::{MetricsDocument, document_json, metrics_document, metrics_json};
+pub use export::{
+    MetricsDocument, customer_row, document_json, metrics_document, metrics_document_with,
+    metrics_json,
+};
 pub use prospects::{ManCode, ManLetter, ManVerdict};
 pub use rankings::{
     AbcAnalysis, AbcEntry, ClassCounts, GroupRankings, RankEntry, RankingTables, Rankings,

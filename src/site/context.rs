@@ -280,6 +280,8 @@ pub(crate) struct Ctx<'a> {
     /// Where the preview takes the search documents to index after the pages are published;
     /// `None`: the index is built with the pages.
     pub search_docs: Option<&'a std::sync::Mutex<Option<Vec<crate::index::SearchDoc>>>>,
+    /// Where a preview build leaves every customer's part of the exports, for the next one.
+    pub export_rows: Option<&'a super::reuse::ExportRows>,
     /// What the preview takes from its last rebuild (`None`: every value is computed).
     pub reuse: Option<&'a super::reuse::Reuse<'a>>,
     /// Where pages go as soon as they are rendered.
@@ -352,6 +354,7 @@ impl<'a> Ctx<'a> {
             terms,
             inputs: Vec::new(),
             search_docs: None,
+            export_rows: None,
             reuse: None,
             out,
             hidden: Default::default(),

@@ -10,11 +10,15 @@
 //! Text cells are guarded against spreadsheet formulas by [`crate::csv`], as in
 //! `dossier report --format csv`.
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use rayon::prelude::*;
 use serde_json::{Value, json};
 
 use super::context::{Ctx, Entry};
 use super::rankings::{RANKINGS, table};
-use crate::analytics::{MetricsDocument, Notch, metrics_document};
+use crate::analytics::{Notch, customer_row, metrics_document, metrics_document_with};
 use crate::audience::Group;
 use crate::csv;
 use crate::render::RenderError;
@@ -70,6 +74,12 @@ const EXPORT_CSV: csv::Dialect = csv::Dialect {
     list_separator: ";",
 };
 
+/// One row of an export, to be joined with the others under the header.
+const ROW_CSV: csv::Dialect = csv::Dialect {
+    bom: false,
+    ..EXPORT_CSV
+};
+
 /// The customer columns `ctx`'s audience may see: an audience's file has no column of what it
 /// may not see, not even an empty one.
 fn customer_columns(ctx: &Ctx) -> Vec<&'static str> {
@@ -80,33 +90,141 @@ fn customer_columns(ctx: &Ctx) -> Vec<&'static str> {
         .collect()
 }
 
-fn customers_csv(ctx: &Ctx, doc: &MetricsDocument) -> String {
-    let columns = customer_columns(ctx);
-    let mut w = csv::Writer::new(EXPORT_CSV);
-    w.text_row(columns.iter().copied().chain(["url"]));
-    for row in &doc.customers {
-        let value = serde_json::to_value(row).unwrap_or(Value::Null);
-        for &column in &columns {
-            w.value(value.get(column).unwrap_or(&Value::Null));
-        }
-        w.text(&ctx.entry(&row.id).map_or(String::new(), |e| e.url.clone()));
-        w.end_row();
-    }
-    w.finish()
+/// What every customer's part of the exports is made with: the columns the audience may see,
+/// the playbook titles, and whether `metrics.json` is assembled from the parts.
+struct RowShapes<'c> {
+    columns: Vec<&'static str>,
+    labelled_columns: Vec<&'static str>,
+    list_columns: Vec<&'static str>,
+    titles: HashMap<&'c str, &'c str>,
+    /// An audience's `metrics.json` is redacted whole instead ([`crate::audience`]).
+    with_json: bool,
 }
 
-/// `customers.csv` for people: headers and code values (stage, kind, satisfaction level, MAN
-/// verdict, grade `unrated`, yes/no, playbook titles) in the site's language, the same columns
-/// and unrounded numbers. `customers.csv` keeps the codes for scripts.
-fn customers_labelled_csv(ctx: &Ctx, doc: &MetricsDocument) -> String {
-    let mut columns = customer_columns(ctx);
-    columns.push("url");
-    let titles: std::collections::HashMap<&str, &str> = ctx
-        .site
-        .playbooks
-        .iter()
-        .map(|p| (p.source.slug.as_str(), p.title.as_str()))
-        .collect();
+impl<'c> RowShapes<'c> {
+    fn new(ctx: &'c Ctx) -> Self {
+        let columns = customer_columns(ctx);
+        let mut labelled_columns = columns.clone();
+        labelled_columns.push("url");
+        RowShapes {
+            columns,
+            labelled_columns,
+            list_columns: super::lists::row_columns(ctx),
+            titles: ctx
+                .site
+                .playbooks
+                .iter()
+                .map(|p| (p.source.slug.as_str(), p.title.as_str()))
+                .collect(),
+            with_json: ctx.r.audience().is_none(),
+        }
+    }
+}
+
+/// One customer's part of the customer exports, as the bytes each file holds: made once per
+/// record, and kept by the preview for the next rebuild while the record and what its rows are
+/// made of are unchanged ([`super::reuse::Reuse::export_row`]).
+#[derive(Debug)]
+pub(crate) struct CustomerExport {
+    /// Its row of `customers.csv` (codes) and of `customers.{lang}.csv` (labels).
+    csv: String,
+    labelled: String,
+    /// Its object in `metrics.json`'s `customers` (not made for an audience's site).
+    json: Option<String>,
+    /// Its row of `customer-rows.json.gz`.
+    list_row: String,
+}
+
+fn customer_export(ctx: &Ctx, shapes: &RowShapes, e: &Entry) -> CustomerExport {
+    let row = customer_row(e.m);
+    let mut value = serde_json::to_value(&row).unwrap_or(Value::Null);
+    let mut w = csv::Writer::new(ROW_CSV);
+    for &column in &shapes.columns {
+        w.value(value.get(column).unwrap_or(&Value::Null));
+    }
+    w.text(&e.url);
+    w.end_row();
+    let csv = w.finish();
+    label_codes(ctx, shapes, e, &mut value);
+    let mut w = csv::Writer::new(ROW_CSV);
+    for column in &shapes.labelled_columns {
+        w.value(value.get(*column).unwrap_or(&Value::Null));
+    }
+    w.end_row();
+    CustomerExport {
+        csv,
+        labelled: w.finish(),
+        json: shapes
+            .with_json
+            .then(|| serde_json::to_string(&row).unwrap_or_default()),
+        list_row: super::lists::row_json(ctx, &shapes.list_columns, e),
+    }
+}
+
+/// A customer row for people: code values (stage, kind, satisfaction level, MAN verdict, grade
+/// `unrated`, yes/no, playbook titles) in the site's language, and the page URL.
+fn label_codes(ctx: &Ctx, shapes: &RowShapes, e: &Entry, value: &mut Value) {
+    let m = e.m;
+    let labels = [
+        ("stage", Some(ctx.label(m.stage))),
+        ("kind", Some(ctx.label(m.kind))),
+        ("grade", Some(ctx.grade_label(&m.credit.display))),
+        (
+            "csi_level",
+            m.satisfaction.as_ref().map(|c| ctx.label(c.level)),
+        ),
+        ("man", m.man.as_ref().map(|v| ctx.label(v.code))),
+        (
+            "visit_overdue",
+            m.visits
+                .as_ref()
+                .map(|v| ctx.t(if v.overdue { "yes" } else { "no" }).to_string()),
+        ),
+    ];
+    for (key, label) in labels {
+        value[key] = label.map_or(Value::Null, Value::from);
+    }
+    value["playbooks"] = Value::from(
+        m.playbooks
+            .iter()
+            .map(|s| {
+                shapes
+                    .titles
+                    .get(s.as_str())
+                    .copied()
+                    .unwrap_or(s)
+                    .to_string()
+            })
+            .collect::<Vec<_>>(),
+    );
+    value["url"] = Value::from(e.url.clone());
+}
+
+/// Every customer's part of the exports, in site order: the preview's last one where it is
+/// still this rebuild's, made for the others.
+fn customer_exports(ctx: &Ctx, shapes: &RowShapes) -> Vec<Arc<CustomerExport>> {
+    ctx.customers
+        .par_iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let kept = ctx.reuse.and_then(|r| r.export_row(ctx, i));
+            kept.unwrap_or_else(|| Arc::new(customer_export(ctx, shapes, e)))
+        })
+        .collect()
+}
+
+/// `customers.csv`: a header of `columns` and the page URL, then the rows (codes for scripts).
+fn customers_csv(columns: &[&str], rows: &[Arc<CustomerExport>]) -> String {
+    let mut w = csv::Writer::new(EXPORT_CSV);
+    w.text_row(columns.iter().copied().chain(["url"]));
+    let mut text = w.finish();
+    text.extend(rows.iter().map(|r| r.csv.as_str()));
+    text
+}
+
+/// `customers.csv` for people: headers and code values in the site's language, the same
+/// columns and unrounded numbers.
+fn customers_labelled_csv(ctx: &Ctx, columns: &[&str], rows: &[Arc<CustomerExport>]) -> String {
     let mut w = csv::Writer::new(EXPORT_CSV);
     let headers: Vec<String> = columns
         .iter()
@@ -117,44 +235,49 @@ fn customers_labelled_csv(ctx: &Ctx, doc: &MetricsDocument) -> String {
         })
         .collect();
     w.text_row(headers.iter().map(String::as_str));
-    for row in &doc.customers {
-        let Some(e) = ctx.entry(&row.id) else {
-            continue;
-        };
-        let m = e.m;
-        let mut value = serde_json::to_value(row).unwrap_or(Value::Null);
-        let labels = [
-            ("stage", Some(ctx.label(m.stage))),
-            ("kind", Some(ctx.label(m.kind))),
-            ("grade", Some(ctx.grade_label(&m.credit.display))),
-            (
-                "csi_level",
-                m.satisfaction.as_ref().map(|c| ctx.label(c.level)),
-            ),
-            ("man", m.man.as_ref().map(|v| ctx.label(v.code))),
-            (
-                "visit_overdue",
-                m.visits
-                    .as_ref()
-                    .map(|v| ctx.t(if v.overdue { "yes" } else { "no" }).to_string()),
-            ),
-        ];
-        for (key, label) in labels {
-            value[key] = label.map_or(Value::Null, Value::from);
+    let mut text = w.finish();
+    text.extend(rows.iter().map(|r| r.labelled.as_str()));
+    text
+}
+
+/// `metrics.json`: the analytics' export document, its customers from `rows` (or, for an
+/// audience's site, the whole document made and redacted).
+fn metrics_json(ctx: &Ctx, rows: &[Arc<CustomerExport>]) -> String {
+    let audience = ctx.r.audience();
+    let parts: Option<Vec<&str>> = rows.iter().map(|r| r.json.as_deref()).collect();
+    match parts.filter(|_| audience.is_none()) {
+        Some(parts) => {
+            let head = serde_json::to_string(&metrics_document_with(ctx.a, Vec::new()))
+                .unwrap_or_default();
+            let mut text = splice_list(&head, "\"customers\":[]", parts.into_iter());
+            text.push('\n');
+            text
         }
-        value["playbooks"] = Value::from(
-            m.playbooks
-                .iter()
-                .map(|s| titles.get(s.as_str()).copied().unwrap_or(s).to_string())
-                .collect::<Vec<_>>(),
-        );
-        value["url"] = Value::from(e.url.clone());
-        for column in &columns {
-            w.value(value.get(*column).unwrap_or(&Value::Null));
-        }
-        w.end_row();
+        None => crate::audience::site_metrics_json(&metrics_document(ctx.a), audience),
     }
-    w.finish()
+}
+
+/// `text` with the JSON list `items` (each item JSON text) written into the first empty list
+/// that `placeholder` (`"key":[]`) ends with.
+fn splice_list<'i>(
+    text: &str,
+    placeholder: &str,
+    items: impl ExactSizeIterator<Item = &'i str>,
+) -> String {
+    let Some(at) = text.find(placeholder) else {
+        return text.to_string();
+    };
+    let at = at + placeholder.len() - 1;
+    let mut out = String::with_capacity(text.len() + items.len() * 512);
+    out.push_str(&text[..at]);
+    for (i, item) in items.enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(item);
+    }
+    out.push_str(&text[at..]);
+    out
 }
 
 fn rankings_csv(ctx: &Ctx) -> String {
@@ -397,19 +520,38 @@ fn visit_csvs(ctx: &Ctx) -> (String, String) {
 }
 
 pub(super) fn files(ctx: &Ctx) -> Result<Files, RenderError> {
-    let mut files = Files::new();
-    // One document for both: it copies every customer's metrics.
-    let doc = metrics_document(ctx.a);
-    let json = crate::audience::site_metrics_json(&doc, ctx.r.audience());
-    files.insert("data/metrics.json".into(), json.into_bytes());
-    files.insert(
-        "data/customers.csv".into(),
-        customers_csv(ctx, &doc).into_bytes(),
+    let shapes = RowShapes::new(ctx);
+    let rows = customer_exports(ctx, &shapes);
+    let list_rows: Vec<&str> = rows.iter().map(|r| r.list_row.as_str()).collect();
+    let last_pieces = ctx.reuse.map(|r| r.rows_file_pieces());
+    let ((json, (rows_file, pieces)), (csv, labelled)) = rayon::join(
+        || {
+            rayon::join(
+                || metrics_json(ctx, &rows),
+                || super::lists::rows_file(ctx, &shapes.list_columns, &list_rows, last_pieces),
+            )
+        },
+        || {
+            rayon::join(
+                || customers_csv(&shapes.columns, &rows),
+                || customers_labelled_csv(ctx, &shapes.labelled_columns, &rows),
+            )
+        },
     );
-    files.insert(super::lists::ROWS_FILE.into(), super::lists::rows_file(ctx));
+    if let Some(out) = ctx.export_rows {
+        let kept = super::reuse::KeptExports {
+            rows: rows.clone(),
+            rows_file: Arc::new(pieces),
+        };
+        *out.lock().unwrap_or_else(|p| p.into_inner()) = Some(kept);
+    }
+    let mut files = Files::new();
+    files.insert("data/metrics.json".into(), json.into_bytes());
+    files.insert("data/customers.csv".into(), csv.into_bytes());
+    files.insert(super::lists::ROWS_FILE.into(), rows_file);
     files.insert(
         format!("data/customers.{}.csv", ctx.lang.as_str()),
-        customers_labelled_csv(ctx, &doc).into_bytes(),
+        labelled.into_bytes(),
     );
     if ctx.shows(Group::Sales) {
         files.insert("data/rankings.csv".into(), rankings_csv(ctx).into_bytes());

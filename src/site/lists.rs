@@ -7,6 +7,7 @@
 use serde_json::{Value, json};
 
 use super::context::{Ctx, Entry};
+use crate::gzip::Pieces;
 
 /// Rows per page of a list.
 pub(crate) const LIST_PAGE: usize = 100;
@@ -88,12 +89,11 @@ pub(crate) fn list_context(
     })
 }
 
-/// Every customer's row for `dossier.js`, in id order: the columns of the lists that the
-/// audience may see (no column at all of a hidden group), the values the list filters select
-/// by (tags, playbooks) and the labels of the codes.
-pub(crate) fn rows_file(ctx: &Ctx) -> Vec<u8> {
+/// The columns of `dossier.js`'s rows that the audience may see (no column at all of a hidden
+/// group), in order.
+pub(crate) fn row_columns(ctx: &Ctx) -> Vec<&'static str> {
     use crate::audience::Group;
-    let columns: Vec<(&str, Option<Group>)> = vec![
+    let columns: [(&str, Option<Group>); 19] = [
         ("id", None),
         ("name", None),
         ("url", None),
@@ -114,30 +114,59 @@ pub(crate) fn rows_file(ctx: &Ctx) -> Vec<u8> {
         ("open_complaints", Some(Group::Complaints)),
         ("warnings", Some(Group::Credit)),
     ];
-    let columns: Vec<&str> = columns
+    columns
         .into_iter()
         .filter(|(_, group)| group.is_none_or(|g| ctx.shows(g)))
         .map(|(c, _)| c)
-        .collect();
-    let rows: Vec<Value> = ctx
-        .customers
-        .iter()
-        .map(|e| {
-            let r = ctx.index_row(e);
-            let mut all = serde_json::to_value(&r).unwrap_or(Value::Null);
-            all["tags"] = json!(e.c.tags);
-            all["playbooks"] = json!(e.m.playbooks);
-            Value::Array(columns.iter().map(|c| all[*c].take()).collect())
-        })
-        .collect();
+        .collect()
+}
+
+/// One customer's row of the rows file, as JSON: its values under `columns`, the values the
+/// list filters select by (tags, playbooks) included.
+pub(crate) fn row_json(ctx: &Ctx, columns: &[&str], e: &Entry) -> String {
+    let r = ctx.index_row(e);
+    let mut all = serde_json::to_value(&r).unwrap_or(Value::Null);
+    all["tags"] = json!(e.c.tags);
+    all["playbooks"] = json!(e.m.playbooks);
+    Value::Array(columns.iter().map(|c| all[*c].take()).collect()).to_string()
+}
+
+/// Rows per compressed piece of the rows file: a save compresses one piece again (~350 KB at
+/// 10k records; smaller pieces compress worse, see [`crate::gzip`]).
+const ROWS_PER_PIECE: usize = 1024;
+
+/// Every customer's row for `dossier.js`, in id order (the [`row_json`] of each, in `rows`),
+/// with the columns and the labels of the codes, gzipped in pieces of [`ROWS_PER_PIECE`] rows
+/// (those of `last` reused where their text is the same); and the pieces, for the next time.
+pub(crate) fn rows_file(
+    ctx: &Ctx,
+    columns: &[&str],
+    rows: &[&str],
+    last: Option<&Pieces>,
+) -> (Vec<u8>, Pieces) {
     let stages: serde_json::Map<String, Value> = crate::model::Stage::ALL
         .iter()
         .map(|s| (s.as_str().to_string(), Value::from(ctx.label(*s))))
         .collect();
-    let document = json!({
+    // The keys are written in order, "rows" last: its empty list is where the rows go.
+    let head = json!({
         "columns": columns,
         "labels": {"stage": stages, "unrated": ctx.t("grade_unrated")},
-        "rows": rows,
-    });
-    crate::index::build::gzip(document.to_string().as_bytes())
+        "rows": [],
+    })
+    .to_string();
+    let at = head
+        .find("\"rows\":[]")
+        .map_or(head.len(), |at| at + "\"rows\":[".len());
+    let mut texts = vec![head[..at].to_string()];
+    texts.extend(rows.chunks(ROWS_PER_PIECE).enumerate().map(|(k, chunk)| {
+        let separator = if k == 0 { "" } else { "," };
+        format!("{separator}{}", chunk.join(","))
+    }));
+    texts.push(head[at..].to_string());
+    let texts: Vec<&[u8]> = texts.iter().map(String::as_bytes).collect();
+    match last {
+        Some(last) => last.gzip(&texts),
+        None => Pieces::default().gzip(&texts),
+    }
 }

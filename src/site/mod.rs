@@ -1011,6 +1011,7 @@ fn render_site_timed(
 ) -> Result<Vec<(&'static str, Duration)>, RenderError> {
     let renderer = s.renderer;
     let recorder = reuse::Recorder::new(out);
+    let export_rows = reuse::ExportRows::default();
     let out: &dyn Sink = if preview.is_some() { &recorder } else { out };
     let mut ctx = Ctx::new(renderer, s.site, s.config, s.history, s.analytics, out);
     ctx.hidden = s.hidden.clone();
@@ -1023,6 +1024,7 @@ fn render_site_timed(
     ctx.reuse = reuse.as_ref();
     if let Some(preview) = preview {
         ctx.search_docs = Some(preview.search_docs);
+        ctx.export_rows = Some(&export_rows);
         let (changed, first) = preview.first;
         if !changed.is_empty() {
             first(shared(customers::dossiers_of(&ctx, changed)?));
@@ -1069,7 +1071,15 @@ fn render_site_timed(
     if let Some(preview) = preview {
         let groups = kept_groups.into_inner().unwrap_or_else(|p| p.into_inner());
         let fingerprints = ctx.fingerprints_all().to_vec();
-        let kept = reuse::Kept::new(&ctx, fingerprints, groups, preview.analytics.clone());
+        let export_rows = export_rows.lock().unwrap_or_else(|p| p.into_inner()).take();
+        let export_rows = export_rows.unwrap_or_else(|| reuse::kept_exports(&ctx));
+        let kept = reuse::Kept::new(
+            &ctx,
+            fingerprints,
+            groups,
+            export_rows,
+            preview.analytics.clone(),
+        );
         *preview.kept.lock().unwrap_or_else(|p| p.into_inner()) = Some(kept);
     }
     out.put(

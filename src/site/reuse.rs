@@ -19,6 +19,7 @@ use std::sync::{Arc, Mutex};
 use rayon::prelude::*;
 
 use super::context::{Ctx, Taxonomy, Terms};
+use super::exports::CustomerExport;
 use super::{Analysed, LastAnalysis, Sink};
 use crate::analytics::{Analytics, CustomerMetrics};
 use crate::index::SearchDoc;
@@ -42,17 +43,22 @@ pub(crate) struct SinceLast {
     records: Vec<Record>,
     /// Configuration, period, playbooks, history and every site-wide analysis are the same.
     site_wide_same: bool,
+    /// Configuration and playbooks are the same: what a record's export rows are made of
+    /// besides the record, its metrics and the renderer.
+    rows_inputs_same: bool,
 }
 
 impl SinceLast {
     pub(super) fn new(last: &LastAnalysis, now: &Analysed) -> Self {
-        let site_wide_same = last.config == now.config
-            && last.site.playbooks == now.site.playbooks
+        let rows_inputs_same =
+            last.config == now.config && last.site.playbooks == now.site.playbooks;
+        let site_wide_same = rows_inputs_same
             && last.history == now.history
             && site_wide_analysis_same(&last.analytics, &now.analytics);
         SinceLast {
             records: compare_records((&last.site, &last.analytics), (&now.site, &now.analytics)),
             site_wide_same,
+            rows_inputs_same,
         }
     }
 
@@ -64,6 +70,14 @@ impl SinceLast {
     /// Whether what lists show of record `i` (everything but its body) is as last time.
     fn row_same(&self, i: usize) -> bool {
         self.site_wide_same && matches!(self.records.get(i), Some(Record::Same | Record::BodyOnly))
+    }
+
+    /// Whether record `i`'s export rows are as last time: the record as last time but for its
+    /// body, its metrics the same, and what rows are made of besides them. (Unlike a list row,
+    /// an export row does not depend on other records: its ABC class and CLV are its metrics.)
+    fn export_row_same(&self, i: usize) -> bool {
+        self.rows_inputs_same
+            && matches!(self.records.get(i), Some(Record::Same | Record::BodyOnly))
     }
 
     /// Whether no aggregate can differ: every record as last time but for its body.
@@ -261,9 +275,32 @@ pub(crate) struct Kept {
     /// The files of the [`KEPT_GROUPS`] and the renderer's inputs they were rendered with.
     groups: HashMap<&'static str, KeptFiles>,
     renderer_inputs: u64,
+    /// Every record's part of the exports, and the pieces of the rows file.
+    exports: KeptExports,
     /// The analysis the kept values were made of.
     analytics: Option<Arc<Analytics>>,
 }
+
+/// What the last rebuild's exports kept when this rebuild took its export files whole (so it
+/// is still this rebuild's), else nothing.
+pub(super) fn kept_exports(ctx: &Ctx) -> KeptExports {
+    ctx.reuse
+        .filter(|r| r.group(ctx, "exports").is_some())
+        .map(|r| r.last.exports.clone())
+        .unwrap_or_default()
+}
+
+/// What the exports keep for the next rebuild.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct KeptExports {
+    /// Every record's part of the exports, in site order (empty when not made).
+    pub rows: Vec<Arc<CustomerExport>>,
+    /// The compressed pieces of `customer-rows.json.gz`.
+    pub rows_file: Arc<crate::gzip::Pieces>,
+}
+
+/// Where a rebuild's exports leave what they keep.
+pub(crate) type ExportRows = Mutex<Option<KeptExports>>;
 
 /// The preview's view of the last rebuild during this one.
 pub(crate) struct Reuse<'p> {
@@ -282,6 +319,23 @@ impl Reuse<'_> {
             && self.last.terms == ctx.terms;
         usable.then(|| self.last.groups.get(group)).flatten()
     }
+
+    /// The last rebuild's part of the exports of record `i` (in site order), when it is still
+    /// this rebuild's.
+    pub fn export_row(&self, ctx: &Ctx, i: usize) -> Option<Arc<CustomerExport>> {
+        let usable = ctx.hidden.is_empty()
+            && self.since.export_row_same(i)
+            && self.last.exports.rows.len() == ctx.customers.len()
+            && ctx.customers.len() == ctx.site.customers.len()
+            && self.last.renderer_inputs == ctx.r.inputs()
+            && self.last.terms == ctx.terms;
+        usable.then(|| self.last.exports.rows[i].clone())
+    }
+
+    /// The pieces the last rows file was made of (each reused only for the same text).
+    pub fn rows_file_pieces(&self) -> &crate::gzip::Pieces {
+        &self.last.exports.rows_file
+    }
 }
 
 impl Kept {
@@ -290,15 +344,22 @@ impl Kept {
         ctx: &Ctx,
         fingerprints: Vec<(u64, u64)>,
         groups: HashMap<&'static str, KeptFiles>,
+        exports: KeptExports,
         analytics: Option<Arc<Analytics>>,
     ) -> Self {
         Kept {
             fingerprints,
             terms: ctx.terms.clone(),
             groups,
+            exports,
             renderer_inputs: ctx.r.inputs(),
             analytics,
         }
+    }
+
+    #[cfg(test)]
+    pub fn export_rows(&self) -> &[Arc<CustomerExport>] {
+        &self.exports.rows
     }
 
     /// Whether these values were made of `analytics` (not of an older rebuild, when a later

@@ -515,6 +515,8 @@ fn preview_after_a_sequence_of_saves_equals_a_fresh_build() {
     let renamed = with_note.replace("name: 深圳海星电子有限公司", "name: 深圳蓝湾电子有限公司");
     // Above every other record: the revenue ranking changes order.
     let reordered = renamed.replace("revenue: 980000", "revenue: 9800000");
+    let playbook = site.path().join("content/playbooks/man-prospecting.md");
+    let playbook_text = fs::read_to_string(&playbook).unwrap();
     type Save<'s> = Box<dyn Fn() + 's>;
     let steps: Vec<(&str, Save)> = vec![
         ("body edit", Box::new(|| write(&haixing, &with_note))),
@@ -546,13 +548,29 @@ fn preview_after_a_sequence_of_saves_equals_a_fresh_build() {
             Box::new(|| fs::remove_file(&added).unwrap()),
         ),
         ("unchanged", Box::new(|| {})),
+        (
+            // The exports show playbook titles: every record's rows are made again.
+            "playbook title",
+            Box::new(|| write(&playbook, &playbook_text.replace("MAN 法则", "MAN 三问"))),
+        ),
     ];
     let mut cache = PreviewCache::default();
     let (mut last, _) = preview(site.path(), &mut cache);
     for (step, save) in &steps {
+        let rows_before = cache.kept.export_rows().to_vec();
         save();
         let (files, _) = preview(site.path(), &mut cache);
         assert_same_as_fresh(&files, &fresh(site.path()), step);
+        if *step == "name change" {
+            let rows = cache.kept.export_rows();
+            let made = (0..rows.len())
+                .filter(|&i| !Arc::ptr_eq(&rows[i], &rows_before[i]))
+                .count();
+            assert_eq!(
+                made, 1,
+                "only the renamed record's export rows are made again"
+            );
+        }
         if step.contains("body edit") {
             let export = "data/metrics.json";
             assert!(
