@@ -7,7 +7,7 @@
 //! pieces of ~350 KB, 15 % with pieces of ~90 KB.
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use flate2::{Compress, Compression, FlushCompress};
 use rayon::prelude::*;
@@ -79,6 +79,26 @@ impl Pieces {
             .collect();
         let file = join(pieces.iter().map(|(_, p)| p.as_ref()));
         (file, Pieces(pieces.into_iter().collect()))
+    }
+}
+
+/// The pieces of each file made in pieces, by the file's path, kept by the preview from one
+/// rebuild to the next. Pieces are found by their text, so an entry is never stale, only
+/// useless.
+#[derive(Debug, Default)]
+pub struct PieceCache(Mutex<HashMap<String, Arc<Pieces>>>);
+
+impl PieceCache {
+    /// [`Pieces::gzip`] with the pieces `file` was made of last time.
+    pub fn gzip(&self, file: &str, texts: &[&[u8]]) -> Vec<u8> {
+        let last = self.lock().get(file).cloned().unwrap_or_default();
+        let (bytes, pieces) = last.gzip(texts);
+        self.lock().insert(file.to_string(), Arc::new(pieces));
+        bytes
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Arc<Pieces>>> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner())
     }
 }
 

@@ -282,6 +282,8 @@ pub(crate) struct Ctx<'a> {
     pub search_docs: Option<&'a std::sync::Mutex<Option<Vec<crate::index::SearchDoc>>>>,
     /// Where a preview build leaves every customer's part of the exports, for the next one.
     pub export_rows: Option<&'a super::reuse::ExportRows>,
+    /// The preview's pieces of its last gzip files, see [`Ctx::gzip_in_pieces`].
+    pub gzip_cache: Option<&'a crate::gzip::PieceCache>,
     /// What the preview takes from its last rebuild (`None`: every value is computed).
     pub reuse: Option<&'a super::reuse::Reuse<'a>>,
     /// Where pages go as soon as they are rendered.
@@ -355,6 +357,7 @@ impl<'a> Ctx<'a> {
             inputs: Vec::new(),
             search_docs: None,
             export_rows: None,
+            gzip_cache: None,
             reuse: None,
             out,
             hidden: Default::default(),
@@ -518,6 +521,15 @@ impl<'a> Ctx<'a> {
             days_until_due: m.visits.as_ref().and_then(|v| v.days_until_due),
             open_complaints: m.complaints.open,
             warnings: m.credit.warnings.len(),
+        }
+    }
+
+    /// The gzip file `file` of the concatenation of `texts`, deflated apart (in parallel; in
+    /// the preview, only the texts that changed since its last rebuild), see [`crate::gzip`].
+    pub fn gzip_in_pieces(&self, file: &str, texts: &[&[u8]]) -> Vec<u8> {
+        match self.gzip_cache {
+            Some(cache) => cache.gzip(file, texts),
+            None => crate::gzip::Pieces::default().gzip(texts).0,
         }
     }
 

@@ -22,20 +22,15 @@ use crate::write::Files;
 pub(super) fn index(ctx: &Ctx) -> Result<Files, RenderError> {
     let filters = filters(ctx);
     let taxonomies = super::taxonomy::taxonomy_links(ctx);
-    let inputs = crate::render::memo::fingerprint(&(
-        "customers",
-        ctx.customers
-            .iter()
-            .map(|e| ctx.row_inputs(e))
-            .collect::<Vec<u64>>(),
-        &filters,
-        &taxonomies,
-    ));
     let entries: Vec<&Entry> = ctx.customers.iter().collect();
+    // A page shows its own rows and the list's length: a save re-renders the page of the
+    // saved record, not the whole list.
+    let list_inputs =
+        crate::render::memo::fingerprint(&("customers", entries.len(), &filters, &taxonomies));
     for page in super::lists::pages("customers", &entries) {
         let html = ctx.r.render_shared_with_inputs(
             "customers.html",
-            inputs ^ page.number as u64,
+            super::lists::page_inputs(ctx, list_inputs, &page),
             || {
                 let rows: Vec<IndexRow> = page.rows.iter().map(|e| ctx.index_row(e)).collect();
                 json!({

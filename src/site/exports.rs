@@ -523,12 +523,11 @@ pub(super) fn files(ctx: &Ctx) -> Result<Files, RenderError> {
     let shapes = RowShapes::new(ctx);
     let rows = customer_exports(ctx, &shapes);
     let list_rows: Vec<&str> = rows.iter().map(|r| r.list_row.as_str()).collect();
-    let last_pieces = ctx.reuse.map(|r| r.rows_file_pieces());
-    let ((json, (rows_file, pieces)), (csv, labelled)) = rayon::join(
+    let ((json, rows_file), (csv, labelled)) = rayon::join(
         || {
             rayon::join(
                 || metrics_json(ctx, &rows),
-                || super::lists::rows_file(ctx, &shapes.list_columns, &list_rows, last_pieces),
+                || super::lists::rows_file(ctx, &shapes.list_columns, &list_rows),
             )
         },
         || {
@@ -539,11 +538,7 @@ pub(super) fn files(ctx: &Ctx) -> Result<Files, RenderError> {
         },
     );
     if let Some(out) = ctx.export_rows {
-        let kept = super::reuse::KeptExports {
-            rows: rows.clone(),
-            rows_file: Arc::new(pieces),
-        };
-        *out.lock().unwrap_or_else(|p| p.into_inner()) = Some(kept);
+        *out.lock().unwrap_or_else(|p| p.into_inner()) = Some(rows.clone());
     }
     let mut files = Files::new();
     files.insert("data/metrics.json".into(), json.into_bytes());

@@ -7,7 +7,6 @@
 use serde_json::{Value, json};
 
 use super::context::{Ctx, Entry};
-use crate::gzip::Pieces;
 
 /// Rows per page of a list.
 pub(crate) const LIST_PAGE: usize = 100;
@@ -58,6 +57,13 @@ pub(crate) fn pager(
         "prev": (current > 1).then(|| link(current - 1)),
         "next": (current < count).then(|| link(current + 1)),
     })
+}
+
+/// The memo key of one page of a list: `list_inputs` (what every page of the list shows) with
+/// the page's number and the fingerprints of its rows.
+pub(crate) fn page_inputs(ctx: &Ctx, list_inputs: u64, page: &ListPage) -> u64 {
+    let rows: Vec<u64> = page.rows.iter().map(|e| ctx.row_inputs(e)).collect();
+    crate::render::memo::fingerprint(&(list_inputs, page.number, rows))
 }
 
 pub(crate) fn page_path(base: &str, number: usize) -> String {
@@ -136,14 +142,8 @@ pub(crate) fn row_json(ctx: &Ctx, columns: &[&str], e: &Entry) -> String {
 const ROWS_PER_PIECE: usize = 1024;
 
 /// Every customer's row for `dossier.js`, in id order (the [`row_json`] of each, in `rows`),
-/// with the columns and the labels of the codes, gzipped in pieces of [`ROWS_PER_PIECE`] rows
-/// (those of `last` reused where their text is the same); and the pieces, for the next time.
-pub(crate) fn rows_file(
-    ctx: &Ctx,
-    columns: &[&str],
-    rows: &[&str],
-    last: Option<&Pieces>,
-) -> (Vec<u8>, Pieces) {
+/// with the columns and the labels of the codes, gzipped in pieces of [`ROWS_PER_PIECE`] rows.
+pub(crate) fn rows_file(ctx: &Ctx, columns: &[&str], rows: &[&str]) -> Vec<u8> {
     let stages: serde_json::Map<String, Value> = crate::model::Stage::ALL
         .iter()
         .map(|s| (s.as_str().to_string(), Value::from(ctx.label(*s))))
@@ -165,8 +165,5 @@ pub(crate) fn rows_file(
     }));
     texts.push(head[at..].to_string());
     let texts: Vec<&[u8]> = texts.iter().map(String::as_bytes).collect();
-    match last {
-        Some(last) => last.gzip(&texts),
-        None => Pieces::default().gzip(&texts),
-    }
+    ctx.gzip_in_pieces(ROWS_FILE, &texts)
 }

@@ -246,6 +246,8 @@ pub struct PreviewCache {
     kept: reuse::Kept,
     /// The last search index built (with its documents), and its files.
     search: Option<(crate::index::LiveIndex, Shared)>,
+    /// The compressed pieces of the gzip files made in pieces.
+    gzip: crate::gzip::PieceCache,
 }
 
 /// A search index the preview builds after publishing the pages of a rebuild (which carry
@@ -338,6 +340,7 @@ pub fn render_cached_first(
         since: reuse::SinceLast::default(),
         analytics: None,
         kept: &kept,
+        gzip: &cache.gzip,
     };
     let rendered = render_to_memory(root, options, checked, Some(preview), phases);
     cache.kept = kept
@@ -403,6 +406,7 @@ struct Preview<'p> {
     /// This rebuild's analysis, and where what it keeps is left.
     analytics: Option<Arc<Analytics>>,
     kept: &'p Mutex<Option<reuse::Kept>>,
+    gzip: &'p crate::gzip::PieceCache,
 }
 
 fn render_to_memory(
@@ -1025,6 +1029,7 @@ fn render_site_timed(
     if let Some(preview) = preview {
         ctx.search_docs = Some(preview.search_docs);
         ctx.export_rows = Some(&export_rows);
+        ctx.gzip_cache = Some(preview.gzip);
         let (changed, first) = preview.first;
         if !changed.is_empty() {
             first(shared(customers::dossiers_of(&ctx, changed)?));
@@ -1072,7 +1077,7 @@ fn render_site_timed(
         let groups = kept_groups.into_inner().unwrap_or_else(|p| p.into_inner());
         let fingerprints = ctx.fingerprints_all().to_vec();
         let export_rows = export_rows.lock().unwrap_or_else(|p| p.into_inner()).take();
-        let export_rows = export_rows.unwrap_or_else(|| reuse::kept_exports(&ctx));
+        let export_rows = export_rows.unwrap_or_else(|| reuse::kept_export_rows(&ctx));
         let kept = reuse::Kept::new(
             &ctx,
             fingerprints,

@@ -10,13 +10,21 @@
 //! `dossier.js` sorts, filters, pages and downloads. A table of one page has no such file: the
 //! script works on the rows of the page.
 
+use std::sync::Arc;
+
 use serde_json::{Value, json};
 
 use super::context::Ctx;
 pub(super) use super::lists::LIST_PAGE;
 use super::lists::{page_path, pager};
 use crate::render::RenderError;
+use crate::render::memo::fingerprint;
+use crate::render::urls::page_file;
 use crate::write::Files;
+
+/// Pages of rows per compressed piece of a table's rows file (about 1,000 rows): a preview
+/// save compresses again only the pieces whose rows changed.
+const PAGES_PER_PIECE: usize = 10;
 
 /// A long table of an analysis page, rendered by `tables/<key>.html` (the whole table, from
 /// `table`) and `tables/<key>-rows.html` (its rows, from `table.rows`).
@@ -46,30 +54,54 @@ impl LongTable<'_> {
             self.rows.chunks(self.per_page).collect()
         };
         // Each page's rows are rendered once: into its page and, joined, into the rows file.
-        let template = format!("tables/{}-rows.html", self.key);
-        let rows_html: Vec<String> = chunks
+        // In the preview, a page's rows are keyed by one hash of them, which also keys the
+        // numbered page: a save renders again only the pages whose rows changed.
+        let memoised = ctx.r.memoised();
+        let keys: Vec<u64> = chunks
             .iter()
             .map(|rows| {
-                if rows.is_empty() {
-                    return Ok(String::new());
+                if memoised {
+                    fingerprint(&(self.key, rows))
+                } else {
+                    0
                 }
-                let context = json!({"table": {"key": self.key, "rows": rows}});
-                ctx.r.render(&template, &context)
+            })
+            .collect();
+        let template = format!("tables/{}-rows.html", self.key);
+        let rows_html: Vec<Arc<str>> = chunks
+            .iter()
+            .zip(&keys)
+            .map(|(rows, key)| {
+                if rows.is_empty() {
+                    return Ok(Arc::from(""));
+                }
+                ctx.r.render_shared_with_inputs(
+                    &template,
+                    *key,
+                    || json!({"table": {"key": self.key, "rows": rows}}),
+                )
             })
             .collect::<Result<_, _>>()?;
         if rows_url.is_some() {
-            let gzipped = crate::index::build::gzip(rows_html.concat().as_bytes());
-            files.insert(self.rows_file(), gzipped);
+            let pieces: Vec<String> = rows_html
+                .chunks(PAGES_PER_PIECE)
+                .map(|pages| pages.concat())
+                .collect();
+            let pieces: Vec<&[u8]> = pieces.iter().map(String::as_bytes).collect();
+            let file = self.rows_file();
+            files.insert(file.clone(), ctx.gzip_in_pieces(&file, &pieces));
         }
-        let mut first = Value::Null;
-        for (i, (rows, html)) in chunks.into_iter().zip(rows_html).enumerate() {
+        let first = self.context(ctx, 1, chunks[0], &rows_html[0], total, &rows_url);
+        for (i, (rows, html)) in chunks.iter().zip(&rows_html).enumerate().skip(1) {
             let number = i + 1;
-            let table = self.context(ctx, number, rows, html, total, &rows_url);
-            if number == 1 {
-                first = table;
+            let table = (self.page, self.key, self.title, self.per_page);
+            let key = if memoised {
+                fingerprint(&(table, number, total, keys[i], &rows_url))
             } else {
-                self.numbered_page(ctx, files, number, &table)?;
-            }
+                0
+            };
+            let table = || self.context(ctx, number, rows, html, total, &rows_url);
+            self.numbered_page(ctx, files, number, key, table)?;
         }
         Ok(first)
     }
@@ -96,7 +128,7 @@ impl LongTable<'_> {
         ctx: &Ctx,
         number: usize,
         rows: &[Value],
-        rows_html: String,
+        rows_html: &str,
         total: usize,
         rows_url: &Option<String>,
     ) -> Value {
@@ -116,30 +148,34 @@ impl LongTable<'_> {
         })
     }
 
+    /// Page `number` of the table, keyed by `key` (what `table` is made of) in the preview.
     fn numbered_page(
         &self,
         ctx: &Ctx,
         files: &mut Files,
         number: usize,
-        table: &Value,
+        key: u64,
+        table: impl FnOnce() -> Value,
     ) -> Result<(), RenderError> {
-        let body = ctx.r.render(
+        let body = ctx.r.render_shared_with_inputs(
             &format!("tables/{}.html", self.key),
-            &json!({ "table": table }),
+            key,
+            || json!({ "table": table() }),
         )?;
         let number_label = ctx.t("page_number").replace("{n}", &number.to_string());
         let title = format!("{} · {number_label}", self.title);
-        ctx.render_into(
-            files,
-            &self.page_path(number),
-            "report_page.html",
-            &json!({
-                "page": ctx.page(&title, self.page),
-                "heading": self.title,
-                "number_label": number_label,
-                "back": self.link(ctx, 1),
-                "body": body,
-            }),
-        )
+        let page = ctx
+            .r
+            .render_shared_with_inputs("report_page.html", key, || {
+                json!({
+                    "page": ctx.page(&title, self.page),
+                    "heading": self.title,
+                    "number_label": number_label,
+                    "back": self.link(ctx, 1),
+                    "body": body,
+                })
+            })?;
+        files.insert(page_file(&self.page_path(number)), page.as_bytes().to_vec());
+        Ok(())
     }
 }

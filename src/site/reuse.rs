@@ -275,32 +275,23 @@ pub(crate) struct Kept {
     /// The files of the [`KEPT_GROUPS`] and the renderer's inputs they were rendered with.
     groups: HashMap<&'static str, KeptFiles>,
     renderer_inputs: u64,
-    /// Every record's part of the exports, and the pieces of the rows file.
-    exports: KeptExports,
+    /// Every record's part of the exports, in site order (empty when not made).
+    export_rows: Vec<Arc<CustomerExport>>,
     /// The analysis the kept values were made of.
     analytics: Option<Arc<Analytics>>,
 }
 
-/// What the last rebuild's exports kept when this rebuild took its export files whole (so it
-/// is still this rebuild's), else nothing.
-pub(super) fn kept_exports(ctx: &Ctx) -> KeptExports {
+/// The last rebuild's parts of the exports when this rebuild took its export files whole (so
+/// they are still this rebuild's), else none.
+pub(super) fn kept_export_rows(ctx: &Ctx) -> Vec<Arc<CustomerExport>> {
     ctx.reuse
         .filter(|r| r.group(ctx, "exports").is_some())
-        .map(|r| r.last.exports.clone())
+        .map(|r| r.last.export_rows.clone())
         .unwrap_or_default()
 }
 
-/// What the exports keep for the next rebuild.
-#[derive(Debug, Default, Clone)]
-pub(crate) struct KeptExports {
-    /// Every record's part of the exports, in site order (empty when not made).
-    pub rows: Vec<Arc<CustomerExport>>,
-    /// The compressed pieces of `customer-rows.json.gz`.
-    pub rows_file: Arc<crate::gzip::Pieces>,
-}
-
-/// Where a rebuild's exports leave what they keep.
-pub(crate) type ExportRows = Mutex<Option<KeptExports>>;
+/// Where a rebuild's exports leave every record's part of them, in site order.
+pub(crate) type ExportRows = Mutex<Option<Vec<Arc<CustomerExport>>>>;
 
 /// The preview's view of the last rebuild during this one.
 pub(crate) struct Reuse<'p> {
@@ -325,16 +316,11 @@ impl Reuse<'_> {
     pub fn export_row(&self, ctx: &Ctx, i: usize) -> Option<Arc<CustomerExport>> {
         let usable = ctx.hidden.is_empty()
             && self.since.export_row_same(i)
-            && self.last.exports.rows.len() == ctx.customers.len()
+            && self.last.export_rows.len() == ctx.customers.len()
             && ctx.customers.len() == ctx.site.customers.len()
             && self.last.renderer_inputs == ctx.r.inputs()
             && self.last.terms == ctx.terms;
-        usable.then(|| self.last.exports.rows[i].clone())
-    }
-
-    /// The pieces the last rows file was made of (each reused only for the same text).
-    pub fn rows_file_pieces(&self) -> &crate::gzip::Pieces {
-        &self.last.exports.rows_file
+        usable.then(|| self.last.export_rows[i].clone())
     }
 }
 
@@ -344,14 +330,14 @@ impl Kept {
         ctx: &Ctx,
         fingerprints: Vec<(u64, u64)>,
         groups: HashMap<&'static str, KeptFiles>,
-        exports: KeptExports,
+        export_rows: Vec<Arc<CustomerExport>>,
         analytics: Option<Arc<Analytics>>,
     ) -> Self {
         Kept {
             fingerprints,
             terms: ctx.terms.clone(),
             groups,
-            exports,
+            export_rows,
             renderer_inputs: ctx.r.inputs(),
             analytics,
         }
@@ -359,7 +345,7 @@ impl Kept {
 
     #[cfg(test)]
     pub fn export_rows(&self) -> &[Arc<CustomerExport>] {
-        &self.exports.rows
+        &self.export_rows
     }
 
     /// Whether these values were made of `analytics` (not of an older rebuild, when a later

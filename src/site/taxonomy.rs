@@ -256,27 +256,25 @@ pub(super) fn pages(ctx: &Ctx) -> Result<Files, RenderError> {
                         .flatten();
                     let ranking_share = (t == Taxonomy::Owner && ctx.shows(Group::Sales))
                         .then(|| ranking_share(ctx, &term.customers));
-                    // Keyed before its rows are built: the fingerprints of its customers
-                    // cover their rows and the summary; the rest is what the page shows.
-                    let inputs = crate::render::memo::fingerprint(&(
+                    let filter = list_filter(t, &term.term);
+                    // The same on every page of the term: computed once, not per page.
+                    let term_summary = summary(ctx, &term.customers);
+                    // Keyed before its rows are built: what every page of the term shows,
+                    // then each page's own rows (a save re-renders the saved record's page).
+                    let term_inputs = crate::render::memo::fingerprint(&(
                         t.key(),
                         &term.term,
                         &term.name,
                         &page,
                         year,
-                        term.customers
-                            .iter()
-                            .map(|e| ctx.row_inputs(e))
-                            .collect::<Vec<u64>>(),
+                        term.customers.len(),
+                        &term_summary,
                         &owner_rankings,
                         &visit_plan,
                         &ranking_share,
                     ));
-                    let filter = list_filter(t, &term.term);
-                    // The same on every page of the term: computed once, not per page.
-                    let term_summary = summary(ctx, &term.customers);
                     for list_page in super::lists::pages(&page, &term.customers) {
-                        let inputs = inputs ^ list_page.number as u64;
+                        let inputs = super::lists::page_inputs(ctx, term_inputs, &list_page);
                         let html = ctx.r.render_shared_with_inputs("term.html", inputs, || {
                             let rows: Vec<IndexRow> =
                                 list_page.rows.iter().map(|e| ctx.index_row(e)).collect();
