@@ -93,7 +93,22 @@ pub type Candidate = (PathBuf, Option<Collection>);
 /// Every `.md` file under content/, in a stable order, with the collection it belongs to.
 /// Symlinks are followed only while they stay inside the site; loops are diagnostics.
 pub fn discover(root: &Path, content: &Path) -> (Vec<Candidate>, Vec<Diagnostic>) {
+    let walk = walk(root, content);
+    (walk.files, walk.problems)
+}
+
+/// What [`discover`] found, and whether it met a symbolic link on the way.
+pub struct Walked {
+    pub files: Vec<Candidate>,
+    pub problems: Vec<Diagnostic>,
+    pub met_links: bool,
+}
+
+/// [`discover`], noting whether a symbolic link was met (a file reached through one has two
+/// names, and a change is reported under the other).
+pub fn walk(root: &Path, content: &Path) -> Walked {
     let mut files = Vec::new();
+    let mut met_links = false;
     let mut diagnostics = Vec::new();
     let canonical_root = content
         .canonicalize()
@@ -104,6 +119,7 @@ pub fn discover(root: &Path, content: &Path) -> (Vec<Candidate>, Vec<Diagnostic>
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|entry| {
+            met_links |= entry.path_is_symlink();
             let inside = !entry.path_is_symlink()
                 || entry
                     .path()
@@ -136,15 +152,19 @@ pub fn discover(root: &Path, content: &Path) -> (Vec<Candidate>, Vec<Diagnostic>
             .help("copy the file into content/ instead of linking to it"),
         );
     }
-    (files, diagnostics)
+    Walked {
+        files,
+        problems: diagnostics,
+        met_links,
+    }
 }
 
-fn is_markdown(path: &Path) -> bool {
+pub(crate) fn is_markdown(path: &Path) -> bool {
     path.extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("md"))
 }
 
-fn collection_of(content: &Path, path: &Path) -> Option<Collection> {
+pub(crate) fn collection_of(content: &Path, path: &Path) -> Option<Collection> {
     let first = path.strip_prefix(content).ok()?.components().next()?;
     match first.as_os_str().to_str()? {
         "customers" => Some(Collection::Customers),

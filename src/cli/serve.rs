@@ -63,7 +63,9 @@ pub fn run(cli: &Cli, args: &ServeArgs, output: Output) -> anyhow::Result<u8> {
         ..BuildOptions::default()
     };
     let cache = Arc::new(Mutex::new(PreviewCache::default()));
-    let rebuild = move |first: &FirstPages| rebuild(&root, &options, &cache, output, first);
+    let rebuild = move |changed: Option<&[String]>, first: &FirstPages| {
+        rebuild(&root, &options, &cache, changed, output, first)
+    };
     let serve_options = ServeOptions {
         root: cli.root.clone(),
         bind: args.bind,
@@ -91,6 +93,7 @@ fn rebuild(
     root: &std::path::Path,
     options: &BuildOptions,
     cache: &Arc<Mutex<PreviewCache>>,
+    changed: Option<&[String]>,
     output: Output,
     first: &FirstPages,
 ) -> Rebuild {
@@ -111,7 +114,11 @@ fn rebuild(
         }
         first(pages);
     };
-    let result = site::render_cached_first(root, options, &mut lock(), &first);
+    let result = {
+        let mut locked = lock();
+        locked.changed_since_last_build(root, changed);
+        site::render_cached_first(root, options, &mut locked, &first)
+    };
     match result {
         Ok(Ok(rendered)) => {
             if !output.quiet {

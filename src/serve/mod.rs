@@ -48,17 +48,19 @@ pub struct Preview {
 
 impl Preview {
     /// Binds, builds once, and starts serving and watching in background threads.
-    /// `rebuild` builds the site; it may hand pages it has ready before the rest (the
-    /// dossiers of edited records) to the function it is given, which publishes them at once.
+    /// `rebuild` builds the site, given the site-relative paths of the sources that changed
+    /// since its last call (`None`: the first build, or the watcher may have missed some); it
+    /// may hand pages it has ready before the rest (the dossiers of edited records) to the
+    /// function it is given, which publishes them at once.
     pub fn start<F>(options: &ServeOptions, rebuild: F) -> anyhow::Result<Preview>
     where
-        F: Fn(&FirstPages<'_>) -> Rebuild + Send + Sync + 'static,
+        F: Fn(Option<&[String]>, &FirstPages<'_>) -> Rebuild + Send + Sync + 'static,
     {
         let listener = bind(options.bind, options.port)?;
         let address = listener.local_addr().context("reading the bound address")?;
         let state = SiteState::default();
         let hub = live::Hub::new(options.limits.max_event_streams);
-        let (published, then) = state.apply(guarded(&[], || rebuild(&|_| {})));
+        let (published, then) = state.apply(guarded(&[], || rebuild(None, &|_| {})));
         // It holds the files: kept, it would make the update below copy them all.
         drop(published);
         if let Some(then) = then {
@@ -77,10 +79,11 @@ impl Preview {
         )
         .context("starting the HTTP server")?;
         let pool = rebuild_pool();
-        let on_change = move |changed: &[String]| {
+        let on_change = move |changed: Option<&[String]>| {
             let rebuild_and_publish = || {
                 let first = |pages: Files| hub.broadcast(state.publish_first(pages));
-                let (published, then) = state.apply(guarded(changed, || rebuild(&first)));
+                let named = changed.unwrap_or_default();
+                let (published, then) = state.apply(guarded(named, || rebuild(changed, &first)));
                 hub.broadcast(published);
                 // The search index, after the pages: the reload does not wait for it.
                 if let Some(then) = then

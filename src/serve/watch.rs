@@ -2,6 +2,7 @@
 //! and temporary files, the output folder and `.git`.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use anyhow::Context;
@@ -21,10 +22,12 @@ pub enum Watcher {
 }
 
 /// Watches the sources of the site at `root` and calls `on_change` with the site-relative paths
-/// (`/`-separated, sorted) of the sources that changed, once per debounced batch.
+/// (`/`-separated, sorted) of the sources that changed, once per debounced batch; with `None`
+/// when the watcher may have missed changes since the last call (it lost events and asks for a
+/// rescan, or reported an error), so that the rebuild looks at every file.
 pub fn watch<F>(root: &Path, poll: bool, on_change: F) -> anyhow::Result<Watcher>
 where
-    F: Fn(&[String]) + Send + 'static,
+    F: Fn(Option<&[String]>) + Send + 'static,
 {
     // Event paths are absolute: compared with a relative root such as the default `.`, none of
     // them would be a source and no save would rebuild.
@@ -32,8 +35,15 @@ where
         .canonicalize()
         .with_context(|| format!("watching {}", root.display()))?;
     let watched_root = root.clone();
+    let missed = AtomicBool::new(false);
     let handler = move |result: DebounceEventResult| {
-        let Ok(events) = result else { return };
+        let Ok(events) = result else {
+            missed.store(true, Ordering::Relaxed);
+            return;
+        };
+        if events.iter().any(|e| e.need_rescan()) {
+            missed.store(true, Ordering::Relaxed);
+        }
         // Reading a file is an event too (inotify's open and close): a build reads every source,
         // so only changes count, or each build would trigger the next.
         let mut changed: Vec<String> = events
@@ -46,7 +56,8 @@ where
         changed.sort();
         changed.dedup();
         if !changed.is_empty() {
-            on_change(&changed);
+            let missed = missed.swap(false, Ordering::Relaxed);
+            on_change((!missed).then_some(&changed[..]));
         }
     };
     let config = notify::Config::default().with_poll_interval(Duration::from_millis(300));

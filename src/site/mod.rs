@@ -250,6 +250,15 @@ pub struct PreviewCache {
     gzip: crate::gzip::PieceCache,
 }
 
+impl PreviewCache {
+    /// Tells the next rebuild which sources changed since the last one (site-relative paths,
+    /// as the preview's watcher reports them; `None`: any may have), so that its check stats
+    /// only those (see [`validate::Cache::changed_since_last_check`]).
+    pub fn changed_since_last_build(&mut self, root: &Path, changed: Option<&[String]>) {
+        self.checks.changed_since_last_check(root, changed);
+    }
+}
+
 /// A search index the preview builds after publishing the pages of a rebuild (which carry
 /// the previous index until then), see [`render_cached`].
 #[derive(Debug)]

@@ -8,8 +8,9 @@ mod customer;
 pub(crate) mod decode;
 pub mod links;
 mod playbook;
+mod walk;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::SystemTime;
@@ -128,6 +129,19 @@ pub struct Cache {
     reread: Vec<String>,
     /// Whether the last check started from an empty cache (the first check reads everything).
     cold: bool,
+    /// The last check's walk of content/.
+    walk: Option<walk::Walk>,
+    /// What may have changed since the last check.
+    since: Since,
+    /// Whether the caller says what changed between checks ([`Cache::changed_since_last_check`]).
+    told: bool,
+}
+
+/// What may have changed since the last check.
+enum Since {
+    Anything,
+    /// Only the files at these paths.
+    Only(Vec<PathBuf>),
 }
 
 impl Default for Cache {
@@ -137,6 +151,9 @@ impl Default for Cache {
             keep: true,
             reread: Vec::new(),
             cold: true,
+            walk: None,
+            since: Since::Anything,
+            told: false,
         }
     }
 }
@@ -146,6 +163,23 @@ impl Cache {
         Cache {
             keep: false,
             ..Cache::default()
+        }
+    }
+
+    /// Tells the next check that only the files at `changed` (site-relative paths, as the
+    /// preview's watcher reports them) may have changed since the last one, or, with `None`,
+    /// that any may have. The next check then walks content/ and stats only what it must; a
+    /// change left out of `changed` is not seen until a check told `None`. Once told, a cache
+    /// expects to be told before every check (no call: nothing changed).
+    pub fn changed_since_last_check(&mut self, root: &Path, changed: Option<&[String]>) {
+        self.told = true;
+        match (changed, &mut self.since) {
+            (None, since) => *since = Since::Anything,
+            // Added to what the last call named, if the check in between did not run.
+            (Some(paths), Since::Only(pending)) => {
+                pending.extend(paths.iter().map(|p| root.join(p)))
+            }
+            (Some(_), Since::Anything) => {}
         }
     }
 
@@ -183,21 +217,42 @@ pub fn check_site_cached(
     let (config_text, (config, mut diagnostics)) =
         config_from_bytes(&config_display, config_bytes, Some(root));
 
-    let (candidates, walk_problems) = load::discover(root, &content);
-    diagnostics.extend(walk_problems);
-    let markdown_files: BTreeSet<String> = candidates
-        .iter()
-        .map(|(path, _)| crate::diagnostics::display_path(root, path))
-        .collect();
-    let records: Vec<(&PathBuf, Collection)> = candidates
+    let mut previous = std::mem::take(&mut cache.files);
+    cache.cold = previous.is_empty();
+    // From here on, what changes is what the caller tells of (when it tells).
+    let after = if cache.told {
+        Since::Only(Vec::new())
+    } else {
+        Since::Anything
+    };
+    let changed = match std::mem::replace(&mut cache.since, after) {
+        Since::Only(paths) if !cache.cold => Some(paths),
+        _ => None,
+    };
+    let last_walk = cache.walk.take();
+    let (walk, changed) = match (last_walk, changed) {
+        (Some(last), Some(changed)) => match last.updated(root, &content, &changed) {
+            Some(walk) => (walk, Some(changed.into_iter().collect::<HashSet<_>>())),
+            None => (walk::Walk::new(root, &content), None),
+        },
+        _ => (walk::Walk::new(root, &content), None),
+    };
+    diagnostics.extend(walk.problems.iter().cloned());
+    let records: Vec<(&PathBuf, Collection)> = walk
+        .candidates
         .iter()
         .filter_map(|(path, collection)| collection.map(|c| (path, c)))
         .collect();
-    let mut previous = std::mem::take(&mut cache.files);
-    cache.cold = previous.is_empty();
+    // Told what changed, a file it does not name keeps its last result without a stat.
+    let unchanged = |path: &PathBuf| changed.as_ref().is_some_and(|c| !c.contains(path));
     let results: Vec<(PathBuf, Option<FileStamp>, Arc<FileResult>, bool)> = records
         .par_iter()
         .map(|(path, collection)| {
+            if unchanged(path)
+                && let Some((then, result)) = previous.get(*path)
+            {
+                return ((*path).clone(), Some(*then), result.clone(), false);
+            }
             let now = stamp(path);
             let (result, reread) = match previous.get(*path) {
                 Some((then, result)) if now.is_some() && Some(*then) == now => {
@@ -208,6 +263,9 @@ pub fn check_site_cached(
             ((*path).clone(), now, result, reread)
         })
         .collect();
+    let markdown_files = walk.markdown_files.clone();
+    let files_checked = records.len() + 1;
+    drop(records);
     cache.reread = results
         .iter()
         .filter(|(.., reread)| *reread)
@@ -228,8 +286,8 @@ pub fn check_site_cached(
             }
         }
         cache.files = previous;
+        cache.walk = Some(walk);
     }
-    let files_checked = records.len() + 1;
     let parts = Parts {
         config,
         config_display,
@@ -796,5 +854,54 @@ mod cache_tests {
             concise(&check_site(site.path(), None).unwrap())
         );
         assert_eq!(cache.files.len(), 2, "deleted files leave the cache");
+    }
+
+    #[test]
+    fn told_checks_look_only_at_the_named_files_and_equal_fresh_checks() {
+        let site = tempfile::tempdir().unwrap();
+        let root = site.path();
+        std::fs::write(root.join("site.yaml"), "title: T\nyear: 2025\n").unwrap();
+        let dir = root.join("content/customers");
+        std::fs::create_dir_all(dir.join("north")).unwrap();
+        let record = |id: &str| {
+            format!("---\nid: {id}\nname: N\nstage: prospect\nowner: O\n---\n[x](b.md)\n")
+        };
+        let write = |name: &str, id: &str| std::fs::write(dir.join(name), record(id)).unwrap();
+        write("a.md", "KH-1");
+        write("north/z.md", "KH-9");
+        let mut cache = Cache::default();
+        let mut check = |changed: Option<&[&str]>| {
+            let named: Option<Vec<String>> =
+                changed.map(|c| c.iter().map(|p| format!("content/customers/{p}")).collect());
+            cache.changed_since_last_check(root, named.as_deref());
+            let told = check_site_cached(root, None, &mut cache).unwrap();
+            (concise(&told), told.site)
+        };
+        let fresh = || {
+            let checked = check_site(root, None).unwrap();
+            (concise(&checked), checked.site)
+        };
+        assert_eq!(check(None), fresh(), "the first check reads everything");
+
+        // New (sorting between the others), edited, removed, and a file that is no record.
+        write("b.md", "KH-2");
+        write("north/z.md", "KH-9 x");
+        std::fs::write(dir.join("notes.txt"), "x").unwrap();
+        assert_eq!(check(Some(&["b.md", "north/z.md", "notes.txt"])), fresh());
+        std::fs::remove_file(dir.join("a.md")).unwrap();
+        assert_eq!(check(Some(&["a.md"])), fresh());
+
+        // A change nobody named is not looked at (no stat, no walk) ...
+        write("north/z.md", "KH-9");
+        write("c.md", "KH-3");
+        let (missed, _) = check(Some(&[]));
+        assert_ne!(missed, fresh().0, "an unnamed change is not seen");
+        // ... until a check told that anything may have changed.
+        assert_eq!(check(None), fresh());
+
+        // A folder that changed needs a walk.
+        std::fs::create_dir_all(dir.join("south")).unwrap();
+        write("south/s.md", "KH-5");
+        assert_eq!(check(Some(&["south"])), fresh());
     }
 }

@@ -48,8 +48,10 @@ fn start(options: &ServeOptions) -> Served {
         root: root.path().to_path_buf(),
         ..options.clone()
     };
-    let preview =
-        Preview::start(&options, |_: &FirstPages| Rebuild::Built(site())).expect("starts");
+    let preview = Preview::start(&options, |_: Option<&[String]>, _: &FirstPages| {
+        Rebuild::Built(site())
+    })
+    .expect("starts");
     Served {
         address: preview.address,
         _preview: preview,

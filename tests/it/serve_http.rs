@@ -76,7 +76,10 @@ where
         allowed_hosts: Vec::new(),
         limits: Default::default(),
     };
-    Preview::start(&options, build).expect("starts")
+    Preview::start(&options, move |_: Option<&[String]>, first: &FirstPages| {
+        build(first)
+    })
+    .expect("starts")
 }
 
 /// Sends raw bytes and returns the whole response (the server closes after `Connection: close`).

@@ -80,7 +80,10 @@ fn preview_of(site: &Path) -> Preview {
         allowed_hosts: Vec::new(),
         limits: Default::default(),
     };
-    Preview::start(&options, move |_: &FirstPages| build_or_panic(&root)).expect("starts")
+    Preview::start(&options, move |_: Option<&[String]>, _: &FirstPages| {
+        build_or_panic(&root)
+    })
+    .expect("starts")
 }
 
 #[test]

@@ -371,6 +371,16 @@ pub(crate) fn bench_preview(site: &Path, rebuilds: usize, edit: Edit) -> ExitCod
                 break;
             }
         }
+        // As `dossier serve`'s watcher does: the first build looks at every file, a rebuild is
+        // told which file changed.
+        let relative = record
+            .strip_prefix(site)
+            .map(|p| p.to_string_lossy().replace('\\', "/"));
+        let changed: Option<Vec<String>> = (round > 0)
+            .then(|| relative.clone().ok())
+            .flatten()
+            .map(|p| vec![p]);
+        cache.changed_since_last_build(site, changed.as_deref());
         let start = Instant::now();
         // As `dossier serve` does, the edited record's dossier is published before the rest.
         let first = |pages: dossier::site::Shared| {
