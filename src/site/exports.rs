@@ -203,12 +203,13 @@ fn label_codes(ctx: &Ctx, shapes: &RowShapes, e: &Entry, value: &mut Value) {
 /// Every customer's part of the exports, in site order: the preview's last one where it is
 /// still this rebuild's, made for the others.
 fn customer_exports(ctx: &Ctx, shapes: &RowShapes) -> Vec<Arc<CustomerExport>> {
+    let last = ctx.reuse.and_then(|r| Some((r, r.export_rows(ctx)?)));
     ctx.customers
         .par_iter()
         .enumerate()
-        .map(|(i, e)| {
-            let kept = ctx.reuse.and_then(|r| r.export_row(ctx, i));
-            kept.unwrap_or_else(|| Arc::new(customer_export(ctx, shapes, e)))
+        .map(|(i, e)| match last {
+            Some((reuse, rows)) if reuse.export_row_same(i) => rows[i].clone(),
+            _ => Arc::new(customer_export(ctx, shapes, e)),
         })
         .collect()
 }

@@ -311,16 +311,21 @@ impl Reuse<'_> {
         usable.then(|| self.last.groups.get(group)).flatten()
     }
 
-    /// The last rebuild's part of the exports of record `i` (in site order), when it is still
-    /// this rebuild's.
-    pub fn export_row(&self, ctx: &Ctx, i: usize) -> Option<Arc<CustomerExport>> {
+    /// The last rebuild's parts of the exports, by record in site order, when what they are made
+    /// of besides each record is as last time; each is still this rebuild's when
+    /// [`Reuse::export_row_same`] says so.
+    pub fn export_rows(&self, ctx: &Ctx) -> Option<&[Arc<CustomerExport>]> {
         let usable = ctx.hidden.is_empty()
-            && self.since.export_row_same(i)
             && self.last.export_rows.len() == ctx.customers.len()
             && ctx.customers.len() == ctx.site.customers.len()
             && self.last.renderer_inputs == ctx.r.inputs()
             && self.last.terms == ctx.terms;
-        usable.then(|| self.last.export_rows[i].clone())
+        usable.then_some(&self.last.export_rows[..])
+    }
+
+    /// Whether record `i`'s export rows are as last time (see [`Reuse::export_rows`]).
+    pub fn export_row_same(&self, i: usize) -> bool {
+        self.since.export_row_same(i)
     }
 }
 

@@ -1,6 +1,7 @@
 //! Owner pages (each account manager's portfolio) and the taxonomy pages for region,
 //! industry, tag, stage and grade: an index per taxonomy and a page per term.
 
+use std::cell::OnceCell;
 use std::collections::BTreeMap;
 
 use rayon::prelude::*;
@@ -155,7 +156,6 @@ fn owner_visits(ctx: &Ctx, owner: &str) -> Option<Value> {
     if !ctx.shows(crate::audience::Group::Visits) {
         return None;
     }
-    let v = &ctx.a.visits;
     let row = |id: &str, status: &crate::analytics::VisitStatus| {
         json!({
             "customer": ctx.link(id),
@@ -166,13 +166,11 @@ fn owner_visits(ctx: &Ctx, owner: &str) -> Option<Value> {
             "days_until_due": status.days_until_due,
         })
     };
-    let own = v.by_owner.iter().find(|o| o.owner == owner);
+    let (own, due) = owner_visit_inputs(ctx, owner);
     let overdue: Vec<Value> = own
         .iter()
         .flat_map(|o| o.customers.iter().map(|c| row(&c.id, &c.status)))
         .collect();
-    let due: Vec<&crate::analytics::service::DueEntry> =
-        v.due_soon.iter().filter(|d| d.owner == owner).collect();
     let within_14 = due
         .iter()
         .filter(|d| d.status.days_until_due.is_some_and(|n| n <= 14))
@@ -183,6 +181,21 @@ fn owner_visits(ctx: &Ctx, owner: &str) -> Option<Value> {
         "overdue": overdue, "due_soon": due_soon, "within_14": within_14, "never_visited": never,
         "plan_days": crate::analytics::service::PLAN_DAYS,
     }))
+}
+
+/// What an owner's visit plan ([`owner_visits`]) is made of besides the owner's customers'
+/// rows: the visits analysis of the owner's customers.
+fn owner_visit_inputs<'a>(
+    ctx: &'a Ctx,
+    owner: &str,
+) -> (
+    Option<&'a crate::analytics::service::OwnerOverdue>,
+    Vec<&'a crate::analytics::service::DueEntry>,
+) {
+    let v = &ctx.a.visits;
+    let own = v.by_owner.iter().find(|o| o.owner == owner);
+    let due = v.due_soon.iter().filter(|d| d.owner == owner).collect();
+    (own, due)
 }
 
 /// Headline figures of a group of customers: counts by stage, revenue of Y, open complaints,
@@ -241,20 +254,36 @@ pub(super) fn pages(ctx: &Ctx) -> Result<Files, RenderError> {
             list.par_iter()
                 .filter_map(|term| ctx.terms.page(t, &term.term).map(|p| (term, p)))
                 .map(|(term, page)| {
-                    let owner_rankings = (t == Taxonomy::Owner)
+                    let owner = t == Taxonomy::Owner;
+                    let owner_tables = owner
                         .then(|| {
                             ctx.a
                                 .rankings
                                 .by_owner
                                 .iter()
                                 .find(|g| g.key.as_deref() == Some(&term.term))
-                                .map(|g| super::rankings::top_tables(ctx, &g.tables))
                         })
                         .flatten();
-                    let visit_plan = (t == Taxonomy::Owner)
-                        .then(|| owner_visits(ctx, &term.term))
-                        .flatten();
-                    let ranking_share = (t == Taxonomy::Owner && ctx.shows(Group::Sales))
+                    // An owner's rankings and visit plan are made only for a page not memoised:
+                    // keyed by the analysis they are made of and the rows of the owner's
+                    // customers (whose names and links they show).
+                    let owner_rankings = OnceCell::new();
+                    let owner_rankings = || {
+                        owner_rankings
+                            .get_or_init(|| owner_tables.map(|g| super::rankings::top_tables(ctx, &g.tables)))
+                    };
+                    let visit_plan = OnceCell::new();
+                    let visit_plan = || {
+                        visit_plan.get_or_init(|| owner.then(|| owner_visits(ctx, &term.term)).flatten())
+                    };
+                    let owner_inputs = (owner && ctx.r.memoised()).then(|| {
+                        crate::render::memo::fingerprint(&(
+                            owner_tables.map(|g| &g.tables),
+                            owner_visit_inputs(ctx, &term.term),
+                            term.customers.iter().map(|e| ctx.row_inputs(e)).collect::<Vec<u64>>(),
+                        ))
+                    });
+                    let ranking_share = (owner && ctx.shows(Group::Sales))
                         .then(|| ranking_share(ctx, &term.customers));
                     let filter = list_filter(t, &term.term);
                     // The same on every page of the term: computed once, not per page.
@@ -269,8 +298,7 @@ pub(super) fn pages(ctx: &Ctx) -> Result<Files, RenderError> {
                         year,
                         term.customers.len(),
                         &term_summary,
-                        &owner_rankings,
-                        &visit_plan,
+                        owner_inputs,
                         &ranking_share,
                     ));
                     for list_page in super::lists::pages(&page, &term.customers) {
@@ -286,8 +314,8 @@ pub(super) fn pages(ctx: &Ctx) -> Result<Files, RenderError> {
                                 list: super::lists::list_context(ctx, &page, &list_page, term.customers.len(), &filter),
                                 summary: &term_summary,
                                 year,
-                                rankings: &owner_rankings,
-                                visits: &visit_plan,
+                                rankings: owner_rankings(),
+                                visits: visit_plan(),
                                 ranking_share: &ranking_share,
                                 workspace: t == Taxonomy::Owner,
                             }
