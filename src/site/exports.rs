@@ -524,24 +524,29 @@ pub(super) fn files(ctx: &Ctx) -> Result<Files, RenderError> {
     let shapes = RowShapes::new(ctx);
     let rows = customer_exports(ctx, &shapes);
     let list_rows: Vec<&str> = rows.iter().map(|r| r.list_row.as_str()).collect();
-    let ((json, rows_file), (csv, labelled)) = rayon::join(
+    // The files are independent of each other: made in parallel.
+    let (((json, rows_file), (csv, labelled)), mut files) = rayon::join(
         || {
             rayon::join(
-                || metrics_json(ctx, &rows),
-                || super::lists::rows_file(ctx, &shapes.list_columns, &list_rows),
+                || {
+                    rayon::join(
+                        || metrics_json(ctx, &rows),
+                        || super::lists::rows_file(ctx, &shapes.list_columns, &list_rows),
+                    )
+                },
+                || {
+                    rayon::join(
+                        || customers_csv(&shapes.columns, &rows),
+                        || customers_labelled_csv(ctx, &shapes.labelled_columns, &rows),
+                    )
+                },
             )
         },
-        || {
-            rayon::join(
-                || customers_csv(&shapes.columns, &rows),
-                || customers_labelled_csv(ctx, &shapes.labelled_columns, &rows),
-            )
-        },
+        || working_lists(ctx),
     );
     if let Some(out) = ctx.export_rows {
         *out.lock().unwrap_or_else(|p| p.into_inner()) = Some(rows.clone());
     }
-    let mut files = Files::new();
     files.insert("data/metrics.json".into(), json.into_bytes());
     files.insert("data/customers.csv".into(), csv.into_bytes());
     files.insert(super::lists::ROWS_FILE.into(), rows_file);
@@ -549,21 +554,37 @@ pub(super) fn files(ctx: &Ctx) -> Result<Files, RenderError> {
         format!("data/customers.{}.csv", ctx.lang.as_str()),
         labelled.into_bytes(),
     );
-    if ctx.shows(Group::Sales) {
-        files.insert("data/rankings.csv".into(), rankings_csv(ctx).into_bytes());
-        files.insert("data/win-back.csv".into(), win_back_csv(ctx).into_bytes());
-    }
-    if ctx.shows(Group::Credit) {
-        files.insert("data/watchlist.csv".into(), watchlist_csv(ctx).into_bytes());
-    }
-    if ctx.shows(Group::Complaints) {
-        let text = open_complaints_csv(ctx);
-        files.insert("data/open-complaints.csv".into(), text.into_bytes());
-    }
-    if ctx.shows(Group::Visits) {
-        let (overdue, plan) = visit_csvs(ctx);
-        files.insert("data/overdue-visits.csv".into(), overdue.into_bytes());
-        files.insert("data/visit-plan.csv".into(), plan.into_bytes());
-    }
     Ok(files)
+}
+
+/// The rankings and the working lists that the audience may see, in parallel.
+fn working_lists(ctx: &Ctx) -> Files {
+    type List = fn(&Ctx) -> Vec<(&'static str, String)>;
+    let lists: [(Group, List); 5] = [
+        (Group::Sales, |ctx| {
+            vec![("data/rankings.csv", rankings_csv(ctx))]
+        }),
+        (Group::Sales, |ctx| {
+            vec![("data/win-back.csv", win_back_csv(ctx))]
+        }),
+        (Group::Credit, |ctx| {
+            vec![("data/watchlist.csv", watchlist_csv(ctx))]
+        }),
+        (Group::Complaints, |ctx| {
+            vec![("data/open-complaints.csv", open_complaints_csv(ctx))]
+        }),
+        (Group::Visits, |ctx| {
+            let (overdue, plan) = visit_csvs(ctx);
+            vec![
+                ("data/overdue-visits.csv", overdue),
+                ("data/visit-plan.csv", plan),
+            ]
+        }),
+    ];
+    lists
+        .par_iter()
+        .filter(|(group, _)| ctx.shows(*group))
+        .flat_map_iter(|(_, list)| list(ctx))
+        .map(|(path, text)| (path.to_string(), text.into_bytes()))
+        .collect()
 }
