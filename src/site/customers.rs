@@ -146,9 +146,27 @@ pub(super) fn dossier_inputs(ctx: &Ctx, e: &Entry) -> u64 {
             )
         })
         .collect();
+    // ABC shares are fractions of the site's total revenue: any revenue saved anywhere moves
+    // every one of them a little. The dossier shows them rounded, so its key holds them as
+    // shown (as the context below builds them), and a save elsewhere that leaves them looking
+    // the same does not render the page again.
+    let abc_shown = m.abc.as_ref().map(|x| {
+        (
+            x.class,
+            x.rank,
+            ctx.share(x.cumulative_share - x.cumulative_share_before),
+            ctx.share(x.cumulative_share_before),
+            ctx.share(x.cumulative_share),
+        )
+    });
+    let metrics = crate::analytics::CustomerMetrics {
+        abc: None,
+        ..m.clone()
+    };
     crate::render::memo::fingerprint(&(
         c,
-        m,
+        metrics,
+        abc_shown,
         &e.url,
         terms,
         ctx.ranks(&c.id),

@@ -133,9 +133,19 @@ pub(crate) struct CustomerExport {
     json: Option<String>,
     /// Its row of `customer-rows.json.gz`.
     list_row: String,
+    /// A fingerprint of the values it was made of, in the preview ([`export_inputs`]).
+    inputs: u64,
 }
 
-fn customer_export(ctx: &Ctx, shapes: &RowShapes, e: &Entry) -> CustomerExport {
+/// A fingerprint of the values a customer's export rows are made of besides the renderer and
+/// the playbook titles: its `metrics.json` row, its list row, its tags and page. A revenue
+/// saved elsewhere changes every record's metrics (the ABC shares) but few of these.
+fn export_inputs(ctx: &Ctx, e: &Entry) -> u64 {
+    let row = customer_row(e.m);
+    crate::render::memo::fingerprint(&(row, ctx.index_row(e), &e.c.tags, &e.url))
+}
+
+fn customer_export(ctx: &Ctx, shapes: &RowShapes, e: &Entry, inputs: u64) -> CustomerExport {
     let row = customer_row(e.m);
     let mut value = serde_json::to_value(&row).unwrap_or(Value::Null);
     let mut w = csv::Writer::new(ROW_CSV);
@@ -158,6 +168,7 @@ fn customer_export(ctx: &Ctx, shapes: &RowShapes, e: &Entry) -> CustomerExport {
             .with_json
             .then(|| serde_json::to_string(&row).unwrap_or_default()),
         list_row: super::lists::row_json(ctx, &shapes.list_columns, e),
+        inputs,
     }
 }
 
@@ -207,9 +218,21 @@ fn customer_exports(ctx: &Ctx, shapes: &RowShapes) -> Vec<Arc<CustomerExport>> {
     ctx.customers
         .par_iter()
         .enumerate()
-        .map(|(i, e)| match last {
-            Some((reuse, rows)) if reuse.export_row_same(i) => rows[i].clone(),
-            _ => Arc::new(customer_export(ctx, shapes, e)),
+        .map(|(i, e)| {
+            let Some((reuse, rows)) = last else {
+                // Fingerprints only for a preview, which keeps the rows for the next rebuild.
+                let inputs = ctx.export_rows.map_or(0, |_| export_inputs(ctx, e));
+                return Arc::new(customer_export(ctx, shapes, e, inputs));
+            };
+            if reuse.export_row_same(i) {
+                return rows[i].clone();
+            }
+            let inputs = export_inputs(ctx, e);
+            if reuse.rows_inputs_same() && rows[i].inputs == inputs {
+                rows[i].clone()
+            } else {
+                Arc::new(customer_export(ctx, shapes, e, inputs))
+            }
         })
         .collect()
 }

@@ -94,20 +94,14 @@ pub(super) fn pages(ctx: &Ctx) -> Result<Files, RenderError> {
             .unwrap_or(&none);
         let entries: Vec<&Entry> = ids.iter().filter_map(|id| ctx.entry(id)).collect();
         let history = ctx.history.get(&p.source.path);
-        // Keyed before its rows and body are built: the playbook, its history and the
-        // fingerprints of the customers it lists (which cover their rows).
-        let inputs = crate::render::memo::fingerprint(&(
-            p,
-            history,
-            entries
-                .iter()
-                .map(|e| ctx.row_inputs(e))
-                .collect::<Vec<u64>>(),
-        ));
+        // Keyed before its rows and body are built: the playbook, its history and the length
+        // of its list, then each page's own rows (their fingerprints cover them).
+        let list_inputs = crate::render::memo::fingerprint(&(p, history, entries.len()));
         let page = urls::playbook_page(&p.source.slug);
         let filter = format!("playbooks={}", p.source.slug);
         for list_page in super::lists::pages(&page, &entries) {
-            let html = ctx.r.render_with_inputs("playbook.html", inputs ^ list_page.number as u64, || {
+            let inputs = super::lists::page_inputs(ctx, list_inputs, &list_page);
+            let html = ctx.r.render_with_inputs("playbook.html", inputs, || {
             let rows: Vec<IndexRow> = list_page.rows.iter().map(|e| ctx.index_row(e)).collect();
             json!({
                 "page": ctx.page(&p.title, "playbooks"),

@@ -327,6 +327,12 @@ impl Reuse<'_> {
     pub fn export_row_same(&self, i: usize) -> bool {
         self.since.export_row_same(i)
     }
+
+    /// Whether what export rows are made of besides their record and its metrics is as last
+    /// time (then a row made of the same values is the last one).
+    pub fn rows_inputs_same(&self) -> bool {
+        self.since.rows_inputs_same
+    }
 }
 
 impl Kept {

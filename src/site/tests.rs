@@ -368,6 +368,21 @@ fn dossier_inputs_follow_site_wide_metrics() {
         key(&analytics, &with_history),
         "the record's history"
     );
+
+    // The ABC shares, as the dossier shows them (rounded): a shift below the rounding keeps
+    // the key, one the page shows changes it.
+    let shifted = |by: f64| {
+        let mut a = analytics.clone();
+        let m = a.customers.iter_mut().find(|m| m.id == "KH-001").unwrap();
+        let entry = m.abc.as_mut().expect("KH-001 has an ABC class");
+        // Away from zero, where "0.0%" becomes "< 0.1%".
+        entry.cumulative_share_before += 0.3 + by;
+        entry.cumulative_share += 0.3 + by;
+        a
+    };
+    let at = key(&shifted(0.0), &history);
+    assert_eq!(at, key(&shifted(1e-9), &history), "a shift nobody sees");
+    assert_ne!(at, key(&shifted(0.05), &history), "a shift the page shows");
 }
 
 /// The dossiers the preview hands over first, in each rebuild (see `render_cached_first`).

@@ -322,6 +322,9 @@ pub(crate) enum Edit {
     Notes,
     /// The record's name: its row in every list, the aggregates and the exports too.
     Name,
+    /// The record's latest revenue, a tenth higher at each edit: it moves up the revenue order
+    /// (rankings, ABC classes, totals, the search index's document order).
+    Revenue,
 }
 
 impl Edit {
@@ -337,8 +340,29 @@ impl Edit {
                 })
                 .collect::<Vec<_>>()
                 .join("\n"),
+            Edit::Revenue => raise_last_revenue(original, round),
         }
     }
+
+    /// Whether a record's text can take this edit.
+    fn applies_to(self, text: &str) -> bool {
+        !matches!(self, Edit::Revenue) || text.contains(REVENUE)
+    }
+}
+
+const REVENUE: &str = "revenue: ";
+
+/// `text` with the number after its last `revenue: ` raised by `round` tenths.
+fn raise_last_revenue(text: &str, round: usize) -> String {
+    let Some(at) = text.rfind(REVENUE).map(|at| at + REVENUE.len()) else {
+        return text.to_string();
+    };
+    let digits = text[at..].bytes().take_while(u8::is_ascii_digit).count();
+    let Ok(value) = text[at..at + digits].parse::<u64>() else {
+        return text.to_string();
+    };
+    let raised = value + value * round as u64 / 10;
+    format!("{}{raised}{}", &text[..at], &text[at + digits..])
 }
 
 /// Preview rebuilds after editing one record, timed like `dossier serve -v` prints them.
@@ -353,7 +377,8 @@ pub(crate) fn bench_preview(site: &Path, rebuilds: usize, edit: Edit) -> ExitCod
         .into_iter()
         .filter_map(Result::ok)
         .map(|e| e.into_path())
-        .find(|p| p.extension().is_some_and(|x| x == "md"))
+        .filter(|p| p.extension().is_some_and(|x| x == "md"))
+        .find(|p| std::fs::read_to_string(p).is_ok_and(|text| edit.applies_to(&text)))
     else {
         eprintln!("error: no customer record under {}", site.display());
         return ExitCode::FAILURE;
@@ -454,4 +479,21 @@ pub(crate) fn bench_preview(site: &Path, rebuilds: usize, edit: Edit) -> ExitCod
 fn median(values: &mut [f64]) -> f64 {
     values.sort_by(f64::total_cmp);
     values[values.len() / 2]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_revenue_edit_raises_the_latest_revenue_only() {
+        let text = "sales:\n  - {year: 2024, revenue: 9610000}\n  - {year: 2025, revenue: 11560000, target: 1}\n";
+        let edited = Edit::Revenue.apply(text, 2);
+        assert_eq!(
+            edited,
+            "sales:\n  - {year: 2024, revenue: 9610000}\n  - {year: 2025, revenue: 13872000, target: 1}\n"
+        );
+        assert!(!Edit::Revenue.applies_to("stage: prospect\n"));
+        assert!(Edit::Notes.applies_to("stage: prospect\n"));
+    }
 }

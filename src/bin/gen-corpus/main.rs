@@ -49,8 +49,9 @@ struct Args {
     /// With --bench-preview: how many edits and rebuilds.
     #[arg(long, default_value_t = 5, value_name = "REBUILDS")]
     rebuilds: usize,
-    /// With --bench-preview: what each edit changes: `notes` (a line appended to the body) or
-    /// `name` (the record's name, which every list and export shows).
+    /// With --bench-preview: what each edit changes: `notes` (a line appended to the body),
+    /// `name` (the record's name, which every list and export shows) or `revenue` (the first
+    /// record with sales: its latest revenue, raised so that it moves up the rankings).
     #[arg(
         long,
         default_value = "notes",
