@@ -1,7 +1,7 @@
 //! dossier: a static site generator for customer dossiers and sales playbooks.
 //!
 //! The pipeline reads in one direction: [`load`] → [`validate`] → [`analytics`] → [`site`]
-//! (render every page) → [`index`] → [`write`]. Each stage is a module with a small public face.
+//! (render every page) → [`index`] → [`write`](mod@write). Each stage is a module with a small public face.
 
 pub mod analytics;
 pub mod audience;

@@ -325,7 +325,7 @@ pub fn rankings(customers: &[&Customer], period: &Period, top: usize) -> Ranking
     rankings_of(&Population::of(customers, period), top)
 }
 
-/// [`rankings`] of a population already made.
+/// The four tables site-wide, per region and per owner, of a population already made.
 pub fn rankings_of(population: &Population, top: usize) -> Rankings {
     let all: Vec<&Figures> = population.0.iter().collect();
     let orders = orders(&all);
@@ -357,7 +357,7 @@ pub fn abc(customers: &[&Customer], period: &Period) -> AbcAnalysis {
     abc_of(&Population::of(customers, period), period.year)
 }
 
-/// [`abc`] of a population already made, for the reporting year `year`.
+/// The ABC analysis of a population already made, for the reporting year `year`.
 pub fn abc_of(population: &Population, year: i32) -> AbcAnalysis {
     let positive: Vec<&Figures> = population.0.iter().filter(|f| f.revenue > 0).collect();
     let ordered: Vec<&Figures> = order_by(&positive, |f| Some(f.revenue), exact::value)

@@ -123,7 +123,7 @@ impl<'c> RowShapes<'c> {
 
 /// One customer's part of the customer exports, as the bytes each file holds: made once per
 /// record, and kept by the preview for the next rebuild while the record and what its rows are
-/// made of are unchanged ([`super::reuse::Reuse::export_row`]).
+/// made of are unchanged ([`super::reuse::Reuse::export_rows`]).
 #[derive(Debug)]
 pub(crate) struct CustomerExport {
     /// Its row of `customers.csv` (codes) and of `customers.{lang}.csv` (labels).

@@ -7,7 +7,7 @@
 //!
 //! - the fingerprints of an unchanged record are the last ones ([`fingerprints`]);
 //! - the aggregate pages and exports ([`KEPT_GROUPS`]) are the last files when no record changed
-//!   but for its body, and nothing site-wide moved ([`Kept::group`]);
+//!   but for its body, and nothing site-wide moved ([`Reuse::group`]);
 //! - an unchanged record's search document is the last one ([`search_docs`]).
 //!
 //! Each is what a fresh build would make of the same sources, byte for byte (see the sequence
