@@ -308,6 +308,11 @@ impl TermAcc {
         let at = match self.groups.binary_search_by_key(&mask, |(m, _)| *m) {
             Ok(at) => at,
             Err(at) => {
+                // Most terms (phones, pinyin) have one group: the default capacity of four
+                // would quadruple their memory.
+                if self.groups.is_empty() {
+                    self.groups.reserve_exact(1);
+                }
                 let group = Group {
                     prev: -1,
                     ..Group::default()
