@@ -1,6 +1,7 @@
 //! Building the index files from [`SearchDoc`]s. See `docs/search.md` for the format.
 
 use std::collections::BTreeMap;
+use std::sync::Mutex;
 
 use rustc_hash::FxHashMap;
 use std::fmt::Write as _;
@@ -420,6 +421,12 @@ impl TermBatch {
         }
     }
 
+    fn clear(&mut self) {
+        self.text.clear();
+        self.positions.clear();
+        self.entries.iter_mut().for_each(Vec::clear);
+    }
+
     fn term(&self, entry: &BatchEntry) -> &str {
         &self.text[entry.term.0 as usize..entry.term.1 as usize]
     }
@@ -459,42 +466,71 @@ const BATCH: usize = 2048;
 fn invert(docs: &[&SearchDoc]) -> Vec<(String, TermAcc)> {
     let mut partitions: Vec<FxHashMap<String, TermAcc>> =
         (0..PARTITIONS).map(|_| FxHashMap::default()).collect();
+    // The collectors of one batch serve the next: their memory is already paged in.
+    let spare: Mutex<Vec<Collector>> = Mutex::new(Vec::new());
     for (b, batch) in docs.chunks(BATCH).enumerate() {
-        // The distinct terms of each document, collected in parallel; `collect` keeps the
-        // tasks' batches in document order, which the postings' deltas need.
-        let extracted: Vec<TermBatch> = batch
-            .par_iter()
+        let extracted = extract(batch, b * BATCH, &spare);
+        partitions
+            .par_iter_mut()
             .enumerate()
-            .fold(
-                || (DocTerms::default(), TermBatch::default()),
-                |(mut terms, mut out), (i, doc)| {
-                    terms.collect(doc);
-                    out.push_doc(b * BATCH + i, &mut terms);
-                    (terms, out)
-                },
-            )
-            .map(|(_, out)| out)
-            .collect();
-        partitions.par_iter_mut().enumerate().for_each(|(p, map)| {
-            for batch in &extracted {
-                for e in batch.entries.get(p).into_iter().flatten() {
-                    let term = batch.term(e);
-                    if !map.contains_key(term) {
-                        map.insert(term.to_string(), TermAcc::default());
-                    }
-                    let Some(acc) = map.get_mut(term) else {
-                        continue;
-                    };
-                    let positions = (e.mask & POSITIONAL != 0 && is_pair(term))
-                        .then(|| batch.positions(e));
-                    acc.add(i64::from(e.doc), e.mask, positions);
-                }
-            }
-        });
+            .for_each(|(p, map)| merge(map, p, &extracted));
+        if let Ok(mut spare) = spare.lock() {
+            spare.extend(extracted.into_iter().map(|(terms, mut batch)| {
+                batch.clear();
+                (terms, batch)
+            }));
+        }
     }
-    let mut terms: Vec<(String, TermAcc)> = partitions.into_iter().flatten().collect();
+    drop(spare);
+    let mut terms: Vec<(String, TermAcc)> =
+        Vec::with_capacity(partitions.iter().map(|m| m.len()).sum());
+    terms.extend(partitions.into_iter().flatten());
     terms.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
     terms
+}
+
+/// A rayon task's term collector and the batch it fills.
+type Collector = (DocTerms, TermBatch);
+
+/// The distinct terms of `batch` (documents numbered from `first`), collected in parallel;
+/// `collect` keeps the tasks' batches in document order, which the postings' deltas need.
+fn extract(batch: &[&SearchDoc], first: usize, spare: &Mutex<Vec<Collector>>) -> Vec<Collector> {
+    batch
+        .par_iter()
+        .enumerate()
+        .fold(
+            || {
+                spare
+                    .lock()
+                    .ok()
+                    .and_then(|mut spare| spare.pop())
+                    .unwrap_or_default()
+            },
+            |(mut terms, mut out), (i, doc)| {
+                terms.collect(doc);
+                out.push_doc(first + i, &mut terms);
+                (terms, out)
+            },
+        )
+        .collect()
+}
+
+/// Adds the entries of partition `p` of `extracted` to the postings of its terms.
+fn merge(map: &mut FxHashMap<String, TermAcc>, p: usize, extracted: &[Collector]) {
+    for (_, batch) in extracted {
+        for e in batch.entries.get(p).into_iter().flatten() {
+            let term = batch.term(e);
+            if !map.contains_key(term) {
+                map.insert(term.to_string(), TermAcc::default());
+            }
+            let Some(acc) = map.get_mut(term) else {
+                continue;
+            };
+            let positions =
+                (e.mask & POSITIONAL != 0 && is_pair(term)).then(|| batch.positions(e));
+            acc.add(i64::from(e.doc), e.mask, positions);
+        }
+    }
 }
 
 pub(crate) fn is_pair(term: &str) -> bool {
