@@ -526,8 +526,7 @@ fn merge(map: &mut FxHashMap<String, TermAcc>, p: usize, extracted: &[Collector]
             let Some(acc) = map.get_mut(term) else {
                 continue;
             };
-            let positions =
-                (e.mask & POSITIONAL != 0 && is_pair(term)).then(|| batch.positions(e));
+            let positions = (e.mask & POSITIONAL != 0 && is_pair(term)).then(|| batch.positions(e));
             acc.add(i64::from(e.doc), e.mask, positions);
         }
     }
