@@ -1,6 +1,7 @@
 //! Building the index files from [`SearchDoc`]s. See `docs/search.md` for the format.
 
 use std::collections::BTreeMap;
+use std::sync::Mutex;
 
 use rustc_hash::FxHashMap;
 use std::fmt::Write as _;
@@ -308,6 +309,11 @@ impl TermAcc {
         let at = match self.groups.binary_search_by_key(&mask, |(m, _)| *m) {
             Ok(at) => at,
             Err(at) => {
+                // Most terms (phones, pinyin) have one group: the default capacity of four
+                // would quadruple their memory.
+                if self.groups.is_empty() {
+                    self.groups.reserve_exact(1);
+                }
                 let group = Group {
                     prev: -1,
                     ..Group::default()
@@ -381,6 +387,68 @@ pub(crate) struct Entry {
     pub(crate) positions: Vec<u32>,
 }
 
+/// One document's hits of one term in a [`TermBatch`]: ranges of its buffers.
+struct BatchEntry {
+    doc: u32,
+    mask: u16,
+    term: (u32, u32),
+    positions: (u32, u32),
+}
+
+/// The terms of consecutive documents in flat buffers (term bytes, position codes) and one
+/// entry list per partition, in document order: a few growing buffers per rayon task
+/// instead of lists and strings per document.
+#[derive(Default)]
+struct TermBatch {
+    text: String,
+    positions: Vec<u32>,
+    entries: Vec<Vec<BatchEntry>>,
+}
+
+impl TermBatch {
+    fn push_doc(&mut self, doc: usize, terms: &mut DocTerms) {
+        if self.entries.is_empty() {
+            self.entries = (0..PARTITIONS).map(|_| Vec::new()).collect();
+        }
+        for (term, mask, positions) in terms.drain() {
+            let entry = BatchEntry {
+                doc: doc as u32,
+                mask,
+                term: append(&mut self.text, &term),
+                positions: append_codes(&mut self.positions, positions),
+            };
+            self.entries[partition(&term)].push(entry);
+        }
+    }
+
+    fn clear(&mut self) {
+        self.text.clear();
+        self.positions.clear();
+        self.entries.iter_mut().for_each(Vec::clear);
+    }
+
+    fn term(&self, entry: &BatchEntry) -> &str {
+        &self.text[entry.term.0 as usize..entry.term.1 as usize]
+    }
+
+    fn positions(&self, entry: &BatchEntry) -> &[u32] {
+        &self.positions[entry.positions.0 as usize..entry.positions.1 as usize]
+    }
+}
+
+/// Appends `term` to `text`; returns its byte range.
+fn append(text: &mut String, term: &str) -> (u32, u32) {
+    let start = text.len() as u32;
+    text.push_str(term);
+    (start, text.len() as u32)
+}
+
+fn append_codes(all: &mut Vec<u32>, codes: &[u32]) -> (u32, u32) {
+    let start = all.len() as u32;
+    all.extend_from_slice(codes);
+    (start, all.len() as u32)
+}
+
 const PARTITIONS: usize = 16;
 
 /// The class bits whose Han pairs keep positions (see [`FieldClass::positional`]).
@@ -398,29 +466,70 @@ const BATCH: usize = 2048;
 fn invert(docs: &[&SearchDoc]) -> Vec<(String, TermAcc)> {
     let mut partitions: Vec<FxHashMap<String, TermAcc>> =
         (0..PARTITIONS).map(|_| FxHashMap::default()).collect();
+    // The collectors of one batch serve the next: their memory is already paged in.
+    let spare: Mutex<Vec<Collector>> = Mutex::new(Vec::new());
     for (b, batch) in docs.chunks(BATCH).enumerate() {
-        // Per document, its distinct terms, grouped by partition (in parallel).
-        let extracted: Vec<Vec<Vec<Entry>>> = batch.par_iter().map(|d| doc_terms(d)).collect();
-        partitions.par_iter_mut().enumerate().for_each(|(p, map)| {
-            for (i, doc) in extracted.iter().enumerate() {
-                let d = (b * BATCH + i) as i64;
-                for e in &doc[p] {
-                    if !map.contains_key(e.term.as_str()) {
-                        map.insert(e.term.clone(), TermAcc::default());
-                    }
-                    let Some(acc) = map.get_mut(e.term.as_str()) else {
-                        continue;
-                    };
-                    let positions = (e.mask & POSITIONAL != 0 && is_pair(&e.term))
-                        .then_some(e.positions.as_slice());
-                    acc.add(d, e.mask, positions);
-                }
-            }
-        });
+        let extracted = extract(batch, b * BATCH, &spare);
+        partitions
+            .par_iter_mut()
+            .enumerate()
+            .for_each(|(p, map)| merge(map, p, &extracted));
+        if let Ok(mut spare) = spare.lock() {
+            spare.extend(extracted.into_iter().map(|(terms, mut batch)| {
+                batch.clear();
+                (terms, batch)
+            }));
+        }
     }
-    let mut terms: Vec<(String, TermAcc)> = partitions.into_iter().flatten().collect();
+    drop(spare);
+    let mut terms: Vec<(String, TermAcc)> =
+        Vec::with_capacity(partitions.iter().map(|m| m.len()).sum());
+    terms.extend(partitions.into_iter().flatten());
     terms.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
     terms
+}
+
+/// A rayon task's term collector and the batch it fills.
+type Collector = (DocTerms, TermBatch);
+
+/// The distinct terms of `batch` (documents numbered from `first`), collected in parallel;
+/// `collect` keeps the tasks' batches in document order, which the postings' deltas need.
+fn extract(batch: &[&SearchDoc], first: usize, spare: &Mutex<Vec<Collector>>) -> Vec<Collector> {
+    batch
+        .par_iter()
+        .enumerate()
+        .fold(
+            || {
+                spare
+                    .lock()
+                    .ok()
+                    .and_then(|mut spare| spare.pop())
+                    .unwrap_or_default()
+            },
+            |(mut terms, mut out), (i, doc)| {
+                terms.collect(doc);
+                out.push_doc(first + i, &mut terms);
+                (terms, out)
+            },
+        )
+        .collect()
+}
+
+/// Adds the entries of partition `p` of `extracted` to the postings of its terms.
+fn merge(map: &mut FxHashMap<String, TermAcc>, p: usize, extracted: &[Collector]) {
+    for (_, batch) in extracted {
+        for e in batch.entries.get(p).into_iter().flatten() {
+            let term = batch.term(e);
+            if !map.contains_key(term) {
+                map.insert(term.to_string(), TermAcc::default());
+            }
+            let Some(acc) = map.get_mut(term) else {
+                continue;
+            };
+            let positions = (e.mask & POSITIONAL != 0 && is_pair(term)).then(|| batch.positions(e));
+            acc.add(i64::from(e.doc), e.mask, positions);
+        }
+    }
 }
 
 pub(crate) fn is_pair(term: &str) -> bool {
@@ -428,53 +537,85 @@ pub(crate) fn is_pair(term: &str) -> bool {
     matches!((chars.next(), chars.next(), chars.next()), (Some(a), Some(_), None) if super::tokenize::is_han(a))
 }
 
-/// A document's terms while they are collected: term → (class mask, position codes).
+/// A document's terms while they are collected: term → slot, slot → (class mask, position
+/// codes). Reused from one document to the next, so that its table and lists keep their
+/// memory.
 #[derive(Default)]
 struct DocTerms {
-    map: FxHashMap<String, (u16, Vec<u32>)>,
+    slot_of: FxHashMap<String, usize>,
+    /// The first `slot_of.len()` slots are this document's; later ones are spare.
+    slots: Vec<(u16, Vec<u32>)>,
 }
 
 impl DocTerms {
     fn add(&mut self, term: &str, class: FieldClass, position: Option<u32>) {
-        if !self.map.contains_key(term) {
-            self.map.insert(term.to_string(), (0, Vec::new()));
+        let slot = match self.slot_of.get(term) {
+            Some(&slot) => slot,
+            None => self.new_slot(term),
+        };
+        let (mask, positions) = &mut self.slots[slot];
+        *mask |= class.bit();
+        if let Some(p) = position {
+            positions.push(p);
         }
-        if let Some(slot) = self.map.get_mut(term) {
-            slot.0 |= class.bit();
-            if let Some(p) = position {
-                slot.1.push(p);
+    }
+
+    fn new_slot(&mut self, term: &str) -> usize {
+        let slot = self.slot_of.len();
+        self.slot_of.insert(term.to_string(), slot);
+        match self.slots.get_mut(slot) {
+            Some((mask, positions)) => {
+                *mask = 0;
+                positions.clear();
             }
+            None => self.slots.push((0, Vec::new())),
         }
+        slot
+    }
+
+    /// Collects the distinct terms of `doc` with their class masks and pair positions.
+    fn collect(&mut self, doc: &SearchDoc) {
+        let mut base: usize = 0;
+        for field in &doc.fields {
+            // One position of gap, so that no match spans two fields.
+            base += field_terms(field, base, self) + 1;
+        }
+        let city = doc
+            .fields
+            .iter()
+            .find(|f| f.class == FieldClass::City)
+            .map(|f| fold_text(&f.text));
+        for field in doc.fields.iter().filter(|f| f.class.has_pinyin()) {
+            pinyin_terms(field, city.as_deref(), self);
+        }
+    }
+
+    /// The collected terms (positions sorted), leaving the collector empty for the next
+    /// document.
+    fn drain(&mut self) -> impl Iterator<Item = (String, u16, &[u32])> {
+        for (_, positions) in self.slots.iter_mut().take(self.slot_of.len()) {
+            positions.sort_unstable();
+        }
+        let slots = &self.slots;
+        self.slot_of.drain().map(|(term, slot)| {
+            let (mask, positions) = &slots[slot];
+            (term, *mask, positions.as_slice())
+        })
     }
 }
 
-/// The distinct terms of one document with their class masks and pair positions, grouped by
-/// partition.
-pub(crate) fn doc_terms(doc: &SearchDoc) -> Vec<Vec<Entry>> {
+/// The distinct terms of one document with their class masks and pair positions (sorted).
+pub(crate) fn doc_terms(doc: &SearchDoc) -> Vec<Entry> {
     let mut terms = DocTerms::default();
-    let mut base: usize = 0;
-    for field in &doc.fields {
-        // One position of gap, so that no match spans two fields.
-        base += field_terms(field, base, &mut terms) + 1;
-    }
-    let city = doc
-        .fields
-        .iter()
-        .find(|f| f.class == FieldClass::City)
-        .map(|f| fold_text(&f.text));
-    for field in doc.fields.iter().filter(|f| f.class.has_pinyin()) {
-        pinyin_terms(field, city.as_deref(), &mut terms);
-    }
-    let mut out: Vec<Vec<Entry>> = (0..PARTITIONS).map(|_| Vec::new()).collect();
-    for (term, (mask, mut positions)) in terms.map {
-        positions.sort_unstable();
-        out[partition(&term)].push(Entry {
+    terms.collect(doc);
+    terms
+        .drain()
+        .map(|(term, mask, positions)| Entry {
             term,
             mask,
-            positions,
-        });
-    }
-    out
+            positions: positions.to_vec(),
+        })
+        .collect()
 }
 
 /// Adds the pinyin terms of a name, a person or the owner: full pinyin and initials of the

@@ -193,7 +193,6 @@ impl LiveIndex {
                 let terms = |doc: &SearchDoc| -> HashMap<String, (u16, Vec<u32>)> {
                     doc_terms(doc)
                         .into_iter()
-                        .flatten()
                         .map(|e| (e.term, (e.mask, e.positions)))
                         .collect()
                 };
