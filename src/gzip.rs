@@ -25,7 +25,8 @@ const LEVEL: u32 = 6;
 /// One piece of text, deflated.
 #[derive(Debug)]
 pub struct Piece {
-    text: Box<[u8]>,
+    /// The length of the text.
+    len: u64,
     deflated: Vec<u8>,
     crc: crc32fast::Hasher,
 }
@@ -35,7 +36,7 @@ impl Piece {
         let mut crc = crc32fast::Hasher::new();
         crc.update(text);
         Piece {
-            text: text.into(),
+            len: text.len() as u64,
             deflated: deflate(text),
             crc,
         }
@@ -60,20 +61,21 @@ fn deflate(text: &[u8]) -> Vec<u8> {
 }
 
 /// The pieces a file was made of last time, by their text, so that the next file made of
-/// mostly the same pieces compresses only the new ones.
+/// mostly the same pieces compresses only the new ones. A text is known by a 64-bit hash and
+/// its length (not kept: the preview holds enough), as the page memo knows its pages.
 #[derive(Debug, Default)]
-pub struct Pieces(HashMap<u64, Arc<Piece>>);
+pub struct Pieces(HashMap<(u64, u64), Arc<Piece>>);
 
 impl Pieces {
     /// A gzip file of the concatenation of `texts`, each deflated apart (or taken from `self`
     /// when its text is the same), and the pieces it was made of, for the next file.
     pub fn gzip(&self, texts: &[&[u8]]) -> (Vec<u8>, Pieces) {
-        let pieces: Vec<(u64, Arc<Piece>)> = texts
+        let pieces: Vec<((u64, u64), Arc<Piece>)> = texts
             .par_iter()
             .map(|text| {
-                let key = xxh3_64(text);
-                let kept = self.0.get(&key).filter(|p| *p.text == **text);
-                let piece = kept.cloned().unwrap_or_else(|| Arc::new(Piece::new(text)));
+                let key = (xxh3_64(text), text.len() as u64);
+                let kept = self.0.get(&key).cloned();
+                let piece = kept.unwrap_or_else(|| Arc::new(Piece::new(text)));
                 (key, piece)
             })
             .collect();
@@ -112,7 +114,7 @@ fn join<'p>(pieces: impl Iterator<Item = &'p Piece> + Clone) -> Vec<u8> {
     for piece in pieces {
         out.extend_from_slice(&piece.deflated);
         crc.combine(&piece.crc);
-        len += piece.text.len() as u64;
+        len += piece.len;
     }
     out.extend_from_slice(&FINAL_BLOCK);
     out.extend_from_slice(&crc.finalize().to_le_bytes());
