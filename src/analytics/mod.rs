@@ -40,8 +40,8 @@ use crate::model::{Customer, Kind, Playbook, Site, Stage};
 pub use clv::{Clv, ClvBasis, ClvSummary, MeanProfit, RateSource, RetentionRate, WinBackEntry};
 pub use credit::{CreditMetrics, FinancialRatios, Notch, PaymentDelay, PaymentLine, Rating};
 pub use export::{
-    MetricsDocument, customer_row, document_json, metrics_document, metrics_document_with,
-    metrics_json,
+    CustomerRow, MetricsDocument, customer_row, document_json, metrics_document,
+    metrics_document_with, metrics_json,
 };
 pub use prospects::{ManCode, ManLetter, ManVerdict};
 pub use rankings::{

@@ -18,7 +18,7 @@ use serde_json::{Value, json};
 
 use super::context::{Ctx, Entry};
 use super::rankings::{RANKINGS, table};
-use crate::analytics::{Notch, customer_row, metrics_document, metrics_document_with};
+use crate::analytics::{CustomerRow, Notch, customer_row, metrics_document, metrics_document_with};
 use crate::audience::Group;
 use crate::csv;
 use crate::render::RenderError;
@@ -140,13 +140,17 @@ pub(crate) struct CustomerExport {
 /// A fingerprint of the values a customer's export rows are made of besides the renderer and
 /// the playbook titles: its `metrics.json` row, its list row, its tags and page. A revenue
 /// saved elsewhere changes every record's metrics (the ABC shares) but few of these.
-fn export_inputs(ctx: &Ctx, e: &Entry) -> u64 {
-    let row = customer_row(e.m);
+fn export_inputs(ctx: &Ctx, e: &Entry, row: &CustomerRow) -> u64 {
     crate::render::memo::fingerprint(&(row, ctx.index_row(e), &e.c.tags, &e.url))
 }
 
-fn customer_export(ctx: &Ctx, shapes: &RowShapes, e: &Entry, inputs: u64) -> CustomerExport {
-    let row = customer_row(e.m);
+fn customer_export(
+    ctx: &Ctx,
+    shapes: &RowShapes,
+    e: &Entry,
+    row: CustomerRow,
+    inputs: u64,
+) -> CustomerExport {
     let mut value = serde_json::to_value(&row).unwrap_or(Value::Null);
     let mut w = csv::Writer::new(ROW_CSV);
     for &column in &shapes.columns {
@@ -219,19 +223,19 @@ fn customer_exports(ctx: &Ctx, shapes: &RowShapes) -> Vec<Arc<CustomerExport>> {
         .par_iter()
         .enumerate()
         .map(|(i, e)| {
-            let Some((reuse, rows)) = last else {
-                // Fingerprints only for a preview, which keeps the rows for the next rebuild.
-                let inputs = ctx.export_rows.map_or(0, |_| export_inputs(ctx, e));
-                return Arc::new(customer_export(ctx, shapes, e, inputs));
-            };
-            if reuse.export_row_same(i) {
+            if let Some((reuse, rows)) = last
+                && reuse.export_row_same(i)
+            {
                 return rows[i].clone();
             }
-            let inputs = export_inputs(ctx, e);
-            if reuse.rows_inputs_same() && rows[i].inputs == inputs {
-                rows[i].clone()
-            } else {
-                Arc::new(customer_export(ctx, shapes, e, inputs))
+            let row = customer_row(e.m);
+            // Fingerprints only for a preview, which keeps the rows for the next rebuild.
+            let inputs = ctx.export_rows.map_or(0, |_| export_inputs(ctx, e, &row));
+            match last {
+                Some((reuse, rows)) if reuse.rows_inputs_same() && rows[i].inputs == inputs => {
+                    rows[i].clone()
+                }
+                _ => Arc::new(customer_export(ctx, shapes, e, row, inputs)),
             }
         })
         .collect()
@@ -269,6 +273,7 @@ fn customers_labelled_csv(ctx: &Ctx, columns: &[&str], rows: &[Arc<CustomerExpor
 fn metrics_json(ctx: &Ctx, rows: &[Arc<CustomerExport>]) -> String {
     let audience = ctx.r.audience();
     let parts: Option<Vec<&str>> = rows.iter().map(|r| r.json.as_deref()).collect();
+    // An audience's document is redacted whole, even one without customers.
     match parts.filter(|_| audience.is_none()) {
         Some(parts) => {
             let head = serde_json::to_string(&metrics_document_with(ctx.a, Vec::new()))

@@ -10,7 +10,6 @@ use crate::diagnostics::{Diagnostic, display_path};
 use crate::load::{self, Candidate};
 
 /// The Markdown files under content/ in walk order, as [`load::discover`] finds them.
-#[derive(Clone)]
 pub(super) struct Walk {
     pub candidates: Vec<Candidate>,
     pub problems: Vec<Diagnostic>,
