@@ -22,7 +22,7 @@ use super::paths;
 use super::tokenize::{TokenKind, for_each_term, for_each_token};
 
 /// Format version, in the manifest; the client refuses other versions.
-pub const VERSION: u32 = 3;
+pub const VERSION: u32 = 4;
 
 /// Size targets of the files. A term shard of 24 KB (uncompressed) is about 10 KB on the wire.
 #[derive(Clone, Copy, Debug)]
@@ -109,7 +109,7 @@ pub fn build_index_with(docs: &[SearchDoc], limits: Limits) -> BTreeMap<String, 
         }
     }
 
-    // Sort columns: grade rank (absent = -1) and name rank, per part.
+    // Sort columns: revenue rank, grade rank (absent = -1) and name rank, per part.
     let name_rank = name_ranks(&docs);
     // A sort no document has a key for is not offered (an audience that hides credit or
     // sales has no grades or revenue in its index at all, not even a column of blanks).
@@ -123,6 +123,7 @@ pub fn build_index_with(docs: &[SearchDoc], limits: Limits) -> BTreeMap<String, 
         sorts.push("grade");
     }
     sorts.push("name");
+    let revenue_rank = has_revenue.then(|| revenue_ranks(&docs));
     for p in 0..parts {
         let lo = p * part;
         let hi = ((p + 1) * part).min(n);
@@ -130,6 +131,12 @@ pub fn build_index_with(docs: &[SearchDoc], limits: Limits) -> BTreeMap<String, 
             paths::column("name", p),
             serde_json::to_string(&name_rank[lo..hi]).unwrap_or_default(),
         ));
+        if let Some(rank) = &revenue_rank {
+            jobs.push((
+                paths::column("revenue", p),
+                serde_json::to_string(&rank[lo..hi]).unwrap_or_default(),
+            ));
+        }
         if !has_grades {
             continue;
         }
@@ -256,13 +263,30 @@ pub(crate) fn index_id<'a>(
     format!("{:016x}", hasher.digest())
 }
 
-/// Documents are numbered by revenue (largest first, absent last), then name, then URL: the
-/// revenue sort is the document order itself, and the best-known customers come first among
-/// equal hits.
+/// Documents are numbered by kind, then URL: the numbers move only when documents come, go or
+/// change their address, so that the preview can remake the few files an edit reaches (a
+/// revenue edit no longer renumbers every document it overtakes). The revenue sort, and the
+/// order of equal hits, come from the revenue column ([`revenue_ranks`]).
 pub(crate) fn doc_order(docs: &[SearchDoc]) -> Vec<usize> {
     let mut order: Vec<usize> = (0..docs.len()).collect();
     order.sort_by(|&a, &b| {
         let (x, y) = (&docs[a], &docs[b]);
+        x.kind
+            .cmp(&y.kind)
+            .then_with(|| x.url.cmp(&y.url))
+            .then(a.cmp(&b))
+    });
+    order
+}
+
+/// The rank of each document (by number) in the revenue sort: revenue, largest first, absent
+/// last, then kind, name and number. Equal hits of the other sorts follow it too, so the
+/// best-known customers come first among them.
+pub(crate) fn revenue_ranks(docs: &[&SearchDoc]) -> Vec<usize> {
+    let n = docs.len();
+    let mut by_revenue: Vec<usize> = (0..n).collect();
+    by_revenue.sort_by(|&a, &b| {
+        let (x, y) = (docs[a], docs[b]);
         let rev = match (x.sort.revenue, y.sort.revenue) {
             (Some(r), Some(s)) => s.total_cmp(&r),
             (Some(_), None) => std::cmp::Ordering::Less,
@@ -271,10 +295,13 @@ pub(crate) fn doc_order(docs: &[SearchDoc]) -> Vec<usize> {
         };
         rev.then_with(|| x.kind.cmp(&y.kind))
             .then_with(|| x.name.cmp(&y.name))
-            .then_with(|| x.url.cmp(&y.url))
             .then(a.cmp(&b))
     });
-    order
+    let mut rank = vec![0usize; n];
+    for (r, &d) in by_revenue.iter().enumerate() {
+        rank[d] = r;
+    }
+    rank
 }
 
 /// The postings of one term, grouped by class mask (the set of field classes the term occurs

@@ -5,8 +5,9 @@
 //!
 //! - Filters: values of one facet field are alternatives (OR), fields combine with AND. A query
 //!   with filters and no tokens lists every document that passes the filters.
-//! - Order (relevance): hits before fallback hits, then score, largest first, then document
-//!   order (revenue, largest first). The other sorts keep fallback hits last too.
+//! - Order (relevance): hits before fallback hits, then score, largest first, then revenue
+//!   rank (largest first; name rank where the index has no revenue column). Grade sorts break
+//!   ties the same way; every sort keeps fallback hits last.
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -79,6 +80,8 @@ pub struct Reader<'a> {
     pub parts: usize,
     pub shards: Vec<String>,
     pub facets: Vec<String>,
+    /// The sorts offered (`revenue`, `grade`, `name`).
+    pub sorts: Vec<String>,
     /// Blocks of code points with folding and reading tables (`search/z/<block>.json.gz`).
     pub blocks: Vec<u32>,
     /// The index's id: its files are under `search/<id>/`.
@@ -124,6 +127,7 @@ impl<'a> Reader<'a> {
             parts: 1,
             shards: Vec::new(),
             facets: Vec::new(),
+            sorts: Vec::new(),
             blocks: Vec::new(),
             id: String::new(),
             fetched: RefCell::new(BTreeSet::new()),
@@ -143,6 +147,7 @@ impl<'a> Reader<'a> {
         reader.parts = num("parts");
         reader.shards = strings(&m["shards"]);
         reader.facets = strings(&m["facets"]);
+        reader.sorts = strings(&m["sorts"]);
         reader.blocks = m["z"]
             .as_array()
             .into_iter()
@@ -291,7 +296,7 @@ impl<'a> Reader<'a> {
         Ok(out)
     }
 
-    /// A sort column (`grade`, `name`): one number per document.
+    /// A sort column (`revenue`, `grade`, `name`): one number per document.
     pub fn column(&self, key: &str) -> Result<Vec<i64>, ReadError> {
         let mut out = Vec::with_capacity(self.docs);
         for p in 0..self.parts {
@@ -359,23 +364,33 @@ impl<'a> Reader<'a> {
                 .filter(|h| a.as_ref().is_none_or(|a| a.contains(&h.doc)))
                 .collect(),
         };
+        // Ties follow the revenue rank, or the name rank where there is no revenue column.
+        let tie_key = if self.sorts.iter().any(|s| s == "revenue") {
+            "revenue"
+        } else {
+            "name"
+        };
+        let tie = if query.sort == Sort::Name {
+            Vec::new()
+        } else {
+            self.column(tie_key)?
+        };
+        let rank = |column: &[i64], d: u32| match column.get(d as usize) {
+            Some(v) if *v >= 0 => *v,
+            _ => i64::MAX,
+        };
         match query.sort {
             Sort::Relevance => {
-                hits.sort_by_key(|h| (h.fallback, std::cmp::Reverse(h.score), h.doc))
+                hits.sort_by_key(|h| (h.fallback, std::cmp::Reverse(h.score), rank(&tie, h.doc)))
             }
-            Sort::Revenue => hits.sort_by_key(|h| (h.fallback, h.doc)),
-            Sort::Grade | Sort::Name => {
-                let key = if query.sort == Sort::Grade {
-                    "grade"
-                } else {
-                    "name"
-                };
-                let column = self.column(key)?;
-                let value = |d: u32| match column.get(d as usize) {
-                    Some(v) if *v >= 0 => *v,
-                    _ => i64::MAX,
-                };
-                hits.sort_by_key(|h| (h.fallback, value(h.doc), h.doc));
+            Sort::Revenue => hits.sort_by_key(|h| (h.fallback, rank(&tie, h.doc))),
+            Sort::Grade => {
+                let grade = self.column("grade")?;
+                hits.sort_by_key(|h| (h.fallback, rank(&grade, h.doc), rank(&tie, h.doc)));
+            }
+            Sort::Name => {
+                let name = self.column("name")?;
+                hits.sort_by_key(|h| (h.fallback, rank(&name, h.doc), h.doc));
             }
         }
         Ok(hits)

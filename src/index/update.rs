@@ -4,10 +4,10 @@
 //!
 //! The files equal those of a full build of the same documents, except that the terms are
 //! split into shards where an earlier build split them (the manifest lists the same
-//! boundaries, the client finds every term) and, with that, the index id. A full build is
-//! made instead when the document order changes (documents are numbered by revenue, so one
-//! move renumbers every document between its two places), when documents come or go, when
-//! the facets or sorts offered change, or when a shard has grown to several times its size.
+//! boundaries, the client finds every term) and, with that, the index id. Documents are
+//! numbered by kind and URL, so an edit keeps every number; a full build is made instead
+//! when documents come, go or change their address, when the facets or sorts offered
+//! change, or when a shard has grown to several times its size.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::Read as _;
@@ -18,7 +18,7 @@ use serde_json::Value;
 
 use super::build::{
     Limits, POSITIONAL, TermAcc, build_index_with, cards_text, doc_order, doc_terms, facet_text,
-    grades_text, gzip, index_id, is_pair, name_ranks, varint,
+    grades_text, gzip, index_id, is_pair, name_ranks, revenue_ranks, varint,
 };
 use super::doc::SearchDoc;
 use super::paths;
@@ -271,13 +271,26 @@ impl LiveIndex {
                 }
             }
         }
-        if changed.iter().any(|&k| old[k].name != new[k].name) {
-            let ranks = name_ranks(new);
-            for p in 0..n.div_ceil(part).max(1) {
+        let parts_all = n.div_ceil(part).max(1);
+        let mut column = |key: &str, ranks: Vec<usize>| {
+            for p in 0..parts_all {
                 let (lo, hi) = range(p);
                 let text = serde_json::to_string(&ranks[lo..hi]).unwrap_or_default();
-                out.push((paths::column("name", p), text));
+                out.push((paths::column(key, p), text));
             }
+        };
+        let renamed = changed.iter().any(|&k| old[k].name != new[k].name);
+        if renamed {
+            column("name", name_ranks(new));
+        }
+        // Revenue ranks break ties by name.
+        let revenues = self.files.keys().any(|f| f.starts_with("s/revenue-"));
+        let moved = renamed
+            || changed
+                .iter()
+                .any(|&k| old[k].sort.revenue != new[k].sort.revenue);
+        if revenues && moved {
+            column("revenue", revenue_ranks(new));
         }
         let grades = self.files.keys().any(|f| f.starts_with("s/grade-"));
         for &p in &parts {

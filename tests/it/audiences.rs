@@ -498,15 +498,16 @@ fn serve_previews_one_audience() {
     assert!(!dossier.contains("3,131,317") && dossier.contains("7,373,737"));
 }
 
-/// The search index orders its documents by revenue: in a site without sales that order
-/// would tell the revenue ranking, so it falls back to names.
+/// The search index numbers its documents by address and ranks them by revenue in a column of
+/// its own: a site without sales has no such column, and nothing else in its index follows
+/// the revenue ranking.
 #[test]
 fn the_search_index_order_tells_no_hidden_revenue() {
     let site = canary_site();
     let (code, ..) = run(site.path(), &["build", "--all-audiences"]);
     assert_eq!(code, 0);
-    let order = |audience: &str| -> Vec<&'static str> {
-        let files = texts(&site.path().join("public").join(audience));
+    let index = |audience: &str| texts(&site.path().join("public").join(audience));
+    let card_order = |files: &BTreeMap<String, String>| -> Vec<&'static str> {
         let cards = files
             .iter()
             .find(|(path, text)| path.starts_with("search/") && text.contains("Plain Sparrow"))
@@ -516,14 +517,19 @@ fn the_search_index_order_tells_no_hidden_revenue() {
         names.sort_by_key(|n| cards.find(n));
         names.to_vec()
     };
-    assert_eq!(
-        order("everyone"),
-        ["Canary Holdings", "Plain Sparrow", "Lost Finch"],
-        "by revenue"
-    );
-    assert_eq!(
-        order("no-sales"),
-        ["Canary Holdings", "Lost Finch", "Plain Sparrow"],
-        "by name"
-    );
+    let revenue_column = |files: &BTreeMap<String, String>| -> Option<String> {
+        files
+            .iter()
+            .find(|(path, _)| path.starts_with("search/") && path.contains("/s/revenue-"))
+            .map(|(_, text)| text.clone())
+    };
+    let everyone = index("everyone");
+    let by_address = ["Canary Holdings", "Lost Finch", "Plain Sparrow"];
+    assert_eq!(card_order(&everyone), by_address);
+    // Canary first, then Plain Sparrow, then Lost Finch, then the two playbooks (numbered by
+    // kind and address).
+    assert_eq!(revenue_column(&everyone).as_deref(), Some("[0,2,1,3,4]"));
+    let no_sales = index("no-sales");
+    assert_eq!(card_order(&no_sales), by_address);
+    assert_eq!(revenue_column(&no_sales), None);
 }

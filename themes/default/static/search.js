@@ -16,7 +16,7 @@ import {
   legalPieces, pinyinQuery, wholeTerm, withinOneEdit, spellingsOf, PINYIN_MARK, WHOLE_MARK,
 } from './search-tokenize.js';
 
-export const VERSION = 3;
+export const VERSION = 4;
 export const PAGE = 10;
 // Field classes, by bit (src/index/fields.rs): weights and whole-value bonuses.
 export const CLASSES = ['id', 'name', 'person', 'owner', 'city', 'region', 'tag', 'phone', 'email', 'text', 'pinyin'];
@@ -295,7 +295,7 @@ export class SearchIndex {
     return new Map([...lists].map(([v, docs]) => [v, Int32Array.from(docs)]));
   }
 
-  // One number per document (`grade`, `name`); -1 = none.
+  // One number per document (`revenue`, `grade`, `name`); -1 = none.
   async column(key) {
     const m = await this.manifest();
     const parts = await Promise.all(
@@ -667,6 +667,18 @@ async function filtered(index, filters, except) {
   return allowed;
 }
 
+// The documents in the order a sort lists equal hits: by name for the name sort, otherwise by
+// revenue rank (the best-known customers first), or by name in an index without revenue.
+async function displayOrder(index, sort) {
+  const m = await index.manifest();
+  const key = sort !== 'name' && m.sorts.includes('revenue') ? 'revenue' : 'name';
+  const rank = await index.column(key);
+  const n = m.docs;
+  const order = new Int32Array(n).fill(-1);
+  for (let d = 0; d < n; d++) if (rank[d] >= 0 && rank[d] < n) order[rank[d]] = d;
+  return order;
+}
+
 // Every hit, in display order: [{doc, score, cls, fallback}]. Fallback hits come last in every
 // sort. Sorting is by buckets, in linear time.
 export async function search(index, query) {
@@ -677,6 +689,7 @@ export async function search(index, query) {
     index.manifest(),
   ]);
   if (!matched && !allowed) return [];
+  const order = await displayOrder(index, query.sort || 'relevance');
   const n = m.docs;
   const hitOf = (d) => {
     if (allowed && allowed[d] !== 1) return null;
@@ -686,20 +699,16 @@ export async function search(index, query) {
   };
   const sort = query.sort || 'relevance';
   const hits = [];
-  if (sort === 'name') {
-    // Name ranks are a permutation of the documents.
-    const rank = await index.column('name');
-    const byRank = new Int32Array(n).fill(-1);
-    for (let d = 0; d < n; d++) if (rank[d] >= 0) byRank[rank[d]] = d;
+  if (sort === 'name' || sort === 'revenue') {
     const later = [];
     for (let r = 0; r < n; r++) {
-      const d = byRank[r];
+      const d = order[r];
       const h = d >= 0 ? hitOf(d) : null;
       if (h) (h.fallback ? later : hits).push(h);
     }
     return hits.concat(later);
   }
-  // Buckets of documents in document order (= revenue order), keyed by score or grade.
+  // Buckets of documents in tie order, keyed by score or grade.
   let key = () => 0;
   if (sort === 'grade') {
     const grade = await index.column('grade');
@@ -708,8 +717,9 @@ export async function search(index, query) {
     key = (h) => -h.score;
   }
   const buckets = new Map();
-  for (let d = 0; d < n; d++) {
-    const h = hitOf(d);
+  for (let r = 0; r < n; r++) {
+    const d = order[r];
+    const h = d >= 0 ? hitOf(d) : null;
     if (!h) continue;
     const k = (h.fallback ? 1e12 : 0) + key(h);
     let b = buckets.get(k);
