@@ -370,11 +370,6 @@ impl<'a> Ctx<'a> {
         self.inputs = fingerprints;
     }
 
-    /// The fingerprints set for the memo keys, in the order of `customers`.
-    pub fn fingerprints_all(&self) -> &[(u64, u64)] {
-        &self.inputs
-    }
-
     /// The fingerprint of everything a customer's dossier is made of (0 without a page memo).
     pub fn inputs(&self, e: &Entry) -> u64 {
         self.fingerprints(e).0

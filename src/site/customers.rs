@@ -121,6 +121,23 @@ pub(super) fn dossiers_of(ctx: &Ctx, paths: &[String]) -> Result<Files, RenderEr
 /// playbooks that apply to it and its history. The preview re-renders a dossier only when
 /// this changes, without building its context (Markdown body, charts) to find out.
 pub(super) fn dossier_inputs(ctx: &Ctx, e: &Entry) -> u64 {
+    dossier_inputs_with(ctx, e, dossier_own_inputs(e))
+}
+
+/// The record's own part of [`dossier_inputs`]: the record, its metrics but for the ABC
+/// placement, and its URL. The costly part to hash, and one that a save of another record
+/// does not change (a revenue saved anywhere moves every ABC share, hence the placement is
+/// left out): the preview keeps it for records it already hashed.
+pub(super) fn dossier_own_inputs(e: &Entry) -> u64 {
+    let metrics = crate::analytics::CustomerMetrics {
+        abc: None,
+        ..e.m.clone()
+    };
+    crate::render::memo::fingerprint(&(e.c, metrics, &e.url))
+}
+
+/// [`dossier_inputs`] from the record's own part (see [`dossier_own_inputs`]).
+pub(super) fn dossier_inputs_with(ctx: &Ctx, e: &Entry, own: u64) -> u64 {
     let (c, m) = (e.c, e.m);
     let mut terms: Vec<Option<String>> = vec![
         ctx.term_url(Taxonomy::Owner, &c.owner),
@@ -159,15 +176,9 @@ pub(super) fn dossier_inputs(ctx: &Ctx, e: &Entry) -> u64 {
             ctx.share(x.cumulative_share),
         )
     });
-    let metrics = crate::analytics::CustomerMetrics {
-        abc: None,
-        ..m.clone()
-    };
     crate::render::memo::fingerprint(&(
-        c,
-        metrics,
+        own,
         abc_shown,
-        &e.url,
         terms,
         ctx.ranks(&c.id),
         ctx.a.abc.customers.len(),

@@ -1046,10 +1046,11 @@ fn render_site_timed(
         }
     }
     // Without fingerprints, every memoised dossier would have the same key.
+    let mut prints = Vec::new();
     if renderer.memoised() {
         let start = Instant::now();
-        let fingerprints = reuse::fingerprints(&ctx, ctx.reuse, customers::dossier_inputs);
-        ctx.set_fingerprints(fingerprints);
+        prints = reuse::fingerprints(&ctx, ctx.reuse);
+        ctx.set_fingerprints(prints.iter().map(|p| (p.dossier, p.row)).collect());
         times.push(("fingerprints", start.elapsed()));
     }
     out.expect(ctx.expected_pages());
@@ -1084,7 +1085,7 @@ fn render_site_timed(
     times.extend(groups);
     if let Some(preview) = preview {
         let groups = kept_groups.into_inner().unwrap_or_else(|p| p.into_inner());
-        let fingerprints = ctx.fingerprints_all().to_vec();
+        let fingerprints = std::mem::take(&mut prints);
         let export_rows = export_rows.lock().unwrap_or_else(|p| p.into_inner()).take();
         let export_rows = export_rows.unwrap_or_else(|| reuse::kept_export_rows(&ctx));
         let kept = reuse::Kept::new(

@@ -1,14 +1,18 @@
 //! What a preview rebuild takes from the last one instead of computing it again, and when.
 //!
 //! The last rebuild's analysis is compared with the new one ([`SinceLast`]): record by record
-//! (the same `Arc`, or equal but for the Markdown body, and equal metrics) and site-wide (the
-//! rankings and ABC analysis by pointer, the other summaries, configuration, playbooks and
-//! history by value). From that:
+//! (the same `Arc`, or equal but for the Markdown body; metrics equal, or equal but for the
+//! ABC placement, which a revenue saved anywhere moves) and site-wide (the rankings and ABC
+//! analysis by pointer, the other summaries, configuration, playbooks and history by value).
+//! From that:
 //!
-//! - the fingerprints of an unchanged record are the last ones ([`fingerprints`]);
+//! - the fingerprints of an unchanged record are the last ones, and where only site-wide
+//!   values moved, their costly parts are: the record's own part of its dossier's key and its
+//!   row's fingerprint ([`fingerprints`]);
 //! - the aggregate pages and exports ([`KEPT_GROUPS`]) are the last files when no record changed
 //!   but for its body, and nothing site-wide moved ([`Reuse::group`]);
-//! - an unchanged record's search document is the last one ([`search_docs`]).
+//! - an unchanged record's search document is the last one, whatever moved site-wide
+//!   ([`search_docs`]).
 //!
 //! Each is what a fresh build would make of the same sources, byte for byte (see the sequence
 //! test in `tests.rs`).
@@ -19,6 +23,7 @@ use std::sync::{Arc, Mutex};
 use rayon::prelude::*;
 
 use super::context::{Ctx, Taxonomy, Terms};
+use super::customers;
 use super::exports::CustomerExport;
 use super::{Analysed, LastAnalysis, Sink};
 use crate::analytics::{Analytics, CustomerMetrics};
@@ -28,10 +33,22 @@ use crate::model::{Customer, Site};
 /// How a record compares with the last rebuild's record at the same place.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Record {
-    /// The same record and the same metrics.
+    /// The same record.
     Same,
-    /// Only the Markdown body differs (no list or aggregate shows it); the same metrics.
+    /// Only the Markdown body differs (no list or aggregate shows it).
     BodyOnly,
+    Changed,
+}
+
+/// How a record's metrics compare with the last rebuild's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Metrics {
+    Same,
+    /// Only the ABC figures (rank, shares) differ, as a revenue saved anywhere moves them; the
+    /// class is the same.
+    AbcFigures,
+    /// Only the ABC placement differs, its class too.
+    AbcClass,
     Changed,
 }
 
@@ -40,7 +57,7 @@ enum Record {
 pub(crate) struct SinceLast {
     /// One per record, in site order; empty when the records are not the same ids in the same
     /// order (or there was no last rebuild).
-    records: Vec<Record>,
+    records: Vec<(Record, Metrics)>,
     /// Configuration, period, playbooks, history and every site-wide analysis are the same.
     site_wide_same: bool,
     /// Configuration and playbooks are the same: what a record's export rows are made of
@@ -62,14 +79,35 @@ impl SinceLast {
         }
     }
 
-    /// Whether record `i` (in site order) and everything site-wide is as in the last rebuild.
-    fn record_same(&self, i: usize) -> bool {
-        self.site_wide_same && self.records.get(i) == Some(&Record::Same)
+    fn record(&self, i: usize) -> Option<(Record, Metrics)> {
+        self.records.get(i).copied()
     }
 
-    /// Whether what lists show of record `i` (everything but its body) is as last time.
-    fn row_same(&self, i: usize) -> bool {
-        self.site_wide_same && matches!(self.records.get(i), Some(Record::Same | Record::BodyOnly))
+    /// Whether record `i` (in site order) and everything site-wide is as in the last rebuild.
+    fn record_same(&self, i: usize) -> bool {
+        self.site_wide_same && self.record(i) == Some((Record::Same, Metrics::Same))
+    }
+
+    /// Whether record `i`'s row in the lists ([`Ctx::index_row`]) is made of the same values:
+    /// the record but for its body, its metrics but for ABC figures (the row shows the class),
+    /// and the configuration. (Its links to term pages are compared by the caller.)
+    fn row_values_same(&self, i: usize) -> bool {
+        self.rows_inputs_same
+            && matches!(
+                self.record(i),
+                Some((
+                    Record::Same | Record::BodyOnly,
+                    Metrics::Same | Metrics::AbcFigures
+                ))
+            )
+    }
+
+    /// Whether record `i` and its metrics but for the ABC placement are as last time (with the
+    /// configuration): what its search document and the own part of its dossier's key
+    /// ([`super::customers::dossier_own_inputs`]) are made of.
+    fn own_same(&self, i: usize) -> bool {
+        self.rows_inputs_same
+            && matches!(self.record(i), Some((Record::Same, m)) if m != Metrics::Changed)
     }
 
     /// Whether record `i`'s export rows are as last time: the record as last time but for its
@@ -77,12 +115,19 @@ impl SinceLast {
     /// an export row does not depend on other records: its ABC class and CLV are its metrics.)
     fn export_row_same(&self, i: usize) -> bool {
         self.rows_inputs_same
-            && matches!(self.records.get(i), Some(Record::Same | Record::BodyOnly))
+            && matches!(
+                self.record(i),
+                Some((Record::Same | Record::BodyOnly, Metrics::Same))
+            )
     }
 
     /// Whether no aggregate can differ: every record as last time but for its body.
     fn aggregates_same(&self) -> bool {
-        self.site_wide_same && (0..self.records.len()).all(|i| self.row_same(i))
+        self.site_wide_same
+            && self
+                .records
+                .iter()
+                .all(|(record, metrics)| *record != Record::Changed && *metrics == Metrics::Same)
     }
 }
 
@@ -121,7 +166,7 @@ fn metrics_at<'a>(a: &'a Analytics, i: usize, id: &str) -> Option<&'a CustomerMe
     }
 }
 
-fn compare_records(last: (&Site, &Analytics), now: (&Site, &Analytics)) -> Vec<Record> {
+fn compare_records(last: (&Site, &Analytics), now: (&Site, &Analytics)) -> Vec<(Record, Metrics)> {
     let (last_records, now_records) = (&last.0.customers, &now.0.customers);
     let aligned = last_records.len() == now_records.len()
         && last_records
@@ -136,18 +181,84 @@ fn compare_records(last: (&Site, &Analytics), now: (&Site, &Analytics)) -> Vec<R
         .zip(now_records)
         .enumerate()
         .map(|(i, (before, after))| {
-            let metrics_same = metrics_at(last.1, i, &before.id) == metrics_at(now.1, i, &after.id);
-            if !metrics_same {
-                Record::Changed
-            } else if Arc::ptr_eq(before, after) {
+            let metrics = compare_metrics(
+                metrics_at(last.1, i, &before.id),
+                metrics_at(now.1, i, &after.id),
+            );
+            let record = if Arc::ptr_eq(before, after) {
                 Record::Same
             } else if equal_but_body(before, after) {
                 Record::BodyOnly
             } else {
                 Record::Changed
-            }
+            };
+            (record, metrics)
         })
         .collect()
+}
+
+pub(super) fn compare_metrics(
+    last: Option<&CustomerMetrics>,
+    now: Option<&CustomerMetrics>,
+) -> Metrics {
+    match (last, now) {
+        (a, b) if a == b => Metrics::Same,
+        (Some(a), Some(b)) if equal_but_abc(a, b) => {
+            let class = |m: &CustomerMetrics| m.abc.as_ref().map(|x| x.class);
+            if class(a) == class(b) {
+                Metrics::AbcFigures
+            } else {
+                Metrics::AbcClass
+            }
+        }
+        _ => Metrics::Changed,
+    }
+}
+
+/// Whether two records' metrics differ at most in their ABC placement. Every field is named,
+/// so that a new one has to be compared or left out on purpose.
+fn equal_but_abc(a: &CustomerMetrics, b: &CustomerMetrics) -> bool {
+    let CustomerMetrics {
+        id,
+        name,
+        owner,
+        region,
+        city,
+        industry,
+        tags,
+        kind,
+        record_stage,
+        stage,
+        sales,
+        abc: _,
+        credit,
+        clv,
+        churn,
+        satisfaction,
+        man,
+        complaints,
+        visits,
+        playbooks,
+    } = a;
+    *id == b.id
+        && *name == b.name
+        && *owner == b.owner
+        && *region == b.region
+        && *city == b.city
+        && *industry == b.industry
+        && *tags == b.tags
+        && *kind == b.kind
+        && *record_stage == b.record_stage
+        && *stage == b.stage
+        && *sales == b.sales
+        && *credit == b.credit
+        && *clv == b.clv
+        && *churn == b.churn
+        && *satisfaction == b.satisfaction
+        && *man == b.man
+        && *complaints == b.complaints
+        && *visits == b.visits
+        && *playbooks == b.playbooks
 }
 
 /// Whether two records differ at most in their Markdown body. Every field is named, so that a
@@ -270,7 +381,7 @@ impl Sink for Recorder<'_> {
 #[derive(Default)]
 pub(crate) struct Kept {
     /// The fingerprints of the last rebuild's records, in site order.
-    fingerprints: Vec<(u64, u64)>,
+    fingerprints: Vec<Prints>,
     terms: Terms,
     /// The files of the [`KEPT_GROUPS`] and the renderer's inputs they were rendered with.
     groups: HashMap<&'static str, KeptFiles>,
@@ -339,7 +450,7 @@ impl Kept {
     /// What to keep of a rebuild: its fingerprints, terms and kept groups' files.
     pub fn new(
         ctx: &Ctx,
-        fingerprints: Vec<(u64, u64)>,
+        fingerprints: Vec<Prints>,
         groups: HashMap<&'static str, KeptFiles>,
         export_rows: Vec<Arc<CustomerExport>>,
         analytics: Option<Arc<Analytics>>,
@@ -368,13 +479,19 @@ impl Kept {
     }
 }
 
-/// The fingerprints of every record (see [`Ctx::set_fingerprints`]): the last ones where the record
-/// and everything site-wide are as last time, computed for the others.
-pub(super) fn fingerprints(
-    ctx: &Ctx,
-    reuse: Option<&Reuse>,
-    dossier: impl Fn(&Ctx, &super::context::Entry) -> u64 + Sync,
-) -> Vec<(u64, u64)> {
+/// A record's fingerprints: of its dossier and its row (see [`Ctx::set_fingerprints`]), and the
+/// record's own part of the dossier's (see [`super::customers::dossier_own_inputs`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Prints {
+    pub own: u64,
+    pub dossier: u64,
+    pub row: u64,
+}
+
+/// The fingerprints of every record: the last ones where the record and everything site-wide
+/// are as last time; otherwise each part is the last one where what it is made of is, and
+/// computed where not.
+pub(super) fn fingerprints(ctx: &Ctx, reuse: Option<&Reuse>) -> Vec<Prints> {
     let last = reuse.filter(|r| {
         r.last.terms == ctx.terms
             && r.last.fingerprints.len() == ctx.customers.len()
@@ -384,11 +501,31 @@ pub(super) fn fingerprints(
         .par_iter()
         .enumerate()
         .map(|(i, e)| {
-            let kept = last.and_then(|r| r.last.fingerprints.get(i).map(|f| (r, *f)));
-            match kept {
-                Some((r, fingerprints)) if r.since.record_same(i) => fingerprints,
-                Some((r, (_, row))) if r.since.row_same(i) => (dossier(ctx, e), row),
-                _ => (dossier(ctx, e), ctx.row_fingerprint(e)),
+            let kept = last.and_then(|r| r.last.fingerprints.get(i).map(|p| (&r.since, *p)));
+            let Some((since, prints)) = kept else {
+                let own = customers::dossier_own_inputs(e);
+                return Prints {
+                    own,
+                    dossier: customers::dossier_inputs_with(ctx, e, own),
+                    row: ctx.row_fingerprint(e),
+                };
+            };
+            if since.record_same(i) {
+                return prints;
+            }
+            let own = if since.own_same(i) {
+                prints.own
+            } else {
+                customers::dossier_own_inputs(e)
+            };
+            Prints {
+                own,
+                dossier: customers::dossier_inputs_with(ctx, e, own),
+                row: if since.row_values_same(i) {
+                    prints.row
+                } else {
+                    ctx.row_fingerprint(e)
+                },
             }
         })
         .collect()
@@ -405,6 +542,6 @@ pub(super) fn search_docs(ctx: &Ctx, reuse: Option<&Reuse>) -> Vec<SearchDoc> {
         return crate::index::site_docs(ctx.site, ctx.a, &ctx.base);
     };
     crate::index::site_docs_reusing(ctx.site, ctx.a, &ctx.base, &|i| {
-        reuse.since.record_same(i).then(|| docs[i].clone())
+        reuse.since.own_same(i).then(|| docs[i].clone())
     })
 }

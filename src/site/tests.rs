@@ -385,6 +385,51 @@ fn dossier_inputs_follow_site_wide_metrics() {
     assert_ne!(at, key(&shifted(0.05), &history), "a shift the page shows");
 }
 
+/// A record whose ABC figures moved because revenue was saved elsewhere keeps the costly parts
+/// of its fingerprints (`reuse::fingerprints`); one whose class moved keeps its own part but
+/// not its row (lists show the class); any other metric is a change.
+#[test]
+fn metrics_that_differ_only_in_abc_figures_are_told_apart() {
+    use super::reuse::{Metrics, compare_metrics};
+    let site = sample_site();
+    let checked = validate::check_site(site.path(), None).unwrap();
+    let analytics = analytics::analyse(&checked.site, &checked.config, None).unwrap();
+    let m = analytics
+        .customer("KH-001")
+        .expect("sample customer KH-001");
+    assert!(m.abc.is_some(), "KH-001 has an ABC class");
+    let with = |change: &dyn Fn(&mut crate::analytics::CustomerMetrics)| {
+        let mut changed = m.clone();
+        change(&mut changed);
+        compare_metrics(Some(m), Some(&changed))
+    };
+    assert_eq!(compare_metrics(Some(m), Some(m)), Metrics::Same);
+    assert_eq!(
+        with(&|c| c.abc.as_mut().unwrap().cumulative_share += 0.01),
+        Metrics::AbcFigures
+    );
+    assert_eq!(
+        with(&|c| c.abc.as_mut().unwrap().rank += 1),
+        Metrics::AbcFigures
+    );
+    let other = |class| {
+        *crate::model::Class::ALL
+            .iter()
+            .find(|c| **c != class)
+            .unwrap()
+    };
+    assert_eq!(
+        with(&|c| {
+            let abc = c.abc.as_mut().unwrap();
+            abc.class = other(abc.class);
+        }),
+        Metrics::AbcClass
+    );
+    assert_eq!(with(&|c| c.abc = None), Metrics::AbcClass);
+    assert_eq!(with(&|c| c.complaints.open += 1), Metrics::Changed);
+    assert_eq!(compare_metrics(Some(m), None), Metrics::Changed);
+}
+
 /// The dossiers the preview hands over first, in each rebuild (see `render_cached_first`).
 fn preview_first(site: &Path, cache: &mut PreviewCache) -> (Files, Vec<Files>) {
     let first = Mutex::new(Vec::new());
