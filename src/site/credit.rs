@@ -114,7 +114,7 @@ pub(super) fn pages(ctx: &Ctx) -> Result<Files, RenderError> {
         page: "credit",
         key: "watchlist",
         title: ctx.t("watchlist"),
-        rows: watchlist,
+        rows: watchlist.into(),
         per_page: LIST_PAGE,
     }
     .render(ctx, &mut files)?;

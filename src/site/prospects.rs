@@ -63,7 +63,7 @@ pub(super) fn pages(ctx: &Ctx) -> Result<Files, RenderError> {
         page: "prospects",
         key: "verdicts",
         title: ctx.t("nav_prospects"),
-        rows: ordered.into_iter().map(row).collect(),
+        rows: ordered.into_iter().map(row).collect::<Vec<_>>().into(),
         per_page: LIST_PAGE,
     }
     .render(ctx, &mut files)?;

@@ -4,7 +4,7 @@
 use serde_json::{Value, json};
 
 use super::context::{Ctx, Taxonomy};
-use super::report_tables::{LIST_PAGE, LongTable};
+use super::report_tables::{LIST_PAGE, LongTable, Rows};
 use crate::analytics::{AbcEntry, GroupRankings, RankEntry, RankingTables};
 use crate::model::Class;
 use crate::render::{RenderError, charts};
@@ -146,12 +146,16 @@ pub(super) fn pages(ctx: &Ctx) -> Result<Files, RenderError> {
         .iter()
         .map(|g| owner_rankings(ctx, g))
         .collect();
-    let abc_rows: Vec<Value> = a.abc.customers.iter().map(|e| abc_row(ctx, e)).collect();
+    let abc = &a.abc.customers;
     let abc_table = LongTable {
         page: "rankings",
         key: "abc-list",
         title: ctx.t("abc_list"),
-        rows: abc_rows,
+        rows: Rows::lazy(
+            abc.len(),
+            |i| abc_row_inputs(ctx, &abc[i]),
+            |i| abc_row(ctx, &abc[i]),
+        ),
         per_page: LIST_PAGE,
     }
     .render(ctx, &mut files)?;
@@ -183,6 +187,13 @@ pub(super) fn pages(ctx: &Ctx) -> Result<Files, RenderError> {
         }),
     )?;
     Ok(files)
+}
+
+/// What [`abc_row`] is made of: the ABC entry and the customer's row in the lists (its name,
+/// address, owner and region among the rest).
+fn abc_row_inputs(ctx: &Ctx, e: &AbcEntry) -> u64 {
+    let customer = ctx.entry(&e.id).map(|c| ctx.row_inputs(c));
+    crate::render::memo::fingerprint(&(e, customer))
 }
 
 /// A row of the ABC list, every customer with revenue in revenue order: the revenue ranking.

@@ -10,6 +10,9 @@
 //! `dossier.js` sorts, filters, pages and downloads. A table of one page has no such file: the
 //! script works on the rows of the page.
 
+use std::borrow::Cow;
+use std::cell::OnceCell;
+use std::ops::Range;
 use std::sync::Arc;
 
 use serde_json::{Value, json};
@@ -36,9 +39,67 @@ pub(super) struct LongTable<'t> {
     pub key: &'t str,
     /// The heading of the numbered pages.
     pub title: &'t str,
-    pub rows: Vec<Value>,
+    pub rows: Rows<'t>,
     /// Rows a page: [`LIST_PAGE`], fewer on a page of several long tables.
     pub per_page: usize,
+}
+
+/// The rows of a long table, as the values its row template reads.
+pub(super) enum Rows<'t> {
+    /// Every row made at once.
+    Made(Vec<Value>),
+    /// Rows made only for the pages rendered: in the preview, a page whose rows' keys are as
+    /// last time is not rendered, so its rows need not be made (a table of every customer
+    /// would otherwise make thousands of values per save to find the one page that changed).
+    Lazy {
+        len: usize,
+        /// A fingerprint of everything row `i` is made of (called in the preview only).
+        key: Box<dyn Fn(usize) -> u64 + Sync + 't>,
+        make: Box<dyn Fn(usize) -> Value + Sync + 't>,
+    },
+}
+
+impl<'t> Rows<'t> {
+    /// Rows `0..len`, row `i` keyed by `key(i)` and made by `make(i)` (see [`Rows::Lazy`]).
+    pub fn lazy(
+        len: usize,
+        key: impl Fn(usize) -> u64 + Sync + 't,
+        make: impl Fn(usize) -> Value + Sync + 't,
+    ) -> Self {
+        Rows::Lazy {
+            len,
+            key: Box::new(key),
+            make: Box::new(make),
+        }
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            Rows::Made(rows) => rows.len(),
+            Rows::Lazy { len, .. } => *len,
+        }
+    }
+
+    /// The preview's key of the rows `range` of table `table`.
+    fn key(&self, table: &str, range: Range<usize>) -> u64 {
+        match self {
+            Rows::Made(rows) => fingerprint(&(table, &rows[range])),
+            Rows::Lazy { key, .. } => fingerprint(&(table, range.map(key).collect::<Vec<u64>>())),
+        }
+    }
+
+    fn values(&self, range: Range<usize>) -> Cow<'_, [Value]> {
+        match self {
+            Rows::Made(rows) => Cow::Borrowed(&rows[range]),
+            Rows::Lazy { make, .. } => Cow::Owned(range.map(make).collect()),
+        }
+    }
+}
+
+impl From<Vec<Value>> for Rows<'_> {
+    fn from(rows: Vec<Value>) -> Self {
+        Rows::Made(rows)
+    }
 }
 
 impl LongTable<'_> {
@@ -48,10 +109,13 @@ impl LongTable<'_> {
         let total = self.rows.len();
         let rows_url = (total > self.per_page)
             .then(|| format!("{}{}", ctx.r.site().base_url, self.rows_file()));
-        let chunks: Vec<&[Value]> = if self.rows.is_empty() {
-            vec![&[]]
+        let chunks: Vec<Range<usize>> = if total == 0 {
+            std::iter::once(0..0).collect()
         } else {
-            self.rows.chunks(self.per_page).collect()
+            (0..total)
+                .step_by(self.per_page.max(1))
+                .map(|lo| lo..(lo + self.per_page.max(1)).min(total))
+                .collect()
         };
         // Each page's rows are rendered once: into its page and, joined, into the rows file.
         // In the preview, a page's rows are keyed by one hash of them, which also keys the
@@ -59,26 +123,30 @@ impl LongTable<'_> {
         let memoised = ctx.r.memoised();
         let keys: Vec<u64> = chunks
             .iter()
-            .map(|rows| {
+            .map(|range| {
                 if memoised {
-                    fingerprint(&(self.key, rows))
+                    self.rows.key(self.key, range.clone())
                 } else {
                     0
                 }
             })
             .collect();
+        // A page's rows are made at most once, when its rows or its page are rendered.
+        let made: Vec<OnceCell<Cow<[Value]>>> = chunks.iter().map(|_| OnceCell::new()).collect();
+        let values = |i: usize| made[i].get_or_init(|| self.rows.values(chunks[i].clone()));
         let template = format!("tables/{}-rows.html", self.key);
         let rows_html: Vec<Arc<str>> = chunks
             .iter()
             .zip(&keys)
-            .map(|(rows, key)| {
-                if rows.is_empty() {
+            .enumerate()
+            .map(|(i, (range, key))| {
+                if range.is_empty() {
                     return Ok(Arc::from(""));
                 }
                 ctx.r.render_shared_with_inputs(
                     &template,
                     *key,
-                    || json!({"table": {"key": self.key, "rows": rows}}),
+                    || json!({"table": {"key": self.key, "rows": values(i)}}),
                 )
             })
             .collect::<Result<_, _>>()?;
@@ -91,8 +159,8 @@ impl LongTable<'_> {
             let file = self.rows_file();
             files.insert(file.clone(), ctx.gzip_in_pieces(&file, &pieces));
         }
-        let first = self.context(ctx, 1, chunks[0], &rows_html[0], total, &rows_url);
-        for (i, (rows, html)) in chunks.iter().zip(&rows_html).enumerate().skip(1) {
+        let first = self.context(ctx, 1, values(0), &rows_html[0], total, &rows_url);
+        for (i, html) in rows_html.iter().enumerate().skip(1) {
             let number = i + 1;
             let table = (self.page, self.key, self.title, self.per_page);
             let key = if memoised {
@@ -100,7 +168,7 @@ impl LongTable<'_> {
             } else {
                 0
             };
-            let table = || self.context(ctx, number, rows, html, total, &rows_url);
+            let table = || self.context(ctx, number, values(i), html, total, &rows_url);
             self.numbered_page(ctx, files, number, key, table)?;
         }
         Ok(first)

@@ -131,7 +131,7 @@ pub(super) fn pages(ctx: &Ctx) -> Result<Files, RenderError> {
         page: "retention",
         key: "lost",
         title: ctx.t("lost_customers"),
-        rows: lost_rows(ctx),
+        rows: lost_rows(ctx).into(),
         per_page: LIST_PAGE,
     }
     .render(ctx, &mut files)?;
@@ -140,9 +140,9 @@ pub(super) fn pages(ctx: &Ctx) -> Result<Files, RenderError> {
         key: "win-back",
         title: ctx.t("win_back_list"),
         rows: if ctx.shows(Group::Sales) {
-            win_back
+            win_back.into()
         } else {
-            Vec::new()
+            Vec::new().into()
         },
         per_page: LIST_PAGE,
     }

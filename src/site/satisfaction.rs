@@ -108,7 +108,7 @@ pub(super) fn pages(ctx: &Ctx) -> Result<Files, RenderError> {
         page: "satisfaction",
         key: "low",
         title: ctx.t("low_scorers"),
-        rows: low,
+        rows: low.into(),
         per_page: LIST_PAGE,
     }
     .render(ctx, &mut files)?;

@@ -4,9 +4,9 @@
 use serde_json::{Value, json};
 
 use super::context::{Ctx, Taxonomy};
-use super::report_tables::LongTable;
+use super::report_tables::{LongTable, Rows};
 use crate::analytics::service::UNSPECIFIED;
-use crate::analytics::service::{ComplaintAlert, OverdueEntry};
+use crate::analytics::service::{ComplaintAlert, DueEntry, OverdueEntry};
 use crate::analytics::{ComplaintGroup, OpenComplaint};
 use crate::audience::Group;
 use crate::model::{ComplaintCategory, ComplaintSeverity};
@@ -75,28 +75,27 @@ pub(super) fn pages(ctx: &Ctx) -> Result<Files, RenderError> {
     let alerts: Vec<Value> = s.alerts.iter().map(|a| alert_row(ctx, a)).collect();
     let v = &ctx.a.visits;
     // One table of every overdue customer, the owners in the analysis' order.
-    let overdue: Vec<Value> = v
+    let overdue: Vec<(&str, &OverdueEntry)> = v
         .by_owner
         .iter()
-        .flat_map(|o| o.customers.iter().map(|c| overdue_row(ctx, &o.owner, c)))
+        .flat_map(|o| o.customers.iter().map(|c| (o.owner.as_str(), c)))
         .collect();
-    let due_soon: Vec<Value> = v
-        .due_soon
-        .iter()
-        .map(|d| {
-            json!({
-                "customer": ctx.link(&d.id),
-                "owner": d.owner,
-                "owner_url": ctx.term_url(Taxonomy::Owner, &d.owner),
-                "class": d.status.class.map(|x| x.as_str()),
-                "last_visit": d.status.last_visit.as_ref().map(|l| ctx.date(l.date)),
-                "next_due": ctx.opt_date(d.status.next_due),
-                "days_until_due": d.status.days_until_due,
-            })
-        })
-        .collect();
+    let overdue = Rows::lazy(
+        overdue.len(),
+        |i| {
+            let (owner, c) = overdue[i];
+            visit_row_inputs(ctx, owner, &c.id, c)
+        },
+        |i| overdue_row(ctx, overdue[i].0, overdue[i].1),
+    );
+    let due_soon = &v.due_soon;
+    let due_soon = Rows::lazy(
+        due_soon.len(),
+        |i| visit_row_inputs(ctx, &due_soon[i].owner, &due_soon[i].id, &due_soon[i]),
+        |i| due_soon_row(ctx, &due_soon[i]),
+    );
     let mut files = Files::new();
-    let mut table = |key: &'static str, title: &'static str, rows: Vec<Value>| {
+    let mut table = |key: &'static str, title: &'static str, rows: Rows| {
         LongTable {
             page: "service",
             key,
@@ -107,15 +106,33 @@ pub(super) fn pages(ctx: &Ctx) -> Result<Files, RenderError> {
         .render(ctx, &mut files)
     };
     // An audience that may not see a group has no rows of it (and no rows file) whatsoever.
-    let only = |group: Group, rows: Vec<Value>| if ctx.shows(group) { rows } else { Vec::new() };
-    let alerts = table("alerts", "alerts", only(Group::Complaints, alerts))?;
+    fn only<'r>(ctx: &Ctx, group: Group, rows: Rows<'r>) -> Rows<'r> {
+        if ctx.shows(group) {
+            rows
+        } else {
+            Vec::new().into()
+        }
+    }
+    let alerts = table(
+        "alerts",
+        "alerts",
+        only(ctx, Group::Complaints, alerts.into()),
+    )?;
     let open = table(
         "open-complaints",
         "open_complaints",
-        only(Group::Complaints, open),
+        only(ctx, Group::Complaints, open.into()),
     )?;
-    let overdue = table("visits", "overdue_visits", only(Group::Visits, overdue))?;
-    let due_soon = table("visit-plan", "visit_plan", only(Group::Visits, due_soon))?;
+    let overdue = table(
+        "visits",
+        "overdue_visits",
+        only(ctx, Group::Visits, overdue),
+    )?;
+    let due_soon = table(
+        "visit-plan",
+        "visit_plan",
+        only(ctx, Group::Visits, due_soon),
+    )?;
     let by_class = &v.overdue_by_class;
     let iv = &ctx.config.visits.interval_days;
     ctx.render_into(
@@ -152,6 +169,27 @@ fn alert_row(ctx: &Ctx, a: &ComplaintAlert) -> Value {
         "oldest": oldest.map(|x| ctx.date(x.opened)),
         "days_open": oldest.map(|x| x.days_open),
         "complaints": a.complaints.iter().map(|x| open_complaint(ctx, x)).collect::<Vec<_>>(),
+    })
+}
+
+/// What a row of the visit tables is made of: the visit status (`status`), the owner and its
+/// page, and the customer's row in the lists (name, address, region among the rest).
+fn visit_row_inputs(ctx: &Ctx, owner: &str, id: &str, status: &impl serde::Serialize) -> u64 {
+    let customer = ctx.entry(id).map(|e| ctx.row_inputs(e));
+    let owner_url = ctx.term_url(Taxonomy::Owner, owner);
+    crate::render::memo::fingerprint(&(status, owner, owner_url, customer))
+}
+
+/// A row of the visit plan: a customer whose next visit falls due soon.
+fn due_soon_row(ctx: &Ctx, d: &DueEntry) -> Value {
+    json!({
+        "customer": ctx.link(&d.id),
+        "owner": d.owner,
+        "owner_url": ctx.term_url(Taxonomy::Owner, &d.owner),
+        "class": d.status.class.map(|x| x.as_str()),
+        "last_visit": d.status.last_visit.as_ref().map(|l| ctx.date(l.date)),
+        "next_due": ctx.opt_date(d.status.next_due),
+        "days_until_due": d.status.days_until_due,
     })
 }
 
