@@ -1,5 +1,6 @@
 //! Building the index files from [`SearchDoc`]s. See `docs/search.md` for the format.
 
+use std::borrow::Borrow;
 use std::collections::BTreeMap;
 use std::sync::Mutex;
 
@@ -53,14 +54,18 @@ pub const SNIPPET_CHARS: usize = 48;
 
 /// Builds the index files of `docs`: paths relative to the site root (all under `search/`)
 /// with their bytes. Same documents, same bytes.
-pub fn build_index(docs: &[SearchDoc]) -> BTreeMap<String, Vec<u8>> {
+/// `docs` may be shared (`Arc<SearchDoc>`, as the preview keeps them).
+pub fn build_index<D: Borrow<SearchDoc>>(docs: &[D]) -> BTreeMap<String, Vec<u8>> {
     build_index_with(docs, Limits::default())
 }
 
-pub fn build_index_with(docs: &[SearchDoc], limits: Limits) -> BTreeMap<String, Vec<u8>> {
+pub fn build_index_with<D: Borrow<SearchDoc>>(
+    docs: &[D],
+    limits: Limits,
+) -> BTreeMap<String, Vec<u8>> {
     let (_, tables) = rayon::join(chinese::prepare, chinese::fallback_files);
     let order = doc_order(docs);
-    let docs: Vec<&SearchDoc> = order.iter().map(|&i| &docs[i]).collect();
+    let docs: Vec<&SearchDoc> = order.iter().map(|&i| docs[i].borrow()).collect();
     let n = docs.len();
     let chunk = limits
         .min_chunk
@@ -267,10 +272,10 @@ pub(crate) fn index_id<'a>(
 /// change their address, so that the preview can remake the few files an edit reaches (a
 /// revenue edit no longer renumbers every document it overtakes). The revenue sort, and the
 /// order of equal hits, come from the revenue column ([`revenue_ranks`]).
-pub(crate) fn doc_order(docs: &[SearchDoc]) -> Vec<usize> {
+pub(crate) fn doc_order<D: Borrow<SearchDoc>>(docs: &[D]) -> Vec<usize> {
     let mut order: Vec<usize> = (0..docs.len()).collect();
     order.sort_by(|&a, &b| {
-        let (x, y) = (&docs[a], &docs[b]);
+        let (x, y) = (docs[a].borrow(), docs[b].borrow());
         x.kind
             .cmp(&y.kind)
             .then_with(|| x.url.cmp(&y.url))

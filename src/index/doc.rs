@@ -2,6 +2,7 @@
 //! records (and from the analytics, by the site build) with no HTML parsing.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
@@ -146,17 +147,20 @@ impl CustomerFacts {
 /// `base_url`: what `dossier build` indexes.
 pub fn site_docs(site: &Site, analytics: &Analytics, base_url: &str) -> Vec<SearchDoc> {
     site_docs_reusing(site, analytics, base_url, &|_| None)
+        .into_iter()
+        .map(Arc::unwrap_or_clone)
+        .collect()
 }
 
-/// [`site_docs`], taking the document of the `i`-th record from `kept(i)` where it gives one
-/// (the preview keeps the documents of records that did not change).
+/// [`site_docs`], shared, taking the document of the `i`-th record from `kept(i)` where it
+/// gives one (the preview keeps the documents of records that did not change).
 pub fn site_docs_reusing(
     site: &Site,
     analytics: &Analytics,
     base_url: &str,
-    kept: &(dyn Fn(usize) -> Option<SearchDoc> + Sync),
-) -> Vec<SearchDoc> {
-    let mut docs: Vec<SearchDoc> = site
+    kept: &(dyn Fn(usize) -> Option<Arc<SearchDoc>> + Sync),
+) -> Vec<Arc<SearchDoc>> {
+    let mut docs: Vec<Arc<SearchDoc>> = site
         .customers
         .iter()
         .enumerate()
@@ -180,14 +184,14 @@ pub fn site_docs_reusing(
                 },
                 None => CustomerFacts::from_record(c, url),
             };
-            customer_doc(c, facts)
+            Arc::new(customer_doc(c, facts))
         })
         .collect();
     docs.extend(site.playbooks.iter().map(|p| {
-        playbook_doc(
+        Arc::new(playbook_doc(
             p,
             urls::record_url(base_url, &p.source.path).unwrap_or_default(),
-        )
+        ))
     }));
     docs
 }

@@ -30,7 +30,8 @@ pub type SharedFiles = BTreeMap<String, Arc<[u8]>>;
 /// A search index with the documents it was built from, ready to be updated.
 pub struct LiveIndex {
     limits: Limits,
-    docs: Vec<SearchDoc>,
+    /// Shared with the preview, which hands an unchanged document back as the same `Arc`.
+    docs: Vec<Arc<SearchDoc>>,
     /// Document number → place in `docs`.
     order: Vec<usize>,
     /// The manifest without its id.
@@ -54,10 +55,19 @@ pub enum Updated {
 
 impl LiveIndex {
     pub fn new(docs: Vec<SearchDoc>) -> Self {
-        Self::with_limits(docs, Limits::default())
+        Self::new_shared(docs.into_iter().map(Arc::new).collect())
     }
 
     pub fn with_limits(docs: Vec<SearchDoc>, limits: Limits) -> Self {
+        Self::shared_with_limits(docs.into_iter().map(Arc::new).collect(), limits)
+    }
+
+    /// [`LiveIndex::new`] of shared documents.
+    pub fn new_shared(docs: Vec<Arc<SearchDoc>>) -> Self {
+        Self::shared_with_limits(docs, Limits::default())
+    }
+
+    fn shared_with_limits(docs: Vec<Arc<SearchDoc>>, limits: Limits) -> Self {
         let mut built = build_index_with(&docs, limits);
         let mut manifest: Value = built
             .remove(paths::MANIFEST)
@@ -86,8 +96,14 @@ impl LiveIndex {
     }
 
     /// The documents indexed.
-    pub fn docs(&self) -> &[SearchDoc] {
+    pub fn docs(&self) -> &[Arc<SearchDoc>] {
         &self.docs
+    }
+
+    /// Whether `docs` are the documents indexed (an unchanged document is usually the same
+    /// `Arc`, and compared no further).
+    pub fn indexes(&self, docs: &[Arc<SearchDoc>]) -> bool {
+        self.docs.len() == docs.len() && self.docs.iter().zip(docs).all(|(a, b)| same_doc(a, b))
     }
 
     /// Every file of the index, by path relative to the site root (as `build_index` names
@@ -111,9 +127,14 @@ impl LiveIndex {
 
     /// Indexes `docs` instead of the documents indexed, remaking only what they change.
     pub fn update(&mut self, docs: Vec<SearchDoc>) -> Updated {
+        self.update_shared(docs.into_iter().map(Arc::new).collect())
+    }
+
+    /// [`LiveIndex::update`] with shared documents.
+    pub fn update_shared(&mut self, docs: Vec<Arc<SearchDoc>>) -> Updated {
         let order = doc_order(&docs);
         let Some(changed) = self.changed(&docs, &order) else {
-            *self = Self::with_limits(docs, self.limits);
+            *self = Self::shared_with_limits(docs, self.limits);
             return Updated::Whole;
         };
         if changed.is_empty() {
@@ -121,10 +142,10 @@ impl LiveIndex {
             self.order = order;
             return Updated::Nothing;
         }
-        let old: Vec<&SearchDoc> = self.order.iter().map(|&i| &self.docs[i]).collect();
-        let new: Vec<&SearchDoc> = order.iter().map(|&i| &docs[i]).collect();
+        let old: Vec<&SearchDoc> = self.order.iter().map(|&i| &*self.docs[i]).collect();
+        let new: Vec<&SearchDoc> = order.iter().map(|&i| &*docs[i]).collect();
         let Some(shards) = self.term_shards(&old, &new, &changed) else {
-            *self = Self::with_limits(docs, self.limits);
+            *self = Self::shared_with_limits(docs, self.limits);
             return Updated::Whole;
         };
         let texts = self.metadata(&old, &new, &changed);
@@ -150,11 +171,11 @@ impl LiveIndex {
 
     /// The numbers of the documents that changed, or `None` when the index must be built
     /// whole (see the module documentation).
-    fn changed(&self, docs: &[SearchDoc], order: &[usize]) -> Option<Vec<usize>> {
+    fn changed(&self, docs: &[Arc<SearchDoc>], order: &[usize]) -> Option<Vec<usize>> {
         if docs.len() != self.docs.len() {
             return None;
         }
-        let sorts = |docs: &[SearchDoc]| {
+        let sorts = |docs: &[Arc<SearchDoc>]| {
             (
                 docs.iter().any(|d| d.sort.grade.is_some()),
                 docs.iter().any(|d| d.sort.revenue.is_some()),
@@ -169,7 +190,7 @@ impl LiveIndex {
             if a.url != b.url || a.kind != b.kind {
                 return None;
             }
-            if a != b {
+            if !same_doc(a, b) {
                 if !a.facets.keys().eq(b.facets.keys()) {
                     return None;
                 }
@@ -305,6 +326,10 @@ impl LiveIndex {
         }
         out
     }
+}
+
+fn same_doc(a: &Arc<SearchDoc>, b: &Arc<SearchDoc>) -> bool {
+    Arc::ptr_eq(a, b) || a == b
 }
 
 /// A changed document of a term: its number, with its new entry (class mask and positions),

@@ -279,7 +279,7 @@ pub(crate) struct Ctx<'a> {
     inputs: Vec<(u64, u64)>,
     /// Where the preview takes the search documents to index after the pages are published;
     /// `None`: the index is built with the pages.
-    pub search_docs: Option<&'a std::sync::Mutex<Option<Vec<crate::index::SearchDoc>>>>,
+    pub search_docs: Option<&'a super::SearchDocs>,
     /// Where a preview build leaves every customer's part of the exports, for the next one.
     pub export_rows: Option<&'a super::reuse::ExportRows>,
     /// The preview's pieces of its last gzip files, see [`Ctx::gzip_in_pieces`].

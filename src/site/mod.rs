@@ -263,7 +263,7 @@ impl PreviewCache {
 /// the previous index until then), see [`render_cached`].
 #[derive(Debug)]
 pub struct PendingIndex {
-    docs: Vec<crate::index::SearchDoc>,
+    docs: Vec<Arc<crate::index::SearchDoc>>,
     stale: Vec<String>,
 }
 
@@ -283,11 +283,11 @@ impl PendingIndex {
     pub fn build(self, cache: &mut PreviewCache) -> IndexUpdate {
         let (index, remade) = match cache.search.take() {
             Some((mut index, _)) => {
-                let remade = index.update(self.docs);
+                let remade = index.update_shared(self.docs);
                 (index, remade)
             }
             None => (
-                crate::index::LiveIndex::new(self.docs),
+                crate::index::LiveIndex::new_shared(self.docs),
                 crate::index::Updated::Whole,
             ),
         };
@@ -363,7 +363,7 @@ pub fn render_cached_first(
     let docs = docs.into_inner().unwrap_or_else(|p| p.into_inner());
     if let Some(docs) = docs {
         match &cache.search {
-            Some((previous, files)) if previous.docs() == docs.as_slice() => {
+            Some((previous, files)) if previous.indexes(&docs) => {
                 rendered.files.extend(files.clone());
             }
             Some((_, files)) => {
@@ -410,7 +410,7 @@ struct Preview<'p> {
     started: Instant,
     /// What the last rebuild kept, and what it differs in from this one.
     last_kept: &'p reuse::Kept,
-    last_docs: Option<&'p [crate::index::SearchDoc]>,
+    last_docs: Option<&'p [Arc<crate::index::SearchDoc>]>,
     since: reuse::SinceLast,
     /// This rebuild's analysis, and where what it keeps is left.
     analytics: Option<Arc<Analytics>>,
@@ -441,7 +441,7 @@ fn render_to_memory(
 }
 
 /// Where the search group leaves its documents when the index is built later.
-type SearchDocs = Mutex<Option<Vec<crate::index::SearchDoc>>>;
+pub(crate) type SearchDocs = Mutex<Option<Vec<Arc<crate::index::SearchDoc>>>>;
 
 /// Where rendered files go as soon as each is ready: into memory for the preview, straight
 /// into the new output tree for a build (so a large site is never held in memory whole).

@@ -409,7 +409,7 @@ pub(crate) struct Reuse<'p> {
     pub since: &'p SinceLast,
     pub last: &'p Kept,
     /// The last search index's documents: records in site order, then playbooks.
-    pub last_docs: Option<&'p [SearchDoc]>,
+    pub last_docs: Option<&'p [Arc<SearchDoc>]>,
 }
 
 impl Reuse<'_> {
@@ -533,13 +533,13 @@ pub(super) fn fingerprints(ctx: &Ctx, reuse: Option<&Reuse>) -> Vec<Prints> {
 
 /// The search documents of the site: the last ones of records as last time, made for the
 /// others (what [`crate::index::site_docs`] makes of every record).
-pub(super) fn search_docs(ctx: &Ctx, reuse: Option<&Reuse>) -> Vec<SearchDoc> {
+pub(super) fn search_docs(ctx: &Ctx, reuse: Option<&Reuse>) -> Vec<Arc<SearchDoc>> {
     let last = reuse
         .filter(|_| ctx.hidden.is_empty())
         .and_then(|r| r.last_docs.map(|docs| (r, docs)))
         .filter(|(_, docs)| docs.len() >= ctx.site.customers.len());
     let Some((reuse, docs)) = last else {
-        return crate::index::site_docs(ctx.site, ctx.a, &ctx.base);
+        return crate::index::site_docs_reusing(ctx.site, ctx.a, &ctx.base, &|_| None);
     };
     crate::index::site_docs_reusing(ctx.site, ctx.a, &ctx.base, &|i| {
         reuse.since.own_same(i).then(|| docs[i].clone())
