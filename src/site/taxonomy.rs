@@ -23,7 +23,9 @@ struct TermPage<'a> {
     term: &'a str,
     customers: Vec<IndexRow<'a>>,
     list: Value,
-    summary: &'a Value,
+    /// On page 1 only; pages 2… link to it (`overview`).
+    summary: Option<&'a Value>,
+    overview: Option<String>,
     year: i32,
     rankings: &'a Option<Vec<Value>>,
     visits: &'a Option<Value>,
@@ -290,19 +292,28 @@ pub(super) fn pages(ctx: &Ctx) -> Result<Files, RenderError> {
                     let term_summary = summary(ctx, &term.customers);
                     // Keyed before its rows are built: what every page of the term shows,
                     // then each page's own rows (a save re-renders the saved record's page).
-                    let term_inputs = crate::render::memo::fingerprint(&(
-                        t.key(),
-                        &term.term,
-                        &term.name,
-                        &page,
-                        year,
-                        term.customers.len(),
-                        &term_summary,
-                        owner_inputs,
-                        &ranking_share,
-                    ));
+                    // The summary and an owner's panels are on page 1 only: a save that moves
+                    // a term's totals renders that page again, not every page of the term.
+                    let term_inputs = |first: bool| {
+                        crate::render::memo::fingerprint(&(
+                            t.key(),
+                            &term.term,
+                            &term.name,
+                            &page,
+                            year,
+                            term.customers.len(),
+                            first.then_some((&term_summary, owner_inputs, &ranking_share)),
+                        ))
+                    };
+                    let (first_inputs, rest_inputs) = (term_inputs(true), term_inputs(false));
+                    let (no_rankings, no_visits) = (None, None);
                     for list_page in super::lists::pages(&page, &term.customers) {
-                        let inputs = super::lists::page_inputs(ctx, term_inputs, &list_page);
+                        let first = list_page.number == 1;
+                        let inputs = super::lists::page_inputs(
+                            ctx,
+                            if first { first_inputs } else { rest_inputs },
+                            &list_page,
+                        );
                         let html = ctx.r.render_shared_with_inputs("term.html", inputs, || {
                             let rows: Vec<IndexRow> =
                                 list_page.rows.iter().map(|e| ctx.index_row(e)).collect();
@@ -312,11 +323,12 @@ pub(super) fn pages(ctx: &Ctx) -> Result<Files, RenderError> {
                                 term: &term.name,
                                 customers: rows,
                                 list: super::lists::list_context(ctx, &page, &list_page, term.customers.len(), &filter),
-                                summary: &term_summary,
+                                summary: first.then_some(&term_summary),
+                                overview: (!first).then(|| ctx.url(&page)),
                                 year,
-                                rankings: owner_rankings(),
-                                visits: visit_plan(),
-                                ranking_share: &ranking_share,
+                                rankings: if first { owner_rankings() } else { &no_rankings },
+                                visits: if first { visit_plan() } else { &no_visits },
+                                ranking_share: if first { &ranking_share } else { &None },
                                 workspace: t == Taxonomy::Owner,
                             }
                         })?;

@@ -326,3 +326,33 @@ fn an_audience_gets_no_rows_file_of_a_hidden_group_and_no_hidden_column() {
         assert_eq!(count, columns, "a row's cells");
     }
 }
+
+/// A term's summary (and an owner's panels) are on its first page; pages 2… list their
+/// customers and link back to it, so a save that moves a term's totals renders one page again.
+#[test]
+fn a_term_summary_is_on_its_first_page_and_the_others_link_to_it() {
+    let out = &built().out;
+    let first = read(out, "stages/active/index.html");
+    assert!(first.contains(r#"<dl class="stat-grid compact">"#));
+    let second = read(out, "stages/active/page/2/index.html");
+    assert!(!second.contains("stat-grid"), "no summary on page 2");
+    let document = Html::parse_document(&second);
+    let link = Selector::parse("p.browse a").expect("selector");
+    let overview: Vec<(String, String)> = document
+        .select(&link)
+        .map(|a| {
+            (
+                a.value().attr("href").unwrap_or_default().to_string(),
+                a.text().collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        overview,
+        [(
+            "/stages/active/".to_string(),
+            "汇总与概览见第 1 页".to_string()
+        )]
+    );
+    assert_eq!(rows(&second, "term-table").len(), 100, "a full page of rows");
+}
