@@ -16,6 +16,7 @@ pub mod git;
 pub mod gzip;
 pub mod index;
 pub mod load;
+pub mod memory;
 pub mod model;
 pub mod render;
 pub mod report;

@@ -4,5 +4,6 @@
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> std::process::ExitCode {
+    dossier::memory::without_transparent_huge_pages();
     dossier::cli::main()
 }

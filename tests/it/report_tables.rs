@@ -354,5 +354,9 @@ fn a_term_summary_is_on_its_first_page_and_the_others_link_to_it() {
             "汇总与概览见第 1 页".to_string()
         )]
     );
-    assert_eq!(rows(&second, "term-table").len(), 100, "a full page of rows");
+    assert_eq!(
+        rows(&second, "term-table").len(),
+        100,
+        "a full page of rows"
+    );
 }

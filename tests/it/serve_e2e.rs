@@ -252,3 +252,18 @@ fn a_300_mb_header_line_is_refused_without_growing_the_server() {
     assert!(grown < 16 * 1024, "the server grew by {grown} KiB");
     assert_eq!(get(&server.address, "/").0, 200);
 }
+
+/// dossier turns transparent huge pages off for itself (`memory::without_transparent_huge_pages`:
+/// with them the kernel zeroed 2 MiB pages again and again, 17 % of a build's CPU).
+#[cfg(target_os = "linux")]
+#[test]
+fn the_server_runs_without_transparent_huge_pages() {
+    let site = example_site();
+    let server = start(site.path());
+    let status =
+        std::fs::read_to_string(format!("/proc/{}/status", server.child.id())).expect("status");
+    // Kernels before 6.x do not report it; there is nothing to check on those.
+    if let Some(line) = status.lines().find(|l| l.starts_with("THP_enabled:")) {
+        assert_eq!(line.split_whitespace().nth(1), Some("0"), "{line}");
+    }
+}
