@@ -3,8 +3,8 @@
 
 use serde_json::{Value, json};
 
-use super::context::{Ctx, Taxonomy};
-use super::report_tables::{LIST_PAGE, LongTable};
+use super::context::{Ctx, Entry, Taxonomy};
+use super::report_tables::{LIST_PAGE, LongTable, Rows};
 use crate::analytics::Notch;
 use crate::render::RenderError;
 use crate::write::Files;
@@ -83,30 +83,12 @@ pub(super) fn pages(ctx: &Ctx) -> Result<Files, RenderError> {
         })
         .collect();
 
-    let watchlist: Vec<Value> = watched(ctx)
-        .into_iter()
-        .map(|e| {
-            let cm = &e.m.credit;
-            let rating = cm.rating.as_ref();
-            json!({
-                "customer": {"id": e.c.id, "name": e.c.name, "url": format!("{}#credit", e.url)},
-                "owner": e.c.owner,
-                "stage": ctx.coded(e.m.stage),
-                "base": rating.map(|r| r.base.as_str()),
-                "points": rating.map(|r| ctx.number(r.points, 1)),
-                "grade": ctx.grade_label(&cm.display),
-                "notches": rating.map_or_else(Vec::new, |r| notch_reasons(ctx, &r.notches)),
-                "warnings": cm.warnings.iter().map(|w| ctx.label(*w)).collect::<Vec<_>>(),
-                "delay": cm.payment_delay.as_ref().map(|d| ctx.number(d.days, 1)),
-                "outstanding": ctx.money(cm.outstanding),
-                "outstanding_value": cm.outstanding,
-                "limit_use": ctx.opt_percent(cm.limit_use),
-                "limit_use_value": cm.limit_use,
-                "over_limit": cm.limit_use.is_some_and(|u| u > 1.0),
-                "over_by": ctx.opt_money(cm.over_limit),
-            })
-        })
-        .collect();
+    let watched = watched(ctx);
+    let watchlist = Rows::lazy(
+        watched.len(),
+        |i| watch_row_inputs(ctx, watched[i]),
+        |i| watch_row(ctx, watched[i]),
+    );
 
     let c = &ctx.config.credit;
     let mut files = Files::new();
@@ -114,7 +96,7 @@ pub(super) fn pages(ctx: &Ctx) -> Result<Files, RenderError> {
         page: "credit",
         key: "watchlist",
         title: ctx.t("watchlist"),
-        rows: watchlist.into(),
+        rows: watchlist,
         per_page: LIST_PAGE,
     }
     .render(ctx, &mut files)?;
@@ -135,4 +117,43 @@ pub(super) fn pages(ctx: &Ctx) -> Result<Files, RenderError> {
         }),
     )?;
     Ok(files)
+}
+
+/// What [`watch_row`] is made of: the customer's row in the lists (name, address, owner,
+/// stage, grade among the rest) and the credit figures the row shows.
+fn watch_row_inputs(ctx: &Ctx, e: &Entry) -> u64 {
+    let cm = &e.m.credit;
+    crate::render::memo::fingerprint(&(
+        ctx.row_inputs(e),
+        &cm.rating,
+        &cm.display,
+        &cm.warnings,
+        cm.payment_delay.as_ref().map(|d| d.days),
+        cm.outstanding,
+        cm.limit_use,
+        cm.over_limit,
+    ))
+}
+
+/// A row of the watch list: a customer with notches, warnings or a limit overrun.
+fn watch_row(ctx: &Ctx, e: &Entry) -> Value {
+    let cm = &e.m.credit;
+    let rating = cm.rating.as_ref();
+    json!({
+        "customer": {"id": e.c.id, "name": e.c.name, "url": format!("{}#credit", e.url)},
+        "owner": e.c.owner,
+        "stage": ctx.coded(e.m.stage),
+        "base": rating.map(|r| r.base.as_str()),
+        "points": rating.map(|r| ctx.number(r.points, 1)),
+        "grade": ctx.grade_label(&cm.display),
+        "notches": rating.map_or_else(Vec::new, |r| notch_reasons(ctx, &r.notches)),
+        "warnings": cm.warnings.iter().map(|w| ctx.label(*w)).collect::<Vec<_>>(),
+        "delay": cm.payment_delay.as_ref().map(|d| ctx.number(d.days, 1)),
+        "outstanding": ctx.money(cm.outstanding),
+        "outstanding_value": cm.outstanding,
+        "limit_use": ctx.opt_percent(cm.limit_use),
+        "limit_use_value": cm.limit_use,
+        "over_limit": cm.limit_use.is_some_and(|u| u > 1.0),
+        "over_by": ctx.opt_money(cm.over_limit),
+    })
 }

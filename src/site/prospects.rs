@@ -4,10 +4,11 @@
 use serde_json::{Value, json};
 
 use super::context::Ctx;
-use super::report_tables::{LIST_PAGE, LongTable};
+use super::report_tables::{LIST_PAGE, LongTable, Rows};
 use crate::analytics::ManCode;
 use crate::model::Stage;
 use crate::render::RenderError;
+use crate::render::memo::fingerprint;
 use crate::write::Files;
 
 const CODES: [ManCode; 7] = [
@@ -63,7 +64,13 @@ pub(super) fn pages(ctx: &Ctx) -> Result<Files, RenderError> {
         page: "prospects",
         key: "verdicts",
         title: ctx.t("nav_prospects"),
-        rows: ordered.into_iter().map(row).collect::<Vec<_>>().into(),
+        // A row is its customer's list row (name, address, owner, stage, region, industry)
+        // and its MAN verdict.
+        rows: Rows::lazy(
+            ordered.len(),
+            |i| fingerprint(&(ctx.row_inputs(ordered[i]), &ordered[i].m.man)),
+            |i| row(ordered[i]),
+        ),
         per_page: LIST_PAGE,
     }
     .render(ctx, &mut files)?;

@@ -4,7 +4,7 @@
 use serde_json::{Value, json};
 
 use super::context::Ctx;
-use super::report_tables::{LIST_PAGE, LongTable};
+use super::report_tables::{LIST_PAGE, LongTable, Rows};
 use crate::analytics::{RateSource, ReasonCount};
 use crate::audience::Group;
 use crate::render::{RenderError, charts};
@@ -131,7 +131,7 @@ pub(super) fn pages(ctx: &Ctx) -> Result<Files, RenderError> {
         page: "retention",
         key: "lost",
         title: ctx.t("lost_customers"),
-        rows: lost_rows(ctx).into(),
+        rows: lost_rows(ctx),
         per_page: LIST_PAGE,
     }
     .render(ctx, &mut files)?;
@@ -176,13 +176,31 @@ pub(super) fn pages(ctx: &Ctx) -> Result<Files, RenderError> {
 
 /// Every customer lost, by year lost (the years of the retention table), then as the analysis
 /// lists them.
-fn lost_rows(ctx: &Ctx) -> Vec<Value> {
-    ctx.a
+fn lost_rows<'r>(ctx: &'r Ctx) -> Rows<'r> {
+    let lost: Vec<(i32, &str)> = ctx
+        .a
         .retention
         .years
         .iter()
-        .flat_map(|y| y.lost_ids.iter().map(move |id| (y.year, id)))
-        .map(|(year, id)| {
+        .flat_map(|y| y.lost_ids.iter().map(move |id| (y.year, id.as_str())))
+        .collect();
+    let lost = std::sync::Arc::new(lost);
+    let keys = std::sync::Arc::clone(&lost);
+    // A row is its year, its customer's list row (name, address, owner, region) and its churn.
+    Rows::lazy(
+        lost.len(),
+        move |i| {
+            let (year, id) = keys[i];
+            let e = ctx.entry(id);
+            crate::render::memo::fingerprint(&(
+                year,
+                id,
+                e.map(|e| ctx.row_inputs(e)),
+                e.and_then(|e| e.c.churn.as_ref()),
+            ))
+        },
+        move |i| {
+            let (year, id) = lost[i];
             let churn = ctx.entry(id).and_then(|e| e.c.churn.as_ref());
             json!({
                 "year": year,
@@ -191,6 +209,6 @@ fn lost_rows(ctx: &Ctx) -> Vec<Value> {
                 "churn_date": churn.map(|c| ctx.date(c.date)),
                 "reason": churn.map(|c| ctx.coded(c.reason)),
             })
-        })
-        .collect()
+        },
+    )
 }

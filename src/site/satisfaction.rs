@@ -5,10 +5,11 @@ use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 
-use super::context::{Ctx, Taxonomy};
-use super::report_tables::{LIST_PAGE, LongTable};
+use super::context::{Ctx, Entry, Taxonomy};
+use super::report_tables::{LIST_PAGE, LongTable, Rows};
 use crate::analytics::{Level, Segment};
 use crate::model::{Kind, Stage};
+use crate::render::memo::fingerprint;
 use crate::render::{RenderError, charts};
 use crate::write::Files;
 
@@ -70,20 +71,25 @@ pub(super) fn pages(ctx: &Ctx) -> Result<Files, RenderError> {
         );
         x.total_cmp(&y).then_with(|| a.c.id.cmp(&b.c.id))
     });
-    let low: Vec<Value> = low
-        .into_iter()
-        .filter_map(|e| {
-            let c = e.m.satisfaction.as_ref()?;
-            Some(json!({
-                "customer": {"id": e.c.id, "name": e.c.name, "url": format!("{}#satisfaction", e.url)},
-                "owner": e.c.owner, "region": e.c.profile.region,
-                "csi": ctx.number(c.score, 2), "level": ctx.coded(c.level),
-                "date": ctx.date(c.date),
-                "trend": c.trend.map(|t| format!("{}{}", if t > 0.0 { "+" } else { "" }, ctx.number(t, 2))),
-                "open_complaints": e.m.complaints.open,
-            }))
+    // Every customer in `low` has a survey (the filter above).
+    let low_row = |e: &Entry| {
+        let c = e.m.satisfaction.as_ref();
+        json!({
+            "customer": {"id": e.c.id, "name": e.c.name, "url": format!("{}#satisfaction", e.url)},
+            "owner": e.c.owner, "region": e.c.profile.region,
+            "csi": c.map(|c| ctx.number(c.score, 2)), "level": c.map(|c| ctx.coded(c.level)),
+            "date": c.map(|c| ctx.date(c.date)),
+            "trend": c.and_then(|c| c.trend).map(|t| format!("{}{}", if t > 0.0 { "+" } else { "" }, ctx.number(t, 2))),
+            "open_complaints": e.m.complaints.open,
         })
-        .collect();
+    };
+    // A row is its customer's list row (name, address, owner, region, open complaints) and
+    // its survey.
+    let low = Rows::lazy(
+        low.len(),
+        |i| fingerprint(&(ctx.row_inputs(low[i]), &low[i].m.satisfaction)),
+        |i| low_row(low[i]),
+    );
     let data: Vec<charts::Datum> = levels
         .iter()
         .map(|(l, n)| charts::Datum::new(ctx.label(*l), *n as f64, n.to_string()))
@@ -108,7 +114,7 @@ pub(super) fn pages(ctx: &Ctx) -> Result<Files, RenderError> {
         page: "satisfaction",
         key: "low",
         title: ctx.t("low_scorers"),
-        rows: low.into(),
+        rows: low,
         per_page: LIST_PAGE,
     }
     .render(ctx, &mut files)?;
