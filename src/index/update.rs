@@ -58,10 +58,6 @@ impl LiveIndex {
         Self::new_shared(docs.into_iter().map(Arc::new).collect())
     }
 
-    pub fn with_limits(docs: Vec<SearchDoc>, limits: Limits) -> Self {
-        Self::shared_with_limits(docs.into_iter().map(Arc::new).collect(), limits)
-    }
-
     /// [`LiveIndex::new`] of shared documents.
     pub fn new_shared(docs: Vec<Arc<SearchDoc>>) -> Self {
         Self::shared_with_limits(docs, Limits::default())

@@ -126,7 +126,6 @@ fn watch_row_inputs(ctx: &Ctx, e: &Entry) -> u64 {
     crate::render::memo::fingerprint(&(
         ctx.row_inputs(e),
         &cm.rating,
-        &cm.display,
         &cm.warnings,
         cm.payment_delay.as_ref().map(|d| d.days),
         cm.outstanding,

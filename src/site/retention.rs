@@ -127,11 +127,16 @@ pub(super) fn pages(ctx: &Ctx) -> Result<Files, RenderError> {
         })
         .collect();
     let mut files = Files::new();
+    let lost = lost_customers(ctx);
     let lost = LongTable {
         page: "retention",
         key: "lost",
         title: ctx.t("lost_customers"),
-        rows: lost_rows(ctx),
+        rows: Rows::lazy(
+            lost.len(),
+            |i| lost_row_inputs(ctx, lost[i]),
+            |i| lost_row(ctx, lost[i]),
+        ),
         per_page: LIST_PAGE,
     }
     .render(ctx, &mut files)?;
@@ -174,41 +179,37 @@ pub(super) fn pages(ctx: &Ctx) -> Result<Files, RenderError> {
     Ok(files)
 }
 
-/// Every customer lost, by year lost (the years of the retention table), then as the analysis
-/// lists them.
-fn lost_rows<'r>(ctx: &'r Ctx) -> Rows<'r> {
-    let lost: Vec<(i32, &str)> = ctx
-        .a
+/// Every customer lost: (year lost, id), by year lost (the years of the retention table), then
+/// as the analysis lists them.
+fn lost_customers<'a>(ctx: &Ctx<'a>) -> Vec<(i32, &'a str)> {
+    ctx.a
         .retention
         .years
         .iter()
         .flat_map(|y| y.lost_ids.iter().map(move |id| (y.year, id.as_str())))
-        .collect();
-    let lost = std::sync::Arc::new(lost);
-    let keys = std::sync::Arc::clone(&lost);
-    // A row is its year, its customer's list row (name, address, owner, region) and its churn.
-    Rows::lazy(
-        lost.len(),
-        move |i| {
-            let (year, id) = keys[i];
-            let e = ctx.entry(id);
-            crate::render::memo::fingerprint(&(
-                year,
-                id,
-                e.map(|e| ctx.row_inputs(e)),
-                e.and_then(|e| e.c.churn.as_ref()),
-            ))
-        },
-        move |i| {
-            let (year, id) = lost[i];
-            let churn = ctx.entry(id).and_then(|e| e.c.churn.as_ref());
-            json!({
-                "year": year,
-                "customer": ctx.link(id),
-                "region": ctx.entry(id).and_then(|e| e.c.profile.region.as_deref()),
-                "churn_date": churn.map(|c| ctx.date(c.date)),
-                "reason": churn.map(|c| ctx.coded(c.reason)),
-            })
-        },
-    )
+        .collect()
+}
+
+/// What [`lost_row`] is made of: its year, its customer's row in the lists (name, address,
+/// owner, region among the rest) and the record's churn.
+fn lost_row_inputs(ctx: &Ctx, (year, id): (i32, &str)) -> u64 {
+    let e = ctx.entry(id);
+    crate::render::memo::fingerprint(&(
+        year,
+        id,
+        e.map(|e| ctx.row_inputs(e)),
+        e.and_then(|e| e.c.churn.as_ref()),
+    ))
+}
+
+/// A row of the customers lost.
+fn lost_row(ctx: &Ctx, (year, id): (i32, &str)) -> Value {
+    let churn = ctx.entry(id).and_then(|e| e.c.churn.as_ref());
+    json!({
+        "year": year,
+        "customer": ctx.link(id),
+        "region": ctx.entry(id).and_then(|e| e.c.profile.region.as_deref()),
+        "churn_date": churn.map(|c| ctx.date(c.date)),
+        "reason": churn.map(|c| ctx.coded(c.reason)),
+    })
 }

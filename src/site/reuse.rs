@@ -502,30 +502,19 @@ pub(super) fn fingerprints(ctx: &Ctx, reuse: Option<&Reuse>) -> Vec<Prints> {
         .enumerate()
         .map(|(i, e)| {
             let kept = last.and_then(|r| r.last.fingerprints.get(i).map(|p| (&r.since, *p)));
-            let Some((since, prints)) = kept else {
-                let own = customers::dossier_own_inputs(e);
-                return Prints {
-                    own,
-                    dossier: customers::dossier_inputs_with(ctx, e, own),
-                    row: ctx.row_fingerprint(e),
-                };
+            let kept_if = |same: fn(&SinceLast, usize) -> bool| {
+                kept.filter(|(since, _)| same(since, i)).map(|(_, p)| p)
             };
-            if since.record_same(i) {
+            if let Some(prints) = kept_if(SinceLast::record_same) {
                 return prints;
             }
-            let own = if since.own_same(i) {
-                prints.own
-            } else {
-                customers::dossier_own_inputs(e)
-            };
+            let own = kept_if(SinceLast::own_same)
+                .map_or_else(|| customers::dossier_own_inputs(e), |p| p.own);
             Prints {
                 own,
                 dossier: customers::dossier_inputs_with(ctx, e, own),
-                row: if since.row_values_same(i) {
-                    prints.row
-                } else {
-                    ctx.row_fingerprint(e)
-                },
+                row: kept_if(SinceLast::row_values_same)
+                    .map_or_else(|| ctx.row_fingerprint(e), |p| p.row),
             }
         })
         .collect()
