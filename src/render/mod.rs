@@ -285,11 +285,22 @@ impl Renderer {
         inputs: u64,
         context: impl FnOnce() -> C,
     ) -> Result<String, RenderError> {
+        self.render_built_with_inputs(template, inputs, || tera_context(template, &context()))
+    }
+
+    /// [`Renderer::render_with_inputs`] for a context built as tera's own values, which are
+    /// not converted again (a dossier's: converting them cost 5 % of a build's CPU).
+    pub fn render_built_with_inputs(
+        &self,
+        template: &str,
+        inputs: u64,
+        context: impl FnOnce() -> Result<Context, RenderError>,
+    ) -> Result<String, RenderError> {
         match &self.memo {
             Some(_) => self
-                .render_shared_with_inputs(template, inputs, context)
+                .render_shared_built_with_inputs(template, inputs, context)
                 .map(|page| page.to_string()),
-            None => self.render_now(template, &context()),
+            None => self.render_context(template, &context()?),
         }
     }
 
@@ -301,12 +312,24 @@ impl Renderer {
         inputs: u64,
         context: impl FnOnce() -> C,
     ) -> Result<Arc<str>, RenderError> {
+        self.render_shared_built_with_inputs(template, inputs, || {
+            tera_context(template, &context())
+        })
+    }
+
+    /// [`Renderer::render_shared_with_inputs`] for a context built as tera's own values.
+    pub fn render_shared_built_with_inputs(
+        &self,
+        template: &str,
+        inputs: u64,
+        context: impl FnOnce() -> Result<Context, RenderError>,
+    ) -> Result<Arc<str>, RenderError> {
         match &self.memo {
             Some(memo) => memo.page(
                 memo::key(template, &(self.inputs, "inputs", inputs)),
-                || self.render_now(template, &context()),
+                || self.render_context(template, &context()?),
             ),
-            None => self.render_now(template, &context()).map(Arc::from),
+            None => self.render_context(template, &context()?).map(Arc::from),
         }
     }
 
@@ -324,19 +347,27 @@ impl Renderer {
     }
 
     fn render_now(&self, template: &str, context: &impl Serialize) -> Result<String, RenderError> {
-        let context = Context::from_serialize(context).map_err(|e| RenderError::Render {
-            template: template.to_string(),
-            message: error_text(&e),
-        })?;
+        self.render_context(template, &tera_context(template, context)?)
+    }
+
+    fn render_context(&self, template: &str, context: &Context) -> Result<String, RenderError> {
         let html = self
             .tera
-            .render(template, &context)
+            .render(template, context)
             .map_err(|e| RenderError::Render {
                 template: template.to_string(),
                 message: error_text(&e),
             })?;
         Ok(compact::collapse_whitespace(html))
     }
+}
+
+/// The tera context of a serialisable struct or map: its top-level keys.
+fn tera_context(template: &str, context: &impl Serialize) -> Result<Context, RenderError> {
+    Context::from_serialize(context).map_err(|e| RenderError::Render {
+        template: template.to_string(),
+        message: error_text(&e),
+    })
 }
 
 /// A tera error with its chain of causes, which carry the template file and line.

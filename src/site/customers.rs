@@ -2,7 +2,6 @@
 //! say about the customer).
 
 use rayon::prelude::*;
-use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Value, json};
 
 use super::context::{Ctx, Entry, IndexRow, Taxonomy, grade_order, object};
@@ -90,7 +89,9 @@ pub(super) fn dossiers(ctx: &Ctx) -> Result<Files, RenderError> {
     ctx.customers.par_iter().try_for_each(|e| {
         let html = ctx
             .r
-            .render_shared_with_inputs("customer.html", ctx.inputs(e), || dossier(ctx, e))?;
+            .render_shared_built_with_inputs("customer.html", ctx.inputs(e), || {
+                dossier(ctx, e).into_context()
+            })?;
         ctx.emit(&crate::render::urls::customer_page(&e.c.source.slug), html);
         Ok::<_, RenderError>(())
     })?;
@@ -104,9 +105,11 @@ pub(super) fn dossiers_of(ctx: &Ctx, paths: &[String]) -> Result<Files, RenderEr
         .iter()
         .filter(|e| paths.binary_search(&e.c.source.path).is_ok())
         .map(|e| {
-            let html = ctx
-                .r
-                .render_with_inputs("customer.html", dossier_inputs(ctx, e), || dossier(ctx, e))?;
+            let html =
+                ctx.r
+                    .render_built_with_inputs("customer.html", dossier_inputs(ctx, e), || {
+                        dossier(ctx, e).into_context()
+                    })?;
             let page = crate::render::urls::customer_page(&e.c.source.slug);
             Ok((crate::render::urls::page_file(&page), html.into_bytes()))
         })
@@ -393,21 +396,30 @@ fn dossier<'a>(ctx: &Ctx, e: &Entry<'a>) -> Dossier<'a> {
 }
 
 /// The context of `customer.html`: the record, serialised straight from the model when the
-/// page is rendered (not copied into a JSON tree first), and the values prepared for it.
+/// page is rendered (not copied into a JSON tree first), and the values prepared for it, which
+/// are tera's values already and go into the context as they are.
 struct Dossier<'a> {
     customer: &'a crate::model::Customer,
     values: TValue,
 }
 
-impl Serialize for Dossier<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let values = self.values.as_map();
-        let mut map = serializer.serialize_map(Some(1 + values.map_or(0, |v| v.len())))?;
-        map.serialize_entry("customer", self.customer)?;
-        for (key, value) in values.into_iter().flatten() {
-            map.serialize_entry(key, value)?;
+impl Dossier<'_> {
+    fn into_context(self) -> Result<tera::Context, RenderError> {
+        let customer =
+            TValue::try_from_serializable(self.customer).map_err(|e| RenderError::Render {
+                template: "customer.html".to_string(),
+                message: e.to_string(),
+            })?;
+        let mut context = tera::Context::new();
+        context.insert_value("customer", customer);
+        for (key, value) in self.values.into_map().into_iter().flatten() {
+            // The keys are `object!`'s literals, borrowed for the whole program.
+            match key {
+                tera::value::Key::Str(key) => context.insert_value(key, value),
+                other => context.insert_value(other.to_string(), value),
+            }
         }
-        map.end()
+        Ok(context)
     }
 }
 
