@@ -16,7 +16,7 @@ pub fn collapse_whitespace(html: String) -> String {
     // `html[kept..]` is not yet in `out`; everything is cut at ASCII bytes, so at characters.
     let mut kept = 0;
     let mut i = 0;
-    while let Some(offset) = bytes[i..].iter().position(|&b| b == b'<' || b == b'\n') {
+    while let Some(offset) = memchr::memchr2(b'<', b'\n', &bytes[i..]) {
         let at = i + offset;
         if bytes[at] == b'<' {
             let end = tag_end(bytes, at);
@@ -62,16 +62,13 @@ fn tag_end(bytes: &[u8], start: usize) -> usize {
         return find(bytes, start + 4, b"-->").map_or(bytes.len(), |at| at + 3);
     }
     let mut i = start + 1;
-    while let Some(offset) = bytes[i..]
-        .iter()
-        .position(|&b| b == b'>' || b == b'"' || b == b'\'')
-    {
+    while let Some(offset) = memchr::memchr3(b'>', b'"', b'\'', &bytes[i..]) {
         let at = i + offset;
         let quote = bytes[at];
         if quote == b'>' {
             return at + 1;
         }
-        match bytes[at + 1..].iter().position(|&b| b == quote) {
+        match memchr::memchr(quote, &bytes[at + 1..]) {
             Some(close) => i = at + 1 + close + 1,
             None => return bytes.len(),
         }
@@ -104,11 +101,7 @@ fn closing_tag(bytes: &[u8], from: usize, name: &[u8]) -> usize {
 }
 
 fn find(bytes: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
-    bytes
-        .get(from..)?
-        .windows(needle.len())
-        .position(|w| w == needle)
-        .map(|p| p + from)
+    memchr::memmem::find(bytes.get(from..)?, needle).map(|p| p + from)
 }
 
 #[cfg(test)]
