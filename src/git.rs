@@ -5,8 +5,9 @@
 //! returns what it can and a [`History::note`] to print once, never an error.
 
 use std::collections::{BTreeMap, HashMap};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::{Arc, Mutex};
 
 use jiff::civil::Date;
 use serde::Serialize;
@@ -28,11 +29,12 @@ pub struct FileHistory {
 /// and the digests of the recent commits.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct History {
-    pub files: BTreeMap<String, FileHistory>,
+    /// Shared: the preview keeps one history while `HEAD` stays (see [`history_at`]).
+    pub files: Arc<BTreeMap<String, FileHistory>>,
     /// What the last commits did (`/changes/`, the dossiers' timelines).
     pub recent: crate::changes::history::RecentChanges,
     /// Paths in the order of their newest change, newest first (ties in path order).
-    order: Vec<String>,
+    order: Arc<Vec<String>>,
     /// Why history is missing or partial, to print once; `None` when it is complete.
     pub note: Option<String>,
 }
@@ -69,6 +71,63 @@ impl History {
     }
 }
 
+/// The commit `HEAD` names in the repository holding `root`, with one `git rev-parse` (none
+/// when no repository can hold `root`, see [`may_be_in_repository`]). `None` outside a
+/// repository, without git and before the first commit.
+pub fn head(root: &Path) -> Option<String> {
+    if !may_be_in_repository(root) {
+        return None;
+    }
+    let id = stdout_of(root, &["rev-parse", "--verify", "--quiet", "HEAD^{commit}"])?
+        .trim()
+        .to_string();
+    (!id.is_empty()).then_some(id)
+}
+
+/// Whether git could find a repository for `root`: `GIT_DIR` is set, or `root` or a folder
+/// above it (symbolic links resolved, as git resolves them) holds a `.git`. When not, the
+/// preview need not start git on every save to learn that there is no history.
+pub fn may_be_in_repository(root: &Path) -> bool {
+    if std::env::var_os("GIT_DIR").is_some() {
+        return true;
+    }
+    let Ok(folder) = std::fs::canonicalize(root) else {
+        return true;
+    };
+    folder.ancestors().any(|dir| dir.join(".git").exists())
+}
+
+const NOT_A_REPOSITORY: &str = "not a git repository: record history is not shown";
+
+/// [`history`] and [`build_date`] of `root` at commit `head` (from [`head`]), kept while
+/// `HEAD` stays that commit: the preview rebuilds on every save, and a `git log` over a
+/// 10,000-record history cost 50–70 ms of each. Without a commit, asked again each time.
+pub fn history_at(root: &Path, head: Option<&str>) -> (History, Option<Date>) {
+    type Key = (PathBuf, String);
+    static CACHE: Mutex<Option<(Key, History, Option<Date>)>> = Mutex::new(None);
+    let Some(head) = head else {
+        if !may_be_in_repository(root) {
+            let date = epoch_date().flatten();
+            return (History::unavailable(NOT_A_REPOSITORY), date);
+        }
+        return (history(root), build_date(root));
+    };
+    let key: Key = (
+        std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf()),
+        head.to_string(),
+    );
+    let mut cache = CACHE.lock().unwrap_or_else(|p| p.into_inner());
+    let (history, head_date) = match cache.as_ref() {
+        Some((cached, history, date)) if *cached == key => (history.clone(), *date),
+        _ => {
+            let fresh = (history(root), head_date(root));
+            *cache = Some((key, fresh.0.clone(), fresh.1));
+            fresh
+        }
+    };
+    (history, epoch_date().unwrap_or(head_date))
+}
+
 /// Reads the history of `<root>/content/` with one `git rev-parse` and one `git log`.
 pub fn history(root: &Path) -> History {
     let probe = git(root)
@@ -76,7 +135,7 @@ pub fn history(root: &Path) -> History {
         .output();
     let probe = match probe {
         Ok(out) if out.status.success() => out,
-        Ok(_) => return History::unavailable("not a git repository: record history is not shown"),
+        Ok(_) => return History::unavailable(NOT_A_REPOSITORY),
         Err(_) => return History::unavailable("git is not installed: record history is not shown"),
     };
     let probe = String::from_utf8_lossy(&probe.stdout);
@@ -125,20 +184,33 @@ pub fn history(root: &Path) -> History {
 /// of `SOURCE_DATE_EPOCH` when set (the reproducible-builds convention, UTC), else the commit
 /// date of `HEAD` (in its committer's time zone); `None` outside git.
 pub fn build_date(root: &Path) -> Option<Date> {
-    if let Some(epoch) = std::env::var_os("SOURCE_DATE_EPOCH") {
+    epoch_date().unwrap_or_else(|| head_date(root))
+}
+
+/// The day of `SOURCE_DATE_EPOCH` (UTC) when the variable is set; `Some(None)` when it is set
+/// but not a number of seconds.
+fn epoch_date() -> Option<Option<Date>> {
+    let epoch = std::env::var_os("SOURCE_DATE_EPOCH")?;
+    let date = (|| {
         let seconds: i64 = epoch.to_str()?.trim().parse().ok()?;
         let at = jiff::Timestamp::from_second(seconds).ok()?;
-        return Some(at.to_zoned(jiff::tz::TimeZone::UTC).date());
-    }
-    let out = git(root)
-        .args(["log", "-1", "--format=%cI", "HEAD"])
-        .output()
-        .ok()?;
-    if !out.status.success() {
-        return None;
-    }
-    let text = String::from_utf8_lossy(&out.stdout);
+        Some(at.to_zoned(jiff::tz::TimeZone::UTC).date())
+    })();
+    Some(date)
+}
+
+/// The commit date of `HEAD`, in its committer's time zone.
+fn head_date(root: &Path) -> Option<Date> {
+    let text = stdout_of(root, &["log", "-1", "--format=%cI", "HEAD"])?;
     text.get(..10)?.parse().ok()
+}
+
+/// What `git <args>` printed, when it succeeded.
+fn stdout_of(root: &Path, args: &[&str]) -> Option<String> {
+    let out = git(root).args(args).output().ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
 pub(crate) fn git(root: &Path) -> Command {
@@ -214,8 +286,8 @@ fn parse_log(log: &str, prefix: &str) -> History {
         }
     }
     History {
-        files,
-        order,
+        files: Arc::new(files),
+        order: Arc::new(order),
         ..History::default()
     }
 }
@@ -360,6 +432,55 @@ mod tests {
         let h = history(dir.path());
         assert!(h.files.is_empty());
         assert!(h.note.unwrap().contains("git"));
+    }
+
+    #[test]
+    fn history_is_kept_while_head_stays_and_read_again_after_a_commit() {
+        let repo = tempfile::tempdir().unwrap();
+        run(repo.path(), &["init", "-q"], None);
+        assert!(may_be_in_repository(repo.path()));
+        assert_eq!(head(repo.path()), None, "no commit yet");
+        write(repo.path(), "content/a.md", "a\n");
+        run(repo.path(), &["add", "."], None);
+        run(
+            repo.path(),
+            &["commit", "-q", "-m", "one"],
+            Some(("Ann", "2024-01-02T10:00:00+08:00")),
+        );
+        let first = head(repo.path()).expect("a commit");
+        let (h, date) = history_at(repo.path(), Some(&first));
+        assert_eq!(h.get("content/a.md").map(|f| f.changes), Some(1));
+        assert_eq!(date, Some(jiff::civil::date(2024, 1, 2)));
+
+        write(repo.path(), "content/a.md", "a\nb\n");
+        run(
+            repo.path(),
+            &["commit", "-q", "-am", "two"],
+            Some(("Bo", "2024-02-03T10:00:00+08:00")),
+        );
+        let second = head(repo.path()).expect("a commit");
+        assert_ne!(first, second);
+        let (h, date) = history_at(repo.path(), Some(&second));
+        assert_eq!(
+            h.get("content/a.md").map(|f| f.changes),
+            Some(2),
+            "read again"
+        );
+        assert_eq!(date, Some(jiff::civil::date(2024, 2, 3)));
+        assert_eq!(history_at(repo.path(), Some(&second)).0, h, "kept");
+    }
+
+    #[test]
+    fn outside_any_repository_git_is_not_asked() {
+        let dir = tempfile::tempdir().unwrap();
+        // A temporary folder inside a repository would make this test meaningless, not wrong.
+        if may_be_in_repository(dir.path()) {
+            return;
+        }
+        assert_eq!(head(dir.path()), None);
+        let (h, _) = history_at(dir.path(), None);
+        assert_eq!(h.note.as_deref(), Some(NOT_A_REPOSITORY));
+        assert!(h.files.is_empty());
     }
 
     #[test]

@@ -154,9 +154,7 @@ pub fn recent(
     }
     let unavailable = |note: &str| RecentChanges::new(Vec::new(), Some(note.to_string()));
     let Ok(repository) = Repository::open(root) else {
-        return unavailable(
-            "not a git repository (or git is missing): the change history is not shown",
-        );
+        return unavailable(NOT_A_REPOSITORY);
     };
     if !repository.has_commits() {
         return unavailable("the git repository has no commits yet: the change history is empty");
@@ -175,10 +173,12 @@ pub fn recent(
     }
 }
 
-/// [`recent`], kept for as long as `HEAD` and the arguments stay the same: the preview rebuilds
-/// on every save, and commits do not change while one edits.
+/// [`recent`], kept for as long as `HEAD` (the commit `head`, from [`crate::git::head`]) and
+/// the arguments stay the same: the preview rebuilds on every save, and commits do not change
+/// while one edits. Outside any repository, git is not started at all.
 pub fn recent_cached(
     root: &Path,
+    head: Option<&str>,
     config: &str,
     n: usize,
     as_of: Option<Date>,
@@ -186,15 +186,14 @@ pub fn recent_cached(
 ) -> RecentChanges {
     type Key = (std::path::PathBuf, String, String, usize, Option<Date>);
     static CACHE: Mutex<Option<(Key, RecentChanges)>> = Mutex::new(None);
-    let head = Repository::open(root)
-        .ok()
-        .and_then(|r| r.resolve("HEAD").ok())
-        .and_then(|r| r.commit().map(str::to_string));
     let Some(head) = head else {
+        if n > 0 && !crate::git::may_be_in_repository(root) {
+            return RecentChanges::new(Vec::new(), Some(NOT_A_REPOSITORY.to_string()));
+        }
         return recent(root, config, n, as_of, working);
     };
     let root = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
-    let key: Key = (root.clone(), head, config.to_string(), n, as_of);
+    let key: Key = (root.clone(), head.to_string(), config.to_string(), n, as_of);
     let mut cache = CACHE.lock().unwrap_or_else(|p| p.into_inner());
     if let Some((cached_key, cached)) = cache.as_ref()
         && *cached_key == key
@@ -205,6 +204,9 @@ pub fn recent_cached(
     *cache = Some((key, fresh.clone()));
     fresh
 }
+
+const NOT_A_REPOSITORY: &str =
+    "not a git repository (or git is missing): the change history is not shown";
 
 fn walk(
     repository: &Repository,

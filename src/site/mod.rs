@@ -601,7 +601,8 @@ fn analyse_checked(
     phases.push(("analyse", start.elapsed()));
 
     let start = Instant::now();
-    let mut history = git::history(root);
+    let head = git::head(root);
+    let (mut history, built_on) = git::history_at(root, head.as_deref());
     phases.push(("history", start.elapsed()));
     let start = Instant::now();
     let working = crate::changes::history::WorkingTree {
@@ -612,6 +613,7 @@ fn analyse_checked(
     };
     history.recent = crate::changes::history::recent_cached(
         root,
+        head.as_deref(),
         "site.yaml",
         config.history.commits,
         options.as_of,
@@ -623,7 +625,7 @@ fn analyse_checked(
         site: checked.site,
         analytics,
         history,
-        built_on: git::build_date(root),
+        built_on,
         phases,
     })
 }

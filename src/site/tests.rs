@@ -353,7 +353,7 @@ fn dossier_inputs_follow_site_wide_metrics() {
     assert_ne!(before, key(&changed, &history), "metrics of the customer");
 
     let mut with_history = History::default();
-    with_history.files.insert(
+    std::sync::Arc::make_mut(&mut with_history.files).insert(
         "content/customers/hangzhou-mingda.md".into(),
         crate::git::FileHistory {
             last_changed: jiff::civil::date(2025, 1, 2),
