@@ -352,10 +352,14 @@ pub fn render_cached_first(
         gzip: &cache.gzip,
     };
     let rendered = render_to_memory(root, options, checked, Some(preview), phases);
-    cache.kept = kept
-        .into_inner()
-        .unwrap_or_else(|p| p.into_inner())
-        .unwrap_or(last_kept);
+    match kept.into_inner().unwrap_or_else(|p| p.into_inner()) {
+        Some(kept) => {
+            cache.kept = kept;
+            // The last analysis it holds is freed off the way to a consistent site.
+            crate::memory::drop_later(last_kept);
+        }
+        None => cache.kept = last_kept,
+    }
     let rendered = rendered?;
     let Ok(mut rendered) = rendered else {
         return Ok(rendered);
@@ -682,7 +686,9 @@ fn render_checked<S: Sink>(
         }
         preview.analytics = Some(Arc::clone(&analysed.analytics));
     }
-    drop(last);
+    if let Some(last) = last {
+        crate::memory::drop_later(last);
+    }
     if let Some(slot) = slot {
         *slot.lock().unwrap_or_else(|p| p.into_inner()) = Some(LastAnalysis {
             site: analysed.site.clone(),
