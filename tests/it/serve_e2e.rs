@@ -35,14 +35,15 @@ fn start_with(root: &Path, extra: &[&str]) -> Server {
 
 /// Starts `dossier serve --port 0` with `args`, in the folder `cwd`.
 pub(crate) fn start_in(cwd: &Path, args: &[&str]) -> Server {
-    let mut child = dossier()
+    let mut command = dossier();
+    command
         .current_dir(cwd)
         .args(["serve", "--port", "0"])
         .args(args)
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("serve starts");
+        .stderr(Stdio::null());
+    as_from_a_terminal(&mut command);
+    let mut child = command.spawn().expect("serve starts");
     let mut line = String::new();
     BufReader::new(child.stdout.take().expect("stdout"))
         .read_line(&mut line)
@@ -54,6 +55,25 @@ pub(crate) fn start_in(cwd: &Path, args: &[&str]) -> Server {
         .unwrap_or_else(|| panic!("no URL in {line:?}"))
         .to_string();
     Server { child, address }
+}
+
+/// Ctrl-C reaches the server as it does when an editor starts it in a terminal, however the
+/// tests were started: a non-interactive shell starts background jobs (a CI step with `&`)
+/// with SIGINT ignored, and a child inherits that.
+fn as_from_a_terminal(command: &mut Command) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt;
+        // SAFETY: between fork and exec only `signal`, which is async-signal-safe, is called.
+        unsafe {
+            command.pre_exec(|| {
+                libc::signal(libc::SIGINT, libc::SIG_DFL);
+                Ok(())
+            });
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = command;
 }
 
 pub(crate) fn get(address: &str, path: &str) -> (u16, String) {
