@@ -103,8 +103,10 @@ const NOT_A_REPOSITORY: &str = "not a git repository: record history is not show
 /// `HEAD` stays that commit: the preview rebuilds on every save, and a `git log` over a
 /// 10,000-record history cost 50–70 ms of each. Without a commit, asked again each time.
 pub fn history_at(root: &Path, head: Option<&str>) -> (History, Option<Date>) {
-    type Key = (PathBuf, String);
-    static CACHE: Mutex<Option<(Key, History, Option<Date>)>> = Mutex::new(None);
+    // By site root, each with the commit its history was read at: a process serves one site,
+    // tests run several side by side.
+    type Kept = (String, History, Option<Date>);
+    static CACHE: Mutex<BTreeMap<PathBuf, Kept>> = Mutex::new(BTreeMap::new());
     let Some(head) = head else {
         if !may_be_in_repository(root) {
             let date = epoch_date().flatten();
@@ -112,16 +114,13 @@ pub fn history_at(root: &Path, head: Option<&str>) -> (History, Option<Date>) {
         }
         return (history(root), build_date(root));
     };
-    let key: Key = (
-        std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf()),
-        head.to_string(),
-    );
+    let root_key = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
     let mut cache = CACHE.lock().unwrap_or_else(|p| p.into_inner());
-    let (history, head_date) = match cache.as_ref() {
-        Some((cached, history, date)) if *cached == key => (history.clone(), *date),
+    let (history, head_date) = match cache.get(&root_key) {
+        Some((at, history, date)) if at == head => (history.clone(), *date),
         _ => {
             let fresh = (history(root), head_date(root));
-            *cache = Some((key, fresh.0.clone(), fresh.1));
+            cache.insert(root_key, (head.to_string(), fresh.0.clone(), fresh.1));
             fresh
         }
     };
@@ -467,7 +466,20 @@ mod tests {
             "read again"
         );
         assert_eq!(date, Some(jiff::civil::date(2024, 2, 3)));
-        assert_eq!(history_at(repo.path(), Some(&second)).0, h, "kept");
+
+        // Kept, not read again, while the caller names the same commit: a third commit is
+        // not seen until its id is asked for.
+        write(repo.path(), "content/a.md", "a\nb\nc\n");
+        run(
+            repo.path(),
+            &["commit", "-q", "-am", "three"],
+            Some(("Cy", "2024-03-04T10:00:00+08:00")),
+        );
+        let (kept, _) = history_at(repo.path(), Some(&second));
+        assert_eq!(kept, h, "kept for the same commit");
+        let third = head(repo.path()).expect("a commit");
+        let (h, _) = history_at(repo.path(), Some(&third));
+        assert_eq!(h.get("content/a.md").map(|f| f.changes), Some(3));
     }
 
     #[test]
