@@ -85,14 +85,13 @@ impl PageMemo {
 
 /// The key of a page: its template and everything it is rendered from.
 pub fn key(template: &str, context: &impl Serialize) -> u64 {
-    // The context is serialised into a reused buffer and hashed in one pass: feeding a hasher
-    // each small piece serde_json writes cost more than the serialising.
+    // The context is encoded into a reused buffer and hashed in one pass: feeding a hasher
+    // each small piece cost more than the encoding.
     let hash = |buffer: &mut Vec<u8>| {
         buffer.clear();
         buffer.extend_from_slice(template.as_bytes());
         buffer.push(0);
-        // Serialising plain data into memory cannot fail; an error would only give another key.
-        let _ = serde_json::to_writer(&mut *buffer, context);
+        super::fingerprint::encode(buffer, context);
         xxh3_64(buffer)
     };
     BUFFER.with(|cell| match cell.try_borrow_mut() {

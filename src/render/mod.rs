@@ -2,6 +2,7 @@
 
 pub mod charts;
 pub mod compact;
+mod fingerprint;
 pub mod format;
 pub mod markdown;
 pub mod memo;
