@@ -27,7 +27,9 @@ pub mod time;
 #[cfg(test)]
 pub(crate) mod testing;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap;
 use std::sync::Arc;
 
 use jiff::civil::Date;
@@ -274,7 +276,7 @@ fn per_customer(
     };
     let rate = clv::retention_rate(customers, period, &config.retention);
     let rate_same = reuse.is_some_and(|r| r.analytics().clv.rate == rate);
-    let classes: HashMap<&str, &AbcEntry> =
+    let classes: FxHashMap<&str, &AbcEntry> =
         abc.customers.iter().map(|e| (e.id.as_str(), e)).collect();
     let (metrics, unmatched): (Vec<CustomerMetrics>, Vec<bool>) = customers
         .par_iter()
@@ -420,7 +422,8 @@ fn apply_playbooks(
             customers: Vec::new(),
         })
         .collect();
-    let mut place: HashMap<&str, usize> = HashMap::with_capacity(ordered.len());
+    let mut place: FxHashMap<&str, usize> =
+        FxHashMap::with_capacity_and_hasher(ordered.len(), Default::default());
     for (k, p) in ordered.iter().enumerate() {
         place.entry(p.source.slug.as_str()).or_insert(k);
     }

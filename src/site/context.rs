@@ -1,7 +1,9 @@
 //! What every page group reads: the site, its analytics, the renderer, and the values several
 //! pages share (customer URLs, index rows, taxonomy slugs, labels and number formats).
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
+
+use rustc_hash::FxHashMap;
 
 use jiff::civil::Date;
 use rayon::prelude::*;
@@ -269,9 +271,9 @@ pub(crate) struct Ctx<'a> {
     pub md: MarkdownSettings,
     /// Every customer with its metrics, in id order.
     pub customers: Vec<Entry<'a>>,
-    by_id: HashMap<&'a str, usize>,
+    by_id: FxHashMap<&'a str, usize>,
     /// Site-wide rank of each customer in the revenue, achievement, growth and margin tables.
-    ranks: HashMap<&'a str, [Option<usize>; 4]>,
+    ranks: FxHashMap<&'a str, [Option<usize>; 4]>,
     pub terms: Terms,
     /// The fingerprints of each customer's inputs, in the order of `customers`: of its dossier
     /// (see [`super::customers::dossier_inputs`]) and of its row in the lists (see
@@ -323,7 +325,7 @@ impl<'a> Ctx<'a> {
             .map(|(i, e)| (e.c.id.as_str(), i))
             .collect();
         let terms = Terms::new(&customers);
-        let mut ranks: HashMap<&str, [Option<usize>; 4]> = HashMap::new();
+        let mut ranks: FxHashMap<&str, [Option<usize>; 4]> = FxHashMap::default();
         let site_tables = &a.rankings.site;
         for (k, table) in [
             &site_tables.revenue,

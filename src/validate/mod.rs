@@ -10,7 +10,9 @@ pub mod links;
 mod playbook;
 mod walk;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+
+use rustc_hash::FxHashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::SystemTime;
@@ -74,7 +76,7 @@ impl FileChecks {
 /// [`FileChecks`] by site-relative path.
 pub struct CheckIndex<'a> {
     root: &'a Path,
-    by_path: HashMap<&'a str, &'a Arc<FileResult>>,
+    by_path: FxHashMap<&'a str, &'a Arc<FileResult>>,
 }
 
 impl CheckIndex<'_> {
@@ -122,7 +124,7 @@ struct FileResult {
 /// unchanged. The preview server keeps one across rebuilds, so saving one record re-reads one
 /// file, not the whole site.
 pub struct Cache {
-    files: HashMap<PathBuf, (FileStamp, Arc<FileResult>)>,
+    files: FxHashMap<PathBuf, (FileStamp, Arc<FileResult>)>,
     /// A one-off check keeps nothing.
     keep: bool,
     /// Paths (`Source::path`) of the customer records the last check read anew.
@@ -147,7 +149,7 @@ enum Since {
 impl Default for Cache {
     fn default() -> Self {
         Cache {
-            files: HashMap::new(),
+            files: FxHashMap::default(),
             keep: true,
             reread: Vec::new(),
             cold: true,
