@@ -41,12 +41,23 @@ impl Writer {
 
     /// A text cell: guarded against formulas, then quoted as needed.
     pub fn text(&mut self, text: &str) {
-        self.push_field(&quote(&guard(text)));
+        if is_plain(text) {
+            self.push_field(text);
+        } else {
+            self.push_field(&quote(&guard(text)));
+        }
     }
 
     /// A number or a boolean as written (`-12.5`, `true`): quoted as needed, never guarded.
     pub fn literal(&mut self, literal: &str) {
         self.push_field(&quote(literal));
+    }
+
+    /// An integer, written in place.
+    pub fn integer(&mut self, n: u64) {
+        use std::fmt::Write as _;
+        self.push_field("");
+        let _ = write!(self.out, "{n}");
     }
 
     /// A JSON value: null empty, strings and lists (items joined) as text, numbers and
@@ -63,7 +74,12 @@ impl Writer {
                     .join(self.dialect.list_separator);
                 self.text(&joined);
             }
-            other => self.literal(&other.to_string()),
+            // Written in place: a number or boolean never needs quotes.
+            other => {
+                use std::fmt::Write as _;
+                self.push_field("");
+                let _ = write!(self.out, "{other}");
+            }
         }
     }
 
@@ -103,6 +119,20 @@ fn quote(text: &str) -> Cow<'_, str> {
     } else {
         Cow::Borrowed(text)
     }
+}
+
+/// Whether `text` is written as it is: nothing to quote and no cell start to guard (most
+/// names, ids and URLs; the common case is checked without building anything).
+fn is_plain(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let starts_plain = bytes
+        .first()
+        .is_none_or(|&b| !matches!(b, b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r' | b' '));
+    starts_plain
+        && bytes.last() != Some(&b' ')
+        && !bytes
+            .iter()
+            .any(|&b| matches!(b, b',' | b'"' | b'\n' | b'\r' | b';'))
 }
 
 /// Characters that make a spreadsheet cell a formula when they start it.
@@ -180,6 +210,28 @@ mod tests {
         assert_eq!(cell(|w| w.value(&Value::Null)), "");
         assert_eq!(cell(|w| w.value(&serde_json::json!(true))), "true");
         assert_eq!(cell(|w| w.value(&serde_json::json!(["a", "=b"]))), "a; '=b");
+    }
+
+    #[test]
+    fn plain_text_is_written_as_it_is_and_nothing_else() {
+        for plain in ["", "KH-1", "华东电子", "a-b=c@d", "x y", "https://x/a?b=1"] {
+            assert!(is_plain(plain), "{plain:?}");
+            assert_eq!(cell(|w| w.text(plain)), plain);
+        }
+        for special in [
+            "=1",
+            "-1",
+            " x",
+            "x ",
+            "a,b",
+            "a;b",
+            "a\nb",
+            "\tx",
+            "say \"hi\"",
+        ] {
+            assert!(!is_plain(special), "{special:?}");
+            assert_eq!(cell(|w| w.text(special)), quote(&guard(special)));
+        }
     }
 
     #[test]

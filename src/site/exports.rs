@@ -316,7 +316,7 @@ fn rankings_csv(ctx: &Ctx) -> String {
         for r in table(&ctx.a.rankings.site, key) {
             let e = ctx.entry(&r.id);
             w.text(key);
-            w.literal(&r.rank.to_string());
+            w.integer(r.rank as u64);
             w.text(&r.id);
             for text in [
                 e.map(|e| e.c.name.as_str()),
@@ -326,7 +326,7 @@ fn rankings_csv(ctx: &Ctx) -> String {
             ] {
                 w.text(text.unwrap_or_default());
             }
-            w.value(&serde_json::json!(r.value));
+            w.value(&Value::from(r.value));
             w.end_row();
         }
     }
