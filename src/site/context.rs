@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use jiff::civil::Date;
 use rayon::prelude::*;
@@ -113,7 +113,9 @@ pub(crate) struct Terms {
 
 impl Terms {
     fn new<'a>(customers: &[Entry<'a>]) -> Self {
-        let mut terms: BTreeMap<Taxonomy, BTreeSet<&'a str>> = BTreeMap::new();
+        // Hashed while reading the records, sorted once per taxonomy: a few hundred distinct
+        // terms, where ordered sets compared strings for every record.
+        let mut terms: BTreeMap<Taxonomy, FxHashSet<&'a str>> = BTreeMap::new();
         for e in customers {
             let mut add = |t: Taxonomy, term: &'a str| {
                 terms.entry(t).or_default().insert(term);
@@ -133,6 +135,8 @@ impl Terms {
             .into_iter()
             .map(|(t, set)| {
                 let mut taken = BTreeSet::new();
+                let mut set: Vec<&str> = set.into_iter().collect();
+                set.sort_unstable();
                 let map = set
                     .into_iter()
                     .map(|term| {
@@ -295,6 +299,36 @@ pub(crate) struct Ctx<'a> {
     pub hidden: crate::audience::Hidden,
 }
 
+/// Each customer's place in `customers`, by id.
+fn by_id<'a>(customers: &[Entry<'a>]) -> FxHashMap<&'a str, usize> {
+    customers
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (e.c.id.as_str(), i))
+        .collect()
+}
+
+/// Each customer's site-wide rank in the revenue, achievement, growth and margin tables.
+fn site_ranks(a: &Analytics, customers: usize) -> FxHashMap<&str, [Option<usize>; 4]> {
+    let mut ranks: FxHashMap<&str, [Option<usize>; 4]> =
+        FxHashMap::with_capacity_and_hasher(customers, Default::default());
+    let site_tables = &a.rankings.site;
+    for (k, table) in [
+        &site_tables.revenue,
+        &site_tables.achievement,
+        &site_tables.growth,
+        &site_tables.margin,
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        for entry in table {
+            ranks.entry(entry.id.as_str()).or_default()[k] = Some(entry.rank);
+        }
+    }
+    ranks
+}
+
 impl<'a> Ctx<'a> {
     pub fn new(
         r: &'a Renderer,
@@ -319,27 +353,11 @@ impl<'a> Ctx<'a> {
                 })
             })
             .collect();
-        let by_id = customers
-            .iter()
-            .enumerate()
-            .map(|(i, e)| (e.c.id.as_str(), i))
-            .collect();
-        let terms = Terms::new(&customers);
-        let mut ranks: FxHashMap<&str, [Option<usize>; 4]> = FxHashMap::default();
-        let site_tables = &a.rankings.site;
-        for (k, table) in [
-            &site_tables.revenue,
-            &site_tables.achievement,
-            &site_tables.growth,
-            &site_tables.margin,
-        ]
-        .into_iter()
-        .enumerate()
-        {
-            for entry in table {
-                ranks.entry(entry.id.as_str()).or_default()[k] = Some(entry.rank);
-            }
-        }
+        // The slugs and the maps by id are independent: made side by side.
+        let (terms, (by_id, ranks)) = rayon::join(
+            || Terms::new(&customers),
+            || (by_id(&customers), site_ranks(a, customers.len())),
+        );
         Ctx {
             ranks,
             r,
