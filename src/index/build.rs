@@ -234,7 +234,7 @@ pub(crate) fn facet_text(docs: &[&SearchDoc], field: &str, lo: usize, hi: usize)
 pub(crate) fn name_ranks(docs: &[&SearchDoc]) -> Vec<usize> {
     let n = docs.len();
     let mut by_name: Vec<usize> = (0..n).collect();
-    by_name.sort_by(|&a, &b| docs[a].name.cmp(&docs[b].name).then(a.cmp(&b)));
+    by_name.sort_unstable_by(|&a, &b| docs[a].name.cmp(&docs[b].name).then(a.cmp(&b)));
     let mut name_rank = vec![0usize; n];
     for (rank, &d) in by_name.iter().enumerate() {
         name_rank[d] = rank;
@@ -274,7 +274,7 @@ pub(crate) fn index_id<'a>(
 /// order of equal hits, come from the revenue column ([`revenue_ranks`]).
 pub(crate) fn doc_order<D: Borrow<SearchDoc>>(docs: &[D]) -> Vec<usize> {
     let mut order: Vec<usize> = (0..docs.len()).collect();
-    order.sort_by(|&a, &b| {
+    order.sort_unstable_by(|&a, &b| {
         let (x, y) = (docs[a].borrow(), docs[b].borrow());
         x.kind
             .cmp(&y.kind)
@@ -290,7 +290,7 @@ pub(crate) fn doc_order<D: Borrow<SearchDoc>>(docs: &[D]) -> Vec<usize> {
 pub(crate) fn revenue_ranks(docs: &[&SearchDoc]) -> Vec<usize> {
     let n = docs.len();
     let mut by_revenue: Vec<usize> = (0..n).collect();
-    by_revenue.sort_by(|&a, &b| {
+    by_revenue.sort_unstable_by(|&a, &b| {
         let (x, y) = (docs[a], docs[b]);
         let rev = match (x.sort.revenue, y.sort.revenue) {
             (Some(r), Some(s)) => s.total_cmp(&r),

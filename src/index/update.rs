@@ -128,7 +128,11 @@ impl LiveIndex {
 
     /// [`LiveIndex::update`] with shared documents.
     pub fn update_shared(&mut self, docs: Vec<Arc<SearchDoc>>) -> Updated {
-        let order = doc_order(&docs);
+        let order = if self.same_places(&docs) {
+            self.order.clone()
+        } else {
+            doc_order(&docs)
+        };
         let Some(changed) = self.changed(&docs, &order) else {
             *self = Self::shared_with_limits(docs, self.limits);
             return Updated::Whole;
@@ -163,6 +167,16 @@ impl LiveIndex {
         self.docs = docs;
         self.order = order;
         Updated::Files(count)
+    }
+
+    /// Whether `docs` have the kinds and URLs of the documents indexed, each in its place: then
+    /// they sort in the same order (most saves change neither).
+    fn same_places(&self, docs: &[Arc<SearchDoc>]) -> bool {
+        docs.len() == self.docs.len()
+            && docs
+                .iter()
+                .zip(&self.docs)
+                .all(|(a, b)| Arc::ptr_eq(a, b) || (a.kind == b.kind && a.url == b.url))
     }
 
     /// The numbers of the documents that changed, or `None` when the index must be built
@@ -297,17 +311,22 @@ impl LiveIndex {
             }
         };
         let renamed = changed.iter().any(|&k| old[k].name != new[k].name);
-        if renamed {
-            column("name", name_ranks(new));
-        }
         // Revenue ranks break ties by name.
         let revenues = self.files.keys().any(|f| f.starts_with("s/revenue-"));
         let moved = renamed
             || changed
                 .iter()
                 .any(|&k| old[k].sort.revenue != new[k].sort.revenue);
-        if revenues && moved {
-            column("revenue", revenue_ranks(new));
+        // Two sorts of every document, at the end of a save: side by side.
+        let (name_rank, revenue_rank) = rayon::join(
+            || renamed.then(|| name_ranks(new)),
+            || (revenues && moved).then(|| revenue_ranks(new)),
+        );
+        if let Some(ranks) = name_rank {
+            column("name", ranks);
+        }
+        if let Some(ranks) = revenue_rank {
+            column("revenue", ranks);
         }
         let grades = self.files.keys().any(|f| f.starts_with("s/grade-"));
         for &p in &parts {
