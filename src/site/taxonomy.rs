@@ -1,8 +1,8 @@
 //! Owner pages (each account manager's portfolio) and the taxonomy pages for region,
 //! industry, tag, stage and grade: an index per taxonomy and a page per term.
 
+use rustc_hash::FxHashMap;
 use std::cell::OnceCell;
-use std::collections::BTreeMap;
 
 use rayon::prelude::*;
 use serde_json::{Value, json};
@@ -70,7 +70,7 @@ fn terms<'c, 'a>(ctx: &'c Ctx<'a>, t: Taxonomy) -> Vec<Term<'c, 'a>> {
             })
             .collect(),
         Taxonomy::Grade => {
-            let mut by: BTreeMap<&str, Vec<&Entry>> = BTreeMap::new();
+            let mut by: FxHashMap<&str, Vec<&Entry>> = FxHashMap::default();
             for e in &ctx.customers {
                 by.entry(e.m.credit.display.as_str()).or_default().push(e);
             }
@@ -84,7 +84,9 @@ fn terms<'c, 'a>(ctx: &'c Ctx<'a>, t: Taxonomy) -> Vec<Term<'c, 'a>> {
                 .collect()
         }
         _ => {
-            let mut by: BTreeMap<&str, Vec<&Entry>> = BTreeMap::new();
+            // Grouped by hash, then sorted once: a few hundred terms, where an ordered map
+            // compared strings for every record.
+            let mut by: FxHashMap<&str, Vec<&Entry>> = FxHashMap::default();
             for e in &ctx.customers {
                 let c = e.c;
                 match t {
@@ -110,6 +112,8 @@ fn terms<'c, 'a>(ctx: &'c Ctx<'a>, t: Taxonomy) -> Vec<Term<'c, 'a>> {
                     }
                 }
             }
+            let mut by: Vec<(&str, Vec<&Entry>)> = by.into_iter().collect();
+            by.sort_unstable_by_key(|(term, _)| *term);
             by.into_iter()
                 .map(|(term, customers)| Term {
                     term: term.to_string(),
@@ -203,11 +207,13 @@ fn owner_visit_inputs<'a>(
 /// Headline figures of a group of customers: counts by stage, revenue of Y, open complaints,
 /// overdue visits.
 fn summary(ctx: &Ctx, customers: &[&Entry]) -> Value {
-    let mut stages: BTreeMap<Stage, usize> = BTreeMap::new();
+    let mut stages = [0usize; Stage::ALL.len()];
     let mut revenue: i128 = 0;
     let (mut open, mut overdue) = (0, 0);
     for e in customers {
-        *stages.entry(e.m.stage).or_default() += 1;
+        if let Some(k) = Stage::ALL.iter().position(|s| *s == e.m.stage) {
+            stages[k] += 1;
+        }
         if let Some(s) = &e.m.sales {
             revenue = revenue.saturating_add(crate::analytics::exact::money(s.revenue));
         }
@@ -215,8 +221,8 @@ fn summary(ctx: &Ctx, customers: &[&Entry]) -> Value {
         overdue += usize::from(e.m.visits.as_ref().is_some_and(|v| v.overdue));
     }
     json!({
-        "stages": Stage::ALL.iter().map(|s| json!({
-            "code": s.as_str(), "label": ctx.label(*s), "count": stages.get(s).copied().unwrap_or(0),
+        "stages": Stage::ALL.iter().zip(stages).map(|(s, count)| json!({
+            "code": s.as_str(), "label": ctx.label(*s), "count": count,
         })).collect::<Vec<_>>(),
         "revenue": ctx.money(crate::analytics::exact::value(revenue)),
         "open_complaints": open,
