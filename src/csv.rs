@@ -53,11 +53,16 @@ impl Writer {
         self.push_field(&quote(literal));
     }
 
-    /// An integer, written in place.
-    pub fn integer(&mut self, n: u64) {
+    /// An integer, written in place (as a JSON number of it would be).
+    pub fn integer(&mut self, n: impl Into<i64>) {
         use std::fmt::Write as _;
         self.push_field("");
-        let _ = write!(self.out, "{n}");
+        let _ = write!(self.out, "{}", n.into());
+    }
+
+    /// An empty cell (as a JSON null would be).
+    pub fn empty(&mut self) {
+        self.push_field("");
     }
 
     /// A JSON value: null empty, strings and lists (items joined) as text, numbers and

@@ -316,7 +316,7 @@ fn rankings_csv(ctx: &Ctx) -> String {
         for r in table(&ctx.a.rankings.site, key) {
             let e = ctx.entry(&r.id);
             w.text(key);
-            w.integer(r.rank as u64);
+            w.integer(i64::try_from(r.rank).unwrap_or(i64::MAX));
             w.text(&r.id);
             for text in [
                 e.map(|e| e.c.name.as_str()),
@@ -482,69 +482,121 @@ fn open_complaints_csv(ctx: &Ctx) -> String {
     )
 }
 
-/// One row of a visit list.
-fn visit_row(ctx: &Ctx, id: &str, owner: &str, s: &crate::analytics::VisitStatus) -> Value {
-    let e = ctx.entry(id);
-    json!({
-        "id": id, "name": e.map(|e| e.c.name.as_str()), "owner": owner,
-        "class": s.class.map(|c| c.as_str()), "interval_days": s.interval_days,
-        "last_visit": s.last_visit.as_ref().map(|l| l.date.to_string()),
-        "days_since": s.days_since, "days_overdue": s.days_overdue,
-        "next_visit_due": s.next_due.map(|d| d.to_string()),
-        "days_until_due": s.days_until_due,
-        "url": e.map(|e| e.url.as_str()),
-    })
+/// One row of a visit list: a customer's visit status and its account manager.
+struct VisitLine<'l, 'a> {
+    id: &'l str,
+    entry: Option<&'l Entry<'a>>,
+    owner: &'l str,
+    status: &'l crate::analytics::VisitStatus,
+}
+
+/// A column of a visit list: its name, the group that hides it and how it writes its cell.
+type VisitColumn = (
+    &'static str,
+    Option<Group>,
+    fn(&mut csv::Writer, &VisitLine),
+);
+
+fn opt_text(w: &mut csv::Writer, text: Option<&str>) {
+    match text {
+        Some(text) => w.text(text),
+        None => w.empty(),
+    }
+}
+
+fn opt_integer(w: &mut csv::Writer, n: Option<i64>) {
+    match n {
+        Some(n) => w.integer(n),
+        None => w.empty(),
+    }
+}
+
+/// The columns both visit lists start with.
+const VISIT_HEAD: [VisitColumn; 6] = [
+    ("id", None, |w, l| w.text(l.id)),
+    ("name", None, |w, l| {
+        opt_text(w, l.entry.map(|e| e.c.name.as_str()))
+    }),
+    ("owner", None, |w, l| w.text(l.owner)),
+    ("class", Some(Group::Sales), |w, l| {
+        opt_text(w, l.status.class.map(|c| c.as_str()))
+    }),
+    ("interval_days", None, |w, l| {
+        w.integer(l.status.interval_days)
+    }),
+    ("last_visit", None, |w, l| {
+        let date = l.status.last_visit.as_ref().map(|v| v.date.to_string());
+        opt_text(w, date.as_deref())
+    }),
+];
+
+const OVERDUE_TAIL: [VisitColumn; 3] = [
+    ("days_since", None, |w, l| {
+        opt_integer(w, l.status.days_since)
+    }),
+    ("days_overdue", None, |w, l| {
+        opt_integer(w, l.status.days_overdue)
+    }),
+    ("url", None, |w, l| {
+        opt_text(w, l.entry.map(|e| e.url.as_str()))
+    }),
+];
+
+const PLAN_TAIL: [VisitColumn; 3] = [
+    ("next_visit_due", None, |w, l| {
+        let date = l.status.next_due.map(|d| d.to_string());
+        opt_text(w, date.as_deref())
+    }),
+    ("days_until_due", None, |w, l| {
+        opt_integer(w, l.status.days_until_due)
+    }),
+    ("url", None, |w, l| {
+        opt_text(w, l.entry.map(|e| e.url.as_str()))
+    }),
+];
+
+/// A visit list as CSV, cell by cell (thousands of rows at every save: no JSON rows between).
+fn visit_csv<'l, 'a: 'l>(
+    ctx: &Ctx,
+    tail: &[VisitColumn],
+    lines: impl Iterator<Item = VisitLine<'l, 'a>>,
+) -> String {
+    let columns: Vec<&VisitColumn> = VISIT_HEAD
+        .iter()
+        .chain(tail)
+        .filter(|(_, group, _)| group.is_none_or(|g| ctx.shows(g)))
+        .collect();
+    let mut w = csv::Writer::new(EXPORT_CSV);
+    w.text_row(columns.iter().map(|(name, _, _)| *name));
+    for line in lines {
+        for (_, _, cell) in &columns {
+            cell(&mut w, &line);
+        }
+        w.end_row();
+    }
+    w.finish()
 }
 
 /// Overdue visits by owner (never visited first, then most days overdue) and the visit plan.
 fn visit_csvs(ctx: &Ctx) -> (String, String) {
     let v = &ctx.a.visits;
-    let overdue: Vec<Value> = v
-        .by_owner
-        .iter()
-        .flat_map(|o| {
-            o.customers
-                .iter()
-                .map(|c| visit_row(ctx, &c.id, &o.owner, &c.status))
+    let overdue = v.by_owner.iter().flat_map(|o| {
+        o.customers.iter().map(|c| VisitLine {
+            id: &c.id,
+            entry: ctx.entry(&c.id),
+            owner: &o.owner,
+            status: &c.status,
         })
-        .collect();
-    let plan: Vec<Value> = v
-        .due_soon
-        .iter()
-        .map(|d| visit_row(ctx, &d.id, &d.owner, &d.status))
-        .collect();
-    let class = ("class", Some(Group::Sales));
-    let overdue_columns = visible(
-        ctx,
-        &[
-            ("id", None),
-            ("name", None),
-            ("owner", None),
-            class,
-            ("interval_days", None),
-            ("last_visit", None),
-            ("days_since", None),
-            ("days_overdue", None),
-            ("url", None),
-        ],
-    );
-    let plan_columns = visible(
-        ctx,
-        &[
-            ("id", None),
-            ("name", None),
-            ("owner", None),
-            class,
-            ("interval_days", None),
-            ("last_visit", None),
-            ("next_visit_due", None),
-            ("days_until_due", None),
-            ("url", None),
-        ],
-    );
+    });
+    let plan = v.due_soon.iter().map(|d| VisitLine {
+        id: &d.id,
+        entry: ctx.entry(&d.id),
+        owner: &d.owner,
+        status: &d.status,
+    });
     (
-        list_csv(&overdue_columns, &overdue),
-        list_csv(&plan_columns, &plan),
+        visit_csv(ctx, &OVERDUE_TAIL, overdue),
+        visit_csv(ctx, &PLAN_TAIL, plan),
     )
 }
 
