@@ -11,10 +11,11 @@
 //! script works on the rows of the page.
 
 use std::borrow::Cow;
-use std::cell::OnceCell;
 use std::ops::Range;
 use std::sync::Arc;
+use std::sync::OnceLock;
 
+use rayon::prelude::*;
 use serde_json::{Value, json};
 
 use super::context::Ctx;
@@ -132,20 +133,20 @@ impl LongTable<'_> {
             })
             .collect();
         // A page's rows are made at most once, when its rows or its page are rendered.
-        let made: Vec<OnceCell<Cow<[Value]>>> = chunks.iter().map(|_| OnceCell::new()).collect();
+        // Pages are rendered in parallel: a save that moves every row (a revenue changes every
+        // cumulative share of the ABC list) has this one group left to finish.
+        let made: Vec<OnceLock<Cow<[Value]>>> = chunks.iter().map(|_| OnceLock::new()).collect();
         let values = |i: usize| made[i].get_or_init(|| self.rows.values(chunks[i].clone()));
         let template = format!("tables/{}-rows.html", self.key);
-        let rows_html: Vec<Arc<str>> = chunks
-            .iter()
-            .zip(&keys)
-            .enumerate()
-            .map(|(i, (range, key))| {
-                if range.is_empty() {
+        let rows_html: Vec<Arc<str>> = (0..chunks.len())
+            .into_par_iter()
+            .map(|i| {
+                if chunks[i].is_empty() {
                     return Ok(Arc::from(""));
                 }
                 ctx.r.render_shared_with_inputs(
                     &template,
-                    *key,
+                    keys[i],
                     || json!({"table": {"key": self.key, "rows": values(i)}}),
                 )
             })
@@ -160,17 +161,22 @@ impl LongTable<'_> {
             files.insert(file.clone(), ctx.gzip_in_pieces(&file, &pieces));
         }
         let first = self.context(ctx, 1, values(0), &rows_html[0], total, &rows_url);
-        for (i, html) in rows_html.iter().enumerate().skip(1) {
-            let number = i + 1;
-            let table = (self.page, self.key, self.title, self.per_page);
-            let key = if memoised {
-                fingerprint(&(table, number, total, keys[i], &rows_url))
-            } else {
-                0
-            };
-            let table = || self.context(ctx, number, values(i), html, total, &rows_url);
-            self.numbered_page(ctx, files, number, key, table)?;
-        }
+        let pages: Vec<(String, Vec<u8>)> = (1..rows_html.len())
+            .into_par_iter()
+            .map(|i| {
+                let number = i + 1;
+                let table = (self.page, self.key, self.title, self.per_page);
+                let key = if memoised {
+                    fingerprint(&(table, number, total, keys[i], &rows_url))
+                } else {
+                    0
+                };
+                let html = &rows_html[i];
+                let table = || self.context(ctx, number, values(i), html, total, &rows_url);
+                self.numbered_page(ctx, number, key, table)
+            })
+            .collect::<Result<_, _>>()?;
+        files.extend(pages);
         Ok(first)
     }
 
@@ -220,11 +226,10 @@ impl LongTable<'_> {
     fn numbered_page(
         &self,
         ctx: &Ctx,
-        files: &mut Files,
         number: usize,
         key: u64,
         table: impl FnOnce() -> Value,
-    ) -> Result<(), RenderError> {
+    ) -> Result<(String, Vec<u8>), RenderError> {
         let body = ctx.r.render_shared_with_inputs(
             &format!("tables/{}.html", self.key),
             key,
@@ -243,7 +248,6 @@ impl LongTable<'_> {
                     "body": body,
                 })
             })?;
-        files.insert(page_file(&self.page_path(number)), page.as_bytes().to_vec());
-        Ok(())
+        Ok((page_file(&self.page_path(number)), page.as_bytes().to_vec()))
     }
 }
