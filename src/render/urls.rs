@@ -13,27 +13,40 @@ pub fn normalize_base(base: &str) -> String {
 /// Percent-encodes a page path for use in an `href`.
 pub fn encode_path(path: &str) -> String {
     let mut out = String::with_capacity(path.len());
+    push_encoded(&mut out, path);
+    out
+}
+
+/// [`encode_path`] onto `out` (every link of every page goes through here: no allocation per
+/// escaped byte, as Chinese slugs escape three bytes a character).
+fn push_encoded(out: &mut String, path: &str) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
     for c in path.chars() {
         if c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_' | '~' | '/') {
             out.push(c);
         } else {
             let mut buf = [0u8; 4];
             for b in c.encode_utf8(&mut buf).bytes() {
-                out.push_str(&format!("%{b:02X}"));
+                out.push('%');
+                out.push(char::from(HEX[usize::from(b >> 4)]));
+                out.push(char::from(HEX[usize::from(b & 0xF)]));
             }
         }
     }
-    out
 }
 
 /// The URL of the page at `page` (a folder path like `customers/east/acme`, or `` for home).
 pub fn page_url(base: &str, page: &str) -> String {
-    let base = normalize_base(base);
-    if page.is_empty() {
-        base
-    } else {
-        format!("{base}{}/", encode_path(page.trim_matches('/')))
+    let base = base.trim_end_matches('/');
+    let page = page.trim_matches('/');
+    let mut out = String::with_capacity(base.len() + 3 * page.len() + 2);
+    out.push_str(base);
+    out.push('/');
+    if !page.is_empty() {
+        push_encoded(&mut out, page);
+        out.push('/');
     }
+    out
 }
 
 /// The output file of the page at `page`: `customers/east/acme/index.html`.
@@ -96,5 +109,11 @@ mod tests {
         assert_eq!(record_url("/", "content/notes/x.md"), None);
         assert_eq!(record_url("/", "content/customers/x.txt"), None);
         assert_eq!(encode_path("a?b#c%\"<"), "a%3Fb%23c%25%22%3C");
+        assert_eq!(encode_path("owners/王磊"), "owners/%E7%8E%8B%E7%A3%8A");
+        assert_eq!(
+            page_url("/crm", "/owners/王磊/"),
+            "/crm/owners/%E7%8E%8B%E7%A3%8A/"
+        );
+        assert_eq!(page_url("/crm/", ""), "/crm/");
     }
 }
