@@ -424,6 +424,7 @@ pub fn redact_analytics(a: &Analytics, playbooks: &[Playbook], hidden: &Hidden) 
         .map(|p| p.source.slug.as_str())
         .collect();
     for m in &mut a.customers {
+        let m = std::sync::Arc::make_mut(m);
         redact_customer_metrics(m, hidden);
         m.playbooks.retain(|slug| !withheld.contains(slug.as_str()));
     }

@@ -146,7 +146,11 @@ fn ids(entries: &[super::RankEntry]) -> Vec<String> {
 }
 
 pub fn metrics_document(analytics: &Analytics) -> MetricsDocument {
-    let customers = analytics.customers.iter().map(customer_row).collect();
+    let customers = analytics
+        .customers
+        .iter()
+        .map(|m| customer_row(m))
+        .collect();
     metrics_document_with(analytics, customers)
 }
 

@@ -4,6 +4,7 @@
 
 use std::cmp::Ordering;
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use super::rankings::ranking_inputs;
 use super::time::Period;
@@ -14,7 +15,7 @@ pub(super) struct Reuse<'a> {
     previous: &'a Analytics,
     /// For each record of the new version (in id order), its metrics in the previous
     /// analysis when it is the same record (the same `Arc`).
-    before: Vec<Option<&'a CustomerMetrics>>,
+    before: Vec<Option<&'a Arc<CustomerMetrics>>>,
     /// No record that the rankings or the ABC classes read came, went or changed what they
     /// read: both stay as they were.
     pub orders_same: bool,
@@ -82,7 +83,7 @@ impl<'a> Reuse<'a> {
     }
 
     /// The previous metrics of the `i`-th record (in id order), when it is the same record.
-    pub fn metrics_before(&self, i: usize) -> Option<&'a CustomerMetrics> {
+    pub fn metrics_before(&self, i: usize) -> Option<&'a Arc<CustomerMetrics>> {
         self.before.get(i).copied().flatten()
     }
 }

@@ -83,7 +83,8 @@ pub struct Analytics {
     /// Y and the as-of date, with where each came from.
     pub period: Period,
     /// One per customer record (every stage), in id order (code points).
-    pub customers: Vec<CustomerMetrics>,
+    /// Shared: a rebuild keeps the metrics of every record whose inputs are as they were.
+    pub customers: Vec<Arc<CustomerMetrics>>,
     /// The four key-customer tables in full, site-wide, per region and per owner (shared: a
     /// version analysed from an earlier one keeps them while no figure they read moved).
     pub rankings: Arc<Rankings>,
@@ -109,7 +110,7 @@ impl Analytics {
         self.customers
             .binary_search_by(|c| c.id.as_str().cmp(id))
             .ok()
-            .map(|i| &self.customers[i])
+            .map(|i| &*self.customers[i])
     }
 
     pub fn year(&self) -> i32 {
@@ -269,7 +270,7 @@ fn per_customer(
     period: &Period,
     reuse: Option<&incremental::Reuse>,
     orders: &Orders,
-) -> (Vec<CustomerMetrics>, Summaries, Vec<bool>) {
+) -> (Vec<Arc<CustomerMetrics>>, Summaries, Vec<bool>) {
     let abc = match orders {
         Orders::Kept(previous) => Arc::clone(&previous.abc),
         Orders::Made(population) => Arc::new(rankings::abc_of(population, period.year)),
@@ -278,14 +279,17 @@ fn per_customer(
     let rate_same = reuse.is_some_and(|r| r.analytics().clv.rate == rate);
     let classes: FxHashMap<&str, &AbcEntry> =
         abc.customers.iter().map(|e| (e.id.as_str(), e)).collect();
-    let (metrics, unmatched): (Vec<CustomerMetrics>, Vec<bool>) = customers
+    let (metrics, unmatched): (Vec<Arc<CustomerMetrics>>, Vec<bool>) = customers
         .par_iter()
         .enumerate()
         .map(|(i, c)| {
             let abc = classes.get(c.id.as_str()).map(|e| (*e).clone());
             match reuse.and_then(|r| r.metrics_before(i)) {
                 Some(before) => updated(before, c, config, period, (&rate, rate_same), abc),
-                None => (customer_metrics(c, config, period, &rate, abc), true),
+                None => (
+                    Arc::new(customer_metrics(c, config, period, &rate, abc)),
+                    true,
+                ),
             }
         })
         .unzip();
@@ -357,14 +361,18 @@ fn customer_metrics(
 /// settings: only what reads other records is computed again — the ABC placement, the CLV
 /// when r moved, the visit interval when the class moved. The flag: playbooks to match again.
 fn updated(
-    before: &CustomerMetrics,
+    before: &Arc<CustomerMetrics>,
     c: &Customer,
     config: &SiteConfig,
     period: &Period,
     (rate, rate_same): (&RetentionRate, bool),
     abc: Option<AbcEntry>,
-) -> (CustomerMetrics, bool) {
-    let mut m = before.clone();
+) -> (Arc<CustomerMetrics>, bool) {
+    // Most records of most saves: nothing they are made of moved, the metrics are shared.
+    if rate_same && before.abc == abc {
+        return (Arc::clone(before), false);
+    }
+    let mut m = CustomerMetrics::clone(before);
     if !rate_same {
         m.clv = clv::clv(c, period, rate, config.retention.discount_rate);
     }
@@ -374,20 +382,23 @@ fn updated(
         m.visits = service::visit_status(c, period, class, &config.visits.interval_days);
     }
     m.abc = abc;
-    (m, !class_same)
+    (Arc::new(m), !class_same)
 }
 
 /// Each customer with one of its metrics.
 fn with<'a, T: 'a>(
     customers: &'a [&'a Customer],
-    metrics: &'a [CustomerMetrics],
+    metrics: &'a [Arc<CustomerMetrics>],
     value: fn(&CustomerMetrics) -> Option<&T>,
 ) -> impl Iterator<Item = (&'a Customer, Option<&'a T>)> {
-    customers.iter().copied().zip(metrics.iter().map(value))
+    customers
+        .iter()
+        .copied()
+        .zip(metrics.iter().map(move |m| value(m)))
 }
 
 /// The win-back CLV of each lost customer, by id.
-fn win_back(metrics: &[CustomerMetrics]) -> BTreeMap<String, f64> {
+fn win_back(metrics: &[Arc<CustomerMetrics>]) -> BTreeMap<String, f64> {
     metrics
         .iter()
         .filter_map(|m| m.clv.as_ref().map(|v| (m, v)))
@@ -410,7 +421,7 @@ fn in_id_order(customers: &[Arc<Customer>]) -> Vec<&Customer> {
 fn apply_playbooks(
     playbooks: &[Playbook],
     customers: &[&Customer],
-    metrics: &mut [CustomerMetrics],
+    metrics: &mut [Arc<CustomerMetrics>],
     unmatched: &[bool],
 ) -> Vec<PlaybookMatches> {
     let ordered = in_playbook_order(playbooks);
@@ -429,6 +440,8 @@ fn apply_playbooks(
     }
     for ((customer, m), &unmatched) in customers.iter().zip(metrics.iter_mut()).zip(unmatched) {
         if unmatched {
+            // Made in this analysis, so not shared: no copy.
+            let m = Arc::make_mut(m);
             m.playbooks.clear();
             let facts = facts(customer, m);
             for (k, playbook) in ordered.iter().enumerate() {

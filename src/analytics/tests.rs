@@ -497,6 +497,7 @@ fn an_incremental_analysis_takes_what_did_not_change() {
         let new = Site::shared(after, sample_playbooks());
         let mut marked = analyse(&old, &config, None).unwrap();
         for m in &mut marked.customers {
+            let m = Arc::make_mut(m);
             m.name = format!("marked {}", m.id);
         }
         Arc::make_mut(&mut marked.rankings).site.revenue[0].value = -1.0;

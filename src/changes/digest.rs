@@ -536,6 +536,7 @@ fn seen_all<'a>(state: &'a State) -> Vec<Seen<'a>> {
         // Both lists are in id order: the i-th metrics are the i-th record's but for repeats.
         let found = metrics
             .get(i)
+            .map(|m| &**m)
             .filter(|m| m.id == record.id)
             .or_else(|| state.analytics.customer(&record.id));
         if let Some(metrics) = found {

@@ -83,7 +83,11 @@ impl<'a> Ctx<'a> {
     }
 
     fn customers(&self) -> impl Iterator<Item = &'a CustomerMetrics> + '_ {
-        self.analytics.customers.iter().filter(|m| self.keep(m))
+        self.analytics
+            .customers
+            .iter()
+            .map(|m| &**m)
+            .filter(|m| self.keep(m))
     }
 
     fn name(&self, id: &str) -> Cell {

@@ -345,7 +345,7 @@ impl<'a> Ctx<'a> {
             .par_iter()
             .enumerate()
             .filter_map(|(i, c)| {
-                let m = a.customers.get(i).filter(|m| m.id == c.id);
+                let m = a.customers.get(i).map(|m| &**m).filter(|m| m.id == c.id);
                 m.or_else(|| a.customer(&c.id)).map(|m| Entry {
                     c,
                     m,

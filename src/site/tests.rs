@@ -348,6 +348,7 @@ fn dossier_inputs_follow_site_wide_metrics() {
         .customers
         .iter_mut()
         .find(|m| m.id == "KH-001")
+        .map(std::sync::Arc::make_mut)
         .unwrap();
     m.complaints.open += 1;
     assert_ne!(before, key(&changed, &history), "metrics of the customer");
@@ -373,7 +374,12 @@ fn dossier_inputs_follow_site_wide_metrics() {
     // the key, one the page shows changes it.
     let shifted = |by: f64| {
         let mut a = analytics.clone();
-        let m = a.customers.iter_mut().find(|m| m.id == "KH-001").unwrap();
+        let m = a
+            .customers
+            .iter_mut()
+            .find(|m| m.id == "KH-001")
+            .map(std::sync::Arc::make_mut)
+            .unwrap();
         let entry = m.abc.as_mut().expect("KH-001 has an ABC class");
         // Away from zero, where "0.0%" becomes "< 0.1%".
         entry.cumulative_share_before += 0.3 + by;
