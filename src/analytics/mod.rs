@@ -28,12 +28,11 @@ pub mod time;
 pub(crate) mod testing;
 
 use std::collections::BTreeMap;
-
-use rustc_hash::FxHashMap;
 use std::sync::Arc;
 
 use jiff::civil::Date;
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use crate::config::SiteConfig;

@@ -12,8 +12,7 @@
 
 use std::borrow::Cow;
 use std::ops::Range;
-use std::sync::Arc;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
 use serde_json::{Value, json};

@@ -1,10 +1,10 @@
 //! Owner pages (each account manager's portfolio) and the taxonomy pages for region,
 //! industry, tag, stage and grade: an index per taxonomy and a page per term.
 
-use rustc_hash::FxHashMap;
 use std::cell::OnceCell;
 
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use serde_json::{Value, json};
 
 use super::context::{Ctx, Entry, IndexRow, Taxonomy, grade_order};

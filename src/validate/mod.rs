@@ -11,13 +11,12 @@ mod playbook;
 mod walk;
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
-
-use rustc_hash::FxHashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::SystemTime;
 
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 
 use crate::config::SiteConfig;
 use crate::diagnostics::{Code, Diagnostic, Report, Sources};
