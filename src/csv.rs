@@ -239,6 +239,21 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        /// The shortcut never changes a cell: plain text is what guarding and quoting make.
+        #[test]
+        fn plain_text_needs_no_guard_and_no_quotes(text in "[ a=;,\"\r\n中-]{0,5}") {
+            let guarded = guard(&text);
+            let expected = quote(&guarded).into_owned();
+            if is_plain(&text) {
+                proptest::prop_assert_eq!(&expected, &text);
+            }
+            let mut w = Writer::new(REPORT);
+            w.text(&text);
+            proptest::prop_assert_eq!(w.finish(), expected);
+        }
+    }
+
     #[test]
     fn rows_and_dialects() {
         let mut w = Writer::new(Dialect {
