@@ -37,8 +37,7 @@ mod tag {
     pub const SEQ: u8 = 14;
     pub const MAP: u8 = 15;
     pub const STRUCT: u8 = 16;
-    pub const SKIPPED: u8 = 17;
-    pub const END: u8 = 18;
+    pub const END: u8 = 17;
 }
 
 struct Encoder<'o> {
@@ -80,8 +79,9 @@ impl Encoder<'_> {
     }
 
     fn field(&mut self, name: &'static str) {
-        // Field names are short: one length byte is enough (longer ones are cut, still
-        // prefixed by their length, so still unambiguous).
+        // Field names are written, so a field left out (`skip_serializing_if`) is told apart
+        // from another one written. They are short: one length byte is enough (longer ones
+        // are cut, still prefixed by their length, so still unambiguous).
         let name = &name.as_bytes()[..name.len().min(255)];
         self.out.push(name.len() as u8);
         self.out.extend_from_slice(name);
@@ -364,13 +364,6 @@ impl ser::SerializeStruct for &mut Encoder<'_> {
         value.serialize(&mut **self)
     }
 
-    fn skip_field(&mut self, key: &'static str) -> Result {
-        // A field left out (`skip_serializing_if`) is told apart from a field written.
-        self.tag(tag::SKIPPED);
-        self.field(key);
-        Ok(())
-    }
-
     fn end(self) -> Result {
         self.tag(tag::END);
         Ok(())
@@ -384,12 +377,6 @@ impl ser::SerializeStructVariant for &mut Encoder<'_> {
     fn serialize_field<T: ?Sized + Serialize>(&mut self, key: &'static str, value: &T) -> Result {
         self.field(key);
         value.serialize(&mut **self)
-    }
-
-    fn skip_field(&mut self, key: &'static str) -> Result {
-        self.tag(tag::SKIPPED);
-        self.field(key);
-        Ok(())
     }
 
     fn end(self) -> Result {
@@ -430,6 +417,9 @@ mod tests {
             bytes(&json!("a")),
             bytes(&json!(["a", "b"])),
             bytes(&json!(["ab"])),
+            // Text holding the bytes of tags: only the lengths tell these apart.
+            bytes(&json!(["a\u{b}b"])),
+            bytes(&json!(["a\u{b}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{1}b"])),
             bytes(&json!([["a"], "b"])),
             bytes(&json!([["a", "b"]])),
             bytes(&json!({"a": "b"})),
