@@ -55,9 +55,7 @@ impl Writer {
 
     /// An integer, written in place (as a JSON number of it would be).
     pub fn integer(&mut self, n: impl Into<i64>) {
-        use std::fmt::Write as _;
-        self.push_field("");
-        let _ = write!(self.out, "{}", n.into());
+        self.number(n.into());
     }
 
     /// An empty cell (as a JSON null would be).
@@ -79,12 +77,7 @@ impl Writer {
                     .join(self.dialect.list_separator);
                 self.text(&joined);
             }
-            // Written in place: a number or boolean never needs quotes.
-            other => {
-                use std::fmt::Write as _;
-                self.push_field("");
-                let _ = write!(self.out, "{other}");
-            }
+            other => self.number(other),
         }
     }
 
@@ -103,6 +96,13 @@ impl Writer {
 
     pub fn finish(self) -> String {
         self.out
+    }
+
+    /// A number or boolean, formatted into the row: it never needs quotes or a guard.
+    fn number(&mut self, n: impl std::fmt::Display) {
+        use std::fmt::Write as _;
+        self.push_field("");
+        let _ = write!(self.out, "{n}");
     }
 
     fn push_field(&mut self, field: &str) {
