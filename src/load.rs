@@ -453,6 +453,8 @@ pub fn parse_document(
 pub fn yaml_error(display: &str, error: yaml::SyntaxError) -> Diagnostic {
     let help = if error.message.contains("appears twice") {
         "keep one of the two; a field is given once"
+    } else if error.message == yaml::MERGE_KEY_MESSAGE {
+        "write the fields out in full: an alias (`*name`) repeats a whole value, not part of a mapping"
     } else {
         "check indentation, colons and quotes on this line and the one above"
     };

@@ -120,6 +120,7 @@ impl<'f> Ctx<'f> {
             (Value::Int(_) | Value::Float(_) | Value::Bool(_), "text") => Some(
                 "put the value in quotes, exactly as meant (a number loses leading zeros)".into(),
             ),
+            (Value::Str(text), "a number" | "a whole number") => number_help(text),
             _ => None,
         };
         self.report(
@@ -480,6 +481,67 @@ fn large_number(x: f64) -> String {
     }
 }
 
+/// The help for a number written as text: the number it most likely means, written the way
+/// YAML reads a number (`"2025"` → `2025`, `1,000,000` → `1000000`, `¥2,500` → `2500`,
+/// `120万` → `1200000`), or nothing when the text does not look like a number.
+fn number_help(text: &str) -> Option<String> {
+    let trimmed = text.trim();
+    let mut rest = trimmed;
+    for prefix in ["¥", "￥", "$", "€", "RMB", "CNY"] {
+        rest = rest.strip_prefix(prefix).unwrap_or(rest).trim_start();
+    }
+    for suffix in ["元", "RMB", "CNY"] {
+        rest = rest.strip_suffix(suffix).unwrap_or(rest).trim_end();
+    }
+    let (rest, shift) = if let Some(r) = rest.strip_suffix('万') {
+        (r, 4)
+    } else if let Some(r) = rest.strip_suffix('亿') {
+        (r, 8)
+    } else {
+        (rest, 0)
+    };
+    let digits: String = rest
+        .chars()
+        .filter(|c| !matches!(c, ',' | '，' | '_' | ' ' | '\u{a0}' | '\u{202f}'))
+        .collect();
+    let number = shifted_decimal(&digits, shift)?;
+    Some(if digits == trimmed {
+        format!("write the number without quotes: {number}")
+    } else if shift > 0 {
+        format!("write amounts in full, in the currency unit: {trimmed} is {number}")
+    } else {
+        format!("write the number alone, without separators or currency: {number}")
+    })
+}
+
+/// `digits` (an optional `-`, digits, an optional fraction) times 10^`shift`, written without
+/// exponent or trailing zeros, exactly (no floating point): `("1.25", 4)` → `12500`.
+fn shifted_decimal(digits: &str, shift: usize) -> Option<String> {
+    let (sign, unsigned) = match digits.strip_prefix('-') {
+        Some(u) => ("-", u),
+        None => ("", digits),
+    };
+    let (whole, fraction) = unsigned.split_once('.').unwrap_or((unsigned, ""));
+    let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if whole.is_empty() || !all_digits(whole) || !all_digits(fraction) {
+        return None;
+    }
+    let mut fraction = fraction.to_string();
+    while fraction.len() < shift {
+        fraction.push('0');
+    }
+    let (moved, fraction) = fraction.split_at(shift);
+    let whole = format!("{whole}{moved}");
+    let whole = whole.trim_start_matches('0');
+    let whole = if whole.is_empty() { "0" } else { whole };
+    let fraction = fraction.trim_end_matches('0');
+    Some(if fraction.is_empty() {
+        format!("{sign}{whole}")
+    } else {
+        format!("{sign}{whole}.{fraction}")
+    })
+}
+
 fn plain_number(x: f64) -> String {
     if x.fract() == 0.0 {
         format!("{}", x as i64)
@@ -528,6 +590,35 @@ pub(crate) fn suggest<'k>(word: &str, known: &[&'k str]) -> Option<&'k str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_written_as_text_get_the_number_they_mean() {
+        let help = |text: &str| number_help(text);
+        assert_eq!(
+            help("2025").as_deref(),
+            Some("write the number without quotes: 2025")
+        );
+        let plain = "write the number alone, without separators or currency: ";
+        assert_eq!(help("1,000,000"), Some(format!("{plain}1000000")));
+        assert_eq!(help("¥2,500,000.50"), Some(format!("{plain}2500000.5")));
+        assert_eq!(help("1 200 元"), Some(format!("{plain}1200")));
+        assert_eq!(help("-3_000"), Some(format!("{plain}-3000")));
+        assert_eq!(
+            help("120万").as_deref(),
+            Some("write amounts in full, in the currency unit: 120万 is 1200000")
+        );
+        assert_eq!(
+            help("1.25亿").as_deref(),
+            Some("write amounts in full, in the currency unit: 1.25亿 is 125000000")
+        );
+        assert_eq!(
+            help("0.00005万").as_deref(),
+            Some("write amounts in full, in the currency unit: 0.00005万 is 0.5")
+        );
+        for not_a_number in ["lots", "TBD", "", "万", "1.2.3", ".5", "1e6x", "--1"] {
+            assert_eq!(help(not_a_number), None, "{not_a_number:?}");
+        }
+    }
 
     #[test]
     fn dates_must_exist_and_be_padded() {

@@ -15,6 +15,8 @@ mod events;
 mod saphyr;
 mod scalar;
 
+pub use saphyr::MERGE_KEY_MESSAGE;
+
 use std::fmt;
 
 /// A position in a source file, 1-based.

@@ -9,6 +9,10 @@ use serde_saphyr::{DuplicateKeyPolicy, Spanned};
 
 use super::{Entry, Node, Pos, SyntaxError, Value};
 
+/// The message for a merge key (`<<: *base`): YAML 1.2 has none, so a record means the same to
+/// every reader.
+pub const MERGE_KEY_MESSAGE: &str = "merge keys (`<<`) are not part of YAML 1.2";
+
 /// Parses one document through serde-saphyr, with positions offset by `line_offset` lines.
 pub fn parse(text: &str, line_offset: u32) -> Result<Node, SyntaxError> {
     let options = serde_saphyr::options! {
@@ -48,6 +52,12 @@ fn syntax_error(err: &serde_saphyr::Error, line_offset: u32) -> SyntaxError {
         return SyntaxError {
             pos,
             message: format!("field `{key}` appears twice in the same mapping"),
+        };
+    }
+    if rendered.contains("merge keys") {
+        return SyntaxError {
+            pos,
+            message: MERGE_KEY_MESSAGE.to_string(),
         };
     }
     // The rendered text may end with " at line X column Y"; positions are reported separately.
