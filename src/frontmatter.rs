@@ -18,17 +18,19 @@ pub enum SplitError {
     Unclosed,
 }
 
-/// Splits `text` (already stripped of a UTF-8 BOM). Delimiters are lines that are `---` after
-/// trimming trailing whitespace, so CRLF files and trailing spaces are accepted.
+/// Splits `text` (already stripped of a UTF-8 BOM). The front matter opens with a line `---`
+/// and closes with a line `---` or `...` (YAML's end of document, which Jekyll and Pandoc
+/// accept too), each compared after trimming trailing whitespace, so CRLF files and trailing
+/// spaces are accepted.
 pub fn split(text: &str) -> Result<Split<'_>, SplitError> {
     let mut lines = LineSpans::new(text);
     let (_, first) = lines.next().ok_or(SplitError::NoOpening)?;
-    if !is_delimiter(first) {
+    if first.text.trim_end() != "---" {
         return Err(SplitError::NoOpening);
     }
     let yaml_start = first.len_with_newline;
     for (number, line) in lines {
-        if is_delimiter(line) {
+        if is_closing(line) {
             return Ok(Split {
                 yaml: &text[yaml_start..line.start],
                 body: &text[line.start + line.len_with_newline..],
@@ -39,8 +41,8 @@ pub fn split(text: &str) -> Result<Split<'_>, SplitError> {
     Err(SplitError::Unclosed)
 }
 
-fn is_delimiter(line: Line<'_>) -> bool {
-    line.text.trim_end() == "---"
+fn is_closing(line: Line<'_>) -> bool {
+    matches!(line.text.trim_end(), "---" | "...")
 }
 
 #[derive(Clone, Copy)]
@@ -96,6 +98,17 @@ mod tests {
         assert_eq!((s.yaml, s.body, s.body_line), ("id: a\n", "body\n", 4));
         let s = split("---  \r\nid: a\r\n--- \r\n\r\nbody").unwrap();
         assert_eq!((s.yaml, s.body, s.body_line), ("id: a\r\n", "\r\nbody", 4));
+    }
+
+    #[test]
+    fn closes_at_the_end_of_document_marker() {
+        let s = split("---\nid: a\n...\nbody\n\n---\n\nmore\n").unwrap();
+        assert_eq!(
+            (s.yaml, s.body, s.body_line),
+            ("id: a\n", "body\n\n---\n\nmore\n", 4)
+        );
+        // Only `---` opens.
+        assert_eq!(split("...\nid: a\n---\n"), Err(SplitError::NoOpening));
     }
 
     #[test]

@@ -453,6 +453,10 @@ pub fn parse_document(
 pub fn yaml_error(display: &str, error: yaml::SyntaxError) -> Diagnostic {
     let help = if error.message.contains("appears twice") {
         "keep one of the two; a field is given once"
+    } else if error.message == yaml::SECOND_DOCUMENT_MESSAGE {
+        "the front matter is one YAML document: end it with a line that is exactly `---`"
+    } else if error.message.contains("tabs") {
+        "indent with spaces: YAML does not allow tabs for indentation"
     } else if error.message == yaml::MERGE_KEY_MESSAGE {
         "write the fields out in full: an alias (`*name`) repeats a whole value, not part of a mapping"
     } else {

@@ -15,7 +15,7 @@ mod events;
 mod saphyr;
 mod scalar;
 
-pub use saphyr::MERGE_KEY_MESSAGE;
+pub use saphyr::{MERGE_KEY_MESSAGE, SECOND_DOCUMENT_MESSAGE};
 
 use std::fmt;
 

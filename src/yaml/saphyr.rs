@@ -13,6 +13,11 @@ use super::{Entry, Node, Pos, SyntaxError, Value};
 /// every reader.
 pub const MERGE_KEY_MESSAGE: &str = "merge keys (`<<`) are not part of YAML 1.2";
 
+/// The message for a line `--- …` inside the front matter, which YAML reads as the start of
+/// a second document.
+pub const SECOND_DOCUMENT_MESSAGE: &str =
+    "a line starting with `---` inside the front matter starts a second YAML document";
+
 /// Parses one document through serde-saphyr, with positions offset by `line_offset` lines.
 pub fn parse(text: &str, line_offset: u32) -> Result<Node, SyntaxError> {
     let options = serde_saphyr::options! {
@@ -52,6 +57,12 @@ fn syntax_error(err: &serde_saphyr::Error, line_offset: u32) -> SyntaxError {
         return SyntaxError {
             pos,
             message: format!("field `{key}` appears twice in the same mapping"),
+        };
+    }
+    if rendered.contains("multiple YAML documents") {
+        return SyntaxError {
+            pos,
+            message: SECOND_DOCUMENT_MESSAGE.to_string(),
         };
     }
     if rendered.contains("merge keys") {
