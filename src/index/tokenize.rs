@@ -80,43 +80,80 @@ pub fn normalize(text: &str) -> String {
 /// Calls `f(kind, text, start)` for every token of `text`, in order, without allocating per
 /// token. `start` counts characters of the normalized text. Returns the length of the
 /// normalized text in characters.
-pub fn for_each_token(text: &str, mut f: impl FnMut(TokenKind, &str, usize)) -> usize {
-    let mut current = String::new();
-    let mut kind = TokenKind::Word;
-    let mut start = 0;
-    let mut offset = 0;
-    for c in normalized_chars(text) {
-        let class = if is_han(c) {
-            Some(TokenKind::Han)
-        } else if is_word_char(c) {
-            Some(TokenKind::Word)
+pub fn for_each_token(text: &str, f: impl FnMut(TokenKind, &str, usize)) -> usize {
+    let mut cutter = Cutter {
+        current: String::new(),
+        kind: TokenKind::Word,
+        start: 0,
+        offset: 0,
+        f,
+    };
+    for c in text.chars() {
+        // ASCII and Han characters, nearly all of the text, normalize to themselves or their
+        // ASCII lower case; only the rest goes through folding and Unicode lower-casing.
+        if c.is_ascii() {
+            let lower = c.to_ascii_lowercase();
+            let class = lower.is_ascii_alphanumeric().then_some(TokenKind::Word);
+            cutter.push(lower, class);
+        } else if is_han(c) {
+            cutter.push(c, Some(TokenKind::Han));
         } else {
-            None
-        };
-        match class {
-            Some(k) if k == kind && !current.is_empty() => current.push(c),
-            Some(k) => {
-                if !current.is_empty() {
-                    f(kind, &current, start);
-                    current.clear();
-                }
-                kind = k;
-                start = offset;
-                current.push(c);
-            }
-            None => {
-                if !current.is_empty() {
-                    f(kind, &current, start);
-                    current.clear();
-                }
+            for lower in fold(c).to_lowercase() {
+                cutter.push(lower, class_of(lower));
             }
         }
-        offset += 1;
     }
-    if !current.is_empty() {
-        f(kind, &current, start);
+    cutter.finish()
+}
+
+/// The class of a normalized code point: the token kind it joins, or `None` for a separator.
+fn class_of(c: char) -> Option<TokenKind> {
+    if is_han(c) {
+        Some(TokenKind::Han)
+    } else if is_word_char(c) {
+        Some(TokenKind::Word)
+    } else {
+        None
     }
-    offset
+}
+
+/// The state of [`for_each_token`]: the token being built and where it started.
+struct Cutter<F> {
+    current: String,
+    kind: TokenKind,
+    start: usize,
+    offset: usize,
+    f: F,
+}
+
+impl<F: FnMut(TokenKind, &str, usize)> Cutter<F> {
+    /// Adds one normalized code point of class `class`.
+    fn push(&mut self, c: char, class: Option<TokenKind>) {
+        match class {
+            Some(k) if k == self.kind && !self.current.is_empty() => self.current.push(c),
+            Some(k) => {
+                self.emit();
+                self.kind = k;
+                self.start = self.offset;
+                self.current.push(c);
+            }
+            None => self.emit(),
+        }
+        self.offset += 1;
+    }
+
+    fn emit(&mut self) {
+        if !self.current.is_empty() {
+            (self.f)(self.kind, &self.current, self.start);
+            self.current.clear();
+        }
+    }
+
+    /// Emits the last token; the length of the normalized text in characters.
+    fn finish(mut self) -> usize {
+        self.emit();
+        self.offset
+    }
 }
 
 /// The tokens of `text`. Queries and documents are cut by this same function.
@@ -139,17 +176,15 @@ pub fn for_each_term(kind: TokenKind, text: &str, mut f: impl FnMut(&str, usize)
     match kind {
         TokenKind::Word => f(text, 0),
         TokenKind::Han => {
-            let bounds: Vec<usize> = text
-                .char_indices()
-                .map(|(i, _)| i)
-                .chain(std::iter::once(text.len()))
-                .collect();
-            let n = bounds.len() - 1;
-            for i in 0..n {
-                f(&text[bounds[i]..bounds[i + 1]], i);
-                if i + 1 < n {
-                    f(&text[bounds[i]..bounds[i + 2]], i);
+            let mut chars = text.char_indices().peekable();
+            let mut i = 0;
+            while let Some((start, c)) = chars.next() {
+                let end = start + c.len_utf8();
+                f(&text[start..end], i);
+                if let Some(&(_, next)) = chars.peek() {
+                    f(&text[start..end + next.len_utf8()], i);
                 }
+                i += 1;
             }
         }
     }
@@ -194,6 +229,47 @@ mod tests {
     fn pairs_and_singles_interleave() {
         let tokens = tokenize("杭州华");
         assert_eq!(terms(&tokens), ["杭", "杭州", "州", "州华", "华"]);
+    }
+
+    /// The rules as the module doc states them, one code point at a time: what the fast
+    /// paths of [`for_each_token`] must agree with.
+    fn reference(text: &str) -> (Vec<(TokenKind, String, usize)>, usize) {
+        let mut tokens: Vec<(TokenKind, String, usize)> = Vec::new();
+        let mut offset = 0;
+        let mut open = false;
+        for c in normalized_chars(text) {
+            match class_of(c) {
+                Some(k) if open && tokens.last().is_some_and(|t| t.0 == k) => {
+                    if let Some(last) = tokens.last_mut() {
+                        last.1.push(c);
+                    }
+                }
+                Some(k) => {
+                    tokens.push((k, c.to_string(), offset));
+                    open = true;
+                }
+                None => open = false,
+            }
+            offset += 1;
+        }
+        (tokens, offset)
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn fast_paths_cut_as_the_rules_say(
+            chars in proptest::collection::vec(proptest::sample::select(vec![
+                'a', 'Z', '0', ' ', '-', '.', '华', '东', '\u{3400}', '\u{20000}', 'Ａ', 'ｚ',
+                '１', '\u{3000}', '，', 'İ', 'Σ', 'ß', 'é', '\u{301}', 'Ⅻ', '٣', '😀', 'ｶ',
+            ]), 0..24)
+        ) {
+            let text: String = chars.into_iter().collect();
+            let mut tokens = Vec::new();
+            let len = for_each_token(&text, |kind, token, start| {
+                tokens.push((kind, token.to_string(), start));
+            });
+            proptest::prop_assert_eq!((tokens, len), reference(&text));
+        }
     }
 
     #[test]
