@@ -20,7 +20,7 @@ use super::normalize::{
     PINYIN_MARK, id_number, phone_digits, phone_term, whole_term, without_legal_suffix,
 };
 use super::paths;
-use super::tokenize::{TokenKind, for_each_term, for_each_token};
+use super::tokenize::{TokenKind, for_each_term, for_each_token, is_one_han_run};
 
 /// Format version, in the manifest; the client refuses other versions.
 pub const VERSION: u32 = 4;
@@ -705,12 +705,7 @@ fn field_terms(field: &Field, base: usize, terms: &mut DocTerms) -> usize {
     let positional = class.positional();
     // A field that is one Han run of two or more characters: its pairs carry the start and
     // end flags, and it needs no whole-value term.
-    let mut shape = (0, false);
-    for_each_token(&text, |kind, token, _| {
-        shape.0 += 1;
-        shape.1 = kind == TokenKind::Han && token.chars().nth(1).is_some();
-    });
-    let one_run = shape == (1, true);
+    let one_run = is_one_han_run(&text);
     let len = for_each_token(&text, |kind, token, start| {
         let run = token.chars().count();
         for_each_term(kind, token, |term, offset| {

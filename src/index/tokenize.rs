@@ -18,6 +18,8 @@
 //! dictionary). A Han run is indexed as its single characters and its overlapping pairs, so any
 //! substring of two or more characters is found by intersecting its pairs.
 
+use std::ops::ControlFlow;
+
 use serde::Serialize;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -88,22 +90,59 @@ pub fn for_each_token(text: &str, f: impl FnMut(TokenKind, &str, usize)) -> usiz
         offset: 0,
         f,
     };
+    let _ = for_each_classified(text, |c, class| {
+        cutter.push(c, class);
+        ControlFlow::Continue(())
+    });
+    cutter.finish()
+}
+
+/// Whether `text` is one Han run of two or more characters and nothing else that makes a
+/// token (separators around it aside). Stops at the second token.
+pub fn is_one_han_run(text: &str) -> bool {
+    let mut tokens = 0;
+    let mut run = 0;
+    let mut previous = None;
+    let whole = for_each_classified(text, |_, class| {
+        if class.is_some() && class != previous {
+            tokens += 1;
+            if tokens > 1 || class != Some(TokenKind::Han) {
+                return ControlFlow::Break(());
+            }
+        }
+        if class.is_some() {
+            run += 1;
+        }
+        previous = class;
+        ControlFlow::Continue(())
+    });
+    whole.is_continue() && tokens == 1 && run > 1
+}
+
+/// Calls `visit` with each normalized code point of `text` and its class (see [`class_of`]),
+/// in order, until it breaks.
+fn for_each_classified(
+    text: &str,
+    mut visit: impl FnMut(char, Option<TokenKind>) -> ControlFlow<()>,
+) -> ControlFlow<()> {
     for c in text.chars() {
         // ASCII and Han characters, nearly all of the text, normalize to themselves or their
         // ASCII lower case; only the rest goes through folding and Unicode lower-casing.
         if c.is_ascii() {
             let lower = c.to_ascii_lowercase();
-            let class = lower.is_ascii_alphanumeric().then_some(TokenKind::Word);
-            cutter.push(lower, class);
+            visit(
+                lower,
+                lower.is_ascii_alphanumeric().then_some(TokenKind::Word),
+            )?;
         } else if is_han(c) {
-            cutter.push(c, Some(TokenKind::Han));
+            visit(c, Some(TokenKind::Han))?;
         } else {
             for lower in fold(c).to_lowercase() {
-                cutter.push(lower, class_of(lower));
+                visit(lower, class_of(lower))?;
             }
         }
     }
-    cutter.finish()
+    ControlFlow::Continue(())
 }
 
 /// The class of a normalized code point: the token kind it joins, or `None` for a separator.
@@ -268,7 +307,12 @@ mod tests {
             let len = for_each_token(&text, |kind, token, start| {
                 tokens.push((kind, token.to_string(), start));
             });
-            proptest::prop_assert_eq!((tokens, len), reference(&text));
+            proptest::prop_assert_eq!(&(tokens, len), &reference(&text));
+            let (tokens, _) = reference(&text);
+            let one_run = tokens.len() == 1
+                && tokens[0].0 == TokenKind::Han
+                && tokens[0].1.chars().count() > 1;
+            proptest::prop_assert_eq!(is_one_han_run(&text), one_run, "{:?}", text);
         }
     }
 
