@@ -15,6 +15,7 @@ use std::ops::Range;
 use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
+use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::context::Ctx;
@@ -143,11 +144,13 @@ impl LongTable<'_> {
                 if chunks[i].is_empty() {
                     return Ok(Arc::from(""));
                 }
-                ctx.r.render_shared_with_inputs(
-                    &template,
-                    keys[i],
-                    || json!({"table": {"key": self.key, "rows": values(i)}}),
-                )
+                ctx.r
+                    .render_shared_with_inputs(&template, keys[i], || RowsContext {
+                        table: RowsOnly {
+                            key: self.key,
+                            rows: values(i),
+                        },
+                    })
             })
             .collect::<Result<_, _>>()?;
         if rows_url.is_some() {
@@ -159,7 +162,12 @@ impl LongTable<'_> {
             let file = self.rows_file();
             files.insert(file.clone(), ctx.gzip_in_pieces(&file, &pieces));
         }
-        let first = self.context(ctx, 1, values(0), &rows_html[0], total, &rows_url);
+        let first =
+            serde_json::to_value(self.context(ctx, 1, values(0), &rows_html[0], total, &rows_url))
+                .map_err(|e| RenderError::Render {
+                    template: format!("tables/{}.html", self.key),
+                    message: e.to_string(),
+                })?;
         let pages: Vec<(String, Vec<u8>)> = (1..rows_html.len())
             .into_par_iter()
             .map(|i| {
@@ -196,44 +204,46 @@ impl LongTable<'_> {
         page_path(&format!("{}/{}", self.page, self.key), number)
     }
 
-    fn context(
-        &self,
+    /// The `table` of page `number`, borrowing its rows: serialised straight into the
+    /// template's values, without a JSON copy of every row first.
+    fn context<'a>(
+        &'a self,
         ctx: &Ctx,
         number: usize,
-        rows: &[Value],
-        rows_html: &str,
+        rows: &'a [Value],
+        rows_html: &'a str,
         total: usize,
-        rows_url: &Option<String>,
-    ) -> Value {
+        rows_url: &'a Option<String>,
+    ) -> TableContext<'a> {
         let link = |n: usize| self.link(ctx, n);
-        json!({
-            "key": self.key,
-            "rows": rows,
-            "rows_html": rows_html,
-            "list": {
-                "pager": pager(number, total, self.per_page, &link),
-                "rows_url": rows_url,
-                "total": total,
-                "number": number,
-                "per_page": self.per_page,
-                "first": (number - 1) * self.per_page + 1,
+        TableContext {
+            key: self.key,
+            rows,
+            rows_html,
+            list: ListContext {
+                pager: pager(number, total, self.per_page, &link),
+                rows_url,
+                total,
+                number,
+                per_page: self.per_page,
+                first: (number - 1) * self.per_page + 1,
             },
-        })
+        }
     }
 
     /// Page `number` of the table, keyed by `key` (what `table` is made of) in the preview.
-    fn numbered_page(
-        &self,
+    fn numbered_page<'a>(
+        &'a self,
         ctx: &Ctx,
         number: usize,
         key: u64,
-        table: impl FnOnce() -> Value,
+        table: impl FnOnce() -> TableContext<'a>,
     ) -> Result<(String, Vec<u8>), RenderError> {
-        let body = ctx.r.render_shared_with_inputs(
-            &format!("tables/{}.html", self.key),
-            key,
-            || json!({ "table": table() }),
-        )?;
+        let body =
+            ctx.r
+                .render_shared_with_inputs(&format!("tables/{}.html", self.key), key, || {
+                    PageTable { table: table() }
+                })?;
         let number_label = ctx.t("page_number").replace("{n}", &number.to_string());
         let title = format!("{} · {number_label}", self.title);
         let page = ctx
@@ -249,4 +259,41 @@ impl LongTable<'_> {
             })?;
         Ok((page_file(&self.page_path(number)), page.as_bytes().to_vec()))
     }
+}
+
+/// The context of a table's row template: `table.key`, `table.rows`.
+#[derive(Serialize)]
+struct RowsContext<'a> {
+    table: RowsOnly<'a>,
+}
+
+#[derive(Serialize)]
+struct RowsOnly<'a> {
+    key: &'a str,
+    rows: &'a [Value],
+}
+
+/// The context of a table's template on a numbered page: `table`.
+#[derive(Serialize)]
+struct PageTable<'a> {
+    table: TableContext<'a>,
+}
+
+/// A page of a long table: `{key, rows, rows_html, list}` (what `tables/<key>.html` reads).
+#[derive(Serialize)]
+pub(super) struct TableContext<'a> {
+    key: &'a str,
+    rows: &'a [Value],
+    rows_html: &'a str,
+    list: ListContext<'a>,
+}
+
+#[derive(Serialize)]
+struct ListContext<'a> {
+    pager: Value,
+    rows_url: &'a Option<String>,
+    total: usize,
+    number: usize,
+    per_page: usize,
+    first: usize,
 }
