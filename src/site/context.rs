@@ -34,6 +34,16 @@ macro_rules! object {
 }
 pub(crate) use object;
 
+/// A link to a customer's dossier, `{id, name, url, owner}`: url and owner are null for an id
+/// that names no record.
+#[derive(Serialize)]
+pub(crate) struct Link<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    pub url: Option<&'a str>,
+    pub owner: Option<&'a str>,
+}
+
 /// One customer record with its metrics and page URL.
 pub(crate) struct Entry<'a> {
     pub c: &'a Customer,
@@ -490,6 +500,24 @@ impl<'a> Ctx<'a> {
 
     pub fn entry(&self, id: &str) -> Option<&Entry<'a>> {
         self.by_id.get(id).map(|&i| &self.customers[i])
+    }
+
+    /// [`Ctx::link`] as a typed value, for rows serialised straight into the template's values.
+    pub fn link_to<'s>(&'s self, id: &'s str) -> Link<'s> {
+        match self.entry(id) {
+            Some(e) => Link {
+                id,
+                name: &e.c.name,
+                url: Some(&e.url),
+                owner: Some(&e.c.owner),
+            },
+            None => Link {
+                id,
+                name: id,
+                url: None,
+                owner: None,
+            },
+        }
     }
 
     /// `{id, name, url, owner}` of a customer, for lists.

@@ -10,7 +10,6 @@
 //! `dossier.js` sorts, filters, pages and downloads. A table of one page has no such file: the
 //! script works on the rows of the page.
 
-use std::borrow::Cow;
 use std::ops::Range;
 use std::sync::{Arc, OnceLock};
 
@@ -32,7 +31,7 @@ const PAGES_PER_PIECE: usize = 10;
 
 /// A long table of an analysis page, rendered by `tables/<key>.html` (the whole table, from
 /// `table`) and `tables/<key>-rows.html` (its rows, from `table.rows`).
-pub(super) struct LongTable<'t> {
+pub(super) struct LongTable<'t, R = Value> {
     /// The analysis page: `credit`.
     pub page: &'t str,
     /// The table's anchor on its page (`watchlist`, the table itself is `watchlist-table`), and
@@ -40,15 +39,16 @@ pub(super) struct LongTable<'t> {
     pub key: &'t str,
     /// The heading of the numbered pages.
     pub title: &'t str,
-    pub rows: Rows<'t>,
+    pub rows: Rows<'t, R>,
     /// Rows a page: [`LIST_PAGE`], fewer on a page of several long tables.
     pub per_page: usize,
 }
 
-/// The rows of a long table, as the values its row template reads.
-pub(super) enum Rows<'t> {
+/// The rows of a long table, as the values its row template reads: JSON values, or a row type
+/// of the table's own that serialises straight into the template's values.
+pub(super) enum Rows<'t, R = Value> {
     /// Every row made at once.
-    Made(Vec<Value>),
+    Made(Vec<R>),
     /// Rows made only for the pages rendered: in the preview, a page whose rows' keys are as
     /// last time is not rendered, so its rows need not be made (a table of every customer
     /// would otherwise make thousands of values per save to find the one page that changed).
@@ -56,16 +56,16 @@ pub(super) enum Rows<'t> {
         len: usize,
         /// A fingerprint of everything row `i` is made of (called in the preview only).
         key: Box<dyn Fn(usize) -> u64 + Sync + 't>,
-        make: Box<dyn Fn(usize) -> Value + Sync + 't>,
+        make: Box<dyn Fn(usize) -> R + Sync + 't>,
     },
 }
 
-impl<'t> Rows<'t> {
+impl<'t, R: Serialize> Rows<'t, R> {
     /// Rows `0..len`, row `i` keyed by `key(i)` and made by `make(i)` (see [`Rows::Lazy`]).
     pub fn lazy(
         len: usize,
         key: impl Fn(usize) -> u64 + Sync + 't,
-        make: impl Fn(usize) -> Value + Sync + 't,
+        make: impl Fn(usize) -> R + Sync + 't,
     ) -> Self {
         Rows::Lazy {
             len,
@@ -89,21 +89,36 @@ impl<'t> Rows<'t> {
         }
     }
 
-    fn values(&self, range: Range<usize>) -> Cow<'_, [Value]> {
+    fn values(&self, range: Range<usize>) -> RowSlice<'_, R> {
         match self {
-            Rows::Made(rows) => Cow::Borrowed(&rows[range]),
-            Rows::Lazy { make, .. } => Cow::Owned(range.map(make).collect()),
+            Rows::Made(rows) => RowSlice::Borrowed(&rows[range]),
+            Rows::Lazy { make, .. } => RowSlice::Owned(range.map(make).collect()),
         }
     }
 }
 
-impl From<Vec<Value>> for Rows<'_> {
-    fn from(rows: Vec<Value>) -> Self {
+impl<R> From<Vec<R>> for Rows<'_, R> {
+    fn from(rows: Vec<R>) -> Self {
         Rows::Made(rows)
     }
 }
 
-impl LongTable<'_> {
+/// Some rows of a table: borrowed from rows made at once, or made for one page.
+enum RowSlice<'a, R> {
+    Borrowed(&'a [R]),
+    Owned(Vec<R>),
+}
+
+impl<R> RowSlice<'_, R> {
+    fn as_slice(&self) -> &[R] {
+        match self {
+            RowSlice::Borrowed(rows) => rows,
+            RowSlice::Owned(rows) => rows,
+        }
+    }
+}
+
+impl<R: Serialize + Send + Sync> LongTable<'_, R> {
     /// Renders the numbered pages 2… and the rows file into `files`, and returns the `table` of
     /// the first page, for the analysis page to include `tables/<key>.html` with.
     pub fn render(self, ctx: &Ctx, files: &mut Files) -> Result<Value, RenderError> {
@@ -135,8 +150,12 @@ impl LongTable<'_> {
         // A page's rows are made at most once, when its rows or its page are rendered.
         // Pages are rendered in parallel: a save that moves every row (a revenue changes every
         // cumulative share of the ABC list) has this one group left to finish.
-        let made: Vec<OnceLock<Cow<[Value]>>> = chunks.iter().map(|_| OnceLock::new()).collect();
-        let values = |i: usize| made[i].get_or_init(|| self.rows.values(chunks[i].clone()));
+        let made: Vec<OnceLock<RowSlice<R>>> = chunks.iter().map(|_| OnceLock::new()).collect();
+        let values = |i: usize| {
+            made[i]
+                .get_or_init(|| self.rows.values(chunks[i].clone()))
+                .as_slice()
+        };
         let template = format!("tables/{}-rows.html", self.key);
         let rows_html: Vec<Arc<str>> = (0..chunks.len())
             .into_par_iter()
@@ -210,11 +229,11 @@ impl LongTable<'_> {
         &'a self,
         ctx: &Ctx,
         number: usize,
-        rows: &'a [Value],
+        rows: &'a [R],
         rows_html: &'a str,
         total: usize,
         rows_url: &'a Option<String>,
-    ) -> TableContext<'a> {
+    ) -> TableContext<'a, R> {
         let link = |n: usize| self.link(ctx, n);
         TableContext {
             key: self.key,
@@ -237,7 +256,7 @@ impl LongTable<'_> {
         ctx: &Ctx,
         number: usize,
         key: u64,
-        table: impl FnOnce() -> TableContext<'a>,
+        table: impl FnOnce() -> TableContext<'a, R>,
     ) -> Result<(String, Vec<u8>), RenderError> {
         let body =
             ctx.r
@@ -263,27 +282,27 @@ impl LongTable<'_> {
 
 /// The context of a table's row template: `table.key`, `table.rows`.
 #[derive(Serialize)]
-struct RowsContext<'a> {
-    table: RowsOnly<'a>,
+struct RowsContext<'a, R> {
+    table: RowsOnly<'a, R>,
 }
 
 #[derive(Serialize)]
-struct RowsOnly<'a> {
+struct RowsOnly<'a, R> {
     key: &'a str,
-    rows: &'a [Value],
+    rows: &'a [R],
 }
 
 /// The context of a table's template on a numbered page: `table`.
 #[derive(Serialize)]
-struct PageTable<'a> {
-    table: TableContext<'a>,
+struct PageTable<'a, R> {
+    table: TableContext<'a, R>,
 }
 
 /// A page of a long table: `{key, rows, rows_html, list}` (what `tables/<key>.html` reads).
 #[derive(Serialize)]
-pub(super) struct TableContext<'a> {
+pub(super) struct TableContext<'a, R> {
     key: &'a str,
-    rows: &'a [Value],
+    rows: &'a [R],
     rows_html: &'a str,
     list: ListContext<'a>,
 }
