@@ -180,6 +180,15 @@ impl Terms {
     }
 
     /// The page path of a term: `owners/<slug>`, `stages/active`, `grades/AA`.
+    /// What [`Terms::page`] is made of, borrowed: the term itself for stages and grades (their
+    /// slug is a function of it), the slug given to it otherwise.
+    pub fn page_key<'s>(&'s self, t: Taxonomy, term: &'s str) -> Option<&'s str> {
+        match t {
+            Taxonomy::Stage | Taxonomy::Grade => Some(term),
+            _ => self.slug(t, term),
+        }
+    }
+
     pub fn page(&self, t: Taxonomy, term: &str) -> Option<String> {
         match t {
             Taxonomy::Stage | Taxonomy::Grade => Some(format!("{}/{}", t.key(), slugify(term))),
@@ -496,6 +505,16 @@ impl<'a> Ctx<'a> {
             return None;
         }
         self.terms.page(t, term).map(|p| self.url(&p))
+    }
+
+    /// Everything [`Ctx::term_url`] depends on besides the site's base URL and audience (which
+    /// every page key holds), for keys: the same answer whenever the URL is the same, without
+    /// formatting it.
+    pub fn term_key<'s>(&'s self, t: Taxonomy, term: &'s str) -> Option<&'s str> {
+        if t == Taxonomy::Grade && !self.shows(crate::audience::Group::Credit) {
+            return None;
+        }
+        self.terms.page_key(t, term)
     }
 
     pub fn entry(&self, id: &str) -> Option<&Entry<'a>> {

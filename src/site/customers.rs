@@ -142,18 +142,20 @@ pub(super) fn dossier_own_inputs(e: &Entry) -> u64 {
 /// [`dossier_inputs`] from the record's own part (see [`dossier_own_inputs`]).
 pub(super) fn dossier_inputs_with(ctx: &Ctx, e: &Entry, own: u64) -> u64 {
     let (c, m) = (e.c, e.m);
-    let mut terms: Vec<Option<String>> = vec![
-        ctx.term_url(Taxonomy::Owner, &c.owner),
-        ctx.term_url(Taxonomy::Stage, m.stage.as_str()),
-        ctx.term_url(Taxonomy::Grade, &m.credit.display),
+    // The term pages' addresses as keys (not formatted: this runs for every dossier at every
+    // save), each in its place: owner, stage, grade, region, industry, then the tags.
+    let mut terms: Vec<Option<&str>> = vec![
+        ctx.term_key(Taxonomy::Owner, &c.owner),
+        ctx.term_key(Taxonomy::Stage, m.stage.as_str()),
+        ctx.term_key(Taxonomy::Grade, &m.credit.display),
     ];
     for (t, term) in [
         (Taxonomy::Region, &c.profile.region),
         (Taxonomy::Industry, &c.profile.industry),
     ] {
-        terms.push(term.as_ref().and_then(|v| ctx.term_url(t, v)));
+        terms.push(term.as_deref().and_then(|v| ctx.term_key(t, v)));
     }
-    terms.extend(c.tags.iter().map(|t| ctx.term_url(Taxonomy::Tag, t)));
+    terms.extend(c.tags.iter().map(|t| ctx.term_key(Taxonomy::Tag, t)));
     let playbooks: Vec<(&str, &str, Option<&str>)> = m
         .playbooks
         .iter()

@@ -317,6 +317,41 @@ fn preview_rebuilds_reuse_unchanged_pages_and_rerender_changed_ones() {
     assert!(!page(&eighth, playbook).contains("深圳海星电子有限公司"));
 }
 
+/// A term's page address can move without its record changing: another record's new term
+/// that slugs the same takes the plain slug (terms are slugged in sorted order). The dossiers
+/// that link to the moved page are rendered again.
+#[test]
+fn preview_follows_a_term_page_that_another_record_moves() {
+    let site = sample_site();
+    let mut cache = PreviewCache::default();
+    let haixing = site.path().join("content/customers/shenzhen-haixing.md");
+    let text = fs::read_to_string(&haixing).unwrap();
+    fs::write(
+        &haixing,
+        text.replacen(
+            "industry: 电子\n",
+            "industry: 电子\ntags: [key-account]\n",
+            1,
+        ),
+    )
+    .unwrap();
+    let (first, _) = preview(site.path(), &mut cache);
+    assert_eq!(first, fresh(site.path()));
+    let dossier = "customers/shenzhen-haixing/index.html";
+    assert!(page(&first, dossier).contains("/tags/key-account/\""));
+
+    let mingda = site.path().join("content/customers/hangzhou-mingda.md");
+    let text = fs::read_to_string(&mingda).unwrap();
+    fs::write(
+        &mingda,
+        text.replacen("tags: [重点客户]", "tags: [重点客户, Key Account]", 1),
+    )
+    .unwrap();
+    let (second, _) = preview(site.path(), &mut cache);
+    assert_eq!(second, fresh(site.path()), "the rebuild is a fresh build");
+    assert!(page(&second, dossier).contains("/tags/key-account-2/\""));
+}
+
 /// A dossier's memo key covers what it shows beyond its own record: metrics computed from the
 /// whole site (here the CLV, which depends on every cohort's retention), its ranks, history.
 #[test]
