@@ -424,7 +424,7 @@ pub fn parse_document(
             .help("add a line `---` after the last field"));
         }
     };
-    let front = yaml::parse(split.yaml, 1).map_err(|e| yaml_error(display, e))?;
+    let front = yaml::parse(split.yaml, 1).map_err(|e| yaml_error(display, split.yaml, 1, e))?;
     if !matches!(front.value, yaml::Value::Map(_)) {
         return Err(Diagnostic::new(
             Code::NotAMapping,
@@ -449,9 +449,27 @@ pub fn parse_document(
     })
 }
 
-/// A YAML syntax error as a diagnostic of `display`.
-pub fn yaml_error(display: &str, error: yaml::SyntaxError) -> Diagnostic {
-    let help = if error.message.contains("appears twice") {
+/// A YAML syntax error in `yaml` (whose first line is line `line_offset + 1` of the file) as a
+/// diagnostic of `display`.
+pub fn yaml_error(
+    display: &str,
+    yaml: &str,
+    line_offset: u32,
+    error: yaml::SyntaxError,
+) -> Diagnostic {
+    // A full-width colon typed by a Chinese input method (`name：…`) leaves the key without
+    // its `:`; the parser notices on that line or the next.
+    let line = |n: u32| {
+        n.checked_sub(line_offset + 1)
+            .and_then(|i| yaml.lines().nth(i as usize))
+    };
+    let full_width_colon = [error.pos.line.saturating_sub(1), error.pos.line]
+        .into_iter()
+        .filter_map(line)
+        .any(|text| text.contains('：'));
+    let help = if full_width_colon {
+        "write an ASCII colon and a space (`name: …`): a full-width `：` does not end a field name"
+    } else if error.message.contains("appears twice") {
         "keep one of the two; a field is given once"
     } else if error.message == yaml::SECOND_DOCUMENT_MESSAGE {
         "the front matter is one YAML document: end it with a line that is exactly `---`"

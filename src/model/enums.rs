@@ -8,6 +8,11 @@ use serde::{Serialize, Serializer};
 pub trait Vocabulary: Sized + Copy {
     fn parse(text: &str) -> Option<Self>;
     fn choices() -> String;
+    /// The YAML spelling of the value whose Chinese or English label is `text` (`决策者` →
+    /// `decision_maker`): editors write the word the site shows them.
+    fn spelling_of_label(_text: &str) -> Option<&'static str> {
+        None
+    }
 }
 
 /// Declares a closed vocabulary: YAML spelling, Chinese label, English label.
@@ -49,6 +54,13 @@ macro_rules! vocabulary {
             }
             fn choices() -> String {
                 $name::choices()
+            }
+            fn spelling_of_label(text: &str) -> Option<&'static str> {
+                let text = text.trim();
+                Self::ALL
+                    .iter()
+                    .find(|v| v.label_zh() == text || v.label_en().eq_ignore_ascii_case(text))
+                    .map(|v| v.as_str())
             }
         }
 

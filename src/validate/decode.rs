@@ -227,7 +227,10 @@ impl<'f> Ctx<'f> {
                     node.pos,
                     path,
                     format!("{path} {reason}, found \"{text}\""),
-                    Some("write the date as YYYY-MM-DD, e.g. 2025-03-31".into()),
+                    Some(match date_meant(text) {
+                        Some(date) => format!("write the date as YYYY-MM-DD: {date}"),
+                        None => "write the date as YYYY-MM-DD, e.g. 2025-03-31".into(),
+                    }),
                 );
                 None
             }
@@ -415,7 +418,10 @@ impl<'f> Ctx<'f> {
         }
         let choices = T::choices();
         let options: Vec<&str> = choices.split(", ").collect();
-        let help = suggest(text, &options).map(|near| format!("did you mean `{near}`?"));
+        let help = match T::spelling_of_label(text) {
+            Some(spelling) => Some(format!("write `{spelling}`, the code of {text}")),
+            None => suggest(text, &options).map(|near| format!("did you mean `{near}`?")),
+        };
         self.report(
             Code::NotAllowed,
             node.pos,
@@ -479,6 +485,31 @@ fn large_number(x: f64) -> String {
     } else {
         format!("{x}")
     }
+}
+
+/// The day a date in another common form means, as YYYY-MM-DD: `2025年3月1日`, `2025/3/1`,
+/// `2025.03.01`, `2025-3-1` → `2025-03-01`; nothing when it is not a day that exists.
+fn date_meant(text: &str) -> Option<String> {
+    let text = text.trim();
+    let text = text
+        .strip_suffix('日')
+        .or_else(|| text.strip_suffix('号'))
+        .unwrap_or(text);
+    let parts: Vec<&str> = text
+        .split(['年', '月', '/', '.', '-'])
+        .map(str::trim)
+        .collect();
+    let [year, month, day] = parts.as_slice() else {
+        return None;
+    };
+    let digits = |s: &str, lengths: std::ops::RangeInclusive<usize>| {
+        lengths.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())
+    };
+    if !(digits(year, 4..=4) && digits(month, 1..=2) && digits(day, 1..=2)) {
+        return None;
+    }
+    let date = format!("{year}-{month:0>2}-{day:0>2}");
+    parse_date(&date).is_ok().then_some(date)
 }
 
 /// The help for a number written as text: the number it most likely means, written the way
@@ -590,6 +621,30 @@ pub(crate) fn suggest<'k>(word: &str, known: &[&'k str]) -> Option<&'k str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_in_other_forms_get_the_day_they_mean() {
+        for (text, meant) in [
+            ("2025年3月1日", "2025-03-01"),
+            ("2025年12月31号", "2025-12-31"),
+            ("2025/3/1", "2025-03-01"),
+            ("2025.03.01", "2025-03-01"),
+            ("2025-3-1", "2025-03-01"),
+            (" 2024年2月29日 ", "2024-02-29"),
+        ] {
+            assert_eq!(date_meant(text).as_deref(), Some(meant), "{text}");
+        }
+        for not_a_day in [
+            "2025年2月29日",
+            "25/3/1",
+            "2025-13-01",
+            "2025年3月",
+            "March 1",
+            "2025/03/01/02",
+        ] {
+            assert_eq!(date_meant(not_a_day), None, "{not_a_day}");
+        }
+    }
 
     #[test]
     fn numbers_written_as_text_get_the_number_they_mean() {

@@ -644,7 +644,10 @@ fn decode_config(display: &str, text: &str, root: Option<&Path>) -> (SiteConfig,
             }
             (config, ctx.diagnostics)
         }
-        Err(e) => (SiteConfig::default(), vec![load::yaml_error(display, e)]),
+        Err(e) => (
+            SiteConfig::default(),
+            vec![load::yaml_error(display, text, 0, e)],
+        ),
     }
 }
 
