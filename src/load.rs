@@ -374,8 +374,15 @@ pub fn source_text(path: &Path) -> Option<String> {
 pub fn not_utf8(display: &str, err: &std::string::FromUtf8Error) -> Diagnostic {
     let valid = &err.as_bytes()[..err.utf8_error().valid_up_to()];
     let pos = end_position(&String::from_utf8_lossy(valid));
-    Diagnostic::new(Code::NotUtf8, display, pos, "the file is not valid UTF-8")
-        .help("save the file as UTF-8 (not GBK or GB2312)")
+    let bytes = err.as_bytes();
+    // Windows editors save "Unicode" as UTF-16 with a byte-order mark; Chinese Windows saves
+    // "ANSI" as GBK.
+    let help = if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        "save the file as UTF-8 (it is UTF-16, which some editors call Unicode)"
+    } else {
+        "save the file as UTF-8 (not GBK or GB2312)"
+    };
+    Diagnostic::new(Code::NotUtf8, display, pos, "the file is not valid UTF-8").help(help)
 }
 
 /// The position just after `text`, where an invalid byte starts.

@@ -104,6 +104,18 @@ fn invalid_utf8_is_positioned_at_the_first_bad_byte() {
 }
 
 #[test]
+fn utf16_is_named_as_such() {
+    let text = "---\nid: KH-1\n---\n";
+    let mut bytes = vec![0xFF, 0xFE];
+    bytes.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+    let output = check_one(MINIMAL_CONFIG, Some(("content/customers/u16.md", &bytes)));
+    assert_eq!(
+        output,
+        "content/customers/u16.md:1:1: error[E001] the file is not valid UTF-8 (help: save the file as UTF-8 (it is UTF-16, which some editors call Unicode))\n"
+    );
+}
+
+#[test]
 fn oversized_file_is_refused_without_reading_it() {
     let big = vec![b'a'; 5 * 1024 * 1024 + 1];
     let output = check_one(MINIMAL_CONFIG, Some(("content/customers/big.md", &big)));
