@@ -64,7 +64,7 @@ pub(crate) fn decode(ctx: &mut Ctx<'_>, root: &Node) -> SiteConfig {
                     "language must be one of: {}, found \"{text}\"",
                     Language::CHOICES
                 ),
-                None,
+                language_meant(text).map(|code| format!("write `{code}`")),
             ),
             None => {}
         }
@@ -378,4 +378,36 @@ fn weight(ctx: &mut Ctx<'_>, node: &Node, path: &str) -> Option<Weight> {
 fn format_weight(w: Weight) -> String {
     let text = format!("{}.{:04}", w / WEIGHT_SCALE, w % WEIGHT_SCALE);
     text.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+/// The language code a person most likely means by `text` (`中文`, `Chinese`, `zh` → `zh-CN`;
+/// `English`, `en-US` → `en`).
+fn language_meant(text: &str) -> Option<&'static str> {
+    let lower = text.trim().to_lowercase();
+    match lower.as_str() {
+        "中文" | "简体中文" | "汉语" | "chinese" | "zh" | "zh-cn" | "zh_cn" | "zh-hans" | "cn" => {
+            Some("zh-CN")
+        }
+        "英文" | "英语" | "english" | "en-us" | "en-gb" | "en_us" | "en_gb" => Some("en"),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod language_tests {
+    use super::language_meant;
+
+    #[test]
+    fn language_names_give_their_code() {
+        for (text, code) in [
+            ("中文", Some("zh-CN")),
+            ("Chinese", Some("zh-CN")),
+            ("zh", Some("zh-CN")),
+            ("English", Some("en")),
+            ("en-US", Some("en")),
+            ("fr", None),
+        ] {
+            assert_eq!(language_meant(text), code, "{text}");
+        }
+    }
 }

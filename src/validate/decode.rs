@@ -524,6 +524,10 @@ fn number_help(text: &str) -> Option<String> {
     for suffix in ["元", "RMB", "CNY"] {
         rest = rest.strip_suffix(suffix).unwrap_or(rest).trim_end();
     }
+    if let Some(percent) = rest.strip_suffix(['%', '％']) {
+        let fraction = percent_as_fraction(percent.trim())?;
+        return Some(format!("write rates as fractions: {trimmed} is {fraction}"));
+    }
     let (rest, shift) = if let Some(r) = rest.strip_suffix('万') {
         (r, 4)
     } else if let Some(r) = rest.strip_suffix('亿') {
@@ -542,6 +546,30 @@ fn number_help(text: &str) -> Option<String> {
         format!("write amounts in full, in the currency unit: {trimmed} is {number}")
     } else {
         format!("write the number alone, without separators or currency: {number}")
+    })
+}
+
+/// `80` → `0.8`, `12.5` → `0.125`: a percentage as the fraction it stands for, exactly.
+fn percent_as_fraction(digits: &str) -> Option<String> {
+    let (sign, unsigned) = match digits.strip_prefix('-') {
+        Some(u) => ("-", u),
+        None => ("", digits),
+    };
+    let (whole, fraction) = unsigned.split_once('.').unwrap_or((unsigned, ""));
+    let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if whole.is_empty() || !all_digits(whole) || !all_digits(fraction) {
+        return None;
+    }
+    let whole = format!("{whole:0>3}");
+    let (kept, moved) = whole.split_at(whole.len() - 2);
+    let kept = kept.trim_start_matches('0');
+    let kept = if kept.is_empty() { "0" } else { kept };
+    let fraction = format!("{moved}{fraction}");
+    let fraction = fraction.trim_end_matches('0');
+    Some(if fraction.is_empty() {
+        format!("{sign}{kept}")
+    } else {
+        format!("{sign}{kept}.{fraction}")
     })
 }
 
@@ -670,7 +698,20 @@ mod tests {
             help("0.00005万").as_deref(),
             Some("write amounts in full, in the currency unit: 0.00005万 is 0.5")
         );
-        for not_a_number in ["lots", "TBD", "", "万", "1.2.3", ".5", "1e6x", "--1"] {
+        let rate = |text: &str, fraction: &str| {
+            assert_eq!(
+                help(text),
+                Some(format!("write rates as fractions: {text} is {fraction}"))
+            );
+        };
+        rate("80%", "0.8");
+        rate("12.5%", "0.125");
+        rate("150％", "1.5");
+        rate("5%", "0.05");
+        rate("100%", "1");
+        for not_a_number in [
+            "lots", "TBD", "", "万", "1.2.3", ".5", "1e6x", "--1", "%", "a%",
+        ] {
             assert_eq!(help(not_a_number), None, "{not_a_number:?}");
         }
     }
