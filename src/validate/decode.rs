@@ -525,7 +525,7 @@ fn number_help(text: &str) -> Option<String> {
         rest = rest.strip_suffix(suffix).unwrap_or(rest).trim_end();
     }
     if let Some(percent) = rest.strip_suffix(['%', '％']) {
-        let fraction = percent_as_fraction(percent.trim())?;
+        let fraction = shifted_decimal(percent.trim(), -2)?;
         return Some(format!("write rates as fractions: {trimmed} is {fraction}"));
     }
     let (rest, shift) = if let Some(r) = rest.strip_suffix('万') {
@@ -549,8 +549,10 @@ fn number_help(text: &str) -> Option<String> {
     })
 }
 
-/// `80` → `0.8`, `12.5` → `0.125`: a percentage as the fraction it stands for, exactly.
-fn percent_as_fraction(digits: &str) -> Option<String> {
+/// `digits` (an optional `-`, digits, an optional fraction) times 10^`shift` (a negative shift
+/// divides), written without exponent, leading or trailing zeros, exactly (no floating point):
+/// `("1.25", 4)` → `12500`, `("12.5", -2)` → `0.125`.
+fn shifted_decimal(digits: &str, shift: isize) -> Option<String> {
     let (sign, unsigned) = match digits.strip_prefix('-') {
         Some(u) => ("-", u),
         None => ("", digits),
@@ -560,37 +562,11 @@ fn percent_as_fraction(digits: &str) -> Option<String> {
     if whole.is_empty() || !all_digits(whole) || !all_digits(fraction) {
         return None;
     }
-    let whole = format!("{whole:0>3}");
-    let (kept, moved) = whole.split_at(whole.len() - 2);
-    let kept = kept.trim_start_matches('0');
-    let kept = if kept.is_empty() { "0" } else { kept };
-    let fraction = format!("{moved}{fraction}");
-    let fraction = fraction.trim_end_matches('0');
-    Some(if fraction.is_empty() {
-        format!("{sign}{kept}")
-    } else {
-        format!("{sign}{kept}.{fraction}")
-    })
-}
-
-/// `digits` (an optional `-`, digits, an optional fraction) times 10^`shift`, written without
-/// exponent or trailing zeros, exactly (no floating point): `("1.25", 4)` → `12500`.
-fn shifted_decimal(digits: &str, shift: usize) -> Option<String> {
-    let (sign, unsigned) = match digits.strip_prefix('-') {
-        Some(u) => ("-", u),
-        None => ("", digits),
-    };
-    let (whole, fraction) = unsigned.split_once('.').unwrap_or((unsigned, ""));
-    let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-    if whole.is_empty() || !all_digits(whole) || !all_digits(fraction) {
-        return None;
-    }
-    let mut fraction = fraction.to_string();
-    while fraction.len() < shift {
-        fraction.push('0');
-    }
-    let (moved, fraction) = fraction.split_at(shift);
-    let whole = format!("{whole}{moved}");
+    // All the digits, padded with zeros on both sides far enough for the point to move.
+    let pad = shift.unsigned_abs();
+    let digits = format!("{}{whole}{fraction}{}", "0".repeat(pad), "0".repeat(pad));
+    let point = (pad + whole.len()).checked_add_signed(shift)?;
+    let (whole, fraction) = digits.split_at(point);
     let whole = whole.trim_start_matches('0');
     let whole = if whole.is_empty() { "0" } else { whole };
     let fraction = fraction.trim_end_matches('0');
