@@ -24,7 +24,7 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-mod theme;
+pub(crate) mod theme;
 
 use std::collections::BTreeMap;
 use std::path::Path;

@@ -103,6 +103,9 @@ impl<'f> Ctx<'f> {
         let field = join(parent, &entry.key);
         let help = match suggest(&entry.key, known) {
             Some(near) => format!("did you mean `{near}`?"),
+            None if let Some(field) = crate::render::theme::field_of_label(&entry.key, known) => {
+                format!("field names are English: write `{field}` for {}", entry.key)
+            }
             None if known.is_empty() => "remove this field".to_string(),
             None => format!("known fields here: {}", known.join(", ")),
         };
