@@ -5,17 +5,15 @@ use jiff::civil::Date;
 
 use crate::config::Language;
 
-/// An integer part with thousands separators: `1234567` → `1,234,567`.
-fn group(int: u64) -> String {
+/// Writes an integer part with thousands separators: `1234567` → `1,234,567`.
+fn push_grouped(out: &mut String, int: u64) {
     let digits = int.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
         if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
     }
-    out
 }
 
 /// A number with `decimals` decimal places and thousands separators; `-0` shows as `0`.
@@ -23,16 +21,35 @@ pub fn number(value: f64, decimals: usize) -> String {
     if !value.is_finite() {
         return "–".to_string();
     }
+    let Some(rounded) = crate::decimal::Rounded::of(value, decimals) else {
+        return number_from_digits(value, decimals);
+    };
+    let mut out = String::with_capacity(24);
+    if rounded.negative {
+        out.push('-');
+    }
+    push_grouped(&mut out, rounded.whole());
+    if decimals > 0 {
+        out.push('.');
+        rounded.write_fraction(&mut out);
+    }
+    out
+}
+
+/// [`number`] beyond [`crate::decimal::Rounded`]'s reach (past 10¹⁵, or a 15th digit on a
+/// half): from the digits that [`crate::decimal::decimal`] writes.
+fn number_from_digits(value: f64, decimals: usize) -> String {
     let text = crate::decimal::decimal(value.abs(), decimals);
     let (int, frac) = text.split_once('.').unwrap_or((&text, ""));
     let int: u64 = int.parse().unwrap_or(0);
     let zero = int == 0 && frac.chars().all(|c| c == '0');
-    let sign = if value < 0.0 && !zero { "-" } else { "" };
-    if frac.is_empty() {
-        format!("{sign}{}", group(int))
-    } else {
-        format!("{sign}{}.{frac}", group(int))
+    let mut out = String::from(if value < 0.0 && !zero { "-" } else { "" });
+    push_grouped(&mut out, int);
+    if !frac.is_empty() {
+        out.push('.');
+        out.push_str(frac);
     }
+    out
 }
 
 /// Money: in zh-CN with 万 (10⁴) and 亿 (10⁸) and up to two decimals; in en with thousands
@@ -163,6 +180,17 @@ mod tests {
         assert_eq!(percent(0.12345, 1), "12.3%");
         assert_eq!(percent(0.0625, 1), "6.3%");
         assert_eq!(number(2.675, 2), "2.68");
+    }
+
+    proptest::proptest! {
+        /// The integer road of [`number`] writes what the digits road writes.
+        #[test]
+        fn numbers_by_either_road_read_alike(
+            x in proptest::prop_oneof![-1e12f64..1e12, -1.0f64..1.0, 0.0f64..1e5],
+            decimals in 0usize..5,
+        ) {
+            proptest::prop_assert_eq!(number(x, decimals), number_from_digits(x, decimals));
+        }
     }
 
     #[test]
