@@ -481,10 +481,17 @@ impl<'a> Ctx<'a> {
     }
 
     pub fn label<L: Labelled>(&self, value: L) -> String {
-        let key = format!("{}_{}", L::PREFIX, value.code());
-        self.r
-            .t_opt(&key)
-            .map_or_else(|| value.builtin(self.lang).to_string(), str::to_string)
+        // `{PREFIX}_{code}`, put together on the stack: a dossier asks for a few dozen labels.
+        let (prefix, code) = (L::PREFIX.as_bytes(), value.code().as_bytes());
+        let mut key = [0u8; 64];
+        let length = prefix.len() + 1 + code.len();
+        let translated = key.get_mut(..length).and_then(|slot| {
+            slot[..prefix.len()].copy_from_slice(prefix);
+            slot[prefix.len()] = b'_';
+            slot[prefix.len() + 1..].copy_from_slice(code);
+            self.r.t_opt(std::str::from_utf8(slot).ok()?)
+        });
+        translated.map_or_else(|| value.builtin(self.lang).to_string(), str::to_string)
     }
 
     /// `{code, label}` of a vocabulary value.
