@@ -776,26 +776,11 @@ fn cumulative_shares(data: &[Datum]) -> Vec<f64> {
         .collect()
 }
 
-/// A radar (spider) chart of scores from 0 to `max` on evenly spaced axes, first axis at the
-/// top, clockwise; grid rings at every whole score.
-pub fn radar(chart: &Chart, value_name: &str, axes_data: &[Datum], max: f64) -> String {
-    let size = 300.0;
-    let (cx, cy, radius) = (size / 2.0, size / 2.0, 100.0);
-    let count = axes_data.len().max(3);
-    let point = |i: usize, r: f64| {
-        let angle = -std::f64::consts::FRAC_PI_2 + i as f64 * std::f64::consts::TAU / count as f64;
-        (cx + r * angle.cos(), cy + r * angle.sin())
-    };
-    let polygon = |r_of: &dyn Fn(usize) -> f64| -> String {
-        (0..axes_data.len())
-            .map(|i| {
-                let (x, y) = point(i, r_of(i));
-                format!("{},{}", n(x), n(y))
-            })
-            .collect::<Vec<_>>()
-            .join(" ")
-    };
-    let mut svg = String::new();
+/// The radar's figure up to its values: title, then rings, spokes and axis labels. These last
+/// are the same for every dossier of a site (the 5C axes, the same scale), so each rendering
+/// thread keeps the last ones it drew and draws them again only when their inputs differ.
+fn radar_frame(chart: &Chart, axes_data: &[Datum], max: f64) -> String {
+    let mut svg = String::with_capacity(2048);
     let _ = write!(
         svg,
         "<figure class=\"chart chart-radar\" id=\"{id}\">\
@@ -803,15 +788,72 @@ pub fn radar(chart: &Chart, value_name: &str, axes_data: &[Datum], max: f64) -> 
          aria-labelledby=\"{id}-title\"><title id=\"{id}-title\">{title}</title>\
          <g class=\"chart-axis\" aria-hidden=\"true\">",
         id = escape(chart.id),
-        s = n(size),
+        s = n(RADAR_SIZE),
         title = escape(chart.title),
     );
+    svg.push_str(&radar_axes(axes_data, max));
+    svg
+}
+
+/// The side of the radar's square view box.
+const RADAR_SIZE: f64 = 300.0;
+
+/// The radar's rings, spokes and axis labels (see [`radar_frame`]).
+fn radar_axes(axes_data: &[Datum], max: f64) -> String {
+    thread_local! {
+        static LAST: std::cell::RefCell<(String, String)> = const {
+            std::cell::RefCell::new((String::new(), String::new()))
+        };
+    }
+    let mut key = max.to_bits().to_string();
+    for d in axes_data {
+        key.push('\0');
+        key.push_str(&d.label);
+    }
+    LAST.with(|last| {
+        let mut last = last.borrow_mut();
+        if last.0 != key || last.1.is_empty() {
+            *last = (key, draw_radar_axes(axes_data, max));
+        }
+        last.1.clone()
+    })
+}
+
+/// The centre of the radar and the radius of its outer ring.
+const RADAR_CENTRE: f64 = RADAR_SIZE / 2.0;
+const RADAR_RADIUS: f64 = 100.0;
+
+/// The point at distance `r` from the centre on axis `i` of `axes` (at least three), the
+/// first at the top, clockwise.
+fn radar_point(i: usize, axes: usize, r: f64) -> (f64, f64) {
+    let angle =
+        -std::f64::consts::FRAC_PI_2 + i as f64 * std::f64::consts::TAU / axes.max(3) as f64;
+    (RADAR_CENTRE + r * angle.cos(), RADAR_CENTRE + r * angle.sin())
+}
+
+/// The points `x,y x,y …` of a polygon with a corner on each of `axes` axes, at the distance
+/// `r_of(axis)` from the centre.
+fn radar_polygon(axes: usize, r_of: &dyn Fn(usize) -> f64) -> String {
+    (0..axes)
+        .map(|i| {
+            let (x, y) = radar_point(i, axes, r_of(i));
+            format!("{},{}", n(x), n(y))
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn draw_radar_axes(axes_data: &[Datum], max: f64) -> String {
+    let (cx, cy, radius) = (RADAR_CENTRE, RADAR_CENTRE, RADAR_RADIUS);
+    let point = |i: usize, r: f64| radar_point(i, axes_data.len(), r);
+    let polygon = |r: f64| radar_polygon(axes_data.len(), &|_| r);
+    let mut svg = String::new();
     // The rings and the spokes, each as one path.
     let rings = max.max(1.0).floor() as usize;
     let mut grid = String::new();
     for ring in 1..=rings {
         let r = radius * ring as f64 / max;
-        let _ = write!(grid, "M{}Z", polygon(&|_| r).replacen(' ', "L", 1));
+        let _ = write!(grid, "M{}Z", polygon(r).replacen(' ', "L", 1));
     }
     if !axes_data.is_empty() {
         let _ = write!(svg, "<path class=\"radar-grid\" d=\"{grid}\"/>");
@@ -844,6 +886,15 @@ pub fn radar(chart: &Chart, value_name: &str, axes_data: &[Datum], max: f64) -> 
         );
     }
     svg.push_str("</g></g>");
+    svg
+}
+
+/// A radar (spider) chart of scores from 0 to `max` on evenly spaced axes, first axis at the
+/// top, clockwise; grid rings at every whole score.
+pub fn radar(chart: &Chart, value_name: &str, axes_data: &[Datum], max: f64) -> String {
+    let radius = RADAR_RADIUS;
+    let polygon = |r_of: &dyn Fn(usize) -> f64| radar_polygon(axes_data.len(), r_of);
+    let mut svg = radar_frame(chart, axes_data, max);
     let _ = write!(
         svg,
         "<polygon class=\"radar-area\" points=\"{}\"/>",
