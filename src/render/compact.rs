@@ -10,7 +10,7 @@
 const VERBATIM: [&[u8]; 4] = [b"pre", b"textarea", b"script", b"style"];
 
 /// `html` with every whitespace run that holds a line break reduced to that line break.
-pub fn collapse_whitespace(html: String) -> String {
+pub fn collapse_whitespace(html: &str) -> String {
     let bytes = html.as_bytes();
     let mut out = String::new();
     // `html[kept..]` is not yet in `out`; everything is cut at ASCII bytes, so at characters.
@@ -43,9 +43,6 @@ pub fn collapse_whitespace(html: String) -> String {
             kept = end;
         }
         i = end;
-    }
-    if kept == 0 {
-        return html;
     }
     out.push_str(&html[kept..]);
     out
@@ -112,7 +109,7 @@ mod tests {
     fn indentation_and_blank_lines_become_one_line_break() {
         let html = "<ul>\n  \n    <li>a</li>\n\n    <li>b  c</li>\n</ul>\n";
         assert_eq!(
-            collapse_whitespace(html.to_string()),
+            collapse_whitespace(html),
             "<ul>\n<li>a</li>\n<li>b  c</li>\n</ul>\n"
         );
     }
@@ -123,7 +120,7 @@ mod tests {
                     <script>\n  if (a < b) {\n    x();\n  }\n</script>\n<p title=\"one\n   two\">\n  x\n</p>\n\
                     <!-- a\n   b -->\n<STYLE>\n  p { }\n</STYLE>\n</div>";
         assert_eq!(
-            collapse_whitespace(html.to_string()),
+            collapse_whitespace(html),
             "<div>\n<pre class=\"x\">a\n    b\n</pre>\n<textarea>\n  t\n</textarea>\n\
              <script>\n  if (a < b) {\n    x();\n  }\n</script>\n<p title=\"one\n   two\">\nx\n</p>\n\
              <!-- a\n   b -->\n<STYLE>\n  p { }\n</STYLE>\n</div>"
@@ -137,7 +134,7 @@ mod tests {
         fn only_whitespace_runs_with_a_line_break_shrink(
             text in "[ \n\ta中<>\"'/=!-pre]{0,80}"
         ) {
-            let collapsed = collapse_whitespace(text.clone());
+            let collapsed = collapse_whitespace(&text);
             let one_space = |t: &str| t.split_ascii_whitespace().collect::<Vec<_>>().join(" ");
             proptest::prop_assert_eq!(one_space(&collapsed), one_space(&text));
             proptest::prop_assert!(collapsed.len() <= text.len());
@@ -154,10 +151,10 @@ mod tests {
             "中文\n   文字",
             "<pre>\n  open",
         ] {
-            let collapsed = collapse_whitespace(text.to_string());
+            let collapsed = collapse_whitespace(text);
             assert!(collapsed.len() <= text.len(), "{text:?}");
         }
-        assert_eq!(collapse_whitespace("中文\n   文字".into()), "中文\n文字");
-        assert_eq!(collapse_whitespace("<pre>\n  open".into()), "<pre>\n  open");
+        assert_eq!(collapse_whitespace("中文\n   文字"), "中文\n文字");
+        assert_eq!(collapse_whitespace("<pre>\n  open"), "<pre>\n  open");
     }
 }

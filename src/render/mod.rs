@@ -352,13 +352,18 @@ impl Renderer {
     }
 
     fn render_context(&self, template: &str, context: &Context) -> Result<String, RenderError> {
-        let html = self
-            .tera
-            .render(template, context)
-            .map_err(|e| RenderError::Render {
-                template: template.to_string(),
-                message: error_text(&e),
-            })?;
+        let failed = |message: String| RenderError::Render {
+            template: template.to_string(),
+            message,
+        };
+        // Rendered as bytes and checked as UTF-8 here, by SIMD: `Tera::render` checks with std's
+        // `from_utf8`, which is slow on Chinese text.
+        let mut html = Vec::with_capacity(32 * 1024);
+        self.tera
+            .render_to(template, context, &mut html)
+            .map_err(|e| failed(error_text(&e)))?;
+        let html = simdutf8::basic::from_utf8(&html)
+            .map_err(|_| failed("the page is not valid UTF-8".to_string()))?;
         Ok(compact::collapse_whitespace(html))
     }
 }
