@@ -828,7 +828,10 @@ const RADAR_RADIUS: f64 = 100.0;
 fn radar_point(i: usize, axes: usize, r: f64) -> (f64, f64) {
     let angle =
         -std::f64::consts::FRAC_PI_2 + i as f64 * std::f64::consts::TAU / axes.max(3) as f64;
-    (RADAR_CENTRE + r * angle.cos(), RADAR_CENTRE + r * angle.sin())
+    (
+        RADAR_CENTRE + r * angle.cos(),
+        RADAR_CENTRE + r * angle.sin(),
+    )
 }
 
 /// The points `x,y x,y …` of a polygon with a corner on each of `axes` axes, at the distance
