@@ -165,15 +165,6 @@ impl Terms {
         Terms { slugs }
     }
 
-    /// The terms of a slugged taxonomy with their slugs, in term order.
-    pub fn of(&self, t: Taxonomy) -> impl Iterator<Item = (&str, &str)> {
-        self.slugs
-            .get(&t)
-            .into_iter()
-            .flatten()
-            .map(|(k, v)| (k.as_str(), v.as_str()))
-    }
-
     /// The slug of a term of a slugged taxonomy (owner, region, industry, tag).
     pub fn slug(&self, t: Taxonomy, term: &str) -> Option<&str> {
         self.slugs.get(&t)?.get(term).map(String::as_str)

@@ -41,6 +41,11 @@ test("a view opened from its address shows the rows the export gives for it", as
   await page.goto(`${site.server.url}customers/?owner=${encodeURIComponent(owner)}&abc=A&sort=revenue&dir=desc`);
   assert.deepEqual(await shownIds(page), expected);
   assert.equal(await page.locator("#filter-owner").inputValue(), owner);
+  // The page carries no owner or region options: dossier.js offers the rows file's values.
+  const owners = new Set(exported().map((c) => c.owner));
+  assert.equal(await page.locator("#filter-owner option").count(), owners.size + 1, "every owner once, and 'all'");
+  const regions = new Set(exported().map((c) => c.region).filter(Boolean));
+  assert.equal(await page.locator("#filter-region option").count(), regions.size + 1, "every region once, and 'all'");
   assert.equal(await page.locator('th[data-key="revenue"]').getAttribute("aria-sort"), "descending");
   await page.close();
 });

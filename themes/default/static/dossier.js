@@ -138,13 +138,26 @@
 
   // A select without options of its own offers the values its column's rows have.
   function fillOptions(table, select, rows) {
-    if (select.options.length > 1) return;
     var column = select.getAttribute("data-filter-column");
+    offerValues(select, Array.prototype.map.call(rows || table.tBodies[0].rows, function (row) {
+      return row.getAttribute("data-" + column);
+    }));
+  }
+
+  // The same for a list over the rows file: the values of the column in the list's records.
+  // The customer index leaves its region and owner selects empty (they grow with the site, and
+  // every page of the list would repeat them) and lets this fill them.
+  function fillListOptions(select, records) {
+    var column = select.getAttribute("data-filter-column");
+    offerValues(select, records.map(function (r) { return r[column] == null ? "" : String(r[column]); }));
+  }
+
+  // Adds each distinct non-empty value as an option, in the page language's order, to a
+  // select that has only its "all" option.
+  function offerValues(select, values) {
+    if (select.options.length > 1) return;
     var seen = {};
-    Array.prototype.forEach.call(rows || table.tBodies[0].rows, function (row) {
-      var value = row.getAttribute("data-" + column);
-      if (value) seen[value] = true;
-    });
+    values.forEach(function (value) { if (value) seen[value] = true; });
     var collator = new Intl.Collator(document.documentElement.lang || undefined, { numeric: true });
     Object.keys(seen).sort(collator.compare).forEach(function (value) {
       var option = document.createElement("option");
@@ -374,6 +387,9 @@
     loadRows(table.getAttribute("data-rows")).then(function (loaded) {
       file = loaded;
       members = file.rows.filter(inList);
+      if (tools) {
+        tools.querySelectorAll("select[data-filter-column]").forEach(function (select) { fillListOptions(select, members); });
+      }
       readListAddress();
       compute();
       render();
@@ -414,6 +430,7 @@
       table.removeAttribute("data-rows");
       makeSortable(table);
       if (tools) {
+        tools.querySelectorAll("select[data-filter-column]").forEach(function (select) { fillOptions(table, select); });
         tools.querySelectorAll("input, select").forEach(function (control) {
           control.addEventListener("input", function () { applyFilters(table); });
         });
