@@ -40,7 +40,10 @@ pub(crate) fn pages<'l, 'a>(base: &str, entries: &'l [&'l Entry<'a>]) -> Vec<Lis
 }
 
 /// The numbered links of page `current` of a list of `total` rows, `per_page` a page, page `n`
-/// at `link(n)`; null for a single page.
+/// at `link(n)`; null for a single page. Long lists link the first and last pages and two
+/// either side of the current one, with a gap (`{gap: true}`) for the pages skipped: a pager
+/// of every page would grow with the list on each of its pages (1,000 links on each of the
+/// 1,000 pages of a 100k customer index).
 pub(crate) fn pager(
     current: usize,
     total: usize,
@@ -51,12 +54,44 @@ pub(crate) fn pager(
     if count == 1 {
         return Value::Null;
     }
+    let pages: Vec<Value> = shown_pages(current, count)
+        .into_iter()
+        .map(|shown| match shown {
+            Some(n) => json!({"number": n, "url": link(n), "current": n == current, "gap": false}),
+            None => json!({"number": null, "url": null, "current": false, "gap": true}),
+        })
+        .collect();
     json!({
         "current": current,
-        "pages": (1..=count).map(|n| json!({"number": n, "url": link(n), "current": n == current})).collect::<Vec<_>>(),
+        "pages": pages,
         "prev": (current > 1).then(|| link(current - 1)),
         "next": (current < count).then(|| link(current + 1)),
     })
+}
+
+/// The page numbers a pager of `count` pages shows on page `current`: the first, the last and
+/// two either side of the current one, in order, with `None` where pages are skipped. A gap
+/// never stands for a single page: that page is shown instead.
+pub(crate) fn shown_pages(current: usize, count: usize) -> Vec<Option<usize>> {
+    let near = current.saturating_sub(2).max(1)..=(current + 2).min(count);
+    let mut numbers: Vec<usize> = std::iter::once(1)
+        .chain(near)
+        .chain(std::iter::once(count))
+        .collect();
+    numbers.sort_unstable();
+    numbers.dedup();
+    let mut shown = Vec::with_capacity(numbers.len() + 2);
+    let mut previous = 0;
+    for n in numbers {
+        match n - previous {
+            1 => {}
+            2 => shown.push(Some(previous + 1)),
+            _ => shown.push(None),
+        }
+        shown.push(Some(n));
+        previous = n;
+    }
+    shown
 }
 
 /// The memo key of one page of a list: `list_inputs` (what every page of the list shows) with
@@ -166,4 +201,61 @@ pub(crate) fn rows_file(ctx: &Ctx, columns: &[&str], rows: &[&str]) -> Vec<u8> {
     texts.push(head[at..].to_string());
     let texts: Vec<&[u8]> = texts.iter().map(String::as_bytes).collect();
     ctx.gzip_in_pieces(ROWS_FILE, &texts)
+}
+
+#[cfg(test)]
+mod pager_tests {
+    use super::shown_pages;
+
+    fn written(current: usize, count: usize) -> String {
+        shown_pages(current, count)
+            .iter()
+            .map(|p| p.map_or("…".to_string(), |n| n.to_string()))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    #[test]
+    fn short_lists_show_every_page() {
+        assert_eq!(written(1, 2), "1 2");
+        assert_eq!(written(4, 7), "1 2 3 4 5 6 7");
+        // Page 1 of 7: 1 2 3, then a gap of 4 5 6 before 7.
+        assert_eq!(written(1, 7), "1 2 3 … 7");
+    }
+
+    #[test]
+    fn long_lists_show_the_ends_and_the_neighbourhood() {
+        assert_eq!(written(1, 1000), "1 2 3 … 1000");
+        assert_eq!(written(500, 1000), "1 … 498 499 500 501 502 … 1000");
+        assert_eq!(written(1000, 1000), "1 … 998 999 1000");
+        // A gap of one page shows the page: 1 2 3 4 5 6, not 1 … 3 4 5 6.
+        assert_eq!(written(4, 100), "1 2 3 4 5 6 … 100");
+        assert_eq!(written(97, 100), "1 … 95 96 97 98 99 100");
+    }
+
+    #[test]
+    fn every_page_reaches_its_neighbours_and_the_ends() {
+        for count in 1..40 {
+            for current in 1..=count {
+                let shown: Vec<usize> = shown_pages(current, count).into_iter().flatten().collect();
+                assert!(
+                    shown.windows(2).all(|w| w[0] < w[1]),
+                    "{current}/{count}: {shown:?}"
+                );
+                for must in [
+                    1,
+                    count,
+                    current,
+                    current.saturating_sub(1).max(1),
+                    (current + 1).min(count),
+                ] {
+                    assert!(
+                        shown.contains(&must),
+                        "{current}/{count} lacks {must}: {shown:?}"
+                    );
+                }
+                assert!(shown.len() <= 9, "{current}/{count}: {shown:?}");
+            }
+        }
+    }
 }

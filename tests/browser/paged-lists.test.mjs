@@ -42,6 +42,16 @@ test("without JavaScript the numbered pages hold every customer once, 100 a page
   }
   assert.ok(!existsSync(join(site.out, `customers/page/${pages + 1}/index.html`)));
   assert.deepEqual(seen, all, "every customer once, in id order");
+  // The pager links the ends and two pages either side, not every page of the list.
+  const pagerOf = (n) => {
+    const html = readFileSync(join(site.out, n === 1 ? "customers/index.html" : `customers/page/${n}/index.html`), "utf8");
+    const nav = /<nav class="pager"[^>]*>([\s\S]*?)<\/nav>/.exec(html)[1];
+    return nav.replace(/<a rel="(prev|next)"[^>]*>[^<]*<\/a>/g, "").replace(/<[^>]+>/g, "").trim().split(/\s+/).join(" ");
+  };
+  assert.equal(pages, 15);
+  assert.equal(pagerOf(1), "1 2 3 … 15");
+  assert.equal(pagerOf(8), "1 … 6 7 8 9 10 … 15");
+  assert.equal(pagerOf(13), "1 … 11 12 13 14 15");
 });
 
 test("with JavaScript a sorted, filtered view spans every page and matches the export", async () => {
@@ -59,6 +69,10 @@ test("with JavaScript a sorted, filtered view spans every page and matches the e
   await page.click('nav.pager a[data-page="2"]');
   assert.deepEqual(await shown(), expected.slice(100, 200));
   assert.equal(new URL(page.url()).searchParams.get("page"), "2", "the page is in the address");
+  // The script's pager is windowed as the build's: 1 2 3 4 … last.
+  const last = Math.ceil(expected.length / 100);
+  assert.ok(last >= 7, `a view long enough for a gap (${last} pages)`);
+  assert.equal((await page.locator("nav.pager").first().innerText()).trim().split(/\s+/).join(" "), `1 2 3 4 … ${last}`);
   const again = await chromium.newPage();
   await again.goto(page.url());
   await again.waitForSelector("#customer-table[data-ready]");

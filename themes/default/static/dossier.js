@@ -167,6 +167,28 @@
     });
   }
 
+  // The numbered links of page `current` of `count`: the first, the last and two either side
+  // of the current one, "…" where pages are skipped (never for a single page), as the
+  // build's own pagers (src/site/lists.rs, shown_pages).
+  function pagerLinks(current, count, pageLink) {
+    var numbers = [1, count];
+    for (var n = Math.max(1, current - 2); n <= Math.min(count, current + 2); n++) numbers.push(n);
+    numbers = numbers.filter(function (v, i) { return numbers.indexOf(v) === i; })
+      .sort(function (a, b) { return a - b; });
+    var links = [], previous = 0;
+    numbers.forEach(function (n) {
+      if (n - previous === 2) links.push(link(previous + 1));
+      else if (n - previous > 2) links.push('<span class="gap">…</span>');
+      links.push(link(n));
+      previous = n;
+    });
+    function link(n) {
+      return n === current ? '<span aria-current="page">' + n + "</span>"
+        : '<a href="' + escapeHtml(pageLink(n)) + '" data-page="' + n + '">' + n + "</a>";
+    }
+    return links.join(" ");
+  }
+
   // A spreadsheet cell that starts like a formula is written as text (as dossier's own CSVs).
   function csvCell(text, isNumber) {
     var t = String(text);
@@ -348,12 +370,7 @@
           pager.setAttribute("aria-label", "pages");
           table.parentNode.parentNode.insertBefore(pager, table.parentNode.nextSibling);
         }
-        var links = [];
-        for (var n = 1; n <= pages; n++) {
-          links.push(n === state.page ? '<span aria-current="page">' + n + "</span>"
-            : '<a href="' + escapeHtml(pageLink(n)) + '" data-page="' + n + '">' + n + "</a>");
-        }
-        pager.innerHTML = links.join(" ");
+        pager.innerHTML = pagerLinks(state.page, pages, pageLink);
         pager.hidden = pages <= 1;
       }
       writeListAddress();
@@ -515,12 +532,7 @@
       var count = document.querySelector('[data-count-for="' + table.id + '"]');
       if (count) count.textContent = view.length + " / " + all.length;
       if (pager) {
-        var links = [];
-        for (var n = 1; n <= pages; n++) {
-          links.push(n === state.page ? '<span aria-current="page">' + n + "</span>"
-            : '<a href="' + escapeHtml(pageLink(n)) + '" data-page="' + n + '">' + n + "</a>");
-        }
-        pager.innerHTML = links.join(" ");
+        pager.innerHTML = pagerLinks(state.page, pages, pageLink);
         pager.hidden = pages <= 1;
       }
       writeReportAddress();
