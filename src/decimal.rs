@@ -90,32 +90,21 @@ impl Rounded {
         self.units / 10u64.pow(self.decimals as u32)
     }
 
-    /// The decimals, zero-padded (`35` of `12.35`, `05` of `3.05`); empty with no decimals.
-    pub fn write_fraction(self, out: &mut String) {
-        if self.decimals == 0 {
-            return;
-        }
-        let fraction = self.units % 10u64.pow(self.decimals as u32);
-        let digits = fraction.to_string();
-        out.extend(std::iter::repeat_n('0', self.decimals - digits.len()));
-        out.push_str(&digits);
+    /// The decimals as a whole number (`35` of `12.35`, `5` of `3.05`): write it zero-padded to
+    /// [`Rounded::decimals`] digits.
+    pub fn fraction(self) -> u64 {
+        self.units % 10u64.pow(self.decimals as u32)
     }
 }
 
 impl std::fmt::Display for Rounded {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let sign = if self.negative { "-" } else { "" };
-        if self.decimals == 0 {
-            return write!(f, "{sign}{}", self.units);
+        write!(f, "{sign}{}", self.whole())?;
+        if self.decimals > 0 {
+            write!(f, ".{:0width$}", self.fraction(), width = self.decimals)?;
         }
-        let scale = 10u64.pow(self.decimals as u32);
-        write!(
-            f,
-            "{sign}{}.{:0width$}",
-            self.units / scale,
-            self.units % scale,
-            width = self.decimals
-        )
+        Ok(())
     }
 }
 

@@ -812,7 +812,7 @@ fn radar_axes(axes_data: &[Datum], max: f64) -> String {
     }
     LAST.with(|last| {
         let mut last = last.borrow_mut();
-        if last.0 != key || last.1.is_empty() {
+        if last.0 != key {
             *last = (key, draw_radar_axes(axes_data, max));
         }
         last.1.clone()
@@ -895,15 +895,13 @@ fn draw_radar_axes(axes_data: &[Datum], max: f64) -> String {
 /// A radar (spider) chart of scores from 0 to `max` on evenly spaced axes, first axis at the
 /// top, clockwise; grid rings at every whole score.
 pub fn radar(chart: &Chart, value_name: &str, axes_data: &[Datum], max: f64) -> String {
-    let radius = RADAR_RADIUS;
-    let polygon = |r_of: &dyn Fn(usize) -> f64| radar_polygon(axes_data.len(), r_of);
     let mut svg = radar_frame(chart, axes_data, max);
     let _ = write!(
         svg,
         "<polygon class=\"radar-area\" points=\"{}\"/>",
-        polygon(&|i| {
+        radar_polygon(axes_data.len(), &|i| {
             let share = axes_data[i].value / max;
-            radius
+            RADAR_RADIUS
                 * if share.is_nan() {
                     0.0
                 } else {

@@ -1,6 +1,8 @@
 //! Display formatting of numbers, money, percentages and dates for the site's language.
 //! Pages round for display only; exports keep the unrounded numbers.
 
+use std::fmt::Write as _;
+
 use jiff::civil::Date;
 
 use crate::config::Language;
@@ -30,8 +32,7 @@ pub fn number(value: f64, decimals: usize) -> String {
     }
     push_grouped(&mut out, rounded.whole());
     if decimals > 0 {
-        out.push('.');
-        rounded.write_fraction(&mut out);
+        let _ = write!(out, ".{:0decimals$}", rounded.fraction());
     }
     out
 }

@@ -124,38 +124,9 @@ impl ThemeFiles {
     }
 }
 
-/// The field among `known` that `label` names in the default theme's UI strings, Chinese or
-/// English (`地区` → `region`, `名称` → `name` whose label is `客户名称`): editors who write the
-/// words the site shows them get the field name in the help. An exact label first, then a
-/// label that holds the text or is held by it (two characters at least); only when one field
-/// answers.
-pub fn field_of_label<'k>(label: &str, known: &[&'k str]) -> Option<&'k str> {
-    let text = label.trim();
-    let labels = default_labels();
-    let label_of = |key: &'k str| labels.iter().filter_map(move |strings| strings.get(key));
-    let only = |fields: Vec<&'k str>| (fields.len() == 1).then(|| fields[0]);
-    let exact: Vec<&'k str> = known
-        .iter()
-        .copied()
-        .filter(|k| label_of(k).any(|l| l.eq_ignore_ascii_case(text)))
-        .collect();
-    if !exact.is_empty() {
-        return only(exact);
-    }
-    if text.chars().count() < 2 {
-        return None;
-    }
-    only(
-        known
-            .iter()
-            .copied()
-            .filter(|k| label_of(k).any(|l| l.contains(text) || text.contains(l.as_str())))
-            .collect(),
-    )
-}
-
-/// The default theme's UI strings in Chinese and in English, read once.
-fn default_labels() -> &'static [BTreeMap<String, String>; 2] {
+/// The default theme's UI strings in Chinese and in English (`i18n/*.json`: key → text), read
+/// once: what the site shows editors, for diagnostics that meet the words they write.
+pub(crate) fn default_ui_strings() -> &'static [BTreeMap<String, String>; 2] {
     static LABELS: std::sync::OnceLock<[BTreeMap<String, String>; 2]> = std::sync::OnceLock::new();
     LABELS.get_or_init(|| {
         ["i18n/zh-CN.json", "i18n/en.json"].map(|path| {
@@ -164,28 +135,4 @@ fn default_labels() -> &'static [BTreeMap<String, String>; 2] {
                 .unwrap_or_default()
         })
     })
-}
-
-#[cfg(test)]
-mod label_tests {
-    use super::field_of_label;
-
-    #[test]
-    fn labels_name_their_fields() {
-        let known = [
-            "id", "name", "region", "industry", "sales", "revenue", "target",
-        ];
-        for (label, field) in [
-            ("地区", Some("region")),
-            ("行业", Some("industry")),
-            ("客户名称", Some("name")),
-            ("名称", Some("name")),
-            ("销售额", Some("revenue")),
-            ("Region", Some("region")),
-            ("销", None),
-            ("颜色", None),
-        ] {
-            assert_eq!(field_of_label(label, &known), field, "{label}");
-        }
-    }
 }

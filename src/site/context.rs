@@ -36,7 +36,7 @@ pub(crate) use object;
 
 /// A link to a customer's dossier, `{id, name, url, owner}`: url and owner are null for an id
 /// that names no record.
-#[derive(Serialize)]
+#[derive(Clone, Serialize)]
 pub(crate) struct Link<'a> {
     pub id: &'a str,
     pub name: &'a str,
@@ -170,7 +170,6 @@ impl Terms {
         self.slugs.get(&t)?.get(term).map(String::as_str)
     }
 
-    /// The page path of a term: `owners/<slug>`, `stages/active`, `grades/AA`.
     /// What [`Terms::page`] is made of, borrowed: the term itself for stages and grades (their
     /// slug is a function of it), the slug given to it otherwise.
     pub fn page_key<'s>(&'s self, t: Taxonomy, term: &'s str) -> Option<&'s str> {
@@ -180,6 +179,7 @@ impl Terms {
         }
     }
 
+    /// The page path of a term: `owners/<slug>`, `stages/active`, `grades/AA`.
     pub fn page(&self, t: Taxonomy, term: &str) -> Option<String> {
         match t {
             Taxonomy::Stage | Taxonomy::Grade => Some(format!("{}/{}", t.key(), slugify(term))),
@@ -499,20 +499,24 @@ impl<'a> Ctx<'a> {
     }
 
     pub fn term_url(&self, t: Taxonomy, term: &str) -> Option<String> {
-        if t == Taxonomy::Grade && !self.shows(crate::audience::Group::Credit) {
-            return None;
-        }
-        self.terms.page(t, term).map(|p| self.url(&p))
+        self.has_term_pages(t)
+            .then(|| self.terms.page(t, term))
+            .flatten()
+            .map(|p| self.url(&p))
+    }
+
+    /// Whether the audience has the pages of taxonomy `t`: no grade pages without credit.
+    fn has_term_pages(&self, t: Taxonomy) -> bool {
+        t != Taxonomy::Grade || self.shows(crate::audience::Group::Credit)
     }
 
     /// Everything [`Ctx::term_url`] depends on besides the site's base URL and audience (which
     /// every page key holds), for keys: the same answer whenever the URL is the same, without
     /// formatting it.
     pub fn term_key<'s>(&'s self, t: Taxonomy, term: &'s str) -> Option<&'s str> {
-        if t == Taxonomy::Grade && !self.shows(crate::audience::Group::Credit) {
-            return None;
-        }
-        self.terms.page_key(t, term)
+        self.has_term_pages(t)
+            .then(|| self.terms.page_key(t, term))
+            .flatten()
     }
 
     pub fn entry(&self, id: &str) -> Option<&Entry<'a>> {
@@ -539,10 +543,7 @@ impl<'a> Ctx<'a> {
 
     /// `{id, name, url, owner}` of a customer, for lists.
     pub fn link(&self, id: &str) -> Value {
-        match self.entry(id) {
-            Some(e) => json!({"id": id, "name": e.c.name, "url": e.url, "owner": e.c.owner}),
-            None => json!({"id": id, "name": id, "url": null, "owner": null}),
-        }
+        serde_json::to_value(self.link_to(id)).unwrap_or_default()
     }
 
     /// The site-wide ranks of a customer: revenue, achievement, growth, margin.

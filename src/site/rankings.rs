@@ -200,7 +200,7 @@ fn abc_row_inputs(ctx: &Ctx, e: &AbcEntry) -> u64 {
 /// A row of the ABC list, every customer with revenue in revenue order: the revenue ranking.
 /// A row type of its own, serialised straight into the template's values: at 10k the list has
 /// as many rows as customers, and a saved revenue moves every cumulative share.
-#[derive(Serialize)]
+#[derive(Clone, Serialize)]
 struct AbcRow<'a> {
     rank: usize,
     customer: Link<'a>,

@@ -10,6 +10,7 @@
 //! `dossier.js` sorts, filters, pages and downloads. A table of one page has no such file: the
 //! script works on the rows of the page.
 
+use std::borrow::Cow;
 use std::ops::Range;
 use std::sync::{Arc, OnceLock};
 
@@ -60,7 +61,7 @@ pub(super) enum Rows<'t, R = Value> {
     },
 }
 
-impl<'t, R: Serialize> Rows<'t, R> {
+impl<'t, R: Serialize + Clone> Rows<'t, R> {
     /// Rows `0..len`, row `i` keyed by `key(i)` and made by `make(i)` (see [`Rows::Lazy`]).
     pub fn lazy(
         len: usize,
@@ -89,10 +90,10 @@ impl<'t, R: Serialize> Rows<'t, R> {
         }
     }
 
-    fn values(&self, range: Range<usize>) -> RowSlice<'_, R> {
+    fn values(&self, range: Range<usize>) -> Cow<'_, [R]> {
         match self {
-            Rows::Made(rows) => RowSlice::Borrowed(&rows[range]),
-            Rows::Lazy { make, .. } => RowSlice::Owned(range.map(make).collect()),
+            Rows::Made(rows) => Cow::Borrowed(&rows[range]),
+            Rows::Lazy { make, .. } => Cow::Owned(range.map(make).collect()),
         }
     }
 }
@@ -103,22 +104,7 @@ impl<R> From<Vec<R>> for Rows<'_, R> {
     }
 }
 
-/// Some rows of a table: borrowed from rows made at once, or made for one page.
-enum RowSlice<'a, R> {
-    Borrowed(&'a [R]),
-    Owned(Vec<R>),
-}
-
-impl<R> RowSlice<'_, R> {
-    fn as_slice(&self) -> &[R] {
-        match self {
-            RowSlice::Borrowed(rows) => rows,
-            RowSlice::Owned(rows) => rows,
-        }
-    }
-}
-
-impl<R: Serialize + Send + Sync> LongTable<'_, R> {
+impl<R: Serialize + Clone + Send + Sync> LongTable<'_, R> {
     /// Renders the numbered pages 2… and the rows file into `files`, and returns the `table` of
     /// the first page, for the analysis page to include `tables/<key>.html` with.
     pub fn render(self, ctx: &Ctx, files: &mut Files) -> Result<Value, RenderError> {
@@ -150,11 +136,11 @@ impl<R: Serialize + Send + Sync> LongTable<'_, R> {
         // A page's rows are made at most once, when its rows or its page are rendered.
         // Pages are rendered in parallel: a save that moves every row (a revenue changes every
         // cumulative share of the ABC list) has this one group left to finish.
-        let made: Vec<OnceLock<RowSlice<R>>> = chunks.iter().map(|_| OnceLock::new()).collect();
+        let made: Vec<OnceLock<Cow<[R]>>> = chunks.iter().map(|_| OnceLock::new()).collect();
         let values = |i: usize| {
             made[i]
                 .get_or_init(|| self.rows.values(chunks[i].clone()))
-                .as_slice()
+                .as_ref()
         };
         let template = format!("tables/{}-rows.html", self.key);
         let rows_html: Vec<Arc<str>> = (0..chunks.len())

@@ -103,7 +103,7 @@ impl<'f> Ctx<'f> {
         let field = join(parent, &entry.key);
         let help = match suggest(&entry.key, known) {
             Some(near) => format!("did you mean `{near}`?"),
-            None if let Some(field) = crate::render::theme::field_of_label(&entry.key, known) => {
+            None if let Some(field) = field_of_label(&entry.key, known) => {
                 format!("field names are English: write `{field}` for {}", entry.key)
             }
             None if known.is_empty() => "remove this field".to_string(),
@@ -625,9 +625,58 @@ pub(crate) fn suggest<'k>(word: &str, known: &[&'k str]) -> Option<&'k str> {
         .map(|(_, k)| k)
 }
 
+/// The field among `known` that `label` names in the default theme's UI strings, Chinese or
+/// English (`地区` → `region`, `名称` → `name` whose label is `客户名称`): editors who write the
+/// words the site shows them get the field name in the help. An exact label first, then a
+/// label that holds the text or is held by it (two characters at least); only when one field
+/// answers.
+fn field_of_label<'k>(label: &str, known: &[&'k str]) -> Option<&'k str> {
+    let text = label.trim();
+    let labels = crate::render::theme::default_ui_strings();
+    let label_of = |key: &'k str| labels.iter().filter_map(move |strings| strings.get(key));
+    let only = |fields: Vec<&'k str>| (fields.len() == 1).then(|| fields[0]);
+    let exact: Vec<&'k str> = known
+        .iter()
+        .copied()
+        .filter(|k| label_of(k).any(|l| l.eq_ignore_ascii_case(text)))
+        .collect();
+    if !exact.is_empty() {
+        return only(exact);
+    }
+    if text.chars().count() < 2 {
+        return None;
+    }
+    only(
+        known
+            .iter()
+            .copied()
+            .filter(|k| label_of(k).any(|l| l.contains(text) || text.contains(l.as_str())))
+            .collect(),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn labels_name_their_fields() {
+        let known = [
+            "id", "name", "region", "industry", "sales", "revenue", "target",
+        ];
+        for (label, field) in [
+            ("地区", Some("region")),
+            ("行业", Some("industry")),
+            ("客户名称", Some("name")),
+            ("名称", Some("name")),
+            ("销售额", Some("revenue")),
+            ("Region", Some("region")),
+            ("销", None),
+            ("颜色", None),
+        ] {
+            assert_eq!(field_of_label(label, &known), field, "{label}");
+        }
+    }
 
     #[test]
     fn dates_in_other_forms_get_the_day_they_mean() {
